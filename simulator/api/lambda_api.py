@@ -1,0 +1,119 @@
+"""The boto3-facing Lambda API: routes and wire details only; the work is the service's."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from simulator.errors import InvalidRequestContentException, UnsupportedMediaTypeException
+from simulator.service import LambdaService
+
+lambda_api = Blueprint("lambda_api", __name__)
+
+
+def service() -> LambdaService:
+    return current_app.extensions["lambda_service"]  # type: ignore[no-any-return]
+
+
+def json_body() -> dict[str, Any]:
+    raw = request.get_data(cache=False)
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise InvalidRequestContentException(
+            f"Could not parse request body into json: {error}"
+        ) from None
+    if not isinstance(body, dict):
+        raise UnsupportedMediaTypeException("The request body must be a JSON object.")
+    return body
+
+
+def answer(body: dict[str, Any], status: int = 200) -> Response:
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def empty(status: int) -> Response:
+    return Response(status=status)
+
+
+@lambda_api.post("/2015-03-31/functions")
+@lambda_api.post("/2015-03-31/functions/")
+def create_function() -> Response:
+    return answer(service().create_function(json_body()), 201)
+
+
+@lambda_api.get("/2015-03-31/functions")
+@lambda_api.get("/2015-03-31/functions/")
+def list_functions() -> Response:
+    return answer(service().list_functions(request.args.get("Marker"),
+                                           request.args.get("MaxItems")))
+
+
+@lambda_api.get("/2015-03-31/functions/<path:name>/configuration")
+def get_function_configuration(name: str) -> Response:
+    return answer(service().get_function_configuration(name, request.args.get("Qualifier")))
+
+
+@lambda_api.put("/2015-03-31/functions/<path:name>/configuration")
+def update_function_configuration(name: str) -> Response:
+    return answer(service().update_function_configuration(name, json_body()))
+
+
+@lambda_api.put("/2015-03-31/functions/<path:name>/code")
+def update_function_code(name: str) -> Response:
+    return answer(service().update_function_code(name, json_body()))
+
+
+@lambda_api.post("/2015-03-31/functions/<path:name>/invocations")
+def invoke(name: str) -> Response:
+    outcome = service().invoke(
+        name,
+        request.args.get("Qualifier"),
+        request.get_data(cache=False),
+        invocation_type=request.headers.get("X-Amz-Invocation-Type", "RequestResponse"),
+        log_type=request.headers.get("X-Amz-Log-Type"),
+        client_context=request.headers.get("X-Amz-Client-Context"),
+        trace_id=request.headers.get("X-Amzn-Trace-Id"),
+    )
+    response = Response(outcome.payload, status=outcome.status,
+                        content_type="application/json")
+    if outcome.function_error:
+        response.headers["X-Amz-Function-Error"] = outcome.function_error
+    if outcome.log_result is not None:
+        response.headers["X-Amz-Log-Result"] = outcome.log_result
+    if outcome.executed_version:
+        response.headers["X-Amz-Executed-Version"] = outcome.executed_version
+    return response
+
+
+@lambda_api.get("/2015-03-31/functions/<path:name>")
+def get_function(name: str) -> Response:
+    return answer(service().get_function(name, request.args.get("Qualifier")))
+
+
+@lambda_api.delete("/2015-03-31/functions/<path:name>")
+def delete_function(name: str) -> Response:
+    service().delete_function(name, request.args.get("Qualifier"))
+    return empty(204)
+
+
+@lambda_api.put("/2017-10-31/functions/<path:name>/concurrency")
+def put_function_concurrency(name: str) -> Response:
+    return answer(service().put_function_concurrency(name, json_body()))
+
+
+@lambda_api.get("/2019-09-30/functions/<path:name>/concurrency")
+def get_function_concurrency(name: str) -> Response:
+    return answer(service().get_function_concurrency(name))
+
+
+@lambda_api.delete("/2017-10-31/functions/<path:name>/concurrency")
+def delete_function_concurrency(name: str) -> Response:
+    service().delete_function_concurrency(name)
+    return empty(204)

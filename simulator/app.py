@@ -1,0 +1,147 @@
+"""Composition root and Flask app factory: settings → executor → pool → service → API."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.exceptions import RequestEntityTooLarge as WerkzeugTooLarge
+
+from simulator.api.lambda_api import lambda_api
+from simulator.api.runtime_api import RuntimeApiListener
+from simulator.api.simulator_api import simulator_api
+from simulator.codestore import CodeStore
+from simulator.config import Settings
+from simulator.environments.pool import EnvironmentPool, PoolLimits
+from simulator.errors import (
+    EnvironmentUnavailable,
+    LambdaError,
+    MethodNotAllowedError,
+    RequestEntityTooLargeException,
+    ServiceException,
+    UnknownRouteError,
+)
+from simulator.executors.base import Executor
+from simulator.executors.docker import DockerExecutor
+from simulator.executors.process import ProcessExecutor
+from simulator.logs import LogStore
+from simulator.registry import FunctionRegistry
+from simulator.service import LambdaService
+from simulator.validation import SUPPORTED_RUNTIMES
+
+log = logging.getLogger(__name__)
+
+MAX_REQUEST_BYTES = 70 * 1024 * 1024
+
+
+class Simulator:
+    """Everything one running simulator owns; `close()` stops its environments."""
+
+    def __init__(self, settings: Settings, executor: Executor | None = None) -> None:
+        self.settings = settings
+        settings.state_dir.mkdir(parents=True, exist_ok=True)
+        if executor is None:
+            executor, self.executor_reason = choose_executor(settings)
+        else:
+            executor.start()
+            self.executor_reason = "chosen by the caller"
+        self.executor = executor
+        self.logs = LogStore()
+        self.registry = FunctionRegistry(settings.state_dir / "functions.db")
+        self.code = CodeStore(settings.state_dir / "code")
+        self.code.collect({Path(f.code_dir) for f in self.registry.all()})
+        self.pool = EnvironmentPool(
+            executor,
+            open_endpoint=lambda environment: RuntimeApiListener(
+                environment, executor.runtime_api_host(), self.pool.owner_of
+            ),
+            emit_log=lambda function, stream, line: self.logs.append(function, stream, line),
+            region=settings.region,
+            limits=PoolLimits(settings.account_concurrency, settings.idle_timeout),
+        )
+        self.service = LambdaService(settings, self.registry, self.code, self.pool)
+        self.app = create_app(self)
+
+    def close(self) -> None:
+        self.service.shutdown()
+        self.pool.shutdown()
+        self.registry.close()
+
+
+def choose_executor(settings: Settings) -> tuple[Executor, str]:
+    """`auto`: Docker when the engine answers and the runtime images are built, else
+    processes. Returns the started executor and why it was chosen."""
+    if settings.executor == "process":
+        executor = ProcessExecutor(settings.state_dir)
+        executor.start()
+        return executor, "requested"
+    docker_executor = DockerExecutor(
+        settings.state_dir, settings.docker_network, settings.docker_network_internal
+    )
+    try:
+        docker_executor.start()
+    except EnvironmentUnavailable as error:
+        if settings.executor == "docker":
+            raise
+        executor = ProcessExecutor(settings.state_dir)
+        executor.start()
+        return executor, f"no Docker engine answered ({error})"
+    if settings.executor == "docker":
+        return docker_executor, "requested"
+    missing = docker_executor.missing_images(list(SUPPORTED_RUNTIMES))
+    if len(missing) == len(SUPPORTED_RUNTIMES):
+        docker_executor.shutdown()
+        executor = ProcessExecutor(settings.state_dir)
+        executor.start()
+        return executor, ("Docker answers but no runtime image is built "
+                          "(run `lambda-sim images build`)")
+    return docker_executor, "the Docker engine answers"
+
+
+def create_app(simulator: Simulator) -> Flask:
+    app = Flask("simulator")
+    app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    app.config["EXECUTOR_NAME"] = simulator.executor.name
+    app.extensions["lambda_service"] = simulator.service
+    app.register_blueprint(lambda_api)
+    app.register_blueprint(simulator_api)
+    app.register_error_handler(LambdaError, error_response)
+    app.register_error_handler(HTTPException, http_error_response)
+    app.register_error_handler(Exception, unexpected_error_response)
+    return app
+
+
+def error_response(error: LambdaError) -> Response:
+    """Every AWS error leaves through here: header and `__type` for botocore, modeled fields."""
+    body: dict[str, Any] = {"__type": error.code, **error.body()}
+    response = jsonify(body)
+    response.status_code = error.status
+    response.headers["x-amzn-errortype"] = error.code
+    response.headers["x-amzn-RequestId"] = str(uuid.uuid4())
+    retry_after = getattr(error, "retry_after_seconds", None)
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def http_error_response(error: HTTPException) -> Response:
+    if isinstance(error, WerkzeugTooLarge):
+        return error_response(RequestEntityTooLargeException(
+            f"Request must be smaller than {MAX_REQUEST_BYTES} bytes"))
+    if isinstance(error, MethodNotAllowed):
+        return error_response(MethodNotAllowedError(
+            f"The method {request.method} is not allowed on {request.path}"))
+    if isinstance(error, NotFound):
+        return error_response(UnknownRouteError(f"Unknown operation: {request.method} "
+                                                f"{request.path}"))
+    return error_response(ServiceException(error.description or str(error)))
+
+
+def unexpected_error_response(error: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.path)
+    return error_response(ServiceException(f"An internal error occurred: {error}"))
+

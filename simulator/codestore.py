@@ -1,0 +1,132 @@
+"""Function code on disk: each uploaded zip, checked and unpacked once into a folder named by
+its hash, which environments mount read-only at /var/task."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import os
+import shutil
+import stat
+import uuid
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from simulator.errors import InvalidParameterValueException
+
+MAX_UNZIPPED_BYTES = 262_144_000
+MAX_ZIPPED_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class StoredCode:
+    sha256: str  # base64, as the API reports CodeSha256
+    size: int
+    directory: Path
+
+
+class CodeStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def store(self, zip_bytes: bytes) -> StoredCode:
+        """Check and unpack a zip; the same bytes twice land in the same folder."""
+        if len(zip_bytes) > MAX_ZIPPED_BYTES:
+            raise InvalidParameterValueException(
+                f"Zipped file size exceeds the limit of {MAX_ZIPPED_BYTES} bytes"
+            )
+        digest = hashlib.sha256(zip_bytes)
+        target = self.root / digest.hexdigest()
+        if not target.is_dir():
+            staging = self.root / f".staging-{uuid.uuid4().hex}"
+            try:
+                unpack(zip_bytes, staging)
+                target.with_suffix(".zip").write_bytes(zip_bytes)
+                staging.rename(target)
+            except OSError:
+                if not target.is_dir():
+                    raise
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+        return StoredCode(base64.b64encode(digest.digest()).decode(), len(zip_bytes), target)
+
+    def zip_path(self, code_dir: Path) -> Path:
+        return code_dir.with_suffix(".zip")
+
+    def collect(self, referenced: set[Path]) -> None:
+        """Remove unpacked code no function refers to any more."""
+        for entry in self.root.iterdir():
+            folder = entry.with_suffix("") if entry.suffix == ".zip" else entry
+            if folder not in referenced:
+                if entry.is_dir():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
+
+
+def unpack(zip_bytes: bytes, target: Path) -> None:
+    """Extract with the checks AWS makes: a real zip, not over 250 MB unpacked, and nothing
+    that lands outside the folder (`..`, absolute paths, escaping symlinks)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(zip_bytes))
+    except (zipfile.BadZipFile, ValueError):
+        raise InvalidParameterValueException(
+            "Could not unzip uploaded file. Please check your file, then try to upload again."
+        ) from None
+    with archive:
+        members = archive.infolist()
+        if not members:
+            raise InvalidParameterValueException("Uploaded file must be a non-empty zip")
+        if sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES:
+            raise InvalidParameterValueException(
+                f"Unzipped size must be smaller than {MAX_UNZIPPED_BYTES} bytes"
+            )
+        target.mkdir(parents=True)
+        root = target.resolve()
+        written = 0
+        for member in members:
+            destination = _destination(root, member.filename)
+            mode = member.external_attr >> 16
+            if member.is_dir():
+                destination.mkdir(parents=True, exist_ok=True)
+                continue
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            if stat.S_ISLNK(mode):
+                link = archive.read(member).decode(errors="replace")
+                _check_inside(root, (destination.parent / link), member.filename)
+                os.symlink(link, destination)
+                continue
+            with archive.open(member) as source, open(destination, "wb") as sink:
+                while block := source.read(1 << 20):
+                    written += len(block)
+                    if written > MAX_UNZIPPED_BYTES:
+                        raise InvalidParameterValueException(
+                            f"Unzipped size must be smaller than {MAX_UNZIPPED_BYTES} bytes"
+                        )
+                    sink.write(block)
+            executable = bool(mode & 0o111)
+            destination.chmod(0o755 if executable else 0o644)
+        for directory, _, _ in os.walk(root):
+            os.chmod(directory, 0o755)
+
+
+def _destination(root: Path, name: str) -> Path:
+    path = PurePosixPath(name.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts:
+        raise InvalidParameterValueException(
+            f"Could not unzip uploaded file: the entry {name!r} points outside the archive."
+        )
+    destination = root / Path(*path.parts) if path.parts else root
+    _check_inside(root, destination, name)
+    return destination
+
+
+def _check_inside(root: Path, path: Path, name: str) -> None:
+    resolved = path.resolve()
+    if resolved != root and root not in resolved.parents:
+        raise InvalidParameterValueException(
+            f"Could not unzip uploaded file: the entry {name!r} points outside the archive."
+        )

@@ -1,0 +1,59 @@
+"""Settings for one simulator run, from command-line flags and `LAMBDA_SIM_<NAME>` variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PORT = 4570
+ACCOUNT_ID = "000000000000"
+
+
+@dataclass
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    state_dir: Path = field(default_factory=lambda: Path(".lambda-sim"))
+    executor: str = "auto"
+    region: str = "us-east-1"
+    idle_timeout: float = 600.0
+    account_concurrency: int = 1000
+    init_timeout: float = 10.0
+    docker_network: str = "lambda-sim"
+    docker_network_internal: bool = False
+    async_workers: int = 16
+    account_id: str = ACCOUNT_ID
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then `LAMBDA_SIM_*` variables, then explicit overrides (flags) that are not None."""
+        environ = dict(os.environ if environ is None else environ)
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(f"LAMBDA_SIM_{f.name.upper()}")
+            if raw is not None:
+                values[f.name] = _coerce(f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = cls(**values)
+        settings.state_dir = Path(settings.state_dir).resolve()
+        return settings
+
+    @property
+    def endpoint_url(self) -> str:
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+        return f"http://{host}:{self.port}"
+
+
+def _coerce(kind: Any, raw: str) -> Any:
+    kind = str(kind)
+    if "bool" in kind:
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if "int" in kind:
+        return int(raw)
+    if "float" in kind:
+        return float(raw)
+    if "Path" in kind:
+        return Path(raw)
+    return raw

@@ -1,0 +1,1 @@
+"""Execution environments: one runtime process or container each, and the pool that shares them."""

@@ -1,0 +1,228 @@
+"""One execution environment: a runtime that pulls invocations one at a time.
+
+A small state machine guarded by one condition variable. The invoking thread hands an
+invocation over with `assign`; the runtime's Runtime API calls take it (`next_invocation`) and
+answer it (`answer`); the executor reports the runtime's end (`died`)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from enum import Enum
+
+from simulator.environments.output import InvocationLog, OutputCollector, report_line
+from simulator.executors.base import ExitStatus, RunningRuntime
+from simulator.logs import new_log_stream_name
+from simulator.models import LATEST, FunctionConfig, Invocation, InvocationResult
+
+log = logging.getLogger(__name__)
+
+PREVIOUS_LOG_WAIT_SECONDS = 0.5
+
+
+class EnvironmentState(Enum):
+    STARTING = "starting"
+    IDLE = "idle"
+    BUSY = "busy"
+    DEAD = "dead"
+
+
+class RuntimeApiError(Exception):
+    """A Runtime API call the environment refuses, with AWS's status and error type."""
+
+    def __init__(self, status: int, error_type: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error_type = error_type
+        self.message = message
+
+
+def error_payload(request_id: str, error_type: str, detail: str) -> bytes:
+    return json.dumps(
+        {"errorType": error_type, "errorMessage": f"RequestId: {request_id} Error: {detail}"}
+    ).encode()
+
+
+class Environment:
+    def __init__(
+        self,
+        function: FunctionConfig,
+        emit_log: Callable[[str, str], None],
+        writes_end_marker: bool,
+    ) -> None:
+        self.id = uuid.uuid4().hex
+        self.function = function
+        self.log_stream_name = new_log_stream_name(self.id)
+        self.state = EnvironmentState.STARTING
+        self.runtime: RunningRuntime | None = None
+        self.launched_at = time.monotonic()
+        self.last_used = self.launched_at
+        self.init_duration_ms: float | None = None
+        self.exit_status: ExitStatus | None = None
+        self._init_reported = False
+        self._cond = threading.Condition()
+        self._pending: Invocation | None = None
+        self._current: Invocation | None = None
+        self._current_log: InvocationLog | None = None
+        self._output = OutputCollector(
+            lambda line: emit_log(self.log_stream_name, line), writes_end_marker
+        )
+
+    # -- the invoking side -------------------------------------------------------------------
+
+    def assign(self, invocation: Invocation) -> None:
+        with self._cond:
+            if self.state is EnvironmentState.DEAD:
+                raise RuntimeApiError(410, "EnvironmentGone", "environment is gone")
+            if self._pending is not None or self._current is not None:
+                raise RuntimeError(f"environment {self.id} is already busy")
+            self._pending = invocation
+            self.state = EnvironmentState.BUSY
+            self._cond.notify_all()
+
+    def mark_idle(self) -> bool:
+        """Back to the pool after an invocation; False if the environment died meanwhile."""
+        with self._cond:
+            if self.state is EnvironmentState.DEAD:
+                return False
+            self.state = EnvironmentState.IDLE
+            self.last_used = time.monotonic()
+            return True
+
+    def time_out(self, invocation: Invocation) -> None:
+        """The invocation passed its deadline: answer with AWS's timeout error, then die."""
+        with self._cond:
+            if self._current is not invocation:
+                return
+            self._current = None
+            self.state = EnvironmentState.DEAD
+            self._cond.notify_all()
+        timeout = self.function.timeout
+        stamp = datetime.now(tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        trailer = [f"{stamp} {invocation.request_id} Task timed out after {timeout:.2f} seconds\n"]
+        payload = json.dumps({
+            "errorType": "Sandbox.Timedout",
+            "errorMessage": f"RequestId: {invocation.request_id} Error: Task timed out after "
+            f"{timeout:.2f} seconds",
+        }).encode()
+        self._settle(invocation, payload, "Sandbox.Timedout", None, trailer)
+        self.stop()
+
+    def stop(self) -> None:
+        """Mark dead and stop the runtime; the executor's exit report follows."""
+        with self._cond:
+            self.state = EnvironmentState.DEAD
+            self._cond.notify_all()
+        if self.runtime is not None:
+            self.runtime.stop()
+
+    @property
+    def alive(self) -> bool:
+        return self.state is not EnvironmentState.DEAD
+
+    # -- the runtime side (Runtime API) ------------------------------------------------------
+
+    def next_invocation(self) -> Invocation | None:
+        """Long-poll for work; None once the environment is gone."""
+        with self._cond:
+            if self.init_duration_ms is None:
+                self.init_duration_ms = (time.monotonic() - self.launched_at) * 1000
+            if self._current is not None:
+                raise RuntimeApiError(
+                    403, "InvalidStateTransition", "the current invocation has no answer yet"
+                )
+            while self._pending is None and self.state is not EnvironmentState.DEAD:
+                self._cond.wait()
+            if self.state is EnvironmentState.DEAD:
+                return None
+            invocation, self._pending = self._pending, None
+            self._current = invocation
+            previous = self._current_log
+        if previous is not None:
+            previous.complete.wait(PREVIOUS_LOG_WAIT_SECONDS)
+        invocation.deadline_ms = int(time.time() * 1000) + self.function.timeout * 1000
+        invocation.dispatched_at = time.monotonic()
+        self._current_log = self._output.begin(invocation.request_id, LATEST)
+        invocation.dispatched.set()
+        return invocation
+
+    def answer(
+        self, request_id: str, payload: bytes, error_type: str | None, max_memory_kb: int | None
+    ) -> None:
+        """The runtime's response or error for the invocation it holds."""
+        with self._cond:
+            invocation = self._current
+            if invocation is None or invocation.request_id != request_id:
+                raise RuntimeApiError(
+                    400, "InvalidRequestID", f"Invalid request ID: {request_id}"
+                )
+            self._current = None
+        self._settle(invocation, payload, error_type, max_memory_kb)
+
+    def init_error(self, payload: bytes, error_type: str) -> None:
+        """The runtime failed to initialise: the first invocation gets the error, then the
+        environment is discarded (the runtime exits by itself)."""
+        with self._cond:
+            invocation = self._pending or self._current
+            self._pending = self._current = None
+            self.state = EnvironmentState.DEAD
+            self._cond.notify_all()
+        if invocation is not None:
+            if not invocation.dispatched.is_set():
+                self._current_log = self._output.begin(invocation.request_id, LATEST)
+                invocation.dispatched_at = time.monotonic()
+            self._settle(invocation, payload, error_type, None)
+
+    def feed_output(self, chunk: bytes) -> None:
+        self._output.feed(chunk)
+
+    def died(self, status: ExitStatus) -> None:
+        """The executor saw the runtime end. An invocation it held fails like on AWS."""
+        with self._cond:
+            self.exit_status = status
+            invocation = self._current or self._pending
+            self._pending = self._current = None
+            self.state = EnvironmentState.DEAD
+            self._cond.notify_all()
+        if invocation is not None and not invocation.done.is_set():
+            if not invocation.dispatched.is_set():
+                self._current_log = self._output.begin(invocation.request_id, LATEST)
+                invocation.dispatched_at = time.monotonic()
+            error_type = "Runtime.OutOfMemory" if status.oom_killed else "Runtime.ExitError"
+            detail = f"Runtime exited with error: {status.describe()}"
+            self._settle(
+                invocation, error_payload(invocation.request_id, error_type, detail),
+                error_type, None,
+            )
+        self._output.close()
+
+    # -- shared ------------------------------------------------------------------------------
+
+    def _settle(
+        self,
+        invocation: Invocation,
+        payload: bytes,
+        error_type: str | None,
+        max_memory_kb: int | None,
+        trailer: list[str] | None = None,
+    ) -> None:
+        duration_ms = (time.monotonic() - invocation.dispatched_at) * 1000
+        init_ms = None
+        if not self._init_reported:
+            self._init_reported = True
+            init_ms = self.init_duration_ms
+        used_mb = round(max_memory_kb / 1024) if max_memory_kb else 0
+        record = self._current_log
+        result = InvocationResult(payload, error_type, duration_ms=duration_ms)
+        if record is not None and record.request_id == invocation.request_id:
+            report = report_line(
+                invocation.request_id, duration_ms, self.function.memory_size, used_mb, init_ms
+            )
+            self._output.end(record, report, trailer)
+            result.log_record = record
+        invocation.finish(result)

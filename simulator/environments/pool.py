@@ -1,0 +1,244 @@
+"""The environment pool: warm reuse, cold starts, scale-out within concurrency limits, and
+reaping of idle environments. The hot path (a warm acquire/release) touches only memory."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from simulator.environments.environment import Environment, EnvironmentState
+from simulator.environments.variables import lambda_variables
+from simulator.errors import EnvironmentUnavailable, ServiceException, TooManyRequestsException
+from simulator.executors.base import Executor, ExitStatus, LaunchSpec
+from simulator.models import FunctionConfig
+
+log = logging.getLogger(__name__)
+
+
+class RuntimeEndpoint(Protocol):
+    """Where one environment's runtime reaches its Runtime API."""
+
+    address: str
+
+    def close(self) -> None: ...
+
+
+OpenEndpoint = Callable[[Environment], RuntimeEndpoint]
+EmitLog = Callable[[str, str, str], None]
+
+
+@dataclass(frozen=True)
+class PoolLimits:
+    account_concurrency: int = 1000
+    idle_timeout: float = 600.0
+
+
+@dataclass(frozen=True)
+class EnvironmentCounts:
+    warm: int
+    busy: int
+    starting: int
+
+
+class EnvironmentPool:
+    def __init__(
+        self,
+        executor: Executor,
+        open_endpoint: OpenEndpoint,
+        emit_log: EmitLog,
+        region: str,
+        limits: PoolLimits,
+    ) -> None:
+        self._executor = executor
+        self._open_endpoint = open_endpoint
+        self._emit_log = emit_log
+        self._region = region
+        self._limits = limits
+        self._lock = threading.Lock()
+        self._idle: dict[str, list[Environment]] = {}
+        self._live: dict[str, dict[str, Environment]] = {}
+        self._endpoints: dict[str, RuntimeEndpoint] = {}
+        self._in_flight: dict[str, int] = {}
+        self._total_in_flight = 0
+        self._generations: dict[str, int] = {}
+        self._requests: dict[str, str] = {}
+        self._closed = threading.Event()
+        self._reaper = threading.Thread(target=self._reap_forever, name="reaper", daemon=True)
+        self._reaper.start()
+
+    # -- acquire / release: the invoke path -----------------------------------------------------
+
+    def acquire(self, function: FunctionConfig) -> tuple[Environment, bool]:
+        """A warm environment of this function's generation, or a new one (cold: True)."""
+        with self._lock:
+            self._admit(function)
+            self._generations.setdefault(function.name, function.generation)
+            idle = self._idle.get(function.name)
+            while idle:
+                environment = idle.pop()
+                if environment.alive and environment.function.generation == function.generation:
+                    return environment, False
+                self._stop_later(environment)
+        try:
+            return self._start(function), True
+        except BaseException:
+            with self._lock:
+                self._leave(function.name)
+            raise
+
+    def release(self, environment: Environment) -> None:
+        name = environment.function.name
+        with self._lock:
+            self._leave(name)
+            current = self._generations.get(name) == environment.function.generation
+            if current and environment.mark_idle():
+                self._idle.setdefault(name, []).append(environment)
+                return
+        self._discard(environment)
+
+    def track_request(self, request_id: str, environment: Environment) -> None:
+        with self._lock:
+            self._requests[request_id] = environment.id
+
+    def forget_request(self, request_id: str) -> None:
+        with self._lock:
+            self._requests.pop(request_id, None)
+
+    def owner_of(self, request_id: str) -> str | None:
+        """The id of the environment an in-flight request belongs to."""
+        return self._requests.get(request_id)
+
+    # -- lifecycle of functions -------------------------------------------------------------
+
+    def retire(self, function_name: str, generation: int | None) -> None:
+        """A function changed (or was deleted: None): idle environments of other generations
+        stop now, busy ones when their invocation finishes."""
+        with self._lock:
+            if generation is None:
+                self._generations.pop(function_name, None)
+            else:
+                self._generations[function_name] = generation
+            idle = self._idle.pop(function_name, [])
+            keep = [e for e in idle if e.function.generation == generation]
+            if keep:
+                self._idle[function_name] = keep
+            retired = [e for e in idle if e.function.generation != generation]
+        for environment in retired:
+            self._stop_later(environment)
+
+    def counts(self, function_name: str) -> EnvironmentCounts:
+        with self._lock:
+            live = list(self._live.get(function_name, {}).values())
+        states = [e.state for e in live]
+        return EnvironmentCounts(
+            warm=states.count(EnvironmentState.IDLE),
+            busy=states.count(EnvironmentState.BUSY),
+            starting=states.count(EnvironmentState.STARTING),
+        )
+
+    def live_environments(self) -> list[Environment]:
+        with self._lock:
+            return [e for envs in self._live.values() for e in envs.values()]
+
+    def shutdown(self) -> None:
+        self._closed.set()
+        for environment in self.live_environments():
+            environment.stop()
+            self._discard(environment)
+        self._executor.shutdown()
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _admit(self, function: FunctionConfig) -> None:
+        """Count a new in-flight invocation, or throttle it as AWS would. Lock held."""
+        reserved = function.reserved_concurrency
+        in_flight = self._in_flight.get(function.name, 0)
+        if reserved is not None and in_flight >= reserved:
+            raise TooManyRequestsException(
+                "Rate Exceeded.", "ReservedFunctionConcurrentInvocationLimitExceeded"
+            )
+        if self._total_in_flight >= self._limits.account_concurrency:
+            raise TooManyRequestsException("Rate Exceeded.", "ConcurrentInvocationLimitExceeded")
+        self._in_flight[function.name] = in_flight + 1
+        self._total_in_flight += 1
+
+    def _leave(self, function_name: str) -> None:
+        self._in_flight[function_name] -= 1
+        self._total_in_flight -= 1
+
+    def _start(self, function: FunctionConfig) -> Environment:
+        environment = Environment(
+            function,
+            emit_log=lambda stream, line: self._emit_log(function.name, stream, line),
+            writes_end_marker=self._executor.writes_end_marker,
+        )
+        endpoint = self._open_endpoint(environment)
+        with self._lock:
+            self._live.setdefault(function.name, {})[environment.id] = environment
+            self._endpoints[environment.id] = endpoint
+        spec = LaunchSpec(
+            environment_id=environment.id,
+            function_name=function.name,
+            runtime=function.runtime,
+            handler=function.handler,
+            code_dir=Path(function.code_dir),
+            memory_mb=function.memory_size,
+            variables=lambda_variables(
+                function, environment.log_stream_name, endpoint.address, self._region
+            ),
+        )
+        try:
+            environment.runtime = self._executor.launch(
+                spec,
+                on_output=environment.feed_output,
+                on_exit=lambda status: self._runtime_exited(environment, status),
+            )
+        except EnvironmentUnavailable as error:
+            self._discard(environment)
+            raise ServiceException(str(error)) from error
+        except Exception as error:
+            log.exception("could not start an environment for %s", function.name)
+            self._discard(environment)
+            raise ServiceException(f"Could not start an execution environment: {error}") from error
+        return environment
+
+    def _runtime_exited(self, environment: Environment, status: ExitStatus) -> None:
+        environment.died(status)
+        self._discard(environment)
+
+    def _discard(self, environment: Environment) -> None:
+        """Forget an environment and free its runtime and endpoint. Idempotent."""
+        with self._lock:
+            self._live.get(environment.function.name, {}).pop(environment.id, None)
+            idle = self._idle.get(environment.function.name)
+            if idle and environment in idle:
+                idle.remove(environment)
+            endpoint = self._endpoints.pop(environment.id, None)
+        if environment.alive:
+            environment.stop()
+        if endpoint is not None:
+            endpoint.close()
+
+    def _stop_later(self, environment: Environment) -> None:
+        threading.Thread(target=self._discard, args=(environment,), daemon=True).start()
+
+    def _reap_forever(self) -> None:
+        interval = max(0.05, min(1.0, self._limits.idle_timeout / 4))
+        while not self._closed.wait(interval):
+            deadline = time.monotonic() - self._limits.idle_timeout
+            with self._lock:
+                stale = [
+                    e for idle in self._idle.values() for e in idle if e.last_used < deadline
+                ]
+                for environment in stale:
+                    self._idle[environment.function.name].remove(environment)
+            for environment in stale:
+                log.debug("reaping idle environment %s of %s", environment.id,
+                          environment.function.name)
+                self._discard(environment)
+

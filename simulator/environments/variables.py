@@ -1,0 +1,45 @@
+"""The environment variables the Lambda service sets inside every execution environment."""
+
+from __future__ import annotations
+
+from simulator.logs import log_group_name
+from simulator.models import LATEST, FunctionConfig
+
+# Fixed dummy credentials: functions that call AWS talk to the simulator, never to AWS.
+LOCAL_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "test",
+    "AWS_SECRET_ACCESS_KEY": "test",
+    "AWS_SESSION_TOKEN": "test",
+}
+
+
+def lambda_variables(
+    function: FunctionConfig,
+    log_stream_name: str,
+    runtime_api: str,
+    region: str,
+    initialization_type: str = "on-demand",
+) -> dict[str, str]:
+    """AWS's reserved variables first; the function's own (which may not override
+    the reserved ones on AWS) merged under them."""
+    reserved = {
+        "_HANDLER": function.handler,
+        "AWS_REGION": region,
+        "AWS_DEFAULT_REGION": region,
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_{function.runtime}",
+        "AWS_LAMBDA_FUNCTION_NAME": function.name,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_size),
+        "AWS_LAMBDA_FUNCTION_VERSION": LATEST,
+        "AWS_LAMBDA_INITIALIZATION_TYPE": initialization_type,
+        "AWS_LAMBDA_LOG_GROUP_NAME": log_group_name(function.name),
+        "AWS_LAMBDA_LOG_STREAM_NAME": log_stream_name,
+        "AWS_LAMBDA_RUNTIME_API": runtime_api,
+        "LAMBDA_TASK_ROOT": "/var/task",
+        "LAMBDA_RUNTIME_DIR": "/var/runtime",
+        "TZ": ":UTC",
+        "LANG": "en_US.UTF-8",
+        "PATH": "/var/lang/bin:/usr/local/bin:/usr/bin/:/bin:/opt/bin",
+        "PYTHONPATH": "/var/runtime",
+        **LOCAL_CREDENTIALS,
+    }
+    return {**function.environment, **reserved}

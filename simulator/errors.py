@@ -1,0 +1,107 @@
+"""The exception tree. Each AWS error carries its code and HTTP status; the API layer
+turns any of them into the AWS JSON shape in one place (`app.py`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class LambdaError(Exception):
+    """An error the Lambda API answers with: `code` is AWS's error type, `status` its HTTP
+    status."""
+
+    code = "ServiceException"
+    status = 500
+    error_type = "Service"
+    message_key = "message"  # the model spells it `Message` for some errors
+
+    def __init__(self, message: str, **fields: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields
+
+    def body(self) -> dict[str, Any]:
+        return {"Type": self.error_type, self.message_key: self.message, **self.fields}
+
+
+class ServiceException(LambdaError):
+    code = "ServiceException"
+    status = 500
+    message_key = "Message"
+
+
+class ResourceNotFoundException(LambdaError):
+    code = "ResourceNotFoundException"
+    status = 404
+    error_type = "User"
+    message_key = "Message"
+
+
+class ResourceConflictException(LambdaError):
+    code = "ResourceConflictException"
+    status = 409
+    error_type = "User"
+
+
+class InvalidParameterValueException(LambdaError):
+    code = "InvalidParameterValueException"
+    status = 400
+    error_type = "User"
+
+
+class ValidationException(LambdaError):
+    code = "ValidationException"
+    status = 400
+    error_type = "User"
+
+
+class InvalidRequestContentException(LambdaError):
+    code = "InvalidRequestContentException"
+    status = 400
+    error_type = "User"
+
+
+class RequestEntityTooLargeException(LambdaError):
+    code = "RequestEntityTooLargeException"
+    status = 413
+    error_type = "User"
+
+
+class PreconditionFailedException(LambdaError):
+    code = "PreconditionFailedException"
+    status = 412
+    error_type = "User"
+
+
+class UnsupportedMediaTypeException(LambdaError):
+    code = "UnsupportedMediaTypeException"
+    status = 415
+    error_type = "User"
+
+
+class TooManyRequestsException(LambdaError):
+    """Throttling; `Reason` tells which limit (reserved or account concurrency)."""
+
+    code = "TooManyRequestsException"
+    status = 429
+    error_type = "User"
+
+    def __init__(self, message: str, reason: str, retry_after_seconds: int = 1) -> None:
+        super().__init__(message, Reason=reason, retryAfterSeconds=str(retry_after_seconds))
+        self.retry_after_seconds = retry_after_seconds
+
+
+class UnknownRouteError(LambdaError):
+    """A path or method the API does not have: AWS answers these with UnknownOperationException."""
+
+    code = "UnknownOperationException"
+    status = 404
+
+
+class MethodNotAllowedError(LambdaError):
+    code = "MethodNotAllowedException"
+    status = 405
+
+
+class EnvironmentUnavailable(Exception):
+    """An execution environment could not be started (engine down, image missing)."""

@@ -1,0 +1,92 @@
+"""The executor interface: launch a runtime that will pull work from a Runtime API address."""
+
+from __future__ import annotations
+
+import signal
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class LaunchSpec:
+    """Everything an executor needs to start one environment's runtime."""
+
+    environment_id: str
+    function_name: str
+    runtime: str
+    handler: str
+    code_dir: Path
+    memory_mb: int
+    variables: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ExitStatus:
+    """How a runtime ended, worded as the Lambda service words it."""
+
+    exit_code: int | None = None
+    signal_number: int | None = None
+    oom_killed: bool = False
+
+    def describe(self) -> str:
+        if self.oom_killed:
+            return "signal: killed"
+        if self.signal_number is not None:
+            try:
+                name = signal.Signals(self.signal_number).name
+            except ValueError:
+                return f"signal: {self.signal_number}"
+            return "signal: " + SIGNAL_WORDS.get(name, name.lower().removeprefix("sig"))
+        return f"exit status {self.exit_code}"
+
+    @classmethod
+    def from_code(cls, code: int, oom_killed: bool = False) -> ExitStatus:
+        """A process return code (negative = signal) or a container exit code (128 + signal)."""
+        if code < 0:
+            return cls(signal_number=-code, oom_killed=oom_killed)
+        if code > 128 and code - 128 < 65:
+            return cls(signal_number=code - 128, oom_killed=oom_killed)
+        return cls(exit_code=code, oom_killed=oom_killed)
+
+
+SIGNAL_WORDS = {"SIGKILL": "killed", "SIGSEGV": "segmentation fault", "SIGABRT": "aborted",
+                "SIGTERM": "terminated", "SIGBUS": "bus error", "SIGILL": "illegal instruction"}
+
+OutputCallback = Callable[[bytes], None]
+ExitCallback = Callable[[ExitStatus], None]
+
+
+class RunningRuntime(ABC):
+    """A handle on one launched runtime."""
+
+    @abstractmethod
+    def stop(self) -> None:
+        """Kill the runtime and free what it holds. Safe to call more than once."""
+
+
+class Executor(ABC):
+    """Starts runtimes. `launch` must return quickly once the runtime is started: the runtime
+    then registers itself by calling the Runtime API."""
+
+    name: str
+    writes_end_marker = True
+
+    @abstractmethod
+    def start(self) -> None:
+        """Prepare (networks, orphan clean-up). Raises EnvironmentUnavailable if it cannot run."""
+
+    @abstractmethod
+    def runtime_api_host(self) -> str:
+        """The address runtimes reach the Runtime API on; listeners bind to it."""
+
+    @abstractmethod
+    def launch(
+        self, spec: LaunchSpec, on_output: OutputCallback, on_exit: ExitCallback
+    ) -> RunningRuntime:
+        """Start a runtime; `on_output` gets its merged stdout/stderr, `on_exit` its end."""
+
+    @abstractmethod
+    def shutdown(self) -> None:
+        """Stop every runtime this executor started."""

@@ -1,0 +1,143 @@
+"""Runs each environment's runtime as a local subprocess: the embedded default when no Docker
+engine answers. Same bootstrap, same Runtime API, same timeouts and crash handling; the code
+runs from the function's unpacked folder and each environment gets a /tmp of its own."""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from simulator.executors.base import (
+    Executor,
+    ExitCallback,
+    ExitStatus,
+    LaunchSpec,
+    OutputCallback,
+    RunningRuntime,
+)
+from simulator.images import bootstrap_path
+
+log = logging.getLogger(__name__)
+
+# Headroom over MemorySize for the interpreter's own address space, so that the limit bites
+# on what the handler allocates rather than on Python starting up.
+ADDRESS_SPACE_HEADROOM_MB = 256
+READ_CHUNK = 65536
+
+
+class ProcessRuntime(RunningRuntime):
+    def __init__(self, process: subprocess.Popen[bytes], tmp_dir: Path) -> None:
+        self.process = process
+        self.tmp_dir = tmp_dir
+        self._stopped = threading.Event()
+
+    def stop(self) -> None:
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
+        try:
+            os.killpg(self.process.pid, 9)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+
+class ProcessExecutor(Executor):
+    """`command` replaces the bundled bootstrap (e.g. to run the official runtime client)."""
+
+    name = "process"
+
+    def __init__(self, state_dir: Path, command: Sequence[str] | None = None) -> None:
+        self._tmp_root = state_dir / "tmp"
+        self._command = list(command) if command else None
+        self.writes_end_marker = command is None
+        self._runtimes: set[ProcessRuntime] = set()
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        shutil.rmtree(self._tmp_root, ignore_errors=True)
+        self._tmp_root.mkdir(parents=True, exist_ok=True)
+
+    def runtime_api_host(self) -> str:
+        return "127.0.0.1"
+
+    def launch(
+        self, spec: LaunchSpec, on_output: OutputCallback, on_exit: ExitCallback
+    ) -> RunningRuntime:
+        tmp_dir = self._tmp_root / spec.environment_id
+        tmp_dir.mkdir(parents=True)
+        variables = {
+            **spec.variables,
+            "LAMBDA_TASK_ROOT": str(spec.code_dir),
+            "TMPDIR": str(tmp_dir),
+            "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin",
+                                     "/usr/bin", "/bin"]),
+            "PYTHONPATH": str(spec.code_dir),
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+        process = subprocess.Popen(
+            self._command or [python_for(spec.runtime), "-u", str(bootstrap_path())],
+            cwd=spec.code_dir,
+            env=variables,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        limit = (spec.memory_mb + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024
+        try:
+            resource.prlimit(process.pid, resource.RLIMIT_AS, (limit, limit))
+        except (ProcessLookupError, PermissionError, ValueError):
+            log.debug("could not limit the memory of pid %s", process.pid)
+        runtime = ProcessRuntime(process, tmp_dir)
+        with self._lock:
+            self._runtimes.add(runtime)
+        reader = threading.Thread(
+            target=_pump, args=(process, on_output),
+            name=f"output-{spec.environment_id[:8]}", daemon=True,
+        )
+        reader.start()
+        threading.Thread(
+            target=self._wait, args=(runtime, reader, on_exit),
+            name=f"process-{spec.environment_id[:8]}", daemon=True,
+        ).start()
+        return runtime
+
+    def _wait(self, runtime: ProcessRuntime, reader: threading.Thread,
+              on_exit: ExitCallback) -> None:
+        """Report how the runtime ended once it has, after killing whatever it left behind
+        (a forked child would otherwise hold the output pipe open)."""
+        code = runtime.process.wait()
+        runtime.stop()
+        reader.join(timeout=2)
+        shutil.rmtree(runtime.tmp_dir, ignore_errors=True)
+        with self._lock:
+            self._runtimes.discard(runtime)
+        on_exit(ExitStatus.from_code(code))
+
+    def shutdown(self) -> None:
+        with self._lock:
+            runtimes = list(self._runtimes)
+        for runtime in runtimes:
+            runtime.stop()
+
+
+def _pump(process: subprocess.Popen[bytes], on_output: OutputCallback) -> None:
+    stream = process.stdout
+    assert stream is not None
+    with stream:
+        while chunk := os.read(stream.fileno(), READ_CHUNK):
+            on_output(chunk)
+
+
+def python_for(runtime: str) -> str:
+    """The host's interpreter of the runtime's version, else the one running the simulator."""
+    version = runtime.removeprefix("python")
+    return shutil.which(f"python{version}") or sys.executable
+

@@ -1,0 +1,234 @@
+"""Build the runtime images that functions run in.
+
+Each runtime's Dockerfile (runtime_images/<runtime>/Dockerfile) starts from a base image: the
+public python image when Docker has it or can pull it, else a Debian root filesystem made with
+debootstrap, so the images also build on a machine that cannot reach any container registry.
+A content hash label makes a rebuild with unchanged inputs a no-op.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import docker
+import docker.errors
+import requests
+
+RUNTIME_IMAGES_DIR = Path(__file__).resolve().parent.parent / "runtime_images"
+HASH_LABEL = "lambda-sim.content-hash"
+DEBIAN_MIRROR = "http://deb.debian.org/debian"
+DEBOOTSTRAP = ["debootstrap", "--variant=minbase", "--include=python3,ca-certificates"]
+TAR_EXCLUDES = ["--exclude=./proc", "--exclude=./sys", "--exclude=./dev"]  # Docker mounts these
+PULL_TIMEOUT_S = 30
+
+
+@dataclass(frozen=True)
+class RuntimeImage:
+    name: str
+    folder: str  # under runtime_images/, holding the Dockerfile
+    base_image: str  # the public image the Dockerfile builds on by default
+    debian_suite: str | None  # the Debian release whose python3 is this version, if any
+
+
+RUNTIMES: dict[str, RuntimeImage] = {
+    runtime.name: runtime
+    for runtime in (
+        RuntimeImage("python3.11", "python3.11", "python:3.11-slim-bookworm", "bookworm"),
+        RuntimeImage("python3.12", "python3.12", "python:3.12-slim-bookworm", None),
+        RuntimeImage("python3.13", "python3.13", "python:3.13-slim-bookworm", "trixie"),
+    )
+}
+
+
+@dataclass(frozen=True)
+class BuildOutcome:
+    runtime: str
+    image: str
+    status: Literal["built", "unchanged", "skipped"]
+    reason: str
+
+
+class ImageBuildError(RuntimeError):
+    """A build that cannot go on: a missing tool, or a failing debootstrap or docker build."""
+
+
+class BaseUnavailable(Exception):
+    """No base image can be had for a runtime; its build is skipped, the others go on."""
+
+
+def image_name(runtime: str) -> str:
+    return f"lambda-sim/{runtime}:latest"
+
+
+def bootstrap_path() -> Path:
+    """The Python runtime's bootstrap, which the process executor runs with a host Python."""
+    return RUNTIME_IMAGES_DIR / "python" / "bootstrap.py"
+
+
+def offline_base_name(suite: str) -> str:
+    return f"lambda-sim/base:{suite}"
+
+
+def build_images(
+    client: docker.DockerClient,
+    runtimes: list[str] | None = None,
+    offline: bool | None = None,
+    report: Callable[[str], None] = print,
+) -> list[BuildOutcome]:
+    """Build the runtimes' images (all by default).
+
+    offline=True builds on a debootstrapped Debian base, offline=False on the public image,
+    offline=None on whichever is at hand, pulling or debootstrapping only when neither is.
+    """
+    unknown = sorted(set(runtimes or ()) - set(RUNTIMES))
+    if unknown:
+        raise ValueError(f"unknown runtime(s) {unknown}; known: {sorted(RUNTIMES)}")
+    outcomes = []
+    for name in runtimes or list(RUNTIMES):
+        runtime = RUNTIMES[name]
+        try:
+            base = choose_base(client, runtime, offline, report)
+        except BaseUnavailable as exc:
+            report(f"skipping {runtime.name}: {exc}")
+            outcomes.append(BuildOutcome(name, image_name(name), "skipped", str(exc)))
+            continue
+        outcomes.append(build_runtime(client, runtime, base, report))
+    return outcomes
+
+
+def choose_base(
+    client: docker.DockerClient,
+    runtime: RuntimeImage,
+    offline: bool | None,
+    report: Callable[[str], None],
+) -> str:
+    """Name the base image to build on, making the Debian one if that is the way."""
+    public = runtime.base_image
+    if offline is not True:
+        if has_image(client, public):
+            return public
+        local_debian = runtime.debian_suite and offline_base_name(runtime.debian_suite)
+        if offline is None and local_debian and has_image(client, local_debian):
+            return local_debian
+        if pull(client, public, report):
+            return public
+        if offline is False:
+            raise BaseUnavailable(f"{public} is not here and cannot be pulled")
+        report(f"{public} cannot be pulled: building {runtime.name} on Debian instead")
+    if runtime.debian_suite is None:
+        raise BaseUnavailable(
+            f"Debian ships no Python {runtime.name.removeprefix('python')}, so {runtime.name} "
+            f"cannot be built offline; it needs {public} from a registry"
+        )
+    return debian_base(client, runtime.debian_suite, report)
+
+
+def has_image(client: docker.DockerClient, name: str) -> bool:
+    try:
+        client.images.get(name)
+    except docker.errors.ImageNotFound:
+        return False
+    return True
+
+
+def pull(client: docker.DockerClient, name: str, report: Callable[[str], None]) -> bool:
+    """Try a pull, giving up soon when the registry does not answer."""
+    report(f"pulling {name}")
+    timeout, client.api.timeout = client.api.timeout, PULL_TIMEOUT_S
+    try:
+        client.images.pull(name)
+    except (docker.errors.DockerException, requests.RequestException):
+        return False
+    finally:
+        client.api.timeout = timeout
+    return True
+
+
+def debian_base(client: docker.DockerClient, suite: str, report: Callable[[str], None]) -> str:
+    """Make a Debian base image with python3 from Debian's own mirror, once per suite."""
+    name = offline_base_name(suite)
+    if has_image(client, name):
+        return name
+    if shutil.which("debootstrap") is None:
+        raise ImageBuildError(
+            "building offline needs debootstrap; install it with: apt-get install debootstrap"
+        )
+    with tempfile.TemporaryDirectory(prefix="lambda-sim-base-") as work:
+        root, tarball = Path(work, "root"), Path(work, "root.tar")
+        report(f"debootstrap {suite} into a temporary folder (about a minute)")
+        started = time.monotonic()
+        run([*DEBOOTSTRAP, suite, str(root), DEBIAN_MIRROR])
+        report(f"debootstrap {suite} took {time.monotonic() - started:.0f} s")
+        run(["tar", "-C", str(root), *TAR_EXCLUDES, "-cf", str(tarball), "."])
+        client.api.import_image_from_file(str(tarball), repository="lambda-sim/base", tag=suite)
+    report(f"imported {name}")
+    return name
+
+
+def run(command: list[str]) -> None:
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        tail = "\n".join((result.stdout + result.stderr).splitlines()[-20:])
+        raise ImageBuildError(f"{command[0]} failed with status {result.returncode}:\n{tail}")
+
+
+def content_hash(runtime: RuntimeImage, base_id: str) -> str:
+    """Hash every input of a runtime's image, so an unchanged one need not be rebuilt."""
+    digest = hashlib.sha256()
+    for part in (
+        (RUNTIME_IMAGES_DIR / runtime.folder / "Dockerfile").read_bytes(),
+        bootstrap_path().read_bytes(),
+        base_id.encode(),
+    ):
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.hexdigest()
+
+
+def build_runtime(
+    client: docker.DockerClient, runtime: RuntimeImage, base: str, report: Callable[[str], None]
+) -> BuildOutcome:
+    image = image_name(runtime.name)
+    digest = content_hash(runtime, client.images.get(base).id)
+    try:
+        previous = client.images.get(image)
+    except docker.errors.ImageNotFound:
+        previous = None
+    if previous is not None and previous.labels.get(HASH_LABEL) == digest:
+        return BuildOutcome(runtime.name, image, "unchanged", f"up to date (on {base})")
+    report(f"building {image} on {base}")
+    started = time.monotonic()
+    try:
+        client.images.build(
+            path=str(RUNTIME_IMAGES_DIR),
+            dockerfile=f"{runtime.folder}/Dockerfile",
+            tag=image,
+            buildargs={"BASE_IMAGE": base},
+            labels={HASH_LABEL: digest},
+            network_mode="none",
+            rm=True,
+            forcerm=True,
+        )
+    except docker.errors.BuildError as exc:
+        log = "".join(str(chunk.get("stream", "")) for chunk in exc.build_log)
+        raise ImageBuildError(f"building {image} failed: {exc.msg}\n{log}") from exc
+    seconds = time.monotonic() - started
+    report(f"built {image} in {seconds:.1f} s")
+    if previous is not None:
+        discard(client, previous.id)
+    return BuildOutcome(runtime.name, image, "built", f"built on {base} in {seconds:.1f} s")
+
+
+def discard(client: docker.DockerClient, image_id: str) -> None:
+    """Remove the image a rebuild replaced, unless a container still uses it."""
+    try:
+        client.images.remove(image_id)
+    except docker.errors.APIError:
+        pass

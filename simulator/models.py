@@ -1,0 +1,143 @@
+"""Plain data that crosses layers: a function's configuration, an invocation and its result."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+LATEST = "$LATEST"
+
+
+def aws_timestamp(moment: float | None = None) -> str:
+    """Lambda's LastModified format: `2026-11-27T06:19:44.123+0000`."""
+    dt = datetime.fromtimestamp(time.time() if moment is None else moment, tz=UTC)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}+0000"
+
+
+def new_revision_id() -> str:
+    return str(uuid.uuid4())
+
+
+@dataclass(frozen=True)
+class FunctionConfig:
+    """One function's `$LATEST` configuration. Frozen: an update makes a new one with a new
+    `generation`, which is how environments built from the old one know to retire."""
+
+    name: str
+    runtime: str
+    role: str
+    handler: str
+    code_sha256: str
+    code_size: int
+    description: str = ""
+    timeout: int = 3
+    memory_size: int = 128
+    environment: dict[str, str] = field(default_factory=dict)
+    architectures: tuple[str, ...] = ("x86_64",)
+    ephemeral_storage: int = 512
+    package_type: str = "Zip"
+    tracing_mode: str = "PassThrough"
+    last_modified: str = field(default_factory=aws_timestamp)
+    revision_id: str = field(default_factory=new_revision_id)
+    state: str = "Pending"
+    last_update_status: str | None = None
+    reserved_concurrency: int | None = None
+    generation: int = 1
+    code_dir: str = ""
+
+    def updated(self, **changes: Any) -> FunctionConfig:
+        """A copy with `changes`, a fresh revision and the next generation."""
+        return replace(
+            self,
+            **changes,
+            last_modified=aws_timestamp(),
+            revision_id=new_revision_id(),
+            generation=self.generation + 1,
+        )
+
+    def arn(self, region: str, account_id: str) -> str:
+        return f"arn:aws:lambda:{region}:{account_id}:function:{self.name}"
+
+    def to_api(self, region: str, account_id: str) -> dict[str, Any]:
+        """The FunctionConfiguration shape of the Lambda API."""
+        body: dict[str, Any] = {
+            "FunctionName": self.name,
+            "FunctionArn": self.arn(region, account_id),
+            "Runtime": self.runtime,
+            "Role": self.role,
+            "Handler": self.handler,
+            "CodeSize": self.code_size,
+            "Description": self.description,
+            "Timeout": self.timeout,
+            "MemorySize": self.memory_size,
+            "LastModified": self.last_modified,
+            "CodeSha256": self.code_sha256,
+            "Version": LATEST,
+            "TracingConfig": {"Mode": self.tracing_mode},
+            "RevisionId": self.revision_id,
+            "State": self.state,
+            "PackageType": self.package_type,
+            "Architectures": list(self.architectures),
+            "EphemeralStorage": {"Size": self.ephemeral_storage},
+            "SnapStart": {"ApplyOn": "None", "OptimizationStatus": "Off"},
+            "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{self.name}"},
+        }
+        if self.environment:
+            body["Environment"] = {"Variables": dict(self.environment)}
+        if self.state == "Pending":
+            body["StateReason"] = "The function is being created."
+            body["StateReasonCode"] = "Creating"
+        if self.last_update_status:
+            body["LastUpdateStatus"] = self.last_update_status
+            if self.last_update_status == "InProgress":
+                body["LastUpdateStatusReason"] = "The function is being created."
+                body["LastUpdateStatusReasonCode"] = "Creating"
+        return body
+
+
+@dataclass
+class InvocationResult:
+    """What the runtime answered. `error_type` set means the function failed (`Unhandled`)."""
+
+    payload: bytes
+    error_type: str | None = None
+    duration_ms: float = 0.0
+    log_record: Any = None  # the environment's InvocationLog, when the invocation ran
+
+    @property
+    def failed(self) -> bool:
+        return self.error_type is not None
+
+
+@dataclass
+class Invocation:
+    """One request travelling to an environment. The invoking thread waits on `done`; the
+    Runtime API sets `dispatched` when the runtime takes it and `done` when it answers."""
+
+    payload: bytes
+    invoked_arn: str
+    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    client_context: str | None = None
+    cognito_identity: str | None = None
+    trace_id: str | None = None
+    want_log_tail: bool = False
+    deadline_ms: int = 0
+    dispatched_at: float = 0.0
+    result: InvocationResult | None = None
+    dispatched: threading.Event = field(default_factory=threading.Event)
+    done: threading.Event = field(default_factory=threading.Event)
+    _finish_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def finish(self, result: InvocationResult) -> bool:
+        """Record the first answer; later ones (a crash after a response) are ignored."""
+        with self._finish_lock:
+            if self.result is not None:
+                return False
+            self.result = result
+        self.dispatched.set()
+        self.done.set()
+        return True

@@ -1,0 +1,72 @@
+"""The functions this simulator knows: held in memory for the invoke path, written through to
+SQLite in the state folder so that they survive a restart."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+import threading
+from pathlib import Path
+
+from simulator.models import FunctionConfig
+
+
+class FunctionRegistry:
+    def __init__(self, database: Path) -> None:
+        database.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(database, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS functions (name TEXT PRIMARY KEY, config TEXT NOT NULL)"
+        )
+        self._lock = threading.Lock()
+        self._functions: dict[str, FunctionConfig] = {
+            name: _decode(config)
+            for name, config in self._db.execute("SELECT name, config FROM functions")
+        }
+
+    def get(self, name: str) -> FunctionConfig | None:
+        return self._functions.get(name)
+
+    def all(self) -> list[FunctionConfig]:
+        """Sorted by name, the order ListFunctions pages through."""
+        return sorted(self._functions.values(), key=lambda function: function.name)
+
+    def put(self, function: FunctionConfig) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO functions (name, config) VALUES (?, ?)",
+                (function.name, _encode(function)),
+            )
+            self._functions[function.name] = function
+
+    def add(self, function: FunctionConfig) -> bool:
+        """Insert unless the name is taken; False if it was."""
+        with self._lock:
+            if function.name in self._functions:
+                return False
+            self._db.execute(
+                "INSERT INTO functions (name, config) VALUES (?, ?)",
+                (function.name, _encode(function)),
+            )
+            self._functions[function.name] = function
+            return True
+
+    def remove(self, name: str) -> FunctionConfig | None:
+        with self._lock:
+            self._db.execute("DELETE FROM functions WHERE name = ?", (name,))
+            return self._functions.pop(name, None)
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _encode(function: FunctionConfig) -> str:
+    return json.dumps(dataclasses.asdict(function))
+
+
+def _decode(text: str) -> FunctionConfig:
+    fields = json.loads(text)
+    fields["architectures"] = tuple(fields.get("architectures", ("x86_64",)))
+    return FunctionConfig(**fields)

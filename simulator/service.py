@@ -1,0 +1,363 @@
+"""The Lambda service: the control-plane operations and the invoke path
+(lookup → acquire an environment → hand the invocation over → wait for its answer)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import threading
+import time
+import uuid
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from simulator.async_invoke import AsyncInvoker
+from simulator.codestore import CodeStore
+from simulator.config import Settings
+from simulator.environments.pool import EnvironmentPool
+from simulator.errors import (
+    InvalidParameterValueException,
+    InvalidRequestContentException,
+    PreconditionFailedException,
+    RequestEntityTooLargeException,
+    ResourceConflictException,
+    ResourceNotFoundException,
+)
+from simulator.models import LATEST, FunctionConfig, Invocation, InvocationResult
+from simulator.registry import FunctionRegistry
+from simulator.validation import (
+    MAX_LIST_ITEMS,
+    parse_function_reference,
+    validate_function_settings,
+    validate_max_items,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_SYNC_PAYLOAD = 6_291_456
+MAX_ASYNC_PAYLOAD = 1_048_576
+MAX_CLIENT_CONTEXT = 3583
+UNRESERVED_MINIMUM = 100
+LOG_TAIL_WAIT_SECONDS = 1.0
+
+
+@dataclass
+class InvokeOutcome:
+    status: int
+    payload: bytes = b""
+    function_error: str | None = None
+    log_result: str | None = None
+    executed_version: str | None = None
+
+
+class LambdaService:
+    def __init__(
+        self,
+        settings: Settings,
+        registry: FunctionRegistry,
+        code: CodeStore,
+        pool: EnvironmentPool,
+    ) -> None:
+        self.settings = settings
+        self.registry = registry
+        self.code = code
+        self.pool = pool
+        self._async = AsyncInvoker(self._run_event, settings.async_workers)
+        self._write_lock = threading.Lock()
+
+    # -- control plane ------------------------------------------------------------------------
+
+    def create_function(self, body: dict[str, Any]) -> dict[str, Any]:
+        settings = validate_function_settings(body, creating=True)
+        package_type = body.get("PackageType", "Zip")
+        if package_type != "Zip":
+            raise InvalidParameterValueException(
+                "This simulator runs Zip functions; PackageType Image is not supported yet."
+            )
+        stored = self.code.store(_zip_from(body.get("Code") or {}))
+        function = FunctionConfig(
+            code_sha256=stored.sha256, code_size=stored.size, code_dir=str(stored.directory),
+            state="Active", last_update_status="Successful", **settings,
+        )
+        if not self.registry.add(function):
+            raise ResourceConflictException(f"Function already exist: {function.name}")
+        log.info("created function %s (%s)", function.name, function.runtime)
+        return self._describe(function, state="Pending", last_update_status=None)
+
+    def get_function(self, reference: str, qualifier: str | None = None) -> dict[str, Any]:
+        function = self.function(reference, qualifier)
+        code_url = f"{self.settings.endpoint_url}/_simulator/code/{function.name}.zip"
+        result: dict[str, Any] = {
+            "Configuration": self._describe(function),
+            "Code": {"RepositoryType": "S3", "Location": code_url},
+        }
+        if function.reserved_concurrency is not None:
+            result["Concurrency"] = {"ReservedConcurrentExecutions": function.reserved_concurrency}
+        return result
+
+    def get_function_configuration(
+        self, reference: str, qualifier: str | None = None
+    ) -> dict[str, Any]:
+        return self._describe(self.function(reference, qualifier))
+
+    def list_functions(self, marker: str | None, max_items: str | None) -> dict[str, Any]:
+        limit = validate_max_items(max_items)
+        functions = self.registry.all()
+        start = 0
+        if marker:
+            names = [function.name for function in functions]
+            start = next((i for i, name in enumerate(names) if name > marker), len(names))
+        page = functions[start : start + min(limit, MAX_LIST_ITEMS)]
+        result: dict[str, Any] = {"Functions": [self._describe(f) for f in page]}
+        if start + len(page) < len(functions):
+            result["NextMarker"] = page[-1].name
+        return result
+
+    def code_zip(self, name: str) -> bytes:
+        function = self.function(name)
+        return self.code.zip_path(Path(function.code_dir)).read_bytes()
+
+    def update_function_code(self, reference: str, body: dict[str, Any]) -> dict[str, Any]:
+        function = self.function(reference)
+        _check_revision(function, body.get("RevisionId"))
+        stored = self.code.store(_zip_from(body))
+        if body.get("DryRun"):
+            return self._describe(function)
+        return self._replace(function, code_sha256=stored.sha256, code_size=stored.size,
+                             code_dir=str(stored.directory))
+
+    def update_function_configuration(
+        self, reference: str, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        function = self.function(reference)
+        _check_revision(function, body.get("RevisionId"))
+        return self._replace(function, **validate_function_settings(body, creating=False))
+
+    def delete_function(self, reference: str, qualifier: str | None = None) -> None:
+        name, _ = self._resolve_qualifier(reference, qualifier)
+        function = self.registry.remove(name)
+        if function is None:
+            raise ResourceNotFoundException(self._not_found(name))
+        self.pool.retire(name, None)
+        log.info("deleted function %s", name)
+
+    def put_function_concurrency(self, reference: str, body: dict[str, Any]) -> dict[str, Any]:
+        function = self.function(reference)
+        reserved = body.get("ReservedConcurrentExecutions")
+        if not isinstance(reserved, int) or isinstance(reserved, bool) or reserved < 0:
+            raise InvalidParameterValueException(
+                "ReservedConcurrentExecutions must be a non-negative integer"
+            )
+        others = sum(
+            f.reserved_concurrency or 0 for f in self.registry.all() if f.name != function.name
+        )
+        if others + reserved > self.settings.account_concurrency - UNRESERVED_MINIMUM:
+            raise InvalidParameterValueException(
+                "Specified ReservedConcurrentExecutions for function decreases account's "
+                f"UnreservedConcurrentExecution below its minimum value of [{UNRESERVED_MINIMUM}]."
+            )
+        self._store(function, reserved_concurrency=reserved)
+        return {"ReservedConcurrentExecutions": reserved}
+
+    def get_function_concurrency(self, reference: str) -> dict[str, Any]:
+        function = self.function(reference)
+        if function.reserved_concurrency is None:
+            return {}
+        return {"ReservedConcurrentExecutions": function.reserved_concurrency}
+
+    def delete_function_concurrency(self, reference: str) -> None:
+        self._store(self.function(reference), reserved_concurrency=None)
+
+    # -- invoke ---------------------------------------------------------------------------
+
+    def invoke(
+        self,
+        reference: str,
+        qualifier: str | None,
+        payload: bytes,
+        invocation_type: str = "RequestResponse",
+        log_type: str | None = None,
+        client_context: str | None = None,
+        trace_id: str | None = None,
+    ) -> InvokeOutcome:
+        function = self.function(reference, qualifier)
+        if invocation_type not in ("RequestResponse", "Event", "DryRun"):
+            raise InvalidParameterValueException(
+                f"Unsupported invocation type {invocation_type}"
+            )
+        limit = MAX_ASYNC_PAYLOAD if invocation_type == "Event" else MAX_SYNC_PAYLOAD
+        if len(payload) > limit:
+            raise RequestEntityTooLargeException(
+                f"Request must be smaller than {limit} bytes for the InvokeFunction operation"
+            )
+        payload = _checked_json(payload)
+        context = _decode_client_context(client_context)
+        if invocation_type == "DryRun":
+            return InvokeOutcome(204)
+        if invocation_type == "Event":
+            self._async.submit(function.name, payload)
+            return InvokeOutcome(202)
+        result = self.run(function, payload, context, trace_id, want_log=log_type == "Tail")
+        outcome = InvokeOutcome(200, result.payload, executed_version=LATEST)
+        if result.failed:
+            outcome.function_error = "Unhandled"
+        if log_type == "Tail" and result.log_record is not None:
+            result.log_record.complete.wait(LOG_TAIL_WAIT_SECONDS)
+            outcome.log_result = base64.b64encode(result.log_record.tail().encode()).decode()
+        return outcome
+
+    def run(
+        self,
+        function: FunctionConfig,
+        payload: bytes,
+        client_context: str | None = None,
+        trace_id: str | None = None,
+        want_log: bool = False,
+    ) -> InvocationResult:
+        """Run one invocation to its answer: the path every event source shares."""
+        environment, cold = self.pool.acquire(function)
+        invocation = Invocation(
+            payload=payload,
+            invoked_arn=function.arn(self.settings.region, self.settings.account_id),
+            client_context=client_context,
+            trace_id=trace_id or _new_trace_id(),
+            want_log_tail=want_log,
+        )
+        self.pool.track_request(invocation.request_id, environment)
+        try:
+            environment.assign(invocation)
+            startup = self.settings.init_timeout + function.timeout
+            if not invocation.dispatched.wait(startup):
+                environment.stop()
+                invocation.dispatched.wait(1.0)
+            remaining = invocation.deadline_ms / 1000 - time.time()
+            if not invocation.done.wait(max(remaining, 0)):
+                environment.time_out(invocation)
+            invocation.done.wait(5.0)
+        finally:
+            self.pool.forget_request(invocation.request_id)
+            self.pool.release(environment)
+        if invocation.result is None:
+            return InvocationResult(
+                json.dumps({"errorType": "Runtime.Unknown",
+                            "errorMessage": f"RequestId: {invocation.request_id} Error: the "
+                            "execution environment did not answer"}).encode(),
+                error_type="Runtime.Unknown",
+            )
+        return invocation.result
+
+    def _run_event(self, function_name: str, payload: bytes) -> None:
+        function = self.registry.get(function_name)
+        if function is None:
+            log.warning("dropping an event for deleted function %s", function_name)
+            return
+        result = self.run(function, payload)
+        if result.failed:
+            log.warning("asynchronous invocation of %s failed: %s", function_name,
+                        result.error_type)
+
+    def shutdown(self) -> None:
+        self._async.shutdown()
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def function(self, reference: str, qualifier: str | None = None) -> FunctionConfig:
+        name, qualifier = self._resolve_qualifier(reference, qualifier)
+        function = self.registry.get(name)
+        if function is None or qualifier not in (None, LATEST):
+            raise ResourceNotFoundException(self._not_found(name, qualifier))
+        return function
+
+    def _resolve_qualifier(self, reference: str, qualifier: str | None) -> tuple[str, str | None]:
+        name, derived = parse_function_reference(reference)
+        if derived and qualifier and derived != qualifier:
+            raise InvalidParameterValueException(
+                "The derived qualifier from the function name does not match the specified "
+                "qualifier."
+            )
+        return name, derived or qualifier
+
+    def _not_found(self, name: str, qualifier: str | None = None) -> str:
+        arn = f"arn:aws:lambda:{self.settings.region}:{self.settings.account_id}:function:{name}"
+        return f"Function not found: {arn}:{qualifier or LATEST}"
+
+    def _replace(self, function: FunctionConfig, **changes: Any) -> dict[str, Any]:
+        """A new generation of the function; its old environments retire."""
+        with self._write_lock:
+            updated = function.updated(**changes)
+            self.registry.put(updated)
+        self.pool.retire(updated.name, updated.generation)
+        return self._describe(updated, last_update_status="InProgress")
+
+    def _store(self, function: FunctionConfig, **changes: Any) -> None:
+        """A change that does not touch what runs (e.g. concurrency): same generation."""
+        with self._write_lock:
+            self.registry.put(replace(function, **changes))
+
+    def _describe(self, function: FunctionConfig, **overrides: Any) -> dict[str, Any]:
+        shown = replace(function, **overrides) if overrides else function
+        return shown.to_api(self.settings.region, self.settings.account_id)
+
+
+def _zip_from(code: dict[str, Any]) -> bytes:
+    if code.get("S3Bucket") or code.get("S3Key"):
+        raise InvalidParameterValueException(
+            "Code from S3 is not supported yet: upload the zip as ZipFile."
+        )
+    encoded = code.get("ZipFile")
+    if not encoded:
+        raise InvalidParameterValueException(
+            "Please provide a source for function code."
+        )
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except (binascii.Error, TypeError):
+        raise InvalidParameterValueException(
+            "Could not unzip uploaded file. Please check your file, then try to upload again."
+        ) from None
+
+
+def _check_revision(function: FunctionConfig, revision_id: str | None) -> None:
+    if revision_id and revision_id != function.revision_id:
+        raise PreconditionFailedException(
+            "The Revision Id provided does not match the latest Revision Id. Call the "
+            "GetFunction/GetAlias API to retrieve the latest Revision Id"
+        )
+
+
+def _checked_json(payload: bytes) -> bytes:
+    """AWS refuses a payload that is not JSON; an empty one arrives as `{}`."""
+    if not payload.strip():
+        return b"{}"
+    try:
+        json.loads(payload)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise InvalidRequestContentException(
+            f"Could not parse request body into json: Could not parse payload into json: {error}"
+        ) from None
+    return payload
+
+
+def _decode_client_context(encoded: str | None) -> str | None:
+    if not encoded:
+        return None
+    if len(encoded) > MAX_CLIENT_CONTEXT:
+        raise InvalidRequestContentException(
+            f"Client context must be smaller than {MAX_CLIENT_CONTEXT} bytes."
+        )
+    try:
+        decoded = base64.b64decode(encoded, validate=True).decode()
+        json.loads(decoded)
+    except (binascii.Error, ValueError):
+        raise InvalidRequestContentException(
+            "Client context must be a valid Base64-encoded JSON object."
+        ) from None
+    return decoded
+
+
+def _new_trace_id() -> str:
+    root = f"1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]}"
+    return f"Root={root};Parent={uuid.uuid4().hex[:16]};Sampled=0"

@@ -1,0 +1,202 @@
+"""Checks of control-plane input, with AWS's limits and its exact error wording."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from simulator.errors import InvalidParameterValueException, ValidationException
+
+FUNCTION_NAME_PATTERN = re.compile(r"[a-zA-Z0-9\-_]{1,64}")
+FUNCTION_REFERENCE_PATTERN = re.compile(
+    r"(arn:(aws[a-zA-Z-]*)?:lambda:)?(?P<region>[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?"
+    r"(?P<account>\d{12}:)?(function:)?(?P<name>[a-zA-Z0-9\-_.]+)"
+    r"(:(?P<qualifier>\$LATEST|[a-zA-Z0-9\-_]+))?"
+)
+AWS_NAME_RULE = (
+    r"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?"
+    r"(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?"
+)
+ROLE_ARN_PATTERN = re.compile(r"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+")
+ENV_VAR_NAME_PATTERN = re.compile(r"[a-zA-Z]([a-zA-Z0-9_])+")
+HANDLER_PATTERN = re.compile(r"[^\s]+")
+
+SUPPORTED_RUNTIMES = ("python3.11", "python3.12", "python3.13")
+KNOWN_RUNTIMES = (
+    "nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x", "python3.9", "python3.10",
+    "python3.11", "python3.12", "python3.13", "python3.14", "java8.al2", "java11", "java17",
+    "java21", "java25", "dotnet8", "dotnet10", "ruby3.2", "ruby3.3", "ruby3.4", "ruby4.0",
+    "provided.al2", "provided.al2023",
+)
+MAX_TIMEOUT = 900
+MIN_MEMORY, MAX_MEMORY = 128, 10240
+MAX_ENVIRONMENT_BYTES = 4096
+MAX_LIST_ITEMS = 50
+
+
+class Violations:
+    """Collects constraint failures so one ValidationException lists them all, as AWS does."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def add(self, value: Any, member: str, constraint: str) -> None:
+        self.messages.append(
+            f"Value '{value}' at '{member}' failed to satisfy constraint: {constraint}"
+        )
+
+    def raise_if_any(self) -> None:
+        if not self.messages:
+            return
+        count = len(self.messages)
+        noun = "error" if count == 1 else "errors"
+        raise ValidationException(
+            f"{count} validation {noun} detected: " + "; ".join(self.messages)
+        )
+
+
+def check_pattern(v: Violations, value: Any, member: str, pattern: re.Pattern[str]) -> None:
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        v.add(value, member, f"Member must satisfy regular expression pattern: {pattern.pattern}")
+
+
+def check_range(
+    v: Violations, value: Any, member: str, low: int | None = None, high: int | None = None
+) -> None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        v.add(value, member, "Member must be an integer")
+    elif low is not None and value < low:
+        v.add(value, member, f"Member must have value greater than or equal to {low}")
+    elif high is not None and value > high:
+        v.add(value, member, f"Member must have value less than or equal to {high}")
+
+
+def check_length(v: Violations, value: Any, member: str, high: int) -> None:
+    if not isinstance(value, str):
+        v.add(value, member, "Member must be a string")
+    elif len(value) > high:
+        v.add(value, member, f"Member must have length less than or equal to {high}")
+
+
+def parse_function_reference(reference: str) -> tuple[str, str | None]:
+    """`name`, `name:qualifier` or a full/partial ARN → (name, qualifier)."""
+    if not isinstance(reference, str) or len(reference) > 256:
+        raise ValidationException(
+            f"1 validation error detected: Value '{reference}' at 'functionName' failed to "
+            "satisfy constraint: Member must have length less than or equal to 256"
+        )
+    match = FUNCTION_REFERENCE_PATTERN.fullmatch(reference)
+    if not match or len(match.group("name")) > 64:
+        raise ValidationException(
+            f"1 validation error detected: Value '{reference}' at 'functionName' failed to "
+            f"satisfy constraint: Member must satisfy regular expression pattern: {AWS_NAME_RULE}"
+        )
+    return match.group("name"), match.group("qualifier")
+
+
+def validate_function_settings(body: dict[str, Any], creating: bool) -> dict[str, Any]:
+    """Check the settable fields of CreateFunction/UpdateFunctionConfiguration; return them
+    as `FunctionConfig` keyword arguments (only the fields present in `body`)."""
+    v = Violations()
+    settings: dict[str, Any] = {}
+    if creating:
+        name = body.get("FunctionName")
+        check_pattern(v, name, "functionName", FUNCTION_NAME_PATTERN)
+        settings["name"] = name
+    if "Role" in body or creating:
+        check_pattern(v, body.get("Role"), "role", ROLE_ARN_PATTERN)
+        settings["role"] = body.get("Role")
+    if "Handler" in body:
+        check_pattern(v, body["Handler"], "handler", HANDLER_PATTERN)
+        if isinstance(body["Handler"], str):
+            check_length(v, body["Handler"], "handler", 128)
+        settings["handler"] = body["Handler"]
+    if "Description" in body:
+        check_length(v, body["Description"], "description", 256)
+        settings["description"] = body["Description"]
+    if "Timeout" in body:
+        check_range(v, body["Timeout"], "timeout", 1, MAX_TIMEOUT)
+        settings["timeout"] = body["Timeout"]
+    if "MemorySize" in body:
+        check_range(v, body["MemorySize"], "memorySize", MIN_MEMORY, MAX_MEMORY)
+        settings["memory_size"] = body["MemorySize"]
+    if "EphemeralStorage" in body:
+        size = (body["EphemeralStorage"] or {}).get("Size")
+        check_range(v, size, "ephemeralStorage.size", 512, 10240)
+        settings["ephemeral_storage"] = size
+    if "TracingConfig" in body:
+        settings["tracing_mode"] = (body["TracingConfig"] or {}).get("Mode", "PassThrough")
+    v.raise_if_any()
+    if "Runtime" in body or creating:
+        settings["runtime"] = validate_runtime(body.get("Runtime"))
+    if creating and not body.get("Handler"):
+        raise InvalidParameterValueException(
+            "Handler and Runtime must be set when PackageType is Zip"
+        )
+    if "Environment" in body:
+        settings["environment"] = validate_environment(body["Environment"])
+    if "Architectures" in body:
+        architectures = body["Architectures"] or ["x86_64"]
+        if architectures != ["x86_64"]:
+            raise InvalidParameterValueException(
+                f"Unsupported architecture {architectures}: this simulator runs x86_64 functions"
+            )
+        settings["architectures"] = tuple(architectures)
+    return settings
+
+
+def validate_runtime(runtime: Any) -> str:
+    if runtime is None:
+        raise InvalidParameterValueException(
+            "Handler and Runtime must be set when PackageType is Zip"
+        )
+    if runtime not in KNOWN_RUNTIMES:
+        raise InvalidParameterValueException(
+            f"Value {runtime} at 'runtime' failed to satisfy constraint: Member must satisfy "
+            f"enum value set: [{', '.join(KNOWN_RUNTIMES)}] or be a valid ARN"
+        )
+    if runtime not in SUPPORTED_RUNTIMES:
+        raise InvalidParameterValueException(
+            f"The runtime parameter of {runtime} is not supported by this simulator yet; "
+            f"supported runtimes: {', '.join(SUPPORTED_RUNTIMES)}"
+        )
+    return str(runtime)
+
+
+def validate_environment(environment: Any) -> dict[str, str]:
+    variables = (environment or {}).get("Variables") or {}
+    if not isinstance(variables, dict):
+        raise InvalidParameterValueException("Environment variables must be a map")
+    for key, value in variables.items():
+        if not isinstance(key, str) or not ENV_VAR_NAME_PATTERN.fullmatch(key):
+            raise ValidationException(
+                "1 validation error detected: Value at 'environment.variables' failed to "
+                "satisfy constraint: Map keys must satisfy constraint: [Member must satisfy "
+                f"regular expression pattern: {ENV_VAR_NAME_PATTERN.pattern}]"
+            )
+        if not isinstance(value, str):
+            raise InvalidParameterValueException(f"Environment variable {key} must be a string")
+    size = len(json.dumps(variables, separators=(",", ":")).encode())
+    if size > MAX_ENVIRONMENT_BYTES:
+        raise InvalidParameterValueException(
+            "Lambda was unable to configure your environment variables because the environment "
+            f"variables you have provided exceeded the 4KB limit. String measured: "
+            f"{json.dumps(variables, separators=(',', ':'))}"
+        )
+    return dict(variables)
+
+
+def validate_max_items(raw: str | None) -> int:
+    if raw is None:
+        return MAX_LIST_ITEMS
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidParameterValueException(f"Invalid MaxItems: {raw}") from None
+    if value < 1 or value > 10000:
+        raise ValidationException(
+            f"1 validation error detected: Value '{value}' at 'maxItems' failed to satisfy "
+            "constraint: Member must have value less than or equal to 10000"
+        )
+    return min(value, MAX_LIST_ITEMS)
