@@ -280,7 +280,7 @@ def out_of_memory(client: RuntimeClient, request_id: str) -> NoReturn:
     message = f"RequestId: {request_id} Error: Runtime exited with error: signal: killed"
     error = {"errorType": "Runtime.OutOfMemory", "errorMessage": message}
     end_invocation(request_id)
-    client.post_error(f"/invocation/{request_id}/error", error, "Unhandled")
+    client.post_error(f"/invocation/{request_id}/error", error, "Runtime.OutOfMemory")
     os.kill(os.getpid(), signal.SIGKILL)
 
 

@@ -23,6 +23,8 @@ from simulator.models import LATEST, FunctionConfig, Invocation, InvocationResul
 log = logging.getLogger(__name__)
 
 PREVIOUS_LOG_WAIT_SECONDS = 0.5
+# Errors after which a runtime cannot be trusted with another invocation.
+FATAL_ERROR_TYPES = frozenset({"Runtime.OutOfMemory", "Runtime.ExitError"})
 
 
 class EnvironmentState(Enum):
@@ -162,6 +164,9 @@ class Environment:
                     400, "InvalidRequestID", f"Invalid request ID: {request_id}"
                 )
             self._current = None
+            if error_type in FATAL_ERROR_TYPES:
+                self.state = EnvironmentState.DEAD
+                self._cond.notify_all()
         self._settle(invocation, payload, error_type, max_memory_kb)
 
     def init_error(self, payload: bytes, error_type: str) -> None:

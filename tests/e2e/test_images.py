@@ -58,28 +58,32 @@ class OneEventApi:
     """A Runtime API that hands out one event and records what the runtime posts back."""
 
     def __init__(self, host: str, request_id: str, event: dict) -> None:
+        self.events: queue.Queue = queue.Queue()
+        self.events.put((request_id, json.dumps(event).encode()))
         self.posts: queue.Queue[tuple[str, bytes]] = queue.Queue()
-        pending = [(request_id, json.dumps(event).encode())]
-        posts = self.posts
+        api = self
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
-                if not pending:  # the runtime waits here, as it would for a next event
-                    threading.Event().wait(30)
-                request_id, body = pending.pop()
-                self.send_response(200)
-                self.send_header("Lambda-Runtime-Aws-Request-Id", request_id)
+                event = api.events.get()  # after the one event, wait here until closed
+                if event is None:
+                    self.answer(410, b"")
+                    return
+                self.answer(200, event[1], {"Lambda-Runtime-Aws-Request-Id": event[0]})
+
+            def do_POST(self) -> None:
+                api.posts.put((self.path, self.rfile.read(int(self.headers["Content-Length"]))))
+                self.answer(202, b"")
+
+            def answer(self, status: int, body: bytes, headers: dict | None = None) -> None:
+                self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
-
-            def do_POST(self) -> None:
-                posts.put((self.path, self.rfile.read(int(self.headers["Content-Length"]))))
-                self.send_response(202)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -89,6 +93,7 @@ class OneEventApi:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self) -> None:
+        self.events.put(None)
         self.server.shutdown()
         self.server.server_close()
 

@@ -1,0 +1,70 @@
+"""Fixtures: a simulator per executor, shared by the end-to-end tests of a session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from simulator.server import SimulatorServer
+from tests.helpers import lambda_client, running_server
+
+EXECUTORS = ["process", "docker"]
+
+
+def docker_unavailable_reason() -> str | None:
+    """Why the Docker executor cannot run here, or None when it can."""
+    try:
+        import docker
+
+        client = docker.from_env()
+        client.ping()
+    except Exception as error:  # any failure means: no engine
+        return f"no Docker engine: {error}"
+    from simulator.images import image_name
+
+    try:
+        client.images.get(image_name("python3.11"))
+    except Exception:
+        return "runtime image python3.11 not built (lambda-sim images build --offline)"
+    return None
+
+
+def require_docker() -> None:
+    """Skip, or fail when LAMBDA_SIM_REQUIRE_DOCKER=1 (CI), if Docker cannot run."""
+    reason = docker_unavailable_reason()
+    if reason is None:
+        return
+    if os.environ.get("LAMBDA_SIM_REQUIRE_DOCKER") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session", params=EXECUTORS)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[SimulatorServer]:
+    """A simulator for each executor; tests using it run once with each."""
+    if request.param == "docker":
+        require_docker()
+    state_dir = tmp_path_factory.mktemp(f"state-{request.param}")
+    with running_server(state_dir, request.param, docker_network="lambda-sim-test",
+                        docker_network_internal=True) as running:
+        yield running
+
+
+@pytest.fixture
+def client(server: SimulatorServer) -> Any:
+    return lambda_client(server.url)
+
+
+@pytest.fixture
+def executor_name(server: SimulatorServer) -> str:
+    return server.simulator.executor.name
+
+
+@pytest.fixture
+def state_dir(tmp_path: Path) -> Path:
+    return tmp_path / "state"
