@@ -122,12 +122,14 @@ def choose_base(
             return public
         if offline is False:
             raise BaseUnavailable(f"{public} is not here and cannot be pulled")
-        report(f"{public} cannot be pulled: building {runtime.name} on Debian instead")
     if runtime.debian_suite is None:
+        tried = ", which is not here and cannot be pulled" if offline is None else ""
         raise BaseUnavailable(
             f"Debian ships no Python {runtime.name.removeprefix('python')}, so {runtime.name} "
-            f"cannot be built offline; it needs {public} from a registry"
+            f"cannot be built offline: it needs {public}{tried}"
         )
+    if offline is None:
+        report(f"{public} cannot be pulled: building {runtime.name} on Debian instead")
     return debian_base(client, runtime.debian_suite, report)
 
 

@@ -7,6 +7,7 @@ lean `http.server` rather than Flask because it sits on every invocation's path.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import socket
 import threading
@@ -14,6 +15,8 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from simulator.environments.environment import Environment, RuntimeApiError
+
+log = logging.getLogger(__name__)
 
 MAX_RESPONSE_BYTES = 6 * 1024 * 1024
 INVOCATION_ROUTE = re.compile(r"/2018-06-01/runtime/invocation/([^/]+)/(response|error)")
@@ -51,6 +54,10 @@ class RuntimeApiListener:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     listener: RuntimeApiListener
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A runtime killed mid-request drops its connection: expected, not worth a trace."""
+        log.debug("runtime connection from %s ended abruptly", client_address, exc_info=True)
 
 
 class _Handler(BaseHTTPRequestHandler):

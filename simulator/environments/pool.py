@@ -113,6 +113,11 @@ class EnvironmentPool:
         """The id of the environment an in-flight request belongs to."""
         return self._requests.get(request_id)
 
+    def in_flight_requests(self) -> dict[str, str]:
+        """Request id → environment id of every invocation now running."""
+        with self._lock:
+            return dict(self._requests)
+
     # -- lifecycle of functions -------------------------------------------------------------
 
     def retire(self, function_name: str, generation: int | None) -> None:

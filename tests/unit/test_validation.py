@@ -1,0 +1,314 @@
+"""Control-plane input checks: AWS's limits, error codes and exact wording."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from simulator.errors import InvalidParameterValueException, ValidationException
+from simulator.validation import (
+    AWS_NAME_RULE,
+    parse_function_reference,
+    validate_environment,
+    validate_function_settings,
+    validate_max_items,
+)
+
+ROLE = "arn:aws:iam::123456789012:role/lambda-role"
+
+
+def create_body(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "FunctionName": "my-function",
+        "Role": ROLE,
+        "Runtime": "python3.12",
+        "Handler": "app.handler",
+    }
+    body.update(changes)
+    return {key: value for key, value in body.items() if value is not None}
+
+
+def validation_message(value: object, member: str, constraint: str) -> str:
+    return (
+        f"1 validation error detected: Value '{value}' at '{member}' "
+        f"failed to satisfy constraint: {constraint}"
+    )
+
+
+# -- function references ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reference", "expected"),
+    [
+        ("my-function", ("my-function", None)),
+        ("my_function_2", ("my_function_2", None)),
+        ("my-function:prod", ("my-function", "prod")),
+        ("my-function:7", ("my-function", "7")),
+        ("my-function:$LATEST", ("my-function", "$LATEST")),
+        ("123456789012:function:my-function", ("my-function", None)),
+        ("123456789012:function:my-function:prod", ("my-function", "prod")),
+        ("arn:aws:lambda:us-east-1:123456789012:function:my-function", ("my-function", None)),
+        ("arn:aws:lambda:eu-west-2:123456789012:function:my-function:$LATEST",
+         ("my-function", "$LATEST")),
+        ("arn:aws:lambda:us-east-1:123456789012:function:my-function:live",
+         ("my-function", "live")),
+        ("arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:fn", ("fn", None)),
+    ],
+)
+def test_function_reference_is_parsed(reference: str, expected: tuple[str, str | None]) -> None:
+    assert parse_function_reference(reference) == expected
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "my function",
+        "my/function",
+        "fn:bad qualifier",
+        "fn:a:b",
+        "arn:aws:s3:us-east-1:123456789012:function:fn",
+    ],
+)
+def test_bad_function_reference_is_a_validation_error(reference: str) -> None:
+    with pytest.raises(ValidationException) as caught:
+        parse_function_reference(reference)
+
+    assert caught.value.status == 400
+    assert caught.value.message == validation_message(
+        reference, "functionName",
+        f"Member must satisfy regular expression pattern: {AWS_NAME_RULE}",
+    )
+
+
+def test_function_name_over_64_characters_is_refused() -> None:
+    name = "f" * 65
+
+    with pytest.raises(ValidationException) as caught:
+        parse_function_reference(name)
+
+    assert caught.value.message.startswith(f"1 validation error detected: Value '{name}' at "
+                                           "'functionName' failed to satisfy constraint: ")
+
+
+def test_function_name_of_64_characters_is_accepted() -> None:
+    assert parse_function_reference("f" * 64) == ("f" * 64, None)
+
+
+def test_function_reference_over_256_characters_is_refused() -> None:
+    reference = "arn:aws:lambda:us-east-1:123456789012:function:" + "f" * 250
+
+    with pytest.raises(ValidationException) as caught:
+        parse_function_reference(reference)
+
+    assert caught.value.message == validation_message(
+        reference, "functionName", "Member must have length less than or equal to 256"
+    )
+
+
+def test_bad_function_name_on_create_is_a_validation_error() -> None:
+    with pytest.raises(ValidationException) as caught:
+        validate_function_settings(create_body(FunctionName="bad name!"), creating=True)
+
+    assert caught.value.message.startswith(
+        "1 validation error detected: Value 'bad name!' at 'functionName' failed to satisfy "
+        "constraint: Member must satisfy regular expression pattern: "
+    )
+
+
+# -- CreateFunction / UpdateFunctionConfiguration ---------------------------------------------
+
+
+def test_good_create_body_becomes_config_fields() -> None:
+    settings = validate_function_settings(
+        create_body(Timeout=30, MemorySize=512, Description="demo",
+                    Environment={"Variables": {"STAGE": "dev"}}),
+        creating=True,
+    )
+
+    assert settings == {
+        "name": "my-function", "role": ROLE, "runtime": "python3.12", "handler": "app.handler",
+        "timeout": 30, "memory_size": 512, "description": "demo",
+        "environment": {"STAGE": "dev"},
+    }
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        ROLE,
+        "arn:aws:iam::123456789012:role/service-role/my-role-abc",
+        "arn:aws-cn:iam::123456789012:role/r+=,.@-_",
+    ],
+)
+def test_role_arn_accepted(role: str) -> None:
+    assert validate_function_settings(create_body(Role=role), creating=True)["role"] == role
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        "lambda-role",
+        "arn:aws:iam::12345:role/lambda-role",
+        "arn:aws:iam::123456789012:user/someone",
+        "arn:aws:sts::123456789012:role/lambda-role",
+    ],
+)
+def test_bad_role_arn_is_a_validation_error(role: str) -> None:
+    with pytest.raises(ValidationException) as caught:
+        validate_function_settings(create_body(Role=role), creating=True)
+
+    assert caught.value.message == validation_message(
+        role, "role",
+        r"Member must satisfy regular expression pattern: "
+        r"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+",
+    )
+
+
+def test_missing_role_on_create_is_a_validation_error() -> None:
+    with pytest.raises(ValidationException, match="at 'role'"):
+        validate_function_settings(create_body(Role=None), creating=True)
+
+
+@pytest.mark.parametrize(
+    ("field", "member", "value", "constraint"),
+    [
+        ("Timeout", "timeout", 0, "Member must have value greater than or equal to 1"),
+        ("Timeout", "timeout", 901, "Member must have value less than or equal to 900"),
+        ("Timeout", "timeout", 3000, "Member must have value less than or equal to 900"),
+        ("MemorySize", "memorySize", 127,
+         "Member must have value greater than or equal to 128"),
+        ("MemorySize", "memorySize", 10241,
+         "Member must have value less than or equal to 10240"),
+    ],
+)
+def test_out_of_range_number_is_a_validation_error(
+    field: str, member: str, value: int, constraint: str
+) -> None:
+    with pytest.raises(ValidationException) as caught:
+        validate_function_settings({field: value}, creating=False)
+
+    assert caught.value.status == 400
+    assert caught.value.message == validation_message(value, member, constraint)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("Timeout", 1), ("Timeout", 900), ("MemorySize", 128), ("MemorySize", 10240)],
+)
+def test_numbers_at_the_limits_are_accepted(field: str, value: int) -> None:
+    settings = validate_function_settings({field: value}, creating=False)
+
+    assert value in settings.values()
+
+
+def test_several_violations_are_reported_together() -> None:
+    with pytest.raises(ValidationException) as caught:
+        validate_function_settings({"Timeout": 0, "MemorySize": 10241}, creating=False)
+
+    assert caught.value.message == (
+        "2 validation errors detected: "
+        "Value '0' at 'timeout' failed to satisfy constraint: "
+        "Member must have value greater than or equal to 1; "
+        "Value '10241' at 'memorySize' failed to satisfy constraint: "
+        "Member must have value less than or equal to 10240"
+    )
+
+
+def test_unknown_runtime_is_an_invalid_parameter() -> None:
+    with pytest.raises(InvalidParameterValueException) as caught:
+        validate_function_settings(create_body(Runtime="python2.0"), creating=True)
+
+    assert caught.value.status == 400
+    assert caught.value.message.startswith(
+        "Value python2.0 at 'runtime' failed to satisfy constraint: "
+        "Member must satisfy enum value set: ["
+    )
+
+
+def test_missing_handler_on_create_is_an_invalid_parameter() -> None:
+    with pytest.raises(InvalidParameterValueException,
+                       match="Handler and Runtime must be set when PackageType is Zip"):
+        validate_function_settings(create_body(Handler=None), creating=True)
+
+
+def test_update_only_returns_fields_it_was_given() -> None:
+    assert validate_function_settings({"Timeout": 10}, creating=False) == {"timeout": 10}
+
+
+# -- environment variables --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["AB", "MY_VAR", "var_2", "aWS_x"])
+def test_environment_variable_names_accepted(name: str) -> None:
+    assert validate_environment({"Variables": {name: "v"}}) == {name: "v"}
+
+
+@pytest.mark.parametrize("name", ["1ABC", "_ABC", "MY-VAR", "MY VAR", "ÉTAT"])
+def test_bad_environment_variable_name_is_a_validation_error(name: str) -> None:
+    with pytest.raises(ValidationException) as caught:
+        validate_environment({"Variables": {name: "v"}})
+
+    assert caught.value.message.startswith("1 validation error detected: ")
+    assert "environment.variables" in caught.value.message
+    assert "[a-zA-Z]([a-zA-Z0-9_])+" in caught.value.message
+
+
+def test_environment_variables_up_to_4kb_are_accepted() -> None:
+    variables = {"BIG": "x" * 4000}
+
+    assert validate_environment({"Variables": variables}) == variables
+
+
+def test_environment_variables_over_4kb_are_an_invalid_parameter() -> None:
+    variables = {f"VAR_{i}": "x" * 500 for i in range(9)}
+
+    with pytest.raises(InvalidParameterValueException) as caught:
+        validate_environment({"Variables": variables})
+
+    assert caught.value.status == 400
+    assert "exceeded the 4KB limit" in caught.value.message
+
+
+def test_missing_or_empty_environment_means_no_variables() -> None:
+    assert validate_environment(None) == {}
+    assert validate_environment({}) == {}
+    assert validate_environment({"Variables": {}}) == {}
+
+
+# -- MaxItems ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [(None, 50), ("1", 1), ("10", 10), ("50", 50), ("51", 50), ("10000", 50)],
+)
+def test_max_items_is_capped_at_a_page_of_50(raw: str | None, expected: int) -> None:
+    assert validate_max_items(raw) == expected
+
+
+def test_max_items_over_10000_is_a_validation_error() -> None:
+    with pytest.raises(ValidationException) as caught:
+        validate_max_items("10001")
+
+    assert caught.value.message == validation_message(
+        10001, "maxItems", "Member must have value less than or equal to 10000"
+    )
+
+
+@pytest.mark.parametrize("raw", ["0", "-5"])
+def test_max_items_below_1_is_a_validation_error(raw: str) -> None:
+    with pytest.raises(ValidationException) as caught:
+        validate_max_items(raw)
+
+    assert caught.value.message == validation_message(
+        raw, "maxItems", "Member must have value greater than or equal to 1"
+    )
+
+
+def test_max_items_that_is_not_a_number_is_a_client_error() -> None:
+    with pytest.raises((InvalidParameterValueException, ValidationException)) as caught:
+        validate_max_items("ten")
+
+    assert caught.value.status == 400
