@@ -28,7 +28,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
-        """Defaults, then `LAMBDA_SIM_*` variables, then explicit overrides (flags) that are not None."""
+        """Defaults, then `LAMBDA_SIM_*` variables, then the overrides (flags) that are set."""
         environ = dict(os.environ if environ is None else environ)
         values: dict[str, Any] = {}
         for f in fields(cls):

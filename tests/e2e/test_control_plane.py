@@ -67,7 +67,8 @@ def test_list_functions_pages_by_fifty(client: Any) -> None:
     names = {f"{prefix}-{i:02d}" for i in range(55)}
     for name in names:
         client.create_function(FunctionName=name, Runtime="python3.11", Role=ROLE,
-                               Handler="app.handler", Code={"ZipFile": make_zip({"app.py": HANDLER})})
+                               Handler="app.handler",
+                               Code={"ZipFile": make_zip({"app.py": HANDLER})})
     first = client.list_functions()
     assert len(first["Functions"]) == 50
     assert "NextMarker" in first

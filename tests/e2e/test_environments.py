@@ -94,7 +94,8 @@ def test_update_retires_old_environments_after_in_flight_work(client: Any) -> No
         after = invoke(client, name)
         assert in_flight.result()["version"] == 1
     assert after["version"] == 2 and after["cold"]
-    client.update_function_configuration(FunctionName=name, Environment={"Variables": {"MODE": "1"}})
+    client.update_function_configuration(FunctionName=name,
+                                         Environment={"Variables": {"MODE": "1"}})
     assert invoke(client, name)["cold"]
 
 

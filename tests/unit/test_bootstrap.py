@@ -77,7 +77,7 @@ class FakeRuntimeApi:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.address = f"127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
 
     def invoke(self, request_id: str, event: object = None, **headers: str) -> None:
         payload = json.dumps({} if event is None else event).encode()
