@@ -4,6 +4,7 @@ its hash, which environments mount read-only at /var/task."""
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import io
 import os
@@ -11,13 +12,15 @@ import shutil
 import stat
 import uuid
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from simulator.errors import InvalidParameterValueException
+from simulator.errors import InvalidParameterValueException, ServiceException
 
 MAX_UNZIPPED_BYTES = 262_144_000
 MAX_ZIPPED_BYTES = 50 * 1024 * 1024
+UNZIP_FAILED = "Could not unzip uploaded file. Please check your file, then try to upload again."
 
 
 @dataclass(frozen=True)
@@ -71,11 +74,22 @@ def unpack(zip_bytes: bytes, target: Path) -> None:
     """Extract with the checks AWS makes: a real zip, not over 250 MB unpacked, and nothing
     that lands outside the folder (`..`, absolute paths, escaping symlinks)."""
     try:
+        _extract(zip_bytes, target)
+    except InvalidParameterValueException:
+        raise
+    except OSError as error:
+        if error.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise ServiceException(f"No space left to store the code: {error}") from error
+        raise InvalidParameterValueException(UNZIP_FAILED) from None
+    except (zipfile.BadZipFile, EOFError, RuntimeError, ValueError, zlib.error):
+        raise InvalidParameterValueException(UNZIP_FAILED) from None
+
+
+def _extract(zip_bytes: bytes, target: Path) -> None:
+    try:
         archive = zipfile.ZipFile(io.BytesIO(zip_bytes))
     except (zipfile.BadZipFile, ValueError):
-        raise InvalidParameterValueException(
-            "Could not unzip uploaded file. Please check your file, then try to upload again."
-        ) from None
+        raise InvalidParameterValueException(UNZIP_FAILED) from None
     with archive:
         members = archive.infolist()
         if not members:
@@ -87,6 +101,7 @@ def unpack(zip_bytes: bytes, target: Path) -> None:
         target.mkdir(parents=True)
         root = target.resolve()
         written = 0
+        links: list[tuple[Path, str, str]] = []
         for member in members:
             destination = _destination(root, member.filename)
             mode = member.external_attr >> 16
@@ -95,9 +110,8 @@ def unpack(zip_bytes: bytes, target: Path) -> None:
                 continue
             destination.parent.mkdir(parents=True, exist_ok=True)
             if stat.S_ISLNK(mode):
-                link = archive.read(member).decode(errors="replace")
-                _check_inside(root, (destination.parent / link), member.filename)
-                os.symlink(link, destination)
+                links.append((destination, archive.read(member).decode(errors="replace"),
+                              member.filename))
                 continue
             with archive.open(member) as source, open(destination, "wb") as sink:
                 while block := source.read(1 << 20):
@@ -107,8 +121,13 @@ def unpack(zip_bytes: bytes, target: Path) -> None:
                             f"Unzipped size must be smaller than {MAX_UNZIPPED_BYTES} bytes"
                         )
                     sink.write(block)
-            executable = bool(mode & 0o111)
-            destination.chmod(0o755 if executable else 0o644)
+            destination.chmod(0o755 if mode & 0o111 else 0o644)
+        # Links last, so no file is ever written through one; then every link is checked
+        # where it finally points, which catches chains of links that only escape together.
+        for destination, link, _ in links:
+            os.symlink(link, destination)
+        for destination, _, name in links:
+            _check_inside(root, destination, name)
         for directory, _, _ in os.walk(root):
             os.chmod(directory, 0o755)
 

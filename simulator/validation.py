@@ -165,6 +165,8 @@ def validate_runtime(runtime: Any) -> str:
 
 
 def validate_environment(environment: Any) -> dict[str, str]:
+    if not isinstance(environment, dict | None):
+        raise InvalidParameterValueException("Environment must be an object with Variables")
     variables = (environment or {}).get("Variables") or {}
     if not isinstance(variables, dict):
         raise InvalidParameterValueException("Environment variables must be a map")
@@ -194,9 +196,7 @@ def validate_max_items(raw: str | None) -> int:
         value = int(raw)
     except ValueError:
         raise InvalidParameterValueException(f"Invalid MaxItems: {raw}") from None
-    if value < 1 or value > 10000:
-        raise ValidationException(
-            f"1 validation error detected: Value '{value}' at 'maxItems' failed to satisfy "
-            "constraint: Member must have value less than or equal to 10000"
-        )
+    v = Violations()
+    check_range(v, value, "maxItems", 1, 10000)
+    v.raise_if_any()
     return min(value, MAX_LIST_ITEMS)

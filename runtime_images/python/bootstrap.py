@@ -63,12 +63,24 @@ class RuntimeClient:
         return response, response.read()
 
     def post(self, path: str, body: bytes, headers: dict[str, str]) -> None:
-        peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        self.request("POST", path, body, {**headers, MEMORY_HEADER: str(peak_kb)})
+        self.request("POST", path, body, {**headers, MEMORY_HEADER: str(peak_memory_kb())})
 
     def post_error(self, path: str, error: dict, error_type: str) -> None:
         headers = {ERROR_TYPE_HEADER: error_type, "Content-Type": "application/json"}
         self.post(path, json.dumps(error).encode(), headers)
+
+
+def peak_memory_kb() -> int:
+    """This process's peak resident memory. VmHWM, unlike ru_maxrss, starts afresh at exec
+    instead of carrying over the peak of the process that forked us."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 class Record:

@@ -66,6 +66,7 @@ class Environment:
         self.last_used = self.launched_at
         self.init_duration_ms: float | None = None
         self.exit_status: ExitStatus | None = None
+        self._init_failure: tuple[bytes, str] | None = None
         self._init_reported = False
         self._cond = threading.Condition()
         self._pending: Invocation | None = None
@@ -78,14 +79,20 @@ class Environment:
     # -- the invoking side -------------------------------------------------------------------
 
     def assign(self, invocation: Invocation) -> None:
+        """Hand an invocation over. If the runtime already failed (an init error posted
+        before the first invoke arrived, or an exit), the invocation gets that failure."""
         with self._cond:
-            if self.state is EnvironmentState.DEAD:
-                raise RuntimeApiError(410, "EnvironmentGone", "environment is gone")
             if self._pending is not None or self._current is not None:
                 raise RuntimeError(f"environment {self.id} is already busy")
-            self._pending = invocation
-            self.state = EnvironmentState.BUSY
-            self._cond.notify_all()
+            if self.state is not EnvironmentState.DEAD:
+                self._pending = invocation
+                self.state = EnvironmentState.BUSY
+                self._cond.notify_all()
+                return
+        if self._init_failure is not None:
+            self._fail(invocation, *self._init_failure)
+        else:
+            self._fail_exited(invocation, self.exit_status or ExitStatus(signal_number=9))
 
     def mark_idle(self) -> bool:
         """Back to the pool after an invocation; False if the environment died meanwhile."""
@@ -175,13 +182,11 @@ class Environment:
         with self._cond:
             invocation = self._pending or self._current
             self._pending = self._current = None
+            self._init_failure = (payload, error_type)
             self.state = EnvironmentState.DEAD
             self._cond.notify_all()
         if invocation is not None:
-            if not invocation.dispatched.is_set():
-                self._current_log = self._output.begin(invocation.request_id, LATEST)
-                invocation.dispatched_at = time.monotonic()
-            self._settle(invocation, payload, error_type, None)
+            self._fail(invocation, payload, error_type)
 
     def feed_output(self, chunk: bytes) -> None:
         self._output.feed(chunk)
@@ -195,18 +200,23 @@ class Environment:
             self.state = EnvironmentState.DEAD
             self._cond.notify_all()
         if invocation is not None and not invocation.done.is_set():
-            if not invocation.dispatched.is_set():
-                self._current_log = self._output.begin(invocation.request_id, LATEST)
-                invocation.dispatched_at = time.monotonic()
-            error_type = "Runtime.OutOfMemory" if status.oom_killed else "Runtime.ExitError"
-            detail = f"Runtime exited with error: {status.describe()}"
-            self._settle(
-                invocation, error_payload(invocation.request_id, error_type, detail),
-                error_type, None,
-            )
+            self._fail_exited(invocation, status)
         self._output.close()
 
     # -- shared ------------------------------------------------------------------------------
+
+    def _fail_exited(self, invocation: Invocation, status: ExitStatus) -> None:
+        error_type = "Runtime.OutOfMemory" if status.oom_killed else "Runtime.ExitError"
+        detail = f"Runtime exited with error: {status.describe()}"
+        self._fail(invocation, error_payload(invocation.request_id, error_type, detail),
+                   error_type)
+
+    def _fail(self, invocation: Invocation, payload: bytes, error_type: str) -> None:
+        """Answer an invocation the runtime never will, with its own log record."""
+        if not invocation.dispatched.is_set():
+            self._current_log = self._output.begin(invocation.request_id, LATEST)
+            invocation.dispatched_at = time.monotonic()
+        self._settle(invocation, payload, error_type, None)
 
     def _settle(
         self,

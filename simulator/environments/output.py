@@ -28,7 +28,7 @@ class InvocationLog:
     def tail(self) -> str:
         """The last 4 KB of the invocation's log, as `X-Amz-Log-Result` carries it."""
         text = "".join(self.lines).encode()
-        return text[-LOG_TAIL_BYTES:].decode(errors="replace")
+        return text[-LOG_TAIL_BYTES:].decode(errors="ignore")
 
 
 def report_line(
@@ -95,6 +95,7 @@ class OutputCollector:
             record.report = report
             record.trailer = trailer or []
             if not self._expects_marker:
+                self._flush_partial()
                 record.output_closed = True
             self._finish_if_ready(record)
 

@@ -34,11 +34,10 @@ class ExitStatus:
         if self.oom_killed:
             return "signal: killed"
         if self.signal_number is not None:
-            try:
-                name = signal.Signals(self.signal_number).name
-            except ValueError:
+            words = signal.strsignal(self.signal_number)
+            if words is None or words.startswith("Unknown signal"):
                 return f"signal: {self.signal_number}"
-            return "signal: " + SIGNAL_WORDS.get(name, name.lower().removeprefix("sig"))
+            return "signal: " + words.lower()
         return f"exit status {self.exit_code}"
 
     @classmethod
@@ -50,9 +49,6 @@ class ExitStatus:
             return cls(signal_number=code - 128, oom_killed=oom_killed)
         return cls(exit_code=code, oom_killed=oom_killed)
 
-
-SIGNAL_WORDS = {"SIGKILL": "killed", "SIGSEGV": "segmentation fault", "SIGABRT": "aborted",
-                "SIGTERM": "terminated", "SIGBUS": "bus error", "SIGILL": "illegal instruction"}
 
 OutputCallback = Callable[[bytes], None]
 ExitCallback = Callable[[ExitStatus], None]

@@ -84,11 +84,13 @@ def assert_refused(store: CodeStore, zip_bytes: bytes) -> InvalidParameterValueE
 
 
 def test_good_zip_unpacks_its_files(store: CodeStore) -> None:
-    stored = store.store(make_zip(
-        regular("app.py", "def handler(event, context):\n    return 1\n"),
-        regular("pkg/__init__.py", ""),
-        regular("pkg/data.json", '{"a": 1}'),
-    ))
+    stored = store.store(
+        make_zip(
+            regular("app.py", "def handler(event, context):\n    return 1\n"),
+            regular("pkg/__init__.py", ""),
+            regular("pkg/data.json", '{"a": 1}'),
+        )
+    )
 
     assert (stored.directory / "app.py").read_text().startswith("def handler")
     assert (stored.directory / "pkg" / "data.json").read_text() == '{"a": 1}'
@@ -96,11 +98,13 @@ def test_good_zip_unpacks_its_files(store: CodeStore) -> None:
 
 
 def test_files_are_world_readable_and_only_executables_are_executable(store: CodeStore) -> None:
-    stored = store.store(make_zip(
-        regular("private.py", "x = 1\n", mode=0o600),
-        regular("wide_open.py", "x = 2\n", mode=0o666),
-        regular("bin/tool", "#!/bin/sh\necho hi\n", mode=0o700),
-    ))
+    stored = store.store(
+        make_zip(
+            regular("private.py", "x = 1\n", mode=0o600),
+            regular("wide_open.py", "x = 2\n", mode=0o666),
+            regular("bin/tool", "#!/bin/sh\necho hi\n", mode=0o700),
+        )
+    )
 
     assert permissions(stored.directory / "private.py") == 0o644
     assert permissions(stored.directory / "wide_open.py") == 0o644
@@ -108,11 +112,13 @@ def test_files_are_world_readable_and_only_executables_are_executable(store: Cod
 
 
 def test_directories_are_0755_whether_listed_or_implied(store: CodeStore) -> None:
-    stored = store.store(make_zip(
-        directory("listed", mode=0o700),
-        regular("listed/a.py"),
-        regular("implied/deeper/b.py"),
-    ))
+    stored = store.store(
+        make_zip(
+            directory("listed", mode=0o700),
+            regular("listed/a.py"),
+            regular("implied/deeper/b.py"),
+        )
+    )
 
     assert permissions(stored.directory) == 0o755
     assert permissions(stored.directory / "listed") == 0o755
@@ -164,13 +170,15 @@ def test_the_uploaded_zip_is_kept_for_get_function(store: CodeStore) -> None:
 
 
 def test_symlink_inside_the_archive_is_kept(store: CodeStore) -> None:
-    stored = store.store(make_zip(
-        regular("app.py", "x = 1\n"),
-        regular("pkg/real.py", "y = 2\n"),
-        symlink("alias.py", "app.py"),
-        symlink("pkg/up.py", "../app.py"),
-        symlink("linked_pkg", "pkg"),
-    ))
+    stored = store.store(
+        make_zip(
+            regular("app.py", "x = 1\n"),
+            regular("pkg/real.py", "y = 2\n"),
+            symlink("alias.py", "app.py"),
+            symlink("pkg/up.py", "../app.py"),
+            symlink("linked_pkg", "pkg"),
+        )
+    )
 
     assert os.readlink(stored.directory / "alias.py") == "app.py"
     assert (stored.directory / "alias.py").read_text() == "x = 1\n"
@@ -212,9 +220,9 @@ def test_file_written_through_a_symlinked_folder_outside_is_refused(
     outside = tmp_path / "outside"
     outside.mkdir()
 
-    assert_refused(store, make_zip(
-        symlink("escape", str(outside)), regular("escape/evil.py", "boom")
-    ))
+    assert_refused(
+        store, make_zip(symlink("escape", str(outside)), regular("escape/evil.py", "boom"))
+    )
 
     assert list(outside.iterdir()) == []
 
@@ -225,9 +233,7 @@ def test_symlink_that_escapes_only_through_later_symlinks_is_refused(store: Code
     hops = "abcdefghijklmnop"
     target = "/".join(hops) + "/.." * len(hops) + "/etc/passwd"
 
-    assert_refused(store, make_zip(
-        symlink("link", target), *(symlink(hop, ".") for hop in hops)
-    ))
+    assert_refused(store, make_zip(symlink("link", target), *(symlink(hop, ".") for hop in hops)))
 
 
 def test_zip_bomb_over_the_unzipped_limit_is_refused(store: CodeStore) -> None:

@@ -50,10 +50,14 @@ def validation_message(value: object, member: str, constraint: str) -> str:
         ("123456789012:function:my-function", ("my-function", None)),
         ("123456789012:function:my-function:prod", ("my-function", "prod")),
         ("arn:aws:lambda:us-east-1:123456789012:function:my-function", ("my-function", None)),
-        ("arn:aws:lambda:eu-west-2:123456789012:function:my-function:$LATEST",
-         ("my-function", "$LATEST")),
-        ("arn:aws:lambda:us-east-1:123456789012:function:my-function:live",
-         ("my-function", "live")),
+        (
+            "arn:aws:lambda:eu-west-2:123456789012:function:my-function:$LATEST",
+            ("my-function", "$LATEST"),
+        ),
+        (
+            "arn:aws:lambda:us-east-1:123456789012:function:my-function:live",
+            ("my-function", "live"),
+        ),
         ("arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:fn", ("fn", None)),
     ],
 )
@@ -77,7 +81,8 @@ def test_bad_function_reference_is_a_validation_error(reference: str) -> None:
 
     assert caught.value.status == 400
     assert caught.value.message == validation_message(
-        reference, "functionName",
+        reference,
+        "functionName",
         f"Member must satisfy regular expression pattern: {AWS_NAME_RULE}",
     )
 
@@ -88,8 +93,10 @@ def test_function_name_over_64_characters_is_refused() -> None:
     with pytest.raises(ValidationException) as caught:
         parse_function_reference(name)
 
-    assert caught.value.message.startswith(f"1 validation error detected: Value '{name}' at "
-                                           "'functionName' failed to satisfy constraint: ")
+    assert caught.value.message.startswith(
+        f"1 validation error detected: Value '{name}' at "
+        "'functionName' failed to satisfy constraint: "
+    )
 
 
 def test_function_name_of_64_characters_is_accepted() -> None:
@@ -122,14 +129,23 @@ def test_bad_function_name_on_create_is_a_validation_error() -> None:
 
 def test_good_create_body_becomes_config_fields() -> None:
     settings = validate_function_settings(
-        create_body(Timeout=30, MemorySize=512, Description="demo",
-                    Environment={"Variables": {"STAGE": "dev"}}),
+        create_body(
+            Timeout=30,
+            MemorySize=512,
+            Description="demo",
+            Environment={"Variables": {"STAGE": "dev"}},
+        ),
         creating=True,
     )
 
     assert settings == {
-        "name": "my-function", "role": ROLE, "runtime": "python3.12", "handler": "app.handler",
-        "timeout": 30, "memory_size": 512, "description": "demo",
+        "name": "my-function",
+        "role": ROLE,
+        "runtime": "python3.12",
+        "handler": "app.handler",
+        "timeout": 30,
+        "memory_size": 512,
+        "description": "demo",
         "environment": {"STAGE": "dev"},
     }
 
@@ -160,7 +176,8 @@ def test_bad_role_arn_is_a_validation_error(role: str) -> None:
         validate_function_settings(create_body(Role=role), creating=True)
 
     assert caught.value.message == validation_message(
-        role, "role",
+        role,
+        "role",
         r"Member must satisfy regular expression pattern: "
         r"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+",
     )
@@ -177,10 +194,8 @@ def test_missing_role_on_create_is_a_validation_error() -> None:
         ("Timeout", "timeout", 0, "Member must have value greater than or equal to 1"),
         ("Timeout", "timeout", 901, "Member must have value less than or equal to 900"),
         ("Timeout", "timeout", 3000, "Member must have value less than or equal to 900"),
-        ("MemorySize", "memorySize", 127,
-         "Member must have value greater than or equal to 128"),
-        ("MemorySize", "memorySize", 10241,
-         "Member must have value less than or equal to 10240"),
+        ("MemorySize", "memorySize", 127, "Member must have value greater than or equal to 128"),
+        ("MemorySize", "memorySize", 10241, "Member must have value less than or equal to 10240"),
     ],
 )
 def test_out_of_range_number_is_a_validation_error(
@@ -228,8 +243,10 @@ def test_unknown_runtime_is_an_invalid_parameter() -> None:
 
 
 def test_missing_handler_on_create_is_an_invalid_parameter() -> None:
-    with pytest.raises(InvalidParameterValueException,
-                       match="Handler and Runtime must be set when PackageType is Zip"):
+    with pytest.raises(
+        InvalidParameterValueException,
+        match="Handler and Runtime must be set when PackageType is Zip",
+    ):
         validate_function_settings(create_body(Handler=None), creating=True)
 
 

@@ -1,0 +1,273 @@
+"""Splitting a runtime's output stream into per-invocation logs with START/END/REPORT."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.environments.output import InvocationLog, OutputCollector, report_line
+
+RID = "6f1d6c1e-8a4b-4a55-9a53-2f7e0d3b1c11"
+OTHER_RID = "0b7a3c55-1d2e-4f60-8a9b-7c6d5e4f3a21"
+REPORT = f"REPORT RequestId: {RID}\tDuration: 1.00 ms\tBilled Duration: 1 ms\t\n"
+
+
+def marker(request_id: str = RID) -> bytes:
+    return f"\x1eLAMBDA_SIM_END {request_id}\x1e\n".encode()
+
+
+def start(request_id: str = RID) -> str:
+    return f"START RequestId: {request_id} Version: $LATEST\n"
+
+
+def end(request_id: str = RID) -> str:
+    return f"END RequestId: {request_id}\n"
+
+
+def collector(expects_marker: bool = True) -> tuple[OutputCollector, list[str]]:
+    """A collector and the list of lines it writes to the function's log stream."""
+    emitted: list[str] = []
+    return OutputCollector(emitted.append, expects_marker=expects_marker), emitted
+
+
+def test_output_sits_between_start_and_end_report() -> None:
+    output, emitted = collector()
+    record = output.begin(RID, "$LATEST")
+
+    output.feed(b"hello\nworld\n")
+    output.feed(marker())
+    output.end(record, REPORT)
+
+    expected = [start(), "hello\n", "world\n", end(), REPORT]
+    assert emitted == expected
+    assert record.lines == expected
+    assert record.complete.is_set()
+
+
+def test_marker_never_reaches_the_log() -> None:
+    output, emitted = collector()
+    record = output.begin(RID, "$LATEST")
+
+    output.feed(b"hi\n" + marker())
+    output.end(record, REPORT)
+
+    assert not any("\x1e" in line or "LAMBDA_SIM_END" in line for line in emitted)
+
+
+def test_line_split_across_chunks_is_written_once_whole() -> None:
+    output, emitted = collector()
+    record = output.begin(RID, "$LATEST")
+
+    output.feed(b"hel")
+    output.feed(b"lo wor")
+    assert emitted == [start()]
+    output.feed(b"ld\nsecond")
+    output.feed(b" line\n")
+    output.feed(marker())
+    output.end(record, REPORT)
+
+    assert emitted == [start(), "hello world\n", "second line\n", end(), REPORT]
+
+
+@pytest.mark.parametrize("split", range(1, len(b"last words\n" + marker())))
+def test_marker_split_across_chunks_is_still_found(split: int) -> None:
+    output, emitted = collector()
+    record = output.begin(RID, "$LATEST")
+    stream = b"last words\n" + marker()
+
+    output.feed(stream[:split])
+    output.feed(stream[split:])
+    output.end(record, REPORT)
+
+    assert emitted == [start(), "last words\n", end(), REPORT]
+
+
+def test_marker_fed_one_byte_at_a_time_is_found() -> None:
+    output, emitted = collector()
+    record = output.begin(RID, "$LATEST")
+
+    for byte in b"x\n" + marker():
+        output.feed(bytes([byte]))
+    output.end(record, REPORT)
+
+    assert emitted == [start(), "x\n", end(), REPORT]
+
+
+def test_unterminated_last_line_before_marker_gets_its_newline() -> None:
+    output, emitted = collector()
+    record = output.begin(RID, "$LATEST")
+
+    output.feed(b"no newline" + marker())
+    output.end(record, REPORT)
+
+    assert emitted == [start(), "no newline\n", end(), REPORT]
+
+
+def test_output_after_the_answer_but_before_the_marker_belongs_to_the_invocation() -> None:
+    output, emitted = collector()
+    record = output.begin(RID, "$LATEST")
+    output.feed(b"before\n")
+
+    output.end(record, REPORT)
+    assert not record.complete.is_set()
+    assert end() not in emitted
+
+    output.feed(b"after the answer\n")
+    output.feed(marker())
+
+    assert emitted == [start(), "before\n", "after the answer\n", end(), REPORT]
+    assert "after the answer\n" in record.lines
+    assert record.complete.is_set()
+
+
+def test_marker_of_another_request_does_not_close_the_invocation() -> None:
+    output, emitted = collector()
+    record = output.begin(RID, "$LATEST")
+
+    output.end(record, REPORT)
+    output.feed(b"stray\n" + marker(OTHER_RID))
+
+    assert not record.complete.is_set()
+    output.feed(marker())
+    assert emitted == [start(), "stray\n", end(), REPORT]
+
+
+def test_runtime_without_marker_closes_at_end() -> None:
+    output, emitted = collector(expects_marker=False)
+    record = output.begin(RID, "$LATEST")
+
+    output.feed(b"printed\n")
+    output.end(record, REPORT)
+
+    assert record.complete.is_set()
+    assert emitted == [start(), "printed\n", end(), REPORT]
+
+
+def test_output_after_a_closed_invocation_is_not_in_its_log() -> None:
+    output, emitted = collector(expects_marker=False)
+    record = output.begin(RID, "$LATEST")
+    output.end(record, REPORT)
+
+    output.feed(b"between invocations\n")
+
+    assert emitted[-1] == "between invocations\n"
+    assert "between invocations\n" not in record.lines
+
+
+def test_close_finishes_an_open_record() -> None:
+    output, emitted = collector()
+    record = output.begin(RID, "$LATEST")
+    output.feed(b"half a line")
+    output.end(record, REPORT)
+    assert not record.complete.is_set()
+
+    output.close()
+
+    assert record.complete.is_set()
+    assert emitted == [start(), "half a line\n", end(), REPORT]
+
+
+def test_close_without_an_answer_writes_no_end() -> None:
+    output, emitted = collector()
+    output.begin(RID, "$LATEST")
+    output.feed(b"crash output")
+
+    output.close()
+
+    assert emitted == [start(), "crash output\n"]
+
+
+def test_trailer_lines_come_before_end() -> None:
+    output, emitted = collector(expects_marker=False)
+    record = output.begin(RID, "$LATEST")
+    trailer = [f"2024-01-01T00:00:00.000Z {RID} Task timed out after 3.00 seconds\n"]
+
+    output.end(record, REPORT, trailer)
+
+    assert emitted == [start(), *trailer, end(), REPORT]
+
+
+def test_next_start_flushes_the_previous_partial_line() -> None:
+    output, emitted = collector(expects_marker=False)
+    first = output.begin(RID, "$LATEST")
+    output.end(first, REPORT)
+    output.feed(b"partial")
+
+    second = output.begin(OTHER_RID, "$LATEST")
+    output.feed(b"second says hi\n")
+
+    assert emitted[-3:] == ["partial\n", start(OTHER_RID), "second says hi\n"]
+    assert second.lines == [start(OTHER_RID), "second says hi\n"]
+    assert "second says hi\n" not in first.lines
+
+
+def test_version_appears_on_the_start_line() -> None:
+    output, emitted = collector()
+
+    output.begin(RID, "7")
+
+    assert emitted == [f"START RequestId: {RID} Version: 7\n"]
+
+
+# -- REPORT -----------------------------------------------------------------------------------
+
+
+def test_report_line_matches_aws_exactly() -> None:
+    line = report_line(RID, 26.73, 128, 75, 130.49)
+
+    assert line == (
+        f"REPORT RequestId: {RID}\tDuration: 26.73 ms\tBilled Duration: 27 ms\t"
+        "Memory Size: 128 MB\tMax Memory Used: 75 MB\tInit Duration: 130.49 ms\t\n"
+    )
+
+
+def test_report_line_of_a_warm_start_has_no_init_duration() -> None:
+    line = report_line(RID, 3.5, 512, 60, None)
+
+    assert line == (
+        f"REPORT RequestId: {RID}\tDuration: 3.50 ms\tBilled Duration: 4 ms\t"
+        "Memory Size: 512 MB\tMax Memory Used: 60 MB\t\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("duration", "billed"),
+    [(26.01, 27), (26.0, 26), (26.999, 27), (0.2, 1), (1000.0001, 1001)],
+)
+def test_billed_duration_is_rounded_up(duration: float, billed: int) -> None:
+    assert f"\tBilled Duration: {billed} ms\t" in report_line(RID, duration, 128, 1, None)
+
+
+# -- tail -------------------------------------------------------------------------------------
+
+
+def finished_log(output_lines: list[bytes]) -> InvocationLog:
+    output, _ = collector(expects_marker=False)
+    record = output.begin(RID, "$LATEST")
+    for line in output_lines:
+        output.feed(line)
+    output.end(record, REPORT)
+    return record
+
+
+def test_tail_of_a_short_log_is_the_whole_log() -> None:
+    record = finished_log([b"one\n", b"two\n"])
+
+    assert record.tail() == start() + "one\ntwo\n" + end() + REPORT
+
+
+def test_tail_is_the_last_4096_bytes() -> None:
+    record = finished_log([f"line {i:05d} ".encode() + b"x" * 80 + b"\n" for i in range(200)])
+    whole = "".join(record.lines)
+
+    tail = record.tail()
+
+    assert len(whole.encode()) > 4096
+    assert tail == whole[-4096:]
+    assert len(tail.encode()) == 4096
+    assert tail.endswith(REPORT)
+
+
+def test_tail_cut_inside_a_multibyte_character_stays_within_4096_bytes() -> None:
+    record = finished_log(["é€".encode() * 1000 + b"\n"])
+
+    assert len(record.tail().encode()) <= 4096

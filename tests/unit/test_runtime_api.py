@@ -1,0 +1,459 @@
+"""The Runtime API and the environment behind it, with the test acting as the runtime."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+
+from simulator.api.runtime_api import RuntimeApiListener
+from simulator.environments.environment import Environment
+from simulator.executors.base import ExitStatus
+from simulator.models import FunctionConfig, Invocation, InvocationResult
+
+ARN = "arn:aws:lambda:us-east-1:123456789012:function:my-function"
+TRACE_ID = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+BASE = "/2018-06-01/runtime"
+NEXT = f"{BASE}/invocation/next"
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: http.client.HTTPMessage
+    body: bytes
+
+    def json(self) -> dict:
+        return json.loads(self.body)
+
+
+@dataclass
+class Runtime:
+    """Plays the runtime's side of the Runtime API against one environment's listener."""
+
+    environment: Environment
+    listener: RuntimeApiListener
+    owners: dict[str, str]
+    log: list[tuple[str, str]] = field(default_factory=list)
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        source: str | None = None,
+    ) -> Reply:
+        host, port = self.listener.address.rsplit(":", 1)
+        connection = http.client.HTTPConnection(
+            host, int(port), timeout=5, source_address=(source, 0) if source else None
+        )
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            return Reply(response.status, response.headers, response.read())
+        finally:
+            connection.close()
+
+    def next(self, **kwargs: str) -> Reply:
+        return self.call("GET", NEXT, **kwargs)
+
+    def respond(self, request_id: str, body: bytes = b'"ok"', **kwargs: str) -> Reply:
+        return self.call("POST", f"{BASE}/invocation/{request_id}/response", body, **kwargs)
+
+    def lines(self) -> list[str]:
+        return [line for _, line in self.log]
+
+
+def invocation(payload: bytes = b'{"key": "value"}', **fields: str) -> Invocation:
+    return Invocation(payload=payload, invoked_arn=ARN, **fields)
+
+
+@pytest.fixture
+def runtime() -> Iterator[Runtime]:
+    function = FunctionConfig(
+        name="my-function",
+        runtime="python3.12",
+        role="arn:aws:iam::123456789012:role/lambda-role",
+        handler="app.handler",
+        code_sha256="47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
+        code_size=100,
+        timeout=1,
+        state="Active",
+    )
+    log: list[tuple[str, str]] = []
+    environment = Environment(
+        function,
+        emit_log=lambda stream, line: log.append((stream, line)),
+        writes_end_marker=False,
+    )
+    owners: dict[str, str] = {}
+    listener = RuntimeApiListener(environment, "127.0.0.1", owner_of=owners.get)
+    yield Runtime(environment, listener, owners, log)
+    environment.stop()
+    listener.close()
+
+
+def taken(runtime: Runtime, inv: Invocation) -> Invocation:
+    """Assign `inv` and let the runtime pick it up."""
+    runtime.environment.assign(inv)
+    assert runtime.next().status == 200
+    return inv
+
+
+def finished(inv: Invocation) -> InvocationResult:
+    assert inv.done.wait(5), "the invocation never finished"
+    assert inv.result is not None
+    return inv.result
+
+
+# -- /invocation/next -------------------------------------------------------------------------
+
+
+def test_next_returns_the_event_with_the_runtime_headers(runtime: Runtime) -> None:
+    inv = invocation(trace_id=TRACE_ID)
+    runtime.environment.assign(inv)
+    before_ms = int(time.time() * 1000)
+
+    reply = runtime.next()
+
+    after_ms = int(time.time() * 1000)
+    assert reply.status == 200
+    assert reply.body == b'{"key": "value"}'
+    assert reply.headers["Lambda-Runtime-Aws-Request-Id"] == inv.request_id
+    assert reply.headers["Lambda-Runtime-Invoked-Function-Arn"] == ARN
+    assert reply.headers["Lambda-Runtime-Trace-Id"] == TRACE_ID
+    deadline_ms = int(reply.headers["Lambda-Runtime-Deadline-Ms"])
+    assert before_ms + 1000 <= deadline_ms <= after_ms + 1000
+    assert inv.dispatched.is_set()
+
+
+def test_next_leaves_out_empty_context_headers(runtime: Runtime) -> None:
+    runtime.environment.assign(invocation())
+
+    reply = runtime.next()
+
+    assert reply.headers["Lambda-Runtime-Client-Context"] is None
+    assert reply.headers["Lambda-Runtime-Cognito-Identity"] is None
+
+
+def test_next_passes_client_context_and_identity(runtime: Runtime) -> None:
+    context = '{"custom": {"k": "v"}, "env": {}, "client": {}}'
+    identity = '{"cognitoIdentityId": "id", "cognitoIdentityPoolId": "pool"}'
+    runtime.environment.assign(invocation(client_context=context, cognito_identity=identity))
+
+    reply = runtime.next()
+
+    assert json.loads(reply.headers["Lambda-Runtime-Client-Context"]) == json.loads(context)
+    assert json.loads(reply.headers["Lambda-Runtime-Cognito-Identity"]) == json.loads(identity)
+
+
+def test_next_waits_until_there_is_work(runtime: Runtime) -> None:
+    replies: list[Reply] = []
+    poller = threading.Thread(target=lambda: replies.append(runtime.next()))
+    poller.start()
+    time.sleep(0.2)
+    assert replies == []
+
+    inv = invocation()
+    runtime.environment.assign(inv)
+    poller.join(5)
+
+    assert replies[0].status == 200
+    assert replies[0].headers["Lambda-Runtime-Aws-Request-Id"] == inv.request_id
+
+
+# -- /invocation/{id}/response and /error -----------------------------------------------------
+
+
+def test_response_is_accepted_and_becomes_the_result(runtime: Runtime) -> None:
+    inv = taken(runtime, invocation())
+
+    reply = runtime.respond(inv.request_id, b'{"statusCode": 200}')
+
+    assert reply.status == 202
+    assert reply.json() == {"status": "OK"}
+    result = finished(inv)
+    assert result.payload == b'{"statusCode": 200}'
+    assert not result.failed
+
+
+def test_response_sent_in_chunks_is_read_whole(runtime: Runtime) -> None:
+    inv = taken(runtime, invocation())
+    host, port = runtime.listener.address.rsplit(":", 1)
+    connection = http.client.HTTPConnection(host, int(port), timeout=5)
+    try:
+        connection.request(
+            "POST",
+            f"{BASE}/invocation/{inv.request_id}/response",
+            body=iter([b'{"part": ', b'"one"', b"}"]),
+            encode_chunked=True,
+            headers={"Transfer-Encoding": "chunked"},
+        )
+        assert connection.getresponse().status == 202
+    finally:
+        connection.close()
+
+    assert finished(inv).payload == b'{"part": "one"}'
+
+
+def test_invocation_log_has_start_end_and_report(runtime: Runtime) -> None:
+    inv = taken(runtime, invocation())
+
+    runtime.respond(inv.request_id)
+
+    finished(inv)
+    lines = runtime.lines()
+    assert lines[0] == f"START RequestId: {inv.request_id} Version: $LATEST\n"
+    assert lines[1] == f"END RequestId: {inv.request_id}\n"
+    assert lines[2].startswith(f"REPORT RequestId: {inv.request_id}\tDuration: ")
+    assert "\tMemory Size: 128 MB\t" in lines[2]
+    assert {stream for stream, _ in runtime.log} == {runtime.environment.log_stream_name}
+
+
+def test_only_the_first_invocation_reports_init_duration(runtime: Runtime) -> None:
+    first = taken(runtime, invocation())
+    runtime.respond(first.request_id)
+    finished(first)
+    runtime.environment.mark_idle()
+    second = taken(runtime, invocation())
+    runtime.respond(second.request_id)
+    finished(second)
+
+    reports = [line for line in runtime.lines() if line.startswith("REPORT")]
+    assert "Init Duration: " in reports[0]
+    assert "Init Duration" not in reports[1]
+
+
+def test_error_is_accepted_and_fails_the_invocation(runtime: Runtime) -> None:
+    inv = taken(runtime, invocation())
+    error = {"errorMessage": "boom", "errorType": "ValueError", "stackTrace": []}
+
+    reply = runtime.call(
+        "POST",
+        f"{BASE}/invocation/{inv.request_id}/error",
+        json.dumps(error).encode(),
+        headers={"Lambda-Runtime-Function-Error-Type": "Unhandled"},
+    )
+
+    assert reply.status == 202
+    result = finished(inv)
+    assert result.failed
+    assert json.loads(result.payload) == error
+
+
+def test_unknown_request_id_is_an_invalid_request_id(runtime: Runtime) -> None:
+    inv = taken(runtime, invocation())
+
+    reply = runtime.respond("00000000-0000-0000-0000-000000000000")
+
+    assert reply.status == 400
+    assert reply.json()["errorType"] == "InvalidRequestID"
+    assert not inv.done.is_set()
+    assert runtime.respond(inv.request_id).status == 202
+
+
+def test_response_without_any_invocation_is_an_invalid_request_id(runtime: Runtime) -> None:
+    reply = runtime.respond("00000000-0000-0000-0000-000000000000")
+
+    assert reply.status == 400
+    assert reply.json()["errorType"] == "InvalidRequestID"
+
+
+def test_request_id_of_another_environment_is_forbidden(runtime: Runtime) -> None:
+    inv = taken(runtime, invocation())
+    runtime.owners[inv.request_id] = "some-other-environment"
+
+    reply = runtime.respond(inv.request_id)
+
+    assert reply.status == 403
+    assert not inv.done.is_set()
+
+
+def test_request_id_of_this_environment_is_allowed(runtime: Runtime) -> None:
+    inv = taken(runtime, invocation())
+    runtime.owners[inv.request_id] = runtime.environment.id
+
+    assert runtime.respond(inv.request_id).status == 202
+    assert finished(inv).payload == b'"ok"'
+
+
+def test_response_over_6_mb_is_refused_and_fails_the_invocation(runtime: Runtime) -> None:
+    inv = taken(runtime, invocation())
+
+    reply = runtime.respond(inv.request_id, b"x" * (6 * 1024 * 1024 + 1))
+
+    assert reply.status == 413
+    result = finished(inv)
+    assert result.failed
+    assert json.loads(result.payload)["errorType"] == "Function.ResponseSizeTooLarge"
+
+
+def test_unknown_route_is_not_found(runtime: Runtime) -> None:
+    assert runtime.call("GET", f"{BASE}/invocation/nope").status == 404
+
+
+# -- /init/error ------------------------------------------------------------------------------
+
+
+def test_init_error_fails_the_waiting_invocation(runtime: Runtime) -> None:
+    inv = invocation()
+    runtime.environment.assign(inv)
+    error = {
+        "errorMessage": "Unable to import module 'app': No module named 'app'",
+        "errorType": "Runtime.ImportModuleError",
+        "stackTrace": [],
+    }
+
+    reply = runtime.call(
+        "POST",
+        f"{BASE}/init/error",
+        json.dumps(error).encode(),
+        headers={"Lambda-Runtime-Function-Error-Type": "Runtime.ImportModuleError"},
+    )
+
+    assert reply.status == 202
+    assert reply.json() == {"status": "OK"}
+    result = finished(inv)
+    assert result.error_type == "Runtime.ImportModuleError"
+    assert json.loads(result.payload) == error
+    assert not runtime.environment.alive
+    assert f"END RequestId: {inv.request_id}\n" in runtime.lines()
+
+
+def test_init_error_before_the_first_invoke_is_returned_to_it(runtime: Runtime) -> None:
+    # The runtime can fail its import and post the error before the invoking side has
+    # handed over the invocation; that first invoke must still get the error.
+    error = {
+        "errorMessage": "Syntax error in module 'app'",
+        "errorType": "Runtime.UserCodeSyntaxError",
+    }
+    reply = runtime.call(
+        "POST",
+        f"{BASE}/init/error",
+        json.dumps(error).encode(),
+        headers={"Lambda-Runtime-Function-Error-Type": "Runtime.UserCodeSyntaxError"},
+    )
+    assert reply.status == 202
+    inv = invocation()
+
+    runtime.environment.assign(inv)
+
+    result = finished(inv)
+    assert result.error_type == "Runtime.UserCodeSyntaxError"
+    assert json.loads(result.payload) == error
+
+
+# -- timeouts and crashes ---------------------------------------------------------------------
+
+
+def test_timed_out_invocation_gets_sandbox_timedout(runtime: Runtime) -> None:
+    inv = taken(runtime, invocation())
+
+    runtime.environment.time_out(inv)
+
+    result = finished(inv)
+    assert result.error_type == "Sandbox.Timedout"
+    assert json.loads(result.payload) == {
+        "errorType": "Sandbox.Timedout",
+        "errorMessage": f"RequestId: {inv.request_id} Error: Task timed out after 1.00 seconds",
+    }
+    assert not runtime.environment.alive
+
+
+def test_timeout_is_logged_before_end(runtime: Runtime) -> None:
+    inv = taken(runtime, invocation())
+
+    runtime.environment.time_out(inv)
+
+    finished(inv)
+    lines = runtime.lines()
+    end = lines.index(f"END RequestId: {inv.request_id}\n")
+    assert lines[end - 1].endswith(f" {inv.request_id} Task timed out after 1.00 seconds\n")
+
+
+def test_late_response_after_a_timeout_changes_nothing(runtime: Runtime) -> None:
+    inv = taken(runtime, invocation())
+    runtime.environment.time_out(inv)
+
+    reply = runtime.respond(inv.request_id, b'"too late"')
+
+    assert reply.status == 400
+    assert finished(inv).error_type == "Sandbox.Timedout"
+
+
+def test_runtime_exit_fails_the_held_invocation(runtime: Runtime) -> None:
+    inv = taken(runtime, invocation())
+
+    runtime.environment.died(ExitStatus(exit_code=1))
+
+    result = finished(inv)
+    assert result.error_type == "Runtime.ExitError"
+    assert json.loads(result.payload) == {
+        "errorType": "Runtime.ExitError",
+        "errorMessage": f"RequestId: {inv.request_id} Error: Runtime exited with error: "
+        "exit status 1",
+    }
+    assert not runtime.environment.alive
+
+
+def test_runtime_exit_before_taking_the_invocation_fails_it(runtime: Runtime) -> None:
+    inv = invocation()
+    runtime.environment.assign(inv)
+
+    runtime.environment.died(ExitStatus.from_code(-11))
+
+    result = finished(inv)
+    assert result.error_type == "Runtime.ExitError"
+    assert json.loads(result.payload)["errorMessage"].endswith(
+        "Error: Runtime exited with error: signal: segmentation fault"
+    )
+    assert runtime.lines()[0] == f"START RequestId: {inv.request_id} Version: $LATEST\n"
+
+
+def test_runtime_killed_for_memory_is_out_of_memory(runtime: Runtime) -> None:
+    inv = taken(runtime, invocation())
+
+    runtime.environment.died(ExitStatus.from_code(137, oom_killed=True))
+
+    result = finished(inv)
+    assert result.error_type == "Runtime.OutOfMemory"
+    assert json.loads(result.payload)["errorMessage"] == (
+        f"RequestId: {inv.request_id} Error: Runtime exited with error: signal: killed"
+    )
+
+
+def test_exit_after_the_response_keeps_the_response(runtime: Runtime) -> None:
+    inv = taken(runtime, invocation())
+    runtime.respond(inv.request_id, b'"done"')
+
+    runtime.environment.died(ExitStatus(exit_code=1))
+
+    assert finished(inv).payload == b'"done"'
+
+
+# -- who may call -----------------------------------------------------------------------------
+
+
+def test_a_second_peer_address_is_refused(runtime: Runtime) -> None:
+    inv = taken(runtime, invocation())  # the runtime called first, from 127.0.0.1
+
+    intruder = runtime.respond(inv.request_id, b'"forged"', source="127.0.0.2")
+
+    assert intruder.status == 403
+    assert not inv.done.is_set()
+    assert runtime.respond(inv.request_id, b'"real"').status == 202
+    assert finished(inv).payload == b'"real"'
+
+
+def test_the_second_peer_cannot_take_work_either(runtime: Runtime) -> None:
+    runtime.environment.assign(invocation())
+    assert runtime.call("GET", f"{BASE}/invocation/unknown").status == 404  # claims the peer
+
+    assert runtime.next(source="127.0.0.2").status == 403
+    assert runtime.next().status == 200
