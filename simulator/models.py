@@ -107,6 +107,8 @@ class InvocationResult:
     error_type: str | None = None
     duration_ms: float = 0.0
     log_record: Any = None  # the environment's InvocationLog, when the invocation ran
+    cold: bool = False
+    phases_ms: dict[str, float] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:

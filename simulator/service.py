@@ -51,6 +51,7 @@ class InvokeOutcome:
     function_error: str | None = None
     log_result: str | None = None
     executed_version: str | None = None
+    result: InvocationResult | None = None
 
 
 class LambdaService:
@@ -201,7 +202,7 @@ class LambdaService:
             self._async.submit(function.name, payload)
             return InvokeOutcome(202)
         result = self.run(function, payload, context, trace_id, want_log=log_type == "Tail")
-        outcome = InvokeOutcome(200, result.payload, executed_version=LATEST)
+        outcome = InvokeOutcome(200, result.payload, executed_version=LATEST, result=result)
         if result.failed:
             outcome.function_error = "Unhandled"
         if log_type == "Tail" and result.log_record is not None:
@@ -218,7 +219,9 @@ class LambdaService:
         want_log: bool = False,
     ) -> InvocationResult:
         """Run one invocation to its answer: the path every event source shares."""
+        started = time.monotonic()
         environment, cold = self.pool.acquire(function)
+        acquired = time.monotonic()
         invocation = Invocation(
             payload=payload,
             invoked_arn=function.arn(self.settings.region, self.settings.account_id),
@@ -240,14 +243,20 @@ class LambdaService:
         finally:
             self.pool.forget_request(invocation.request_id)
             self.pool.release(environment)
-        if invocation.result is None:
-            return InvocationResult(
-                json.dumps({"errorType": "Runtime.Unknown",
-                            "errorMessage": f"RequestId: {invocation.request_id} Error: the "
-                            "execution environment did not answer"}).encode(),
-                error_type="Runtime.Unknown",
-            )
-        return invocation.result
+        result = invocation.result or InvocationResult(
+            json.dumps({"errorType": "Runtime.Unknown",
+                        "errorMessage": f"RequestId: {invocation.request_id} Error: the "
+                        "execution environment did not answer"}).encode(),
+            error_type="Runtime.Unknown",
+        )
+        result.cold = cold
+        dispatched = invocation.dispatched_at or acquired
+        result.phases_ms = {
+            "launch": (acquired - started) * 1000,
+            "init": (dispatched - acquired) * 1000,
+            "invoke": (time.monotonic() - dispatched) * 1000,
+        }
+        return result
 
     def _run_event(self, function_name: str, payload: bytes) -> None:
         function = self.registry.get(function_name)
