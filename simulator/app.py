@@ -14,6 +14,7 @@ from werkzeug.exceptions import RequestEntityTooLarge as WerkzeugTooLarge
 from simulator.api.lambda_api import lambda_api
 from simulator.api.runtime_api import RuntimeApiListener
 from simulator.api.simulator_api import simulator_api
+from simulator.aws_gateway import ServiceDispatcher
 from simulator.codestore import CodeStore
 from simulator.config import Settings
 from simulator.environments.pool import EnvironmentPool, PoolLimits
@@ -65,6 +66,7 @@ class Simulator:
         )
         self.service = LambdaService(settings, self.registry, self.code, self.pool)
         self.app = create_app(self)
+        self.wsgi_app = ServiceDispatcher(self.app, settings.account_id)
 
     def close(self) -> None:
         self.service.shutdown()

@@ -27,7 +27,7 @@ class SimulatorServer:
         self.simulator = simulator
         settings = simulator.settings
         self._server: BaseWSGIServer = make_server(
-            settings.host, settings.port, simulator.app, threaded=True,
+            settings.host, settings.port, simulator.wsgi_app, threaded=True,
             request_handler=_RequestHandler,
         )
         self._server.daemon_threads = True

@@ -199,7 +199,7 @@ class LambdaService:
         if invocation_type == "DryRun":
             return InvokeOutcome(204)
         if invocation_type == "Event":
-            self._async.submit(function.name, payload)
+            self.submit_event(function.name, payload)
             return InvokeOutcome(202)
         result = self.run(function, payload, context, trace_id, want_log=log_type == "Tail")
         outcome = InvokeOutcome(200, result.payload, executed_version=LATEST, result=result)
@@ -209,6 +209,11 @@ class LambdaService:
             result.log_record.complete.wait(LOG_TAIL_WAIT_SECONDS)
             outcome.log_result = base64.b64encode(result.log_record.tail().encode()).decode()
         return outcome
+
+    def submit_event(self, reference: str, payload: bytes) -> None:
+        """Queue an asynchronous invocation, as S3, SNS, EventBridge and `Event` invokes do."""
+        function = self.function(reference)
+        self._async.submit(function.name, payload)
 
     def run(
         self,

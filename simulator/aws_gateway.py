@@ -1,0 +1,52 @@
+"""One endpoint for every AWS service: requests signed for Lambda (or not signed at all, like
+a function URL or the simulator's own pages) go to our app; the rest (S3, SQS, SNS,
+EventBridge, ...) go to moto's server app mounted in the same process."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/[^/]+/([^/]+)/aws4_request")
+PRESIGNED_SCOPE = re.compile(r"X-Amz-Credential=[^&]*?%2F\d{8}%2F[^%&]+%2F([^%&]+)%2Faws4_request",
+                             re.IGNORECASE)
+OWN_SERVICES = frozenset({"lambda"})
+
+
+def signed_service(environ: dict[str, Any]) -> str | None:
+    """The AWS service a request is signed for (SigV4 credential scope), if any."""
+    match = CREDENTIAL_SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+    if match is None:
+        match = PRESIGNED_SCOPE.search(environ.get("QUERY_STRING", ""))
+    return match.group(1) if match else None
+
+
+class ServiceDispatcher:
+    def __init__(self, own_app: WSGIApp, account_id: str) -> None:
+        self._own_app = own_app
+        self._account_id = account_id
+        self._aws_app: WSGIApp | None = None
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
+                 ) -> Iterable[bytes]:
+        service = signed_service(environ)
+        if service is None or service in OWN_SERVICES:
+            return self._own_app(environ, start_response)
+        return self.aws_app(environ, start_response)
+
+    @property
+    def aws_app(self) -> WSGIApp:
+        """moto's multi-service app, created on first use (it is large to import)."""
+        if self._aws_app is None:
+            os.environ.setdefault("MOTO_ACCOUNT_ID", self._account_id)
+            from moto.moto_server.werkzeug_app import (
+                DomainDispatcherApplication,
+                create_backend_app,
+            )
+
+            self._aws_app = DomainDispatcherApplication(create_backend_app)
+        return self._aws_app
