@@ -26,6 +26,7 @@ from simulator.errors import (
     ServiceException,
     UnknownRouteError,
 )
+from simulator.events import moto_bridge
 from simulator.executors.base import Executor
 from simulator.executors.docker import DockerExecutor
 from simulator.executors.process import ProcessExecutor
@@ -67,8 +68,10 @@ class Simulator:
         self.service = LambdaService(settings, self.registry, self.code, self.pool)
         self.app = create_app(self)
         self.wsgi_app = ServiceDispatcher(self.app, settings.account_id)
+        moto_bridge.attach(self.service.deliver_if_known)
 
     def close(self) -> None:
+        moto_bridge.detach(self.service.deliver_if_known)
         self.service.shutdown()
         self.pool.shutdown()
         self.registry.close()

@@ -48,5 +48,8 @@ class ServiceDispatcher:
                 create_backend_app,
             )
 
+            from simulator.events import moto_bridge
+
+            moto_bridge.install()
             self._aws_app = DomainDispatcherApplication(create_backend_app)
         return self._aws_app

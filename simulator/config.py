@@ -24,6 +24,7 @@ class Settings:
     docker_network: str = "lambda-sim"
     docker_network_internal: bool = False
     async_workers: int = 16
+    async_retry_delay: float = 60.0
     account_id: str = ACCOUNT_ID
 
     @classmethod

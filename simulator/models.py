@@ -48,6 +48,8 @@ class FunctionConfig:
     reserved_concurrency: int | None = None
     generation: int = 1
     code_dir: str = ""
+    dead_letter_target: str | None = None
+    event_invoke_config: dict[str, Any] | None = None
 
     def updated(self, **changes: Any) -> FunctionConfig:
         """A copy with `changes`, a fresh revision and the next generation."""
@@ -88,6 +90,8 @@ class FunctionConfig:
         }
         if self.environment:
             body["Environment"] = {"Variables": dict(self.environment)}
+        if self.dead_letter_target:
+            body["DeadLetterConfig"] = {"TargetArn": self.dead_letter_target}
         if self.state == "Pending":
             body["StateReason"] = "The function is being created."
             body["StateReasonCode"] = "Creating"

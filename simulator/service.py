@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from simulator.async_invoke import AsyncInvoker
+from simulator.async_invoke import AsyncInvocations
 from simulator.codestore import CodeStore
 from simulator.config import Settings
+from simulator.destinations import DestinationSender
 from simulator.environments.pool import EnvironmentPool
 from simulator.errors import (
     InvalidParameterValueException,
@@ -25,12 +26,14 @@ from simulator.errors import (
     RequestEntityTooLargeException,
     ResourceConflictException,
     ResourceNotFoundException,
+    ValidationException,
 )
 from simulator.models import LATEST, FunctionConfig, Invocation, InvocationResult
 from simulator.registry import FunctionRegistry
 from simulator.validation import (
     MAX_LIST_ITEMS,
     parse_function_reference,
+    validate_event_invoke_config,
     validate_function_settings,
     validate_max_items,
 )
@@ -66,7 +69,9 @@ class LambdaService:
         self.registry = registry
         self.code = code
         self.pool = pool
-        self._async = AsyncInvoker(self._run_event, settings.async_workers)
+        self._async = AsyncInvocations(
+            settings, registry.get, self.run, DestinationSender(settings, self.submit_event)
+        )
         self._write_lock = threading.Lock()
 
     # -- control plane ------------------------------------------------------------------------
@@ -172,6 +177,44 @@ class LambdaService:
     def delete_function_concurrency(self, reference: str) -> None:
         self._store(self.function(reference), reserved_concurrency=None)
 
+    def put_event_invoke_config(self, reference: str, body: dict[str, Any],
+                                merge: bool = False) -> dict[str, Any]:
+        """Put replaces the whole configuration; Update (merge=True) changes the given fields."""
+        function = self.function(reference)
+        config = validate_event_invoke_config(body)
+        if merge:
+            if function.event_invoke_config is None:
+                raise ResourceNotFoundException(
+                    f"The function {function.arn(self.settings.region, self.settings.account_id)}"
+                    " doesn't have an EventInvokeConfig")
+            config = {**function.event_invoke_config, **config}
+        config["LastModified"] = time.time()
+        self._store(function, event_invoke_config=config)
+        return self._event_invoke_config_api(function, config)
+
+    def get_event_invoke_config(self, reference: str) -> dict[str, Any]:
+        function = self.function(reference)
+        if function.event_invoke_config is None:
+            raise ResourceNotFoundException(
+                f"The function {function.arn(self.settings.region, self.settings.account_id)} "
+                "doesn't have an EventInvokeConfig")
+        return self._event_invoke_config_api(function, function.event_invoke_config)
+
+    def list_event_invoke_configs(self, reference: str) -> dict[str, Any]:
+        function = self.function(reference)
+        configs = [] if function.event_invoke_config is None else [
+            self._event_invoke_config_api(function, function.event_invoke_config)]
+        return {"FunctionEventInvokeConfigs": configs}
+
+    def delete_event_invoke_config(self, reference: str) -> None:
+        self.get_event_invoke_config(reference)
+        self._store(self.function(reference), event_invoke_config=None)
+
+    def _event_invoke_config_api(self, function: FunctionConfig,
+                                 config: dict[str, Any]) -> dict[str, Any]:
+        arn = function.arn(self.settings.region, self.settings.account_id)
+        return {"FunctionArn": f"{arn}:{LATEST}", "DestinationConfig": {}, **config}
+
     # -- invoke ---------------------------------------------------------------------------
 
     def invoke(
@@ -213,7 +256,16 @@ class LambdaService:
     def submit_event(self, reference: str, payload: bytes) -> None:
         """Queue an asynchronous invocation, as S3, SNS, EventBridge and `Event` invokes do."""
         function = self.function(reference)
-        self._async.submit(function.name, payload)
+        self._async.submit(function, payload)
+
+    def deliver_if_known(self, function_arn: str, payload: bytes) -> bool:
+        """Queue an event from a shared source (moto's S3/SNS/EventBridge) if the function
+        is ours; False lets another simulator in the process take it."""
+        try:
+            self.submit_event(function_arn, payload)
+        except (ResourceNotFoundException, ValidationException):
+            return False
+        return True
 
     def run(
         self,
@@ -263,18 +315,8 @@ class LambdaService:
         }
         return result
 
-    def _run_event(self, function_name: str, payload: bytes) -> None:
-        function = self.registry.get(function_name)
-        if function is None:
-            log.warning("dropping an event for deleted function %s", function_name)
-            return
-        result = self.run(function, payload)
-        if result.failed:
-            log.warning("asynchronous invocation of %s failed: %s", function_name,
-                        result.error_type)
-
     def shutdown(self) -> None:
-        self._async.shutdown()
+        self._async.close()
 
     # -- helpers --------------------------------------------------------------------------
 

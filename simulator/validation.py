@@ -125,6 +125,14 @@ def validate_function_settings(body: dict[str, Any], creating: bool) -> dict[str
         size = (body["EphemeralStorage"] or {}).get("Size")
         check_range(v, size, "ephemeralStorage.size", 512, 10240)
         settings["ephemeral_storage"] = size
+    if "DeadLetterConfig" in body:
+        target = (body["DeadLetterConfig"] or {}).get("TargetArn") or None
+        if target is not None and not re.fullmatch(r"arn:aws[a-zA-Z-]*:(sqs|sns):.+", target):
+            raise InvalidParameterValueException(
+                "The provided target ARN is invalid: a dead-letter target must be an SQS queue "
+                "or an SNS topic"
+            )
+        settings["dead_letter_target"] = target
     if "TracingConfig" in body:
         settings["tracing_mode"] = (body["TracingConfig"] or {}).get("Mode", "PassThrough")
     v.raise_if_any()
@@ -187,6 +195,33 @@ def validate_environment(environment: Any) -> dict[str, str]:
             f"{json.dumps(variables, separators=(',', ':'))}"
         )
     return dict(variables)
+
+
+def validate_event_invoke_config(body: dict[str, Any]) -> dict[str, Any]:
+    """PutFunctionEventInvokeConfig's fields, checked with AWS's limits."""
+    v = Violations()
+    config: dict[str, Any] = {}
+    if body.get("MaximumRetryAttempts") is not None:
+        check_range(v, body["MaximumRetryAttempts"], "maximumRetryAttempts", 0, 2)
+        config["MaximumRetryAttempts"] = body["MaximumRetryAttempts"]
+    if body.get("MaximumEventAgeInSeconds") is not None:
+        check_range(v, body["MaximumEventAgeInSeconds"], "maximumEventAgeInSeconds", 60, 21600)
+        config["MaximumEventAgeInSeconds"] = body["MaximumEventAgeInSeconds"]
+    v.raise_if_any()
+    destinations = body.get("DestinationConfig")
+    if destinations:
+        for kind in ("OnSuccess", "OnFailure"):
+            target = (destinations.get(kind) or {}).get("Destination")
+            if target and not re.fullmatch(r"arn:aws[a-zA-Z-]*:(sqs|sns|lambda|events):.+",
+                                           target):
+                raise InvalidParameterValueException(
+                    f"The destination ARN {target} is invalid.")
+        config["DestinationConfig"] = {
+            kind: {"Destination": (destinations.get(kind) or {}).get("Destination")}
+            for kind in ("OnSuccess", "OnFailure")
+            if (destinations.get(kind) or {}).get("Destination")
+        }
+    return config
 
 
 def validate_max_items(raw: str | None) -> int:

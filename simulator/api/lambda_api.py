@@ -132,3 +132,29 @@ def get_function_concurrency(name: str) -> Response:
 def delete_function_concurrency(name: str) -> Response:
     service().delete_function_concurrency(name)
     return empty(204)
+
+
+@lambda_api.put("/2019-09-25/functions/<path:name>/event-invoke-config")
+def put_function_event_invoke_config(name: str) -> Response:
+    return answer(service().put_event_invoke_config(name, json_body()))
+
+
+@lambda_api.post("/2019-09-25/functions/<path:name>/event-invoke-config")
+def update_function_event_invoke_config(name: str) -> Response:
+    return answer(service().put_event_invoke_config(name, json_body(), merge=True))
+
+
+@lambda_api.get("/2019-09-25/functions/<path:name>/event-invoke-config")
+def get_function_event_invoke_config(name: str) -> Response:
+    return answer(service().get_event_invoke_config(name))
+
+
+@lambda_api.get("/2019-09-25/functions/<path:name>/event-invoke-config/list")
+def list_function_event_invoke_configs(name: str) -> Response:
+    return answer(service().list_event_invoke_configs(name))
+
+
+@lambda_api.delete("/2019-09-25/functions/<path:name>/event-invoke-config")
+def delete_function_event_invoke_config(name: str) -> Response:
+    service().delete_event_invoke_config(name)
+    return empty(204)

@@ -1,0 +1,115 @@
+"""A persistent queue of asynchronous invocations: every accepted event is written to SQLite
+before the caller gets its 202, worked off by a few threads, retried after a delay when asked,
+and re-delivered after a restart."""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class QueuedEvent:
+    function_name: str
+    payload: bytes
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    enqueued_at: float = field(default_factory=time.time)
+    attempts: int = 0
+    due_at: float = 0.0
+
+
+# Returns None when the event is finished, or seconds to wait before the next attempt.
+ProcessEvent = Callable[[QueuedEvent], "float | None"]
+
+
+class AsyncQueue:
+    def __init__(self, database: Path, process: ProcessEvent, workers: int) -> None:
+        self._db = sqlite3.connect(database, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, function_name TEXT, "
+            "payload BLOB, enqueued_at REAL, attempts INTEGER, due_at REAL)"
+        )
+        self._process = process
+        self._lock = threading.Condition()
+        self._heap: list[tuple[float, int, QueuedEvent]] = []
+        self._sequence = 0
+        self._closed = False
+        for row in self._db.execute(
+            "SELECT function_name, payload, id, enqueued_at, attempts, due_at FROM events"
+        ):
+            self._schedule(QueuedEvent(*row))
+        if self._heap:
+            log.info("re-delivering %d queued asynchronous events", len(self._heap))
+        self._threads = [
+            threading.Thread(target=self._work, name=f"async-{i}", daemon=True)
+            for i in range(workers)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def put(self, event: QueuedEvent) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
+                (event.id, event.function_name, event.payload, event.enqueued_at,
+                 event.attempts, event.due_at),
+            )
+            self._schedule(event)
+
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._heap)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            self._lock.notify_all()
+        for thread in self._threads:
+            thread.join(timeout=2)
+        self._db.close()
+
+    def _schedule(self, event: QueuedEvent) -> None:
+        """Lock held."""
+        self._sequence += 1
+        heapq.heappush(self._heap, (event.due_at, self._sequence, event))
+        self._lock.notify()
+
+    def _next(self) -> QueuedEvent | None:
+        with self._lock:
+            while not self._closed:
+                if self._heap:
+                    wait = self._heap[0][0] - time.time()
+                    if wait <= 0:
+                        return heapq.heappop(self._heap)[2]
+                    self._lock.wait(wait)
+                else:
+                    self._lock.wait()
+            return None
+
+    def _work(self) -> None:
+        while (event := self._next()) is not None:
+            try:
+                delay = self._process(event)
+            except Exception:
+                log.exception("asynchronous event %s for %s failed", event.id, event.function_name)
+                delay = None
+            with self._lock:
+                if self._closed:
+                    return
+                if delay is None:
+                    self._db.execute("DELETE FROM events WHERE id = ?", (event.id,))
+                else:
+                    event.due_at = time.time() + delay
+                    self._db.execute("UPDATE events SET attempts = ?, due_at = ? WHERE id = ?",
+                                     (event.attempts, event.due_at, event.id))
+                    self._schedule(event)

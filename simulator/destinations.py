@@ -1,0 +1,106 @@
+"""Where asynchronous results go: on-success / on-failure destinations (SQS, SNS, EventBridge,
+another function) and dead-letter queues, delivered as AWS delivers them."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+
+from simulator.config import Settings
+
+log = logging.getLogger(__name__)
+
+SubmitEvent = Callable[[str, bytes], None]
+
+
+class DestinationSender:
+    def __init__(self, settings: Settings, submit_event: SubmitEvent) -> None:
+        self._settings = settings
+        self._submit_event = submit_event
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    def send_record(self, destination: str, record: dict[str, Any]) -> None:
+        """An invocation record to an OnSuccess/OnFailure destination."""
+        body = json.dumps(record)
+        service, region = _service_and_region(destination)
+        try:
+            if service == "sqs":
+                self._client("sqs", region).send_message(
+                    QueueUrl=self._queue_url(destination), MessageBody=body)
+            elif service == "sns":
+                self._client("sns", region).publish(TopicArn=destination, Message=body)
+            elif service == "events":
+                self._client("events", region).put_events(Entries=[{
+                    "Source": "lambda",
+                    "DetailType": _detail_type(record),
+                    "Detail": body,
+                    "EventBusName": destination,
+                    "Resources": [record["requestContext"]["functionArn"]],
+                }])
+            elif service == "lambda":
+                self._submit_event(destination, body.encode())
+            else:
+                log.warning("unsupported destination %s", destination)
+        except Exception:
+            log.exception("could not deliver to destination %s", destination)
+
+    def send_dead_letter(self, target: str, payload: bytes, request_id: str,
+                         error: dict[str, Any]) -> None:
+        """The original event to a function's DeadLetterConfig target, with AWS's attributes."""
+        service, region = _service_and_region(target)
+        attributes = {
+            "RequestID": request_id,
+            "ErrorCode": "200",
+            "ErrorMessage": str(error.get("errorMessage", ""))[:256] or "Unhandled",
+        }
+        try:
+            if service == "sqs":
+                self._client("sqs", region).send_message(
+                    QueueUrl=self._queue_url(target), MessageBody=payload.decode(),
+                    MessageAttributes={k: {"DataType": "String", "StringValue": v}
+                                       for k, v in attributes.items()})
+            elif service == "sns":
+                self._client("sns", region).publish(
+                    TopicArn=target, Message=payload.decode(),
+                    MessageAttributes={k: {"DataType": "String", "StringValue": v}
+                                       for k, v in attributes.items()})
+            else:
+                log.warning("unsupported dead-letter target %s", target)
+        except Exception:
+            log.exception("could not deliver to dead-letter target %s", target)
+
+    def _queue_url(self, arn: str) -> str:
+        parts = arn.split(":")
+        region, account, name = parts[3], parts[4], parts[5]
+        return self._client("sqs", region).get_queue_url(
+            QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"]
+
+    def _client(self, service: str, region: str) -> Any:
+        with self._lock:
+            key = (service, region)
+            if key not in self._clients:
+                self._clients[key] = boto3.client(
+                    service, endpoint_url=self._settings.endpoint_url,
+                    region_name=region or self._settings.region,
+                    aws_access_key_id="test", aws_secret_access_key="test")
+            return self._clients[key]
+
+
+def _service_and_region(arn: str) -> tuple[str, str]:
+    parts = arn.split(":")
+    if len(parts) < 6 or parts[0] != "arn":
+        return "", ""
+    return parts[2], parts[3]
+
+
+def _detail_type(record: dict[str, Any]) -> str:
+    condition = record["requestContext"]["condition"]
+    if condition == "Success":
+        return "Lambda Function Invocation Result - Success"
+    return "Lambda Function Invocation Result - Failure"

@@ -1,0 +1,119 @@
+"""Fan-in from moto's S3, SNS and EventBridge to our functions.
+
+moto decides *whether* a Lambda target fires (S3 notification filters, SNS filter policies,
+EventBridge event patterns); at the three places where it would hand the event to its own
+Lambda backend, this bridge hands it to the simulator that owns the function instead, as the
+event JSON AWS sends. moto's server state is process-wide, so every running simulator in the
+process registers a delivery function and the one that knows the function takes the event."""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from simulator.events.shapes import s3_event_from_moto, sns_event
+from simulator.events.targets import target_input
+
+log = logging.getLogger(__name__)
+
+# Returns True when the function exists in that simulator and the event was queued.
+Deliver = Callable[[str, bytes], bool]
+
+_deliveries: list[Deliver] = []
+_lock = threading.Lock()
+_installed = False
+
+
+def attach(deliver: Deliver) -> None:
+    with _lock:
+        _deliveries.append(deliver)
+
+
+def detach(deliver: Deliver) -> None:
+    with _lock:
+        if deliver in _deliveries:
+            _deliveries.remove(deliver)
+
+
+def deliver(function_arn: str, payload: dict[str, Any]) -> None:
+    body = json.dumps(payload).encode()
+    with _lock:
+        deliveries = list(_deliveries)
+    for candidate in deliveries:
+        if candidate(function_arn, body):
+            return
+    log.warning("no function %s to deliver an event to", function_arn)
+
+
+class _LambdaBackendStandIn:
+    """What moto's S3 notifications ask its Lambda backend for, answered by us."""
+
+    def __init__(self, region: str) -> None:
+        self._region = region
+
+    def get_function(self, function_arn: str) -> _FunctionStandIn:
+        return _FunctionStandIn(function_arn)
+
+
+class _FunctionStandIn:
+    def __init__(self, function_arn: str) -> None:
+        self._arn = function_arn
+
+    def invoke(self, body: str, request_headers: Any, response_headers: Any) -> None:
+        deliver(self._arn, s3_event_from_moto(json.loads(body)))
+
+
+def install() -> None:
+    """Patch moto's three hand-over points, once per process, when moto is first loaded."""
+    with _lock:
+        _install_once()
+
+
+def _install_once() -> None:
+    global _installed
+    if _installed:
+        return
+    from moto.awslambda import utils as lambda_utils
+    from moto.events import models as events_models
+    from moto.sns import models as sns_models
+
+    lambda_utils.get_backend = lambda account_id, region: _LambdaBackendStandIn(region)
+
+    original_publish = sns_models.Subscription.publish
+
+    def publish(subscription: Any, message: str, message_id: str, subject: str | None = None,
+                message_attributes: dict[str, Any] | None = None, *args: Any,
+                **kwargs: Any) -> None:
+        if subscription.protocol != "lambda":
+            return original_publish(subscription, message, message_id, subject,
+                                    message_attributes, *args, **kwargs)
+        matcher = subscription._filter_policy_matcher
+        if matcher is not None and not matcher.matches(message_attributes, message):
+            return None
+        deliver(subscription.endpoint, sns_event(
+            subscription.arn, subscription.topic.arn, message, message_id, subject,
+            message_attributes or {}))
+        return None
+
+    sns_models.Subscription.publish = publish
+
+    original_send = events_models.Rule.send_to_targets
+
+    def send_to_targets(rule: Any, event: dict[str, Any], transform_input: bool = True) -> None:
+        functions = [t for t in rule.targets if ":lambda:" in t["Arn"]]
+        if functions and rule.event_pattern.matches_event(event):
+            for target in functions:
+                deliver(target["Arn"], target_input(target, event))
+        others = [t for t in rule.targets if ":lambda:" not in t["Arn"]]
+        if others:
+            narrowed = copy.copy(rule)
+            narrowed.targets = others
+            original_send(narrowed, event, transform_input)
+
+    events_models.Rule.send_to_targets = send_to_targets
+    _installed = True
+
