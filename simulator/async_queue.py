@@ -44,10 +44,11 @@ class AsyncQueue:
         self._heap: list[tuple[float, int, QueuedEvent]] = []
         self._sequence = 0
         self._closed = False
-        for row in self._db.execute(
-            "SELECT function_name, payload, id, enqueued_at, attempts, due_at FROM events"
-        ):
-            self._schedule(QueuedEvent(*row))
+        with self._lock:
+            for row in self._db.execute(
+                "SELECT function_name, payload, id, enqueued_at, attempts, due_at FROM events"
+            ):
+                self._schedule(QueuedEvent(*row))
         if self._heap:
             log.info("re-delivering %d queued asynchronous events", len(self._heap))
         self._threads = [
@@ -74,9 +75,11 @@ class AsyncQueue:
         with self._lock:
             self._closed = True
             self._lock.notify_all()
+        deadline = time.monotonic() + 2
         for thread in self._threads:
-            thread.join(timeout=2)
-        self._db.close()
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        with self._lock:
+            self._db.close()
 
     def _schedule(self, event: QueuedEvent) -> None:
         """Lock held."""

@@ -51,7 +51,7 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         require_docker()
     state_dir = tmp_path_factory.mktemp(f"state-{request.param}")
     with running_server(state_dir, request.param, docker_network="lambda-sim-test",
-                        docker_network_internal=True) as running:
+                        docker_network_internal=True, async_retry_delay=0.2) as running:
         yield running
 
 

@@ -1,1 +1,2 @@
-"""Event sources: each turns something that happened (an S3 upload, a message, a schedule, an HTTP request) into invocations."""
+"""Event sources: each turns something that happened (an upload, a message, a schedule,
+an HTTP request) into invocations."""

@@ -26,6 +26,7 @@ Deliver = Callable[[str, bytes], bool]
 _deliveries: list[Deliver] = []
 _lock = threading.Lock()
 _installed = False
+_completing_upload = threading.local()
 
 
 def attach(deliver: Deliver) -> None:
@@ -64,11 +65,15 @@ class _FunctionStandIn:
         self._arn = function_arn
 
     def invoke(self, body: str, request_headers: Any, response_headers: Any) -> None:
-        deliver(self._arn, s3_event_from_moto(json.loads(body)))
+        event = json.loads(body)
+        names = {record["eventName"] for record in event.get("Records", [])}
+        if getattr(_completing_upload, "active", False) and names == {"ObjectCreated:Put"}:
+            return  # moto's internal put while completing a multipart upload: AWS sends one
+        deliver(self._arn, s3_event_from_moto(event))
 
 
 def install() -> None:
-    """Patch moto's three hand-over points, once per process, when moto is first loaded."""
+    """Patch moto's hand-over points, once per process, when moto is first loaded."""
     with _lock:
         _install_once()
 
@@ -79,9 +84,21 @@ def _install_once() -> None:
         return
     from moto.awslambda import utils as lambda_utils
     from moto.events import models as events_models
+    from moto.s3 import models as s3_models
     from moto.sns import models as sns_models
 
     lambda_utils.get_backend = lambda account_id, region: _LambdaBackendStandIn(region)
+
+    original_complete = s3_models.S3Backend.complete_multipart_upload
+
+    def complete_multipart_upload(backend: Any, *args: Any, **kwargs: Any) -> Any:
+        _completing_upload.active = True
+        try:
+            return original_complete(backend, *args, **kwargs)
+        finally:
+            _completing_upload.active = False
+
+    s3_models.S3Backend.complete_multipart_upload = complete_multipart_upload
 
     original_publish = sns_models.Subscription.publish
 

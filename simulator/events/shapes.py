@@ -8,6 +8,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote_plus, unquote_plus
 
 PRINCIPAL_ID = "AWS:AIDAJDPLRKLG7UEXAMPLE"
 _sequencer = itertools.count(int(time.time() * 1000) << 16)
@@ -22,7 +23,8 @@ def utc_now_iso(milliseconds: bool = True) -> str:
 
 def s3_event_from_moto(event: dict[str, Any]) -> dict[str, Any]:
     """moto's S3 record (name, key, size, eTag) completed with what AWS also sends:
-    identities, request/response elements, the bucket owner and a sequencer."""
+    identities, request/response elements, the bucket owner and a sequencer; the key encoded
+    as AWS encodes it (form encoding, but `/` kept)."""
     for record in event.get("Records", []):
         record["eventTime"] = utc_now_iso()
         record["userIdentity"] = {"principalId": PRINCIPAL_ID}
@@ -34,6 +36,7 @@ def s3_event_from_moto(event: dict[str, Any]) -> dict[str, Any]:
         s3 = record["s3"]
         s3["bucket"]["ownerIdentity"] = {"principalId": PRINCIPAL_ID.removeprefix("AWS:")}
         s3["object"]["sequencer"] = f"{next(_sequencer):016X}"
+        s3["object"]["key"] = quote_plus(unquote_plus(s3["object"]["key"]), safe="/")
     return event
 
 

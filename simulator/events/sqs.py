@@ -1,0 +1,342 @@
+"""The SQS poller behind an event source mapping. Like AWS's, it is an ordinary SQS client of
+the queue (here: the simulator's own endpoint, where moto serves SQS): it long-polls for a
+batch, invokes the function synchronously, and deletes what succeeded. What failed stays in the
+queue and comes back after the visibility timeout; the queue's redrive policy, not the poller,
+moves it to a dead-letter queue."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import re
+import socket
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from simulator.config import Settings
+from simulator.models import InvocationResult
+from simulator.service import LambdaService
+
+log = logging.getLogger(__name__)
+
+SQS_ARN = re.compile(r"arn:aws[a-zA-Z-]*:sqs:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
+                     r"(?P<name>[a-zA-Z0-9_-]{1,80}(\.fifo)?)")
+RECEIVE_LIMIT = 10  # SQS's own cap on MaxNumberOfMessages
+RECEIVE_WAIT_SECONDS = 1  # short long-polls, so a stop or a disable is noticed promptly
+DEFAULT_POLLERS = 5
+BACKOFF_START_SECONDS, BACKOFF_MAX_SECONDS = 0.5, 10.0
+RECORD_ATTRIBUTES = (
+    "ApproximateReceiveCount", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp",
+    "MessageGroupId", "MessageDeduplicationId", "SequenceNumber", "AWSTraceHeader",
+)
+MISSING_QUEUE_CODES = frozenset({"AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist"})
+
+
+@dataclass(frozen=True)
+class Queue:
+    """An SQS queue named by its ARN."""
+
+    arn: str
+    region: str
+    account: str
+    name: str
+
+    @classmethod
+    def from_arn(cls, arn: str) -> Queue | None:
+        match = SQS_ARN.fullmatch(arn)
+        if match is None:
+            return None
+        return cls(arn, match["region"], match["account"], match["name"])
+
+    @property
+    def fifo(self) -> bool:
+        return self.name.endswith(".fifo")
+
+
+@dataclass(frozen=True)
+class PollerConfig:
+    """What a poller needs of its mapping."""
+
+    function_name: str
+    queue: Queue
+    batch_size: int
+    batching_window_seconds: int
+    report_batch_item_failures: bool
+    concurrency: int
+
+
+class SqsConnection:
+    """boto3 SQS clients for the simulator's own endpoint, one per region, built lazily: the
+    endpoint's port is only known once the server has bound it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._session = boto3.session.Session(
+            aws_access_key_id="test", aws_secret_access_key="test",
+            region_name=settings.region,
+        )
+        self._lock = threading.Lock()
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._urls: dict[tuple[str, str], str] = {}
+
+    def client(self, region: str) -> Any:
+        endpoint = self._settings.endpoint_url
+        with self._lock:
+            client = self._clients.get((endpoint, region))
+            if client is None:
+                client = self._session.client(
+                    "sqs", endpoint_url=endpoint, region_name=region,
+                    config=Config(retries={"max_attempts": 2, "mode": "standard"},
+                                  read_timeout=RECEIVE_WAIT_SECONDS + 30,
+                                  max_pool_connections=50),
+                )
+                self._clients[(endpoint, region)] = client
+            return client
+
+    def queue_url(self, queue: Queue) -> str:
+        key = (self._settings.endpoint_url, queue.arn)
+        url = self._urls.get(key)
+        if url is None:
+            response = self.client(queue.region).get_queue_url(
+                QueueName=queue.name, QueueOwnerAWSAccountId=queue.account)
+            url = self._urls[key] = str(response["QueueUrl"])
+        return url
+
+    def attributes(self, queue: Queue) -> dict[str, str] | None:
+        """The queue's attributes, or None when there is no such queue."""
+        try:
+            response = self.client(queue.region).get_queue_attributes(
+                QueueUrl=self.queue_url(queue), AttributeNames=["All"])
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in MISSING_QUEUE_CODES:
+                return None
+            raise
+        return dict(response.get("Attributes", {}))
+
+    def wait_until_serving(self, stop: threading.Event) -> bool:
+        """Block until the endpoint accepts connections (False if stopped first), so pollers
+        started with the simulator do not fill the log with refused connections."""
+        while not stop.is_set():
+            address = urlsplit(self._settings.endpoint_url)
+            if address.port:
+                try:
+                    with socket.create_connection((address.hostname, address.port), timeout=1):
+                        return True
+                except OSError:
+                    pass
+            stop.wait(0.2)
+        return False
+
+
+class SqsPoller:
+    """The workers of one enabled mapping: each takes a batch, invokes, settles it; their
+    number bounds the mapping's concurrent batches (`ScalingConfig.MaximumConcurrency`)."""
+
+    def __init__(self, config: PollerConfig, service: LambdaService,
+                 connection: SqsConnection) -> None:
+        self.config = config
+        self._service = service
+        self._connection = connection
+        self._stop = threading.Event()
+        self._workers = [
+            threading.Thread(target=self._work, name=f"sqs-poller-{config.queue.name}-{n}",
+                             daemon=True)
+            for n in range(config.concurrency)
+        ]
+
+    def start(self) -> None:
+        for worker in self._workers:
+            worker.start()
+
+    def stop(self) -> None:
+        """Ask the workers to finish: a batch being invoked is still settled, one just
+        received goes back to the queue."""
+        self._stop.set()
+
+    def join(self, deadline: float) -> None:
+        """Wait for the workers, until `deadline` (a `time.monotonic()` moment) at most."""
+        for worker in self._workers:
+            worker.join(max(deadline - time.monotonic(), 0))
+
+    def _work(self) -> None:
+        if not self._connection.wait_until_serving(self._stop):
+            return
+        backoff = BACKOFF_START_SECONDS
+        while not self._stop.is_set():
+            try:
+                self._poll_once()
+                backoff = BACKOFF_START_SECONDS
+            except Exception as error:  # a poller must outlive any failure: log, back off
+                log.warning("SQS poller of %s for %s: %s; retrying in %.1f s",
+                            self.config.function_name, self.config.queue.arn, error, backoff)
+                self._stop.wait(backoff)
+                backoff = min(backoff * 2, BACKOFF_MAX_SECONDS)
+
+    def _poll_once(self) -> None:
+        function = self._service.function(self.config.function_name)
+        client = self._connection.client(self.config.queue.region)
+        queue_url = self._connection.queue_url(self.config.queue)
+        messages = self._collect(client, queue_url)
+        if not messages:
+            return
+        if self._stop.is_set():
+            release(client, queue_url, messages)
+            return
+        event = {"Records": [sqs_record(m, self.config.queue) for m in messages]}
+        result = self._service.run(function, json.dumps(event).encode())
+        done = settled(messages, result, self.config.report_batch_item_failures,
+                       self.config.queue.fifo)
+        if len(done) < len(messages):
+            log.info("%s: %d of %d messages from %s failed; they return after the visibility "
+                     "timeout", function.name, len(messages) - len(done), len(messages),
+                     self.config.queue.name)
+        delete(client, queue_url, done)
+
+    def _collect(self, client: Any, queue_url: str) -> list[dict[str, Any]]:
+        """One batch: up to BatchSize messages, gathered for up to the batching window once the
+        first one arrives (with no window, whatever the first receive brings)."""
+        batch: list[dict[str, Any]] = []
+        deadline: float | None = None
+        while len(batch) < self.config.batch_size and not self._stop.is_set():
+            wait = RECEIVE_WAIT_SECONDS
+            if deadline is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                wait = min(RECEIVE_WAIT_SECONDS, int(remaining))
+            received = client.receive_message(
+                QueueUrl=queue_url,
+                MaxNumberOfMessages=min(RECEIVE_LIMIT, self.config.batch_size - len(batch)),
+                WaitTimeSeconds=wait,
+                MessageSystemAttributeNames=["All"],
+                MessageAttributeNames=["All"],
+            ).get("Messages", [])
+            batch.extend(received)
+            if not batch:
+                break
+            if deadline is None:
+                if self.config.batching_window_seconds == 0:
+                    break
+                deadline = time.monotonic() + self.config.batching_window_seconds
+            if not received and wait == 0:
+                self._stop.wait(0.1)
+        return batch
+
+
+def sqs_record(message: dict[str, Any], queue: Queue) -> dict[str, Any]:
+    """One `Records[]` entry of the event Lambda sends for SQS."""
+    attributes = message.get("Attributes", {})
+    record: dict[str, Any] = {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message.get("Body", ""),
+        "attributes": {name: attributes[name] for name in RECORD_ATTRIBUTES
+                       if name in attributes},
+        "messageAttributes": {name: lambda_message_attribute(value) for name, value
+                              in message.get("MessageAttributes", {}).items()},
+    }
+    if message.get("MD5OfMessageAttributes"):
+        record["md5OfMessageAttributes"] = message["MD5OfMessageAttributes"]
+    record.update({
+        "md5OfBody": message.get("MD5OfBody", ""),
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue.arn,
+        "awsRegion": queue.region,
+    })
+    return record
+
+
+def lambda_message_attribute(value: dict[str, Any]) -> dict[str, Any]:
+    """SQS's `{StringValue, DataType}` as Lambda spells it: camel case, binary in base64, the
+    list members always present."""
+    attribute: dict[str, Any] = {}
+    if "StringValue" in value:
+        attribute["stringValue"] = value["StringValue"]
+    if "BinaryValue" in value:
+        attribute["binaryValue"] = base64.b64encode(value["BinaryValue"]).decode()
+    attribute["stringListValues"] = list(value.get("StringListValues", []))
+    attribute["binaryListValues"] = [base64.b64encode(item).decode()
+                                     for item in value.get("BinaryListValues", [])]
+    attribute["dataType"] = value.get("DataType", "String")
+    return attribute
+
+
+def settled(messages: list[dict[str, Any]], result: InvocationResult,
+            report_batch_item_failures: bool, fifo: bool) -> list[dict[str, Any]]:
+    """The messages to delete. A function error fails the whole batch; with
+    ReportBatchItemFailures only the reported ones fail, and in a FIFO queue a failure also
+    holds back the later messages of its group, so that the group's order is kept."""
+    if result.failed:
+        return []
+    if not report_batch_item_failures:
+        return list(messages)
+    failed = batch_item_failures(result.payload, [m["MessageId"] for m in messages])
+    if failed is None:
+        return []
+    blocked_groups: set[str] = set()
+    done = []
+    for message in messages:
+        group = message.get("Attributes", {}).get("MessageGroupId") if fifo else None
+        if message["MessageId"] in failed or group in blocked_groups:
+            if group is not None:
+                blocked_groups.add(group)
+            continue
+        done.append(message)
+    return done
+
+
+def batch_item_failures(payload: bytes, message_ids: Sequence[str]) -> set[str] | None:
+    """The ids a partial batch response reports as failed; None when the response is
+    malformed, which fails the whole batch. Nothing, `{}` and an empty or null list mean
+    that every message succeeded."""
+    try:
+        response = json.loads(payload) if payload.strip() else None
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if response is None:
+        return set()
+    if not isinstance(response, dict):
+        return None
+    failures = response.get("batchItemFailures")
+    if failures is None:
+        return set()
+    if not isinstance(failures, list):
+        return None
+    failed = set()
+    for failure in failures:
+        identifier = failure.get("itemIdentifier") if isinstance(failure, dict) else None
+        if not isinstance(identifier, str) or identifier not in message_ids:
+            return None
+        failed.add(identifier)
+    return failed
+
+
+def delete(client: Any, queue_url: str, messages: list[dict[str, Any]]) -> None:
+    for start in range(0, len(messages), RECEIVE_LIMIT):
+        chunk = messages[start:start + RECEIVE_LIMIT]
+        response = client.delete_message_batch(QueueUrl=queue_url, Entries=[
+            {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(chunk)
+        ])
+        for failure in response.get("Failed", []):
+            log.warning("could not delete message %s from %s: %s",
+                        chunk[int(failure["Id"])]["MessageId"], queue_url,
+                        failure.get("Message"))
+
+
+def release(client: Any, queue_url: str, messages: list[dict[str, Any]]) -> None:
+    """Make a batch that will not be invoked (its mapping stopped) visible again at once."""
+    for start in range(0, len(messages), RECEIVE_LIMIT):
+        chunk = messages[start:start + RECEIVE_LIMIT]
+        client.change_message_visibility_batch(QueueUrl=queue_url, Entries=[
+            {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0}
+            for n, m in enumerate(chunk)
+        ])
