@@ -25,6 +25,7 @@ class Settings:
     docker_network_internal: bool = False
     async_workers: int = 16
     async_retry_delay: float = 60.0
+    watch_mode: str = "auto"
     account_id: str = ACCOUNT_ID
 
     @classmethod

@@ -48,6 +48,7 @@ class FunctionConfig:
     reserved_concurrency: int | None = None
     generation: int = 1
     code_dir: str = ""
+    opt_dir: str = ""  # merged layers and installed dependencies, mounted at /opt
     dead_letter_target: str | None = None
     event_invoke_config: dict[str, Any] | None = None
 

@@ -28,7 +28,13 @@ from simulator.errors import (
     ResourceNotFoundException,
     ValidationException,
 )
-from simulator.models import LATEST, FunctionConfig, Invocation, InvocationResult
+from simulator.models import (
+    LATEST,
+    FunctionConfig,
+    Invocation,
+    InvocationResult,
+    new_revision_id,
+)
 from simulator.registry import FunctionRegistry
 from simulator.validation import (
     MAX_LIST_ITEMS,
@@ -287,6 +293,7 @@ class LambdaService:
             want_log_tail=want_log,
         )
         self.pool.track_request(invocation.request_id, environment)
+        cold = cold or not environment.initialised
         try:
             environment.assign(invocation)
             startup = self.settings.init_timeout + function.timeout
@@ -339,6 +346,29 @@ class LambdaService:
     def _not_found(self, name: str, qualifier: str | None = None) -> str:
         arn = f"arn:aws:lambda:{self.settings.region}:{self.settings.account_id}:function:{name}"
         return f"Function not found: {arn}:{qualifier or LATEST}"
+
+    def put_function(self, function: FunctionConfig, warm_first: bool = False
+                     ) -> FunctionConfig:
+        """Create or replace a function defined outside the API (a template, a code folder).
+        A replacement is a new generation: the old environments retire. `warm_first` starts
+        the new generation's environment before publishing it (hot reload)."""
+        with self._write_lock:
+            current = self.registry.get(function.name)
+            if current is None:
+                stored = replace(function, state="Active", last_update_status="Successful")
+            else:
+                stored = replace(
+                    function, state="Active", last_update_status="Successful",
+                    generation=current.generation + 1, revision_id=new_revision_id(),
+                    reserved_concurrency=current.reserved_concurrency,
+                    event_invoke_config=current.event_invoke_config,
+                )
+                if warm_first:
+                    self.pool.warm_up(stored, self.settings.init_timeout)
+            self.registry.put(stored)
+        if current is not None:
+            self.pool.retire(stored.name, stored.generation)
+        return stored
 
     def _replace(self, function: FunctionConfig, **changes: Any) -> dict[str, Any]:
         """A new generation of the function; its old environments retire."""

@@ -67,6 +67,7 @@ class Environment:
         self.init_duration_ms: float | None = None
         self.exit_status: ExitStatus | None = None
         self._init_failure: tuple[bytes, str] | None = None
+        self.ready = threading.Event()  # set when the runtime first asks for work
         self._init_reported = False
         self._cond = threading.Condition()
         self._pending: Invocation | None = None
@@ -134,6 +135,17 @@ class Environment:
     def alive(self) -> bool:
         return self.state is not EnvironmentState.DEAD
 
+    @property
+    def initialised(self) -> bool:
+        """The runtime has finished its init and asked for work at least once."""
+        return self.init_duration_ms is not None
+
+    def mark_prewarmed(self) -> None:
+        """Started ahead of demand: its init is not the first invoke's to report."""
+        with self._cond:
+            self._init_reported = True
+            self.state = EnvironmentState.IDLE
+
     # -- the runtime side (Runtime API) ------------------------------------------------------
 
     def next_invocation(self) -> Invocation | None:
@@ -141,6 +153,7 @@ class Environment:
         with self._cond:
             if self.init_duration_ms is None:
                 self.init_duration_ms = (time.monotonic() - self.launched_at) * 1000
+                self.ready.set()
             if self._current is not None:
                 raise RuntimeApiError(
                     403, "InvalidStateTransition", "the current invocation has no answer yet"
@@ -193,6 +206,7 @@ class Environment:
 
     def died(self, status: ExitStatus) -> None:
         """The executor saw the runtime end. An invocation it held fails like on AWS."""
+        self.ready.set()
         with self._cond:
             self.exit_status = status
             invocation = self._current or self._pending

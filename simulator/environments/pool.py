@@ -78,12 +78,11 @@ class EnvironmentPool:
         with self._lock:
             self._admit(function)
             self._generations.setdefault(function.name, function.generation)
-            idle = self._idle.get(function.name)
-            while idle:
-                environment = idle.pop()
+            idle = self._idle.get(function.name, [])
+            for environment in reversed(idle):
                 if environment.alive and environment.function.generation == function.generation:
+                    idle.remove(environment)
                     return environment, False
-                self._stop_later(environment)
         try:
             return self._start(function), True
         except BaseException:
@@ -100,6 +99,31 @@ class EnvironmentPool:
                 self._idle.setdefault(name, []).append(environment)
                 return
         self._discard(environment)
+
+    def prewarm(self, function: FunctionConfig) -> None:
+        """Start an environment in the background and offer it as warm."""
+        threading.Thread(target=self.warm_up, args=(function,), daemon=True,
+                         name=f"prewarm-{function.name}").start()
+
+    def warm_up(self, function: FunctionConfig, timeout: float = 30.0) -> bool:
+        """Start an environment and wait until its runtime is initialised, then offer it as
+        warm. It may be of the generation about to be published (the hot-reload path: the
+        switch happens once the new code is warm, so no caller sees its cold start)."""
+        try:
+            environment = self._start(function)
+        except ServiceException as error:
+            log.warning("could not pre-warm %s: %s", function.name, error)
+            return False
+        environment.ready.wait(timeout)
+        environment.mark_prewarmed()
+        with self._lock:
+            current = self._generations.get(function.name, function.generation)
+            if environment.alive and function.generation >= current:
+                self._generations.setdefault(function.name, function.generation)
+                self._idle.setdefault(function.name, []).append(environment)
+                return True
+        self._discard(environment)
+        return False
 
     def track_request(self, request_id: str, environment: Environment) -> None:
         with self._lock:
@@ -129,10 +153,11 @@ class EnvironmentPool:
             else:
                 self._generations[function_name] = generation
             idle = self._idle.pop(function_name, [])
-            keep = [e for e in idle if e.function.generation == generation]
+            keep = [e for e in idle if generation is not None
+                    and e.function.generation >= generation]
             if keep:
                 self._idle[function_name] = keep
-            retired = [e for e in idle if e.function.generation != generation]
+            retired = [e for e in idle if e not in keep]
         for environment in retired:
             self._stop_later(environment)
 
@@ -193,6 +218,7 @@ class EnvironmentPool:
             handler=function.handler,
             code_dir=Path(function.code_dir),
             memory_mb=function.memory_size,
+            opt_dir=Path(function.opt_dir) if function.opt_dir else None,
             variables=lambda_variables(
                 function, environment.log_stream_name, endpoint.address, self._region
             ),

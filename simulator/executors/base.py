@@ -20,6 +20,7 @@ class LaunchSpec:
     code_dir: Path
     memory_mb: int
     variables: dict[str, str]
+    opt_dir: Path | None = None  # layers and dependencies, seen at /opt
 
 
 @dataclass(frozen=True)

@@ -122,8 +122,11 @@ class DockerExecutor(Executor):
 
     def _create_and_start(self, spec: LaunchSpec, image: str) -> str:
         memory = f"{spec.memory_mb}m"
+        mounts = [Mount("/var/task", str(spec.code_dir), type="bind", read_only=True)]
+        if spec.opt_dir is not None:
+            mounts.append(Mount("/opt", str(spec.opt_dir), type="bind", read_only=True))
         host_config = self.api.create_host_config(
-            mounts=[Mount("/var/task", str(spec.code_dir), type="bind", read_only=True)],
+            mounts=mounts,
             mem_limit=memory,
             memswap_limit=memory,
             cap_drop=["ALL"],

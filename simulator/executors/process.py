@@ -78,7 +78,7 @@ class ProcessExecutor(Executor):
             "TMPDIR": str(tmp_dir),
             "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin",
                                      "/usr/bin", "/bin"]),
-            "PYTHONPATH": str(spec.code_dir),
+            "PYTHONPATH": os.pathsep.join(python_path(spec)),
             "PYTHONDONTWRITEBYTECODE": "1",
         }
         process = subprocess.Popen(
@@ -134,6 +134,16 @@ def _pump(process: subprocess.Popen[bytes], on_output: OutputCallback) -> None:
     with stream:
         while chunk := os.read(stream.fileno(), READ_CHUNK):
             on_output(chunk)
+
+
+def python_path(spec: LaunchSpec) -> list[str]:
+    """The code, then what Docker would show at /opt/python (layers, dependencies)."""
+    paths = [str(spec.code_dir)]
+    if spec.opt_dir is not None:
+        version = spec.runtime.removeprefix("python")
+        python = spec.opt_dir / "python"
+        paths += [str(python / "lib" / f"python{version}" / "site-packages"), str(python)]
+    return paths
 
 
 def python_for(runtime: str) -> str:

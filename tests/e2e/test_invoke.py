@@ -195,7 +195,7 @@ def test_timeout_answers_at_the_deadline_and_recovers(client: Any) -> None:
     assert response["FunctionError"] == "Unhandled"
     assert body["errorType"] == "Sandbox.Timedout"
     assert body["errorMessage"].endswith("Error: Task timed out after 1.00 seconds")
-    assert 1.0 <= elapsed < 2.0
+    assert 1.0 <= elapsed < 4.0  # answered at the deadline, not after the 30 s sleep
     assert "Task timed out after 1.00 seconds" in base64.b64decode(response["LogResult"]).decode()
     assert invoke(client, name)[1] == "awake"
 
