@@ -7,6 +7,7 @@ streams per container (output, exit) are read on background threads."""
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 from pathlib import Path
 from typing import Any
@@ -56,10 +57,12 @@ class ContainerRuntime(RunningRuntime):
 class DockerExecutor(Executor):
     name = "docker"
 
-    def __init__(self, state_dir: Path, network: str, internal_network: bool = False) -> None:
+    def __init__(self, state_dir: Path, network: str, internal_network: bool = False,
+                 runtime_api_host: str = "") -> None:
         self._state_dir = str(state_dir)
         self._network = network
         self._internal = internal_network
+        self._runtime_api_host = runtime_api_host
         self._client: docker.DockerClient | None = None
         self._gateway = ""
         self._images: set[str] = set()
@@ -75,7 +78,8 @@ class DockerExecutor(Executor):
         try:
             self._client = docker.from_env(timeout=30, max_pool_size=4096)
             self._client.ping()
-            self._gateway = self._ensure_network()
+            gateway = self._ensure_network()
+            self._gateway = self._runtime_api_host or self._own_address() or gateway
             self._remove_orphans()
         except (DockerException, RequestException) as error:
             raise EnvironmentUnavailable(f"Docker engine unavailable: {error}") from error
@@ -204,6 +208,19 @@ class DockerExecutor(Executor):
         if not gateway:
             raise EnvironmentUnavailable(f"Docker network {self._network} has no gateway address")
         return str(gateway)
+
+    def _own_address(self) -> str | None:
+        """Inside a container (compose), runtimes reach us at our address on the shared
+        network, not at the gateway; outside one there is no such address."""
+        if not Path("/.dockerenv").exists():
+            return None
+        assert self._client is not None
+        try:
+            me = self._client.api.inspect_container(socket.gethostname())
+        except (DockerException, RequestException):
+            return None
+        network = me["NetworkSettings"]["Networks"].get(self._network) or {}
+        return network.get("IPAddress") or None
 
     def _remove_orphans(self) -> None:
         """Containers a crashed run with this state dir left behind."""
