@@ -1,0 +1,2 @@
+def handler(event, context):
+    return {"greeting": f"hello, {event.get('name', 'world')}"}
