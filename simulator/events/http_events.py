@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote
 
 DEFAULT_STAGE = "$default"
+DEFAULT_ROUTE = "$default"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 TEXT_MEDIA_TYPES = frozenset({"application/json", "application/javascript", "application/xml"})
 HOP_BY_HOP_HEADERS = frozenset({"content-length", "transfer-encoding", "connection"})
@@ -58,8 +59,8 @@ class Destination:
     api_id: str
     account_id: str
     domain_name: str
-    route_key: str = DEFAULT_STAGE
-    resource: str = DEFAULT_STAGE
+    route_key: str = DEFAULT_ROUTE
+    resource: str = DEFAULT_ROUTE
     stage: str = DEFAULT_STAGE
     path_parameters: dict[str, str] = field(default_factory=dict)
     authorizer: dict[str, Any] | None = None
@@ -67,7 +68,8 @@ class Destination:
 
     @property
     def domain_prefix(self) -> str:
-        return self.domain_name.split(".")[0]
+        """The first label of the API's AWS domain: the API id (or the URL id)."""
+        return self.api_id
 
 
 @dataclass
@@ -264,12 +266,12 @@ def gateway_error(status: int, message: str) -> HttpResponse:
     return HttpResponse(status, [("Content-Type", "application/json")], body)
 
 
-def function_error_response(payload_version: str) -> HttpResponse:
-    """An unhandled function error or a malformed answer: 502, worded as each API kind words
-    it."""
+def internal_error_response(payload_version: str, status: int = 502) -> HttpResponse:
+    """A function error or a malformed answer (502), or a function the gateway could not
+    invoke (500), worded as each kind of API words it."""
     if payload_version == "1.0":
-        return gateway_error(502, "Internal server error")
-    return gateway_error(502, "Internal Server Error")
+        return gateway_error(status, "Internal server error")
+    return gateway_error(status, "Internal Server Error")
 
 
 def throttled_response(payload_version: str) -> HttpResponse:
