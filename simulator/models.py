@@ -46,7 +46,8 @@ class FunctionConfig:
     state: str = "Pending"
     last_update_status: str | None = None
     reserved_concurrency: int | None = None
-    generation: int = 1
+    # Unique across deletes and re-creates, so an old environment never serves a new function.
+    generation: int = field(default_factory=time.time_ns)
     code_dir: str = ""
     opt_dir: str = ""  # merged layers and installed dependencies, mounted at /opt
     dead_letter_target: str | None = None

@@ -149,9 +149,8 @@ class LambdaService:
         return self._replace(function, **validate_function_settings(body, creating=False))
 
     def delete_function(self, reference: str, qualifier: str | None = None) -> None:
-        name, _ = self._resolve_qualifier(reference, qualifier)
-        function = self.registry.remove(name)
-        if function is None:
+        name = self.function(reference, qualifier).name
+        if self.registry.remove(name) is None:
             raise ResourceNotFoundException(self._not_found(name))
         self.pool.retire(name, None)
         log.info("deleted function %s", name)
@@ -373,7 +372,7 @@ class LambdaService:
     def _replace(self, function: FunctionConfig, **changes: Any) -> dict[str, Any]:
         """A new generation of the function; its old environments retire."""
         with self._write_lock:
-            updated = function.updated(**changes)
+            updated = (self.registry.get(function.name) or function).updated(**changes)
             self.registry.put(updated)
         self.pool.retire(updated.name, updated.generation)
         return self._describe(updated, last_update_status="InProgress")
@@ -381,7 +380,7 @@ class LambdaService:
     def _store(self, function: FunctionConfig, **changes: Any) -> None:
         """A change that does not touch what runs (e.g. concurrency): same generation."""
         with self._write_lock:
-            self.registry.put(replace(function, **changes))
+            self.registry.put(replace(self.registry.get(function.name) or function, **changes))
 
     def _describe(self, function: FunctionConfig, **overrides: Any) -> dict[str, Any]:
         shown = replace(function, **overrides) if overrides else function

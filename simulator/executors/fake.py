@@ -30,7 +30,6 @@ from simulator.executors.base import (
 
 API = "/2018-06-01/runtime"
 IMPORT_ERROR = "Runtime.ImportModuleError"
-
 log = logging.getLogger(__name__)
 
 
@@ -65,6 +64,8 @@ class Crash(BaseException):
 
 
 class FakeRuntime(RunningRuntime):
+    """One runtime: a thread that plays the bootstrap against its environment's Runtime API."""
+
     def __init__(self, spec: LaunchSpec, handler: Handler | None, on_output: OutputCallback,
                  on_exit: ExitCallback) -> None:
         self._spec = spec
@@ -128,8 +129,7 @@ class FakeRuntime(RunningRuntime):
             error_type, message = type(error).__name__, str(error)
             self._on_output(f"[ERROR] {error_type}: {message}\n".encode())
             self._end(request_id)
-            error_body = {"errorMessage": message, "errorType": error_type,
-                          "requestId": request_id, "stackTrace": []}
+            error_body = {"errorMessage": message, "errorType": error_type, "stackTrace": []}
             self._post_error(f"/invocation/{request_id}/error", error_body, "Unhandled")
             return
         self._end(request_id)
@@ -153,7 +153,8 @@ class FakeRuntime(RunningRuntime):
 
 class FakeExecutor(Executor):
     """`handlers` maps handler strings to callables; an unknown one fails the init as a
-    missing module does. `launch_delay`, `fail_launch` and `launches` are there for tests."""
+    missing module does. Tests may set `launch_delay` (a slow start) and `fail_launch` at any
+    time, and read `launches`, the number of runtimes started."""
 
     name = "fake"
 

@@ -1,0 +1,388 @@
+"""The environment pool and its environments, driven through the fake executor: warm reuse,
+scale-out, throttling, reaping, retirement after updates, failed launches and crashes."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+
+from simulator.api.runtime_api import RuntimeApiListener
+from simulator.codestore import CodeStore
+from simulator.config import Settings
+from simulator.environments.environment import Environment
+from simulator.environments.pool import EnvironmentPool, PoolLimits
+from simulator.errors import ServiceException, TooManyRequestsException
+from simulator.executors.fake import Crash, FakeContext, FakeExecutor, FakeRuntime
+from simulator.logs import LogStore
+from simulator.models import FunctionConfig
+from simulator.registry import FunctionRegistry
+from simulator.service import LambdaService
+from tests.helpers import ROLE, make_zip
+
+CODE = base64.b64encode(make_zip({"app.py": "# the fake executor runs registered callables\n"}))
+
+
+def environment_of(event: Any, context: FakeContext) -> str:
+    """Answers with the log stream name, which names the environment that ran the event."""
+    if event.get("crash"):
+        raise Crash(3)
+    return context.variables["AWS_LAMBDA_LOG_STREAM_NAME"]
+
+
+@dataclass
+class Stack:
+    """Service, pool and registry composed as the simulator composes them, without its HTTP
+    app and event sources: what these tests exercise, and nothing they would wait for."""
+
+    registry: FunctionRegistry
+    pool: EnvironmentPool
+    service: LambdaService
+
+    def close(self) -> None:
+        self.service.shutdown()
+        self.pool.shutdown()
+        self.registry.close()
+
+
+Start = Callable[..., Stack]
+
+
+@pytest.fixture
+def start(tmp_path: Path) -> Iterator[Start]:
+    """Builds stacks on a fake executor with the given settings; all closed afterwards."""
+    started: list[Stack] = []
+
+    def start_stack(executor: FakeExecutor, **overrides: Any) -> Stack:
+        state_dir = tmp_path / f"state-{len(started)}"
+        settings = Settings.from_env(environ={}, port=0, state_dir=state_dir, **overrides)
+        registry = FunctionRegistry(state_dir / "functions.db")
+        pool = EnvironmentPool(
+            executor,
+            open_endpoint=lambda environment: RuntimeApiListener(
+                environment, executor.runtime_api_host(), pool.owner_of
+            ),
+            emit_log=LogStore().append,
+            region=settings.region,
+            limits=PoolLimits(settings.account_concurrency, settings.idle_timeout),
+        )
+        service = LambdaService(settings, registry, CodeStore(state_dir / "code"), pool)
+        started.append(Stack(registry, pool, service))
+        return started[-1]
+
+    yield start_stack
+    for stack in started:
+        stack.close()
+
+
+def create(stack: Stack, name: str = "fn", handler: str = "app.handler",
+           reserved: int | None = None, **fields: Any) -> FunctionConfig:
+    stack.service.create_function({
+        "FunctionName": name, "Runtime": "python3.12", "Role": ROLE, "Handler": handler,
+        "Code": {"ZipFile": CODE.decode()}, **fields,
+    })
+    if reserved is not None:
+        stack.service.put_function_concurrency(name, {"ReservedConcurrentExecutions": reserved})
+    return current(stack, name)
+
+
+def current(stack: Stack, name: str = "fn") -> FunctionConfig:
+    function = stack.registry.get(name)
+    assert function is not None
+    return function
+
+
+def eventually(condition: Callable[[], bool], timeout: float = 3.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def runtime_ended(environment: Environment) -> bool:
+    runtime = cast(FakeRuntime, environment.runtime)
+    runtime.thread.join(3)
+    return not runtime.thread.is_alive()
+
+
+@pytest.fixture
+def executor() -> FakeExecutor:
+    return FakeExecutor({"app.handler": environment_of})
+
+
+# -- warm and cold ----------------------------------------------------------------------------
+
+
+def test_first_acquire_is_cold_and_the_second_gets_the_same_environment_warm(
+    start: Start, executor: FakeExecutor
+) -> None:
+    stack = start(executor)
+    function = create(stack)
+
+    first, first_cold = stack.pool.acquire(function)
+    stack.pool.release(first)
+    second, second_cold = stack.pool.acquire(function)
+
+    assert (first_cold, second_cold) == (True, False)
+    assert second is first
+    assert executor.launches == 1
+
+
+def test_invocations_in_a_row_run_in_one_warm_environment(
+    start: Start, executor: FakeExecutor
+) -> None:
+    stack = start(executor)
+    function = create(stack)
+
+    results = [stack.service.run(function, b"{}") for _ in range(3)]
+
+    assert [result.cold for result in results] == [True, False, False]
+    assert len({result.payload for result in results}) == 1
+    assert stack.pool.counts("fn").warm == 1
+
+
+def test_concurrent_invocations_each_get_an_environment_of_their_own(start: Start) -> None:
+    count = 4
+    together = threading.Barrier(count, timeout=5)
+
+    def meet(event: Any, context: FakeContext) -> str:
+        together.wait()
+        return environment_of(event, context)
+
+    executor = FakeExecutor({"app.handler": meet}, launch_delay=0.01)
+    stack = start(executor)
+    function = create(stack)
+
+    with ThreadPoolExecutor(count) as threads:
+        results = list(threads.map(lambda _: stack.service.run(function, b"{}"),
+                                   range(count)))
+
+    assert [result.error_type for result in results] == [None] * count
+    assert len({result.payload for result in results}) == count
+    assert all(result.cold for result in results)
+    assert executor.launches == count
+    assert stack.pool.counts("fn").warm == count
+
+
+# -- throttling -------------------------------------------------------------------------------
+
+
+def test_reserved_concurrency_throttles_past_the_reservation(
+    start: Start, executor: FakeExecutor
+) -> None:
+    stack = start(executor)
+    function = create(stack, reserved=1)
+    held, _ = stack.pool.acquire(function)
+
+    with pytest.raises(TooManyRequestsException) as throttled:
+        stack.pool.acquire(function)
+
+    assert throttled.value.fields["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded"
+    stack.pool.release(held)
+    again, _ = stack.pool.acquire(function)
+    assert again is held
+
+
+def test_reserved_concurrency_of_zero_throttles_every_invoke(
+    start: Start, executor: FakeExecutor
+) -> None:
+    stack = start(executor)
+    create(stack, reserved=0)
+
+    with pytest.raises(TooManyRequestsException) as throttled:
+        stack.service.invoke("fn", None, b"{}")
+
+    assert throttled.value.status == 429
+    assert throttled.value.fields["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded"
+    assert executor.launches == 0
+
+
+def test_account_concurrency_throttles_across_functions(
+    start: Start, executor: FakeExecutor
+) -> None:
+    stack = start(executor, account_concurrency=2)
+    first, second = create(stack, "first"), create(stack, "second")
+    stack.pool.acquire(first)
+    stack.pool.acquire(second)
+
+    with pytest.raises(TooManyRequestsException) as throttled:
+        stack.pool.acquire(first)
+
+    assert throttled.value.fields["Reason"] == "ConcurrentInvocationLimitExceeded"
+
+
+# -- reaping and retirement -------------------------------------------------------------------
+
+
+def test_idle_environments_are_reaped_after_the_idle_timeout(
+    start: Start, executor: FakeExecutor
+) -> None:
+    stack = start(executor, idle_timeout=0.2)
+    function = create(stack)
+    busy, _ = stack.pool.acquire(function)
+    idle, _ = stack.pool.acquire(function)
+    stack.pool.release(idle)
+
+    assert eventually(lambda: not idle.alive)
+
+    assert busy.alive, "an environment in use is never reaped"
+    assert runtime_ended(idle)
+    assert stack.pool.counts("fn").warm == 0
+    _, cold = stack.pool.acquire(function)
+    assert cold
+
+
+def test_an_update_stops_idle_environments_at_once_and_busy_ones_on_release(
+    start: Start, executor: FakeExecutor
+) -> None:
+    stack = start(executor)
+    function = create(stack)
+    busy, _ = stack.pool.acquire(function)
+    idle, _ = stack.pool.acquire(function)
+    stack.pool.release(idle)
+
+    stack.service.update_function_configuration("fn", {"Description": "second"})
+
+    assert eventually(lambda: not idle.alive)
+    assert busy.alive
+    stack.pool.release(busy)
+    assert not busy.alive
+    assert runtime_ended(busy) and runtime_ended(idle)
+    fresh, cold = stack.pool.acquire(current(stack))
+    assert cold and fresh not in (busy, idle)
+
+
+def test_a_busy_environment_of_a_deleted_function_never_serves_its_successor(
+    start: Start,
+) -> None:
+    entered, finish = threading.Event(), threading.Event()
+
+    def old(event: Any, context: FakeContext) -> str:
+        entered.set()
+        finish.wait(5)
+        return "old"
+
+    stack = start(FakeExecutor({"app.old": old, "app.new": lambda event, context: "new"}))
+    create(stack, handler="app.old")
+    with ThreadPoolExecutor(1) as threads:
+        running = threads.submit(stack.service.invoke, "fn", None, b"{}")
+        assert entered.wait(5)
+        stack.service.delete_function("fn")
+        create(stack, handler="app.new")
+        assert stack.service.invoke("fn", None, b"{}").payload == b'"new"'
+        finish.set()
+        assert running.result(5).payload == b'"old"'
+
+    assert stack.service.invoke("fn", None, b"{}").payload == b'"new"'
+
+
+# -- failures ---------------------------------------------------------------------------------
+
+
+def test_a_failed_launch_gives_its_concurrency_back(start: Start) -> None:
+    executor = FakeExecutor({"app.handler": environment_of}, fail_launch=True)
+    stack = start(executor)
+    function = create(stack, reserved=1)
+
+    with pytest.raises(ServiceException) as failed:
+        stack.service.invoke("fn", None, b"{}")
+
+    assert failed.value.status == 500
+    assert stack.pool.live_environments() == []
+    executor.fail_launch = False
+    environment, cold = stack.pool.acquire(function)
+    assert cold and environment.alive
+
+
+def test_a_runtime_crash_answers_exit_error_and_the_next_invoke_starts_afresh(
+    start: Start, executor: FakeExecutor
+) -> None:
+    stack = start(executor)
+    create(stack)
+    warm = stack.service.invoke("fn", None, b"{}")
+
+    crashed = stack.service.invoke("fn", None, b'{"crash": true}')
+    after = stack.service.invoke("fn", None, b"{}")
+
+    error = json.loads(crashed.payload)
+    assert crashed.function_error == "Unhandled"
+    assert error["errorType"] == "Runtime.ExitError"
+    assert error["errorMessage"].endswith("Runtime exited with error: exit status 3")
+    assert after.function_error is None and after.result is not None and after.result.cold
+    assert after.payload != warm.payload
+    assert executor.launches == 2
+
+
+def test_a_timed_out_invocation_answers_sandbox_timedout_and_loses_its_environment(
+    start: Start,
+) -> None:
+    finish = threading.Event()
+    executor = FakeExecutor({"app.handler": environment_of,
+                             "app.stuck": lambda event, context: finish.wait(5)})
+    stack = start(executor)
+    create(stack, handler="app.stuck", Timeout=1)
+
+    timed_out = stack.service.invoke("fn", None, b"{}")
+    finish.set()
+
+    error = json.loads(timed_out.payload)
+    assert error["errorType"] == "Sandbox.Timedout"
+    assert error["errorMessage"].endswith("Task timed out after 1.00 seconds")
+    assert eventually(lambda: stack.pool.live_environments() == [])
+
+
+def test_a_failed_init_answers_its_invocation_and_is_not_reused(
+    start: Start, executor: FakeExecutor
+) -> None:
+    stack = start(executor)
+    create(stack, handler="app.missing")
+
+    first = stack.service.invoke("fn", None, b"{}")
+    second = stack.service.invoke("fn", None, b"{}")
+
+    assert json.loads(first.payload)["errorType"] == "Runtime.ImportModuleError"
+    assert json.loads(second.payload)["errorType"] == "Runtime.ImportModuleError"
+    assert executor.launches == 2
+    assert eventually(lambda: stack.pool.live_environments() == [])
+
+
+def test_shutdown_stops_every_environment_and_answers_the_invocation_in_flight(
+    start: Start,
+) -> None:
+    entered, finish = threading.Event(), threading.Event()
+
+    def blocking(event: Any, context: FakeContext) -> str:
+        entered.set()
+        finish.wait(5)
+        return "too late"
+
+    executor = FakeExecutor({"app.handler": environment_of, "app.blocking": blocking})
+    stack = start(executor)
+    idle_function, busy_function = create(stack, "idle"), create(stack, "busy",
+                                                                      "app.blocking")
+    stack.service.run(idle_function, b"{}")
+    with ThreadPoolExecutor(1) as threads:
+        running = threads.submit(stack.service.run, busy_function, b"{}")
+        assert entered.wait(5)
+        environments = stack.pool.live_environments()
+
+        stack.pool.shutdown()
+
+        result = running.result(5)
+        finish.set()
+    assert len(environments) == 2
+    assert result.error_type == "Runtime.ExitError"
+    assert b"Runtime exited with error: signal: killed" in result.payload
+    assert stack.pool.live_environments() == []
+    assert not any(environment.alive for environment in environments)
+    assert all(runtime_ended(environment) for environment in environments)
