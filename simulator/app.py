@@ -11,9 +11,13 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.exceptions import RequestEntityTooLarge as WerkzeugTooLarge
 
+from simulator.api.event_source_api import event_source_api
+from simulator.api.http_api import http_api
 from simulator.api.lambda_api import lambda_api
 from simulator.api.runtime_api import RuntimeApiListener
+from simulator.api.schedule_api import schedule_api
 from simulator.api.simulator_api import simulator_api
+from simulator.api.versions_api import versions_api
 from simulator.aws_gateway import ServiceDispatcher
 from simulator.codestore import CodeStore
 from simulator.config import Settings
@@ -27,6 +31,10 @@ from simulator.errors import (
     UnknownRouteError,
 )
 from simulator.events import moto_bridge
+from simulator.events.http_routes import FunctionUrls, HttpRoutes
+from simulator.events.mappings import EventSourceMappings
+from simulator.events.schedules import Scheduler
+from simulator.events.template_wiring import TemplateWiring
 from simulator.executors.base import Executor
 from simulator.executors.docker import DockerExecutor
 from simulator.executors.process import ProcessExecutor
@@ -34,6 +42,9 @@ from simulator.logs import LogStore
 from simulator.registry import FunctionRegistry
 from simulator.service import LambdaService
 from simulator.validation import SUPPORTED_RUNTIMES
+from simulator.version_service import VersionService
+from simulator.versions import VersionStore
+from simulator.workspace import DeployReport, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -65,16 +76,40 @@ class Simulator:
             region=settings.region,
             limits=PoolLimits(settings.account_concurrency, settings.idle_timeout),
         )
-        self.service = LambdaService(settings, self.registry, self.code, self.pool)
+        self.versions = VersionStore(settings.state_dir / "versions.db")
+        self.service = LambdaService(settings, self.registry, self.code, self.pool,
+                                     self.versions)
+        self.http_routes = HttpRoutes(settings.state_dir / "http.db")
+        self.function_urls = FunctionUrls(settings.state_dir / "http.db")
+        self.scheduler = Scheduler(settings, self.service)
+        self.scheduler.start()
+        self.event_sources = EventSourceMappings(settings, self.service)
+        self.event_sources.start()
         self.app = create_app(self)
-        self.wsgi_app = ServiceDispatcher(self.app, settings.account_id)
+        self.wsgi_app = ServiceDispatcher(self.app, settings.account_id, settings.access_token)
         moto_bridge.attach(self.service.deliver_if_known)
+        self.workspace: Workspace | None = None
+
+    def load_template(self, path: Path, overrides: dict[str, str] | None = None
+                      ) -> DeployReport:
+        """Deploy a SAM template's functions and follow its files (hot reload)."""
+        if self.workspace is None:
+            wiring = TemplateWiring(self.settings, self.event_sources, self.scheduler,
+                                    self.http_routes)
+            self.workspace = Workspace(self.service, self.code, self.settings.state_dir,
+                                       self.settings.watch_mode, wire_events=wiring)
+        return self.workspace.load(path, overrides)
 
     def close(self) -> None:
         moto_bridge.detach(self.service.deliver_if_known)
+        if self.workspace is not None:
+            self.workspace.close()
+        self.event_sources.close()
+        self.scheduler.stop()
         self.service.shutdown()
         self.pool.shutdown()
         self.registry.close()
+        self.versions.close()
 
 
 def choose_executor(settings: Settings) -> tuple[Executor, str]:
@@ -85,7 +120,8 @@ def choose_executor(settings: Settings) -> tuple[Executor, str]:
         executor.start()
         return executor, "requested"
     docker_executor = DockerExecutor(
-        settings.state_dir, settings.docker_network, settings.docker_network_internal
+        settings.state_dir, settings.docker_network, settings.docker_network_internal,
+        settings.runtime_api_host,
     )
     try:
         docker_executor.start()
@@ -112,8 +148,19 @@ def create_app(simulator: Simulator) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.config["EXECUTOR_NAME"] = simulator.executor.name
     app.extensions["lambda_service"] = simulator.service
+    app.extensions["logs"] = simulator.logs
+    app.extensions["load_template"] = simulator.load_template
     app.register_blueprint(lambda_api)
+    app.extensions["version_service"] = VersionService(simulator.service)
+    app.register_blueprint(versions_api)
+    app.extensions["event_source_mappings"] = simulator.event_sources
+    app.register_blueprint(event_source_api)
+    app.extensions["http_routes"] = simulator.http_routes
+    app.extensions["function_urls"] = simulator.function_urls
+    app.register_blueprint(http_api)
     app.register_blueprint(simulator_api)
+    app.extensions["scheduler"] = simulator.scheduler
+    app.register_blueprint(schedule_api)
     app.register_error_handler(LambdaError, error_response)
     app.register_error_handler(HTTPException, http_error_response)
     app.register_error_handler(Exception, unexpected_error_response)

@@ -36,8 +36,9 @@ class AsyncInvocations:
         self._queue = AsyncQueue(settings.state_dir / "async_events.db", self._process,
                                  settings.async_workers)
 
-    def submit(self, function: FunctionConfig, payload: bytes) -> None:
-        self._queue.put(QueuedEvent(function.name, payload))
+    def submit(self, reference: str, payload: bytes) -> None:
+        """`reference`: the function's name, or `name:version` for a published version."""
+        self._queue.put(QueuedEvent(reference, payload))
 
     def pending(self) -> int:
         return self._queue.pending()

@@ -4,6 +4,7 @@ EventBridge, ...) go to moto's server app mounted in the same process."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -15,6 +16,8 @@ CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/[^/]+/([^/]+)/aws4_req
 PRESIGNED_SCOPE = re.compile(r"X-Amz-Credential=[^&]*?%2F\d{8}%2F[^%&]+%2F([^%&]+)%2Faws4_request",
                              re.IGNORECASE)
 OWN_SERVICES = frozenset({"lambda"})
+ACCESS_KEY = re.compile(r"Credential=([^/,\s]+)/")
+HEALTH_PATH = "/_simulator/health"
 
 
 def signed_service(environ: dict[str, Any]) -> str | None:
@@ -25,14 +28,33 @@ def signed_service(environ: dict[str, Any]) -> str | None:
     return match.group(1) if match else None
 
 
+def presented_token(environ: dict[str, Any]) -> str | None:
+    """The access key a request is signed with, or an `X-Lambda-Sim-Token` header."""
+    match = ACCESS_KEY.search(environ.get("HTTP_AUTHORIZATION", ""))
+    return match.group(1) if match else environ.get("HTTP_X_LAMBDA_SIM_TOKEN")
+
+
 class ServiceDispatcher:
-    def __init__(self, own_app: WSGIApp, account_id: str) -> None:
+    """`access_token`, when set (a server bound beyond loopback), must be the AWS access key
+    id clients sign with, or come in an `X-Lambda-Sim-Token` header; health stays open."""
+
+    def __init__(self, own_app: WSGIApp, account_id: str, access_token: str = "") -> None:
         self._own_app = own_app
         self._account_id = account_id
+        self._access_token = access_token
         self._aws_app: WSGIApp | None = None
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
                  ) -> Iterable[bytes]:
+        if self._access_token and environ.get("PATH_INFO") != HEALTH_PATH and \
+                presented_token(environ) != self._access_token:
+            body = json.dumps({"__type": "UnrecognizedClientException",
+                               "message": "The security token included in the request is "
+                               "invalid."}).encode()
+            start_response("403 Forbidden", [("Content-Type", "application/json"),
+                                             ("x-amzn-errortype", "UnrecognizedClientException"),
+                                             ("Content-Length", str(len(body)))])
+            return [body]
         service = signed_service(environ)
         if service is None or service in OWN_SERVICES:
             return self._own_app(environ, start_response)

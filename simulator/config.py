@@ -23,6 +23,7 @@ class Settings:
     init_timeout: float = 10.0
     docker_network: str = "lambda-sim"
     docker_network_internal: bool = False
+    access_token: str = ""  # when set, clients must present it (see aws_gateway)
     runtime_api_host: str = ""  # where function containers reach us; found by itself if empty
     async_workers: int = 16
     async_retry_delay: float = 60.0

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,6 +51,7 @@ class FunctionConfig:
     generation: int = field(default_factory=time.time_ns)
     code_dir: str = ""
     opt_dir: str = ""  # merged layers and installed dependencies, mounted at /opt
+    version: str = LATEST
     dead_letter_target: str | None = None
     event_invoke_config: dict[str, Any] | None = None
 
@@ -63,14 +65,30 @@ class FunctionConfig:
             generation=self.generation + 1,
         )
 
+    def to_json(self) -> str:
+        """How the registry and the version store persist a configuration."""
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> FunctionConfig:
+        fields = json.loads(text)
+        fields["architectures"] = tuple(fields.get("architectures", ("x86_64",)))
+        return cls(**fields)
+
     def arn(self, region: str, account_id: str) -> str:
         return f"arn:aws:lambda:{region}:{account_id}:function:{self.name}"
+
+    @property
+    def pool_key(self) -> str:
+        """Environments are shared by one version of one function."""
+        return self.name if self.version == LATEST else f"{self.name}:{self.version}"
 
     def to_api(self, region: str, account_id: str) -> dict[str, Any]:
         """The FunctionConfiguration shape of the Lambda API."""
         body: dict[str, Any] = {
             "FunctionName": self.name,
-            "FunctionArn": self.arn(region, account_id),
+            "FunctionArn": self.arn(region, account_id)
+            + ("" if self.version == LATEST else f":{self.version}"),
             "Runtime": self.runtime,
             "Role": self.role,
             "Handler": self.handler,
@@ -80,7 +98,7 @@ class FunctionConfig:
             "MemorySize": self.memory_size,
             "LastModified": self.last_modified,
             "CodeSha256": self.code_sha256,
-            "Version": LATEST,
+            "Version": self.version,
             "TracingConfig": {"Mode": self.tracing_mode},
             "RevisionId": self.revision_id,
             "State": self.state,

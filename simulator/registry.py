@@ -3,8 +3,6 @@ SQLite in the state folder so that they survive a restart."""
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import sqlite3
 import threading
 from pathlib import Path
@@ -22,7 +20,7 @@ class FunctionRegistry:
         )
         self._lock = threading.Lock()
         self._functions: dict[str, FunctionConfig] = {
-            name: _decode(config)
+            name: FunctionConfig.from_json(config)
             for name, config in self._db.execute("SELECT name, config FROM functions")
         }
 
@@ -37,7 +35,7 @@ class FunctionRegistry:
         with self._lock:
             self._db.execute(
                 "INSERT OR REPLACE INTO functions (name, config) VALUES (?, ?)",
-                (function.name, _encode(function)),
+                (function.name, function.to_json()),
             )
             self._functions[function.name] = function
 
@@ -48,7 +46,7 @@ class FunctionRegistry:
                 return False
             self._db.execute(
                 "INSERT INTO functions (name, config) VALUES (?, ?)",
-                (function.name, _encode(function)),
+                (function.name, function.to_json()),
             )
             self._functions[function.name] = function
             return True
@@ -61,12 +59,3 @@ class FunctionRegistry:
     def close(self) -> None:
         self._db.close()
 
-
-def _encode(function: FunctionConfig) -> str:
-    return json.dumps(dataclasses.asdict(function))
-
-
-def _decode(text: str) -> FunctionConfig:
-    fields = json.loads(text)
-    fields["architectures"] = tuple(fields.get("architectures", ("x86_64",)))
-    return FunctionConfig(**fields)

@@ -43,6 +43,7 @@ from simulator.validation import (
     validate_function_settings,
     validate_max_items,
 )
+from simulator.versions import VersionStore
 
 log = logging.getLogger(__name__)
 
@@ -70,13 +71,15 @@ class LambdaService:
         registry: FunctionRegistry,
         code: CodeStore,
         pool: EnvironmentPool,
+        versions: VersionStore,
     ) -> None:
         self.settings = settings
+        self.versions = versions
         self.registry = registry
         self.code = code
         self.pool = pool
         self._async = AsyncInvocations(
-            settings, registry.get, self.run, DestinationSender(settings, self.submit_event)
+            settings, self.lookup, self.run, DestinationSender(settings, self.submit_event)
         )
         self._write_lock = threading.Lock()
 
@@ -149,10 +152,16 @@ class LambdaService:
         return self._replace(function, **validate_function_settings(body, creating=False))
 
     def delete_function(self, reference: str, qualifier: str | None = None) -> None:
-        name = self.function(reference, qualifier).name
+        function = self.function(reference, qualifier)
+        if function.version != LATEST:
+            self.versions.delete_version(function.name, function.version)
+            self.pool.retire(function.pool_key, None)
+            return
+        name = function.name
         if self.registry.remove(name) is None:
             raise ResourceNotFoundException(self._not_found(name))
-        self.pool.retire(name, None)
+        self.versions.forget(name)
+        self.pool.retire_function(name)
         log.info("deleted function %s", name)
 
     def put_function_concurrency(self, reference: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -232,7 +241,7 @@ class LambdaService:
         client_context: str | None = None,
         trace_id: str | None = None,
     ) -> InvokeOutcome:
-        function = self.function(reference, qualifier)
+        function = self.function(reference, qualifier, route=True)
         if invocation_type not in ("RequestResponse", "Event", "DryRun"):
             raise InvalidParameterValueException(
                 f"Unsupported invocation type {invocation_type}"
@@ -247,10 +256,11 @@ class LambdaService:
         if invocation_type == "DryRun":
             return InvokeOutcome(204)
         if invocation_type == "Event":
-            self.submit_event(function.name, payload)
+            self.submit_event(_reference(function), payload)
             return InvokeOutcome(202)
         result = self.run(function, payload, context, trace_id, want_log=log_type == "Tail")
-        outcome = InvokeOutcome(200, result.payload, executed_version=LATEST, result=result)
+        outcome = InvokeOutcome(200, result.payload, executed_version=function.version,
+                                result=result)
         if result.failed:
             outcome.function_error = "Unhandled"
         if log_type == "Tail" and result.log_record is not None:
@@ -260,8 +270,8 @@ class LambdaService:
 
     def submit_event(self, reference: str, payload: bytes) -> None:
         """Queue an asynchronous invocation, as S3, SNS, EventBridge and `Event` invokes do."""
-        function = self.function(reference)
-        self._async.submit(function, payload)
+        function = self.function(reference, route=True)
+        self._async.submit(_reference(function), payload)
 
     def deliver_if_known(self, function_arn: str, payload: bytes) -> bool:
         """Queue an event from a shared source (moto's S3/SNS/EventBridge) if the function
@@ -286,7 +296,8 @@ class LambdaService:
         acquired = time.monotonic()
         invocation = Invocation(
             payload=payload,
-            invoked_arn=function.arn(self.settings.region, self.settings.account_id),
+            invoked_arn=function.arn(self.settings.region, self.settings.account_id)
+            + ("" if function.version == LATEST else f":{function.version}"),
             client_context=client_context,
             trace_id=trace_id or _new_trace_id(),
             want_log_tail=want_log,
@@ -326,12 +337,27 @@ class LambdaService:
 
     # -- helpers --------------------------------------------------------------------------
 
-    def function(self, reference: str, qualifier: str | None = None) -> FunctionConfig:
+    def function(self, reference: str, qualifier: str | None = None,
+                 route: bool = False) -> FunctionConfig:
+        """The configuration a reference names: `$LATEST`, a version, or an alias's version
+        (with `route`, an alias's traffic weights pick the version, as an invoke does)."""
         name, qualifier = self._resolve_qualifier(reference, qualifier)
         function = self.registry.get(name)
-        if function is None or qualifier not in (None, LATEST):
+        if function is not None and qualifier not in (None, LATEST):
+            alias = None if qualifier.isdigit() else self.versions.alias(name, qualifier)
+            version = qualifier if alias is None else (
+                alias.pick_version() if route else alias.function_version)
+            function = function if version == LATEST else self.versions.version(name, version)
+        if function is None:
             raise ResourceNotFoundException(self._not_found(name, qualifier))
         return function
+
+    def lookup(self, reference: str) -> FunctionConfig | None:
+        """Like `function`, but None for a name that no longer resolves."""
+        try:
+            return self.function(reference)
+        except (ResourceNotFoundException, ValidationException):
+            return None
 
     def _resolve_qualifier(self, reference: str, qualifier: str | None) -> tuple[str, str | None]:
         name, derived = parse_function_reference(reference)
@@ -385,6 +411,10 @@ class LambdaService:
     def _describe(self, function: FunctionConfig, **overrides: Any) -> dict[str, Any]:
         shown = replace(function, **overrides) if overrides else function
         return shown.to_api(self.settings.region, self.settings.account_id)
+
+
+def _reference(function: FunctionConfig) -> str:
+    return function.name if function.version == LATEST else f"{function.name}:{function.version}"
 
 
 def _zip_from(code: dict[str, Any]) -> bytes:

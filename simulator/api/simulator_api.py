@@ -1,11 +1,16 @@
-"""The simulator's own endpoints under `/_simulator/`: health, code download, environments."""
+"""The simulator's own endpoints under `/_simulator/`: health, code download, environments,
+logs and template deployment (what the `lambda-sim` client commands call)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from simulator import __version__
+from simulator.errors import InvalidParameterValueException
 from simulator.service import LambdaService
+from simulator.templates import TemplateError
 
 simulator_api = Blueprint("simulator_api", __name__, url_prefix="/_simulator")
 
@@ -38,3 +43,28 @@ def functions() -> Response:
         rows.append({"name": function.name, "runtime": function.runtime,
                      "warm": counts.warm, "busy": counts.busy, "starting": counts.starting})
     return jsonify({"functions": rows})
+
+
+@simulator_api.get("/logs/<name>")
+def logs(name: str) -> Response:
+    """The function's log events after `since` (epoch ms), oldest first."""
+    service().function(name)
+    since = int(request.args.get("since", "0") or 0)
+    events = [{"timestamp": e.timestamp_ms, "message": e.message}
+              for e in current_app.extensions["logs"].events(name) if e.timestamp_ms > since]
+    return jsonify({"events": events})
+
+
+@simulator_api.post("/deploy")
+def deploy() -> Response:
+    """Deploy a SAM template from a path this server can read, and follow it."""
+    body = request.get_json(silent=True) or {}
+    if not body.get("template"):
+        raise InvalidParameterValueException("template: the path of a SAM template is required")
+    try:
+        report = current_app.extensions["load_template"](
+            Path(body["template"]), body.get("parameters") or {})
+    except TemplateError as error:
+        raise InvalidParameterValueException(str(error)) from None
+    return jsonify({"functions": report.functions, "removed": report.removed,
+                    "warnings": report.warnings})

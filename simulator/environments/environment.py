@@ -18,7 +18,7 @@ from enum import Enum
 from simulator.environments.output import InvocationLog, OutputCollector, report_line
 from simulator.executors.base import ExitStatus, RunningRuntime
 from simulator.logs import new_log_stream_name
-from simulator.models import LATEST, FunctionConfig, Invocation, InvocationResult
+from simulator.models import FunctionConfig, Invocation, InvocationResult
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ class Environment:
     ) -> None:
         self.id = uuid.uuid4().hex
         self.function = function
-        self.log_stream_name = new_log_stream_name(self.id)
+        self.log_stream_name = new_log_stream_name(self.id, function.version)
         self.state = EnvironmentState.STARTING
         self.runtime: RunningRuntime | None = None
         self.launched_at = time.monotonic()
@@ -68,6 +68,7 @@ class Environment:
         self.exit_status: ExitStatus | None = None
         self._init_failure: tuple[bytes, str] | None = None
         self.ready = threading.Event()  # set when the runtime first asks for work
+        self.provisioned = False  # provisioned concurrency: kept warm, never reaped
         self._init_reported = False
         self._cond = threading.Condition()
         self._pending: Invocation | None = None
@@ -169,7 +170,7 @@ class Environment:
             previous.complete.wait(PREVIOUS_LOG_WAIT_SECONDS)
         invocation.deadline_ms = int(time.time() * 1000) + self.function.timeout * 1000
         invocation.dispatched_at = time.monotonic()
-        self._current_log = self._output.begin(invocation.request_id, LATEST)
+        self._current_log = self._output.begin(invocation.request_id, self.function.version)
         invocation.dispatched.set()
         return invocation
 
@@ -228,7 +229,7 @@ class Environment:
     def _fail(self, invocation: Invocation, payload: bytes, error_type: str) -> None:
         """Answer an invocation the runtime never will, with its own log record."""
         if not invocation.dispatched.is_set():
-            self._current_log = self._output.begin(invocation.request_id, LATEST)
+            self._current_log = self._output.begin(invocation.request_id, self.function.version)
             invocation.dispatched_at = time.monotonic()
         self._settle(invocation, payload, error_type, None)
 

@@ -77,8 +77,8 @@ class EnvironmentPool:
         """A warm environment of this function's generation, or a new one (cold: True)."""
         with self._lock:
             self._admit(function)
-            self._generations.setdefault(function.name, function.generation)
-            idle = self._idle.get(function.name, [])
+            self._generations.setdefault(function.pool_key, function.generation)
+            idle = self._idle.get(function.pool_key, [])
             for environment in reversed(idle):
                 if environment.alive and environment.function.generation == function.generation:
                     idle.remove(environment)
@@ -91,36 +91,39 @@ class EnvironmentPool:
             raise
 
     def release(self, environment: Environment) -> None:
-        name = environment.function.name
+        function = environment.function
         with self._lock:
-            self._leave(name)
-            current = self._generations.get(name) == environment.function.generation
+            self._leave(function.name)
+            current = self._generations.get(function.pool_key) == function.generation
             if current and environment.mark_idle():
-                self._idle.setdefault(name, []).append(environment)
+                self._idle.setdefault(function.pool_key, []).append(environment)
                 return
         self._discard(environment)
 
-    def prewarm(self, function: FunctionConfig) -> None:
-        """Start an environment in the background and offer it as warm."""
-        threading.Thread(target=self.warm_up, args=(function,), daemon=True,
+    def prewarm(self, function: FunctionConfig, provisioned: bool = False) -> None:
+        """Start an environment in the background and offer it as warm. A provisioned one
+        says so in its environment and is never reaped for idleness."""
+        threading.Thread(target=self.warm_up, args=(function, 30.0, provisioned), daemon=True,
                          name=f"prewarm-{function.name}").start()
 
-    def warm_up(self, function: FunctionConfig, timeout: float = 30.0) -> bool:
+    def warm_up(self, function: FunctionConfig, timeout: float = 30.0,
+                provisioned: bool = False) -> bool:
         """Start an environment and wait until its runtime is initialised, then offer it as
         warm. It may be of the generation about to be published (the hot-reload path: the
         switch happens once the new code is warm, so no caller sees its cold start)."""
         try:
-            environment = self._start(function)
+            environment = self._start(function, provisioned)
         except ServiceException as error:
             log.warning("could not pre-warm %s: %s", function.name, error)
             return False
         environment.ready.wait(timeout)
         environment.mark_prewarmed()
+        environment.provisioned = provisioned
         with self._lock:
-            current = self._generations.get(function.name, function.generation)
+            current = self._generations.get(function.pool_key, function.generation)
             if environment.alive and function.generation >= current:
-                self._generations.setdefault(function.name, function.generation)
-                self._idle.setdefault(function.name, []).append(environment)
+                self._generations.setdefault(function.pool_key, function.generation)
+                self._idle.setdefault(function.pool_key, []).append(environment)
                 return True
         self._discard(environment)
         return False
@@ -144,22 +147,30 @@ class EnvironmentPool:
 
     # -- lifecycle of functions -------------------------------------------------------------
 
-    def retire(self, function_name: str, generation: int | None) -> None:
-        """A function changed (or was deleted: None): idle environments of other generations
-        stop now, busy ones when their invocation finishes."""
+    def retire(self, pool_key: str, generation: int | None) -> None:
+        """A function (or one version: `name:version`) changed, or was deleted (None): idle
+        environments of older generations stop now, busy ones when their invocation ends."""
         with self._lock:
             if generation is None:
-                self._generations.pop(function_name, None)
+                self._generations.pop(pool_key, None)
             else:
-                self._generations[function_name] = generation
-            idle = self._idle.pop(function_name, [])
+                self._generations[pool_key] = generation
+            idle = self._idle.pop(pool_key, [])
             keep = [e for e in idle if generation is not None
                     and e.function.generation >= generation]
             if keep:
-                self._idle[function_name] = keep
+                self._idle[pool_key] = keep
             retired = [e for e in idle if e not in keep]
         for environment in retired:
             self._stop_later(environment)
+
+    def retire_function(self, function_name: str) -> None:
+        """A deleted function: every version's environments go."""
+        with self._lock:
+            keys = [key for key in self._generations
+                    if key == function_name or key.startswith(f"{function_name}:")]
+        for key in keys:
+            self.retire(key, None)
 
     def counts(self, function_name: str) -> EnvironmentCounts:
         with self._lock:
@@ -201,7 +212,7 @@ class EnvironmentPool:
         self._in_flight[function_name] -= 1
         self._total_in_flight -= 1
 
-    def _start(self, function: FunctionConfig) -> Environment:
+    def _start(self, function: FunctionConfig, provisioned: bool = False) -> Environment:
         environment = Environment(
             function,
             emit_log=lambda stream, line: self._emit_log(function.name, stream, line),
@@ -220,7 +231,8 @@ class EnvironmentPool:
             memory_mb=function.memory_size,
             opt_dir=Path(function.opt_dir) if function.opt_dir else None,
             variables=lambda_variables(
-                function, environment.log_stream_name, endpoint.address, self._region
+                function, environment.log_stream_name, endpoint.address, self._region,
+                "provisioned-concurrency" if provisioned else "on-demand",
             ),
         )
         try:
@@ -246,7 +258,7 @@ class EnvironmentPool:
         """Forget an environment and free its runtime and endpoint. Idempotent."""
         with self._lock:
             self._live.get(environment.function.name, {}).pop(environment.id, None)
-            idle = self._idle.get(environment.function.name)
+            idle = self._idle.get(environment.function.pool_key)
             if idle and environment in idle:
                 idle.remove(environment)
             endpoint = self._endpoints.pop(environment.id, None)
@@ -264,10 +276,11 @@ class EnvironmentPool:
             deadline = time.monotonic() - self._limits.idle_timeout
             with self._lock:
                 stale = [
-                    e for idle in self._idle.values() for e in idle if e.last_used < deadline
+                    e for idle in self._idle.values() for e in idle
+                    if e.last_used < deadline and not e.provisioned
                 ]
                 for environment in stale:
-                    self._idle[environment.function.name].remove(environment)
+                    self._idle[environment.function.pool_key].remove(environment)
             for environment in stale:
                 log.debug("reaping idle environment %s of %s", environment.id,
                           environment.function.name)

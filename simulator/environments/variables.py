@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from simulator.logs import log_group_name
-from simulator.models import LATEST, FunctionConfig
+from simulator.models import FunctionConfig
 
 # Fixed dummy credentials: functions that call AWS talk to the simulator, never to AWS.
 LOCAL_CREDENTIALS = {
@@ -29,7 +29,7 @@ def lambda_variables(
         "AWS_EXECUTION_ENV": f"AWS_Lambda_{function.runtime}",
         "AWS_LAMBDA_FUNCTION_NAME": function.name,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_size),
-        "AWS_LAMBDA_FUNCTION_VERSION": LATEST,
+        "AWS_LAMBDA_FUNCTION_VERSION": function.version,
         "AWS_LAMBDA_INITIALIZATION_TYPE": initialization_type,
         "AWS_LAMBDA_LOG_GROUP_NAME": log_group_name(function.name),
         "AWS_LAMBDA_LOG_STREAM_NAME": log_stream_name,

@@ -14,6 +14,7 @@ import socket
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,7 +24,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from simulator.config import Settings
-from simulator.models import InvocationResult
+from simulator.models import FunctionConfig, InvocationResult
 from simulator.service import LambdaService
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,7 @@ class SqsConnection:
         self._lock = threading.Lock()
         self._clients: dict[tuple[str, str], Any] = {}
         self._urls: dict[tuple[str, str], str] = {}
+        self._turns: dict[str, threading.Lock] = {}
 
     def client(self, region: str) -> Any:
         endpoint = self._settings.endpoint_url
@@ -110,6 +112,41 @@ class SqsConnection:
                 QueueName=queue.name, QueueOwnerAWSAccountId=queue.account)
             url = self._urls[key] = str(response["QueueUrl"])
         return url
+
+    def receive(self, queue: Queue, **parameters: Any) -> list[dict[str, Any]]:
+        with self._turn(queue):
+            response = self.client(queue.region).receive_message(
+                QueueUrl=self.queue_url(queue), **parameters)
+        return list(response.get("Messages", []))
+
+    def delete(self, queue: Queue, messages: list[dict[str, Any]]) -> None:
+        for chunk in _chunks(messages):
+            with self._turn(queue):
+                response = self.client(queue.region).delete_message_batch(
+                    QueueUrl=self.queue_url(queue), Entries=[
+                        {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]}
+                        for n, m in enumerate(chunk)])
+            for failure in response.get("Failed", []):
+                log.warning("could not delete message %s from %s: %s",
+                            chunk[int(failure["Id"])]["MessageId"], queue.arn,
+                            failure.get("Message"))
+
+    def release(self, queue: Queue, messages: list[dict[str, Any]]) -> None:
+        """Make messages visible again at once."""
+        for chunk in _chunks(messages):
+            with self._turn(queue):
+                self.client(queue.region).change_message_visibility_batch(
+                    QueueUrl=self.queue_url(queue), Entries=[
+                        {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"],
+                         "VisibilityTimeout": 0}
+                        for n, m in enumerate(chunk)])
+
+    def _turn(self, queue: Queue) -> threading.Lock:
+        """The simulator's calls on one queue take turns: moto's SQS is not thread-safe, and
+        calls at once can hand a message out twice, lose it while it moves to the dead-letter
+        queue, or undo a deletion."""
+        with self._lock:
+            return self._turns.setdefault(queue.arn, threading.Lock())
 
     def attributes(self, queue: Queue) -> dict[str, str] | None:
         """The queue's attributes, or None when there is no such queue."""
@@ -138,8 +175,11 @@ class SqsConnection:
 
 
 class SqsPoller:
-    """The workers of one enabled mapping: each takes a batch, invokes, settles it; their
-    number bounds the mapping's concurrent batches (`ScalingConfig.MaximumConcurrency`)."""
+    """One enabled mapping's poller: a receiver that takes batches off the queue and hands each
+    to an invoker, which invokes the function and settles the batch. The number of invokers
+    bounds the mapping's concurrent batches (`ScalingConfig.MaximumConcurrency`); the receiver
+    only takes a batch when an invoker is free, so no batch waits in the simulator while its
+    visibility timeout runs."""
 
     def __init__(self, config: PollerConfig, service: LambdaService,
                  connection: SqsConnection) -> None:
@@ -147,61 +187,91 @@ class SqsPoller:
         self._service = service
         self._connection = connection
         self._stop = threading.Event()
-        self._workers = [
-            threading.Thread(target=self._work, name=f"sqs-poller-{config.queue.name}-{n}",
-                             daemon=True)
-            for n in range(config.concurrency)
-        ]
+        self._free_invokers = threading.Semaphore(config.concurrency)
+        self._invokers = ThreadPoolExecutor(config.concurrency,
+                                            thread_name_prefix=f"sqs-{config.queue.name}")
+        self._in_flight: set[Future[None]] = set()
+        self._receiver = threading.Thread(target=self._receive, daemon=True,
+                                          name=f"sqs-poller-{config.queue.name}")
 
     def start(self) -> None:
-        for worker in self._workers:
-            worker.start()
+        self._receiver.start()
 
     def stop(self) -> None:
-        """Ask the workers to finish: a batch being invoked is still settled, one just
-        received goes back to the queue."""
+        """Ask the poller to finish: a batch being invoked is still settled, one just received
+        goes back to the queue."""
         self._stop.set()
 
-    def join(self, deadline: float) -> None:
-        """Wait for the workers, until `deadline` (a `time.monotonic()` moment) at most."""
-        for worker in self._workers:
-            worker.join(max(deadline - time.monotonic(), 0))
+    @property
+    def running(self) -> bool:
+        return self._receiver.is_alive() or bool(self._in_flight)
 
-    def _work(self) -> None:
-        if not self._connection.wait_until_serving(self._stop):
-            return
+    def join(self, deadline: float) -> None:
+        """Wait for the poller, until `deadline` (a `time.monotonic()` moment) at most."""
+        self._receiver.join(max(deadline - time.monotonic(), 0))
+        wait(list(self._in_flight), timeout=max(deadline - time.monotonic(), 0))
+
+    def _receive(self) -> None:
+        try:
+            if self._connection.wait_until_serving(self._stop):
+                self._receive_until_stopped()
+        finally:
+            self._invokers.shutdown(wait=False)
+
+    def _receive_until_stopped(self) -> None:
         backoff = BACKOFF_START_SECONDS
         while not self._stop.is_set():
+            if not self._free_invokers.acquire(timeout=RECEIVE_WAIT_SECONDS):
+                continue
             try:
-                self._poll_once()
+                handed_over = self._take_batch()
                 backoff = BACKOFF_START_SECONDS
             except Exception as error:  # a poller must outlive any failure: log, back off
-                log.warning("SQS poller of %s for %s: %s; retrying in %.1f s",
-                            self.config.function_name, self.config.queue.arn, error, backoff)
-                self._stop.wait(backoff)
-                backoff = min(backoff * 2, BACKOFF_MAX_SECONDS)
+                handed_over = False
+                if not self._stop.is_set():
+                    log.warning("SQS poller of %s for %s: %s; retrying in %.1f s",
+                                self.config.function_name, self.config.queue.arn, error,
+                                backoff)
+                    self._stop.wait(backoff)
+                    backoff = min(backoff * 2, BACKOFF_MAX_SECONDS)
+            if not handed_over:
+                self._free_invokers.release()
 
-    def _poll_once(self) -> None:
+    def _take_batch(self) -> bool:
+        """Receive a batch and hand it to an invoker; False if there was none to hand over."""
         function = self._service.function(self.config.function_name)
-        client = self._connection.client(self.config.queue.region)
-        queue_url = self._connection.queue_url(self.config.queue)
-        messages = self._collect(client, queue_url)
+        messages = self._collect()
         if not messages:
-            return
+            return False
         if self._stop.is_set():
-            release(client, queue_url, messages)
-            return
-        event = {"Records": [sqs_record(m, self.config.queue) for m in messages]}
-        result = self._service.run(function, json.dumps(event).encode())
-        done = settled(messages, result, self.config.report_batch_item_failures,
-                       self.config.queue.fifo)
-        if len(done) < len(messages):
-            log.info("%s: %d of %d messages from %s failed; they return after the visibility "
-                     "timeout", function.name, len(messages) - len(done), len(messages),
-                     self.config.queue.name)
-        delete(client, queue_url, done)
+            self._connection.release(self.config.queue, messages)
+            return False
+        future = self._invokers.submit(self._invoke, function, messages)
+        self._in_flight.add(future)
+        future.add_done_callback(self._in_flight.discard)
+        return True
 
-    def _collect(self, client: Any, queue_url: str) -> list[dict[str, Any]]:
+    def _invoke(self, function: FunctionConfig, messages: list[dict[str, Any]]) -> None:
+        try:
+            event = {"Records": [sqs_record(m, self.config.queue) for m in messages]}
+            result = self._service.run(function, json.dumps(event).encode())
+            done = settled(messages, result, self.config.report_batch_item_failures,
+                           self.config.queue.fifo)
+            if len(done) < len(messages):
+                log.info("%s: %d of %d messages from %s failed; they return after the "
+                         "visibility timeout", function.name, len(messages) - len(done),
+                         len(messages), self.config.queue.name)
+            self._connection.delete(self.config.queue, done)
+            if self.config.queue.fifo:
+                self._connection.release(self.config.queue,
+                                         behind_first_failure(messages, done))
+        except Exception:  # logged; the messages come back after their visibility timeout
+            log.exception("SQS poller of %s for %s: a batch could not be settled",
+                          function.name, self.config.queue.arn)
+        finally:
+            self._free_invokers.release()
+
+    def _collect(self) -> list[dict[str, Any]]:
         """One batch: up to BatchSize messages, gathered for up to the batching window once the
         first one arrives (with no window, whatever the first receive brings)."""
         batch: list[dict[str, Any]] = []
@@ -213,13 +283,13 @@ class SqsPoller:
                 if remaining <= 0:
                     break
                 wait = min(RECEIVE_WAIT_SECONDS, int(remaining))
-            received = client.receive_message(
-                QueueUrl=queue_url,
+            received = self._connection.receive(
+                self.config.queue,
                 MaxNumberOfMessages=min(RECEIVE_LIMIT, self.config.batch_size - len(batch)),
                 WaitTimeSeconds=wait,
                 MessageSystemAttributeNames=["All"],
                 MessageAttributeNames=["All"],
-            ).get("Messages", [])
+            )
             batch.extend(received)
             if not batch:
                 break
@@ -294,6 +364,26 @@ def settled(messages: list[dict[str, Any]], result: InvocationResult,
     return done
 
 
+def behind_first_failure(messages: list[dict[str, Any]], done: list[dict[str, Any]]
+                         ) -> list[dict[str, Any]]:
+    """In a FIFO batch, the unfinished messages that follow their group's first unfinished one.
+    That first one, in flight until the visibility timeout, keeps the group blocked on its own,
+    so the rest can be released at once; they then come back behind it, in order (left in
+    flight, they would all turn visible together, and moto hands a group's last one out
+    first)."""
+    finished = {message["MessageId"] for message in done}
+    blocked: set[str] = set()
+    behind = []
+    for message in messages:
+        if message["MessageId"] in finished:
+            continue
+        group = message.get("Attributes", {}).get("MessageGroupId", "")
+        if group in blocked:
+            behind.append(message)
+        blocked.add(group)
+    return behind
+
+
 def batch_item_failures(payload: bytes, message_ids: Sequence[str]) -> set[str] | None:
     """The ids a partial batch response reports as failed; None when the response is
     malformed, which fails the whole batch. Nothing, `{}` and an empty or null list mean
@@ -320,23 +410,6 @@ def batch_item_failures(payload: bytes, message_ids: Sequence[str]) -> set[str] 
     return failed
 
 
-def delete(client: Any, queue_url: str, messages: list[dict[str, Any]]) -> None:
-    for start in range(0, len(messages), RECEIVE_LIMIT):
-        chunk = messages[start:start + RECEIVE_LIMIT]
-        response = client.delete_message_batch(QueueUrl=queue_url, Entries=[
-            {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]} for n, m in enumerate(chunk)
-        ])
-        for failure in response.get("Failed", []):
-            log.warning("could not delete message %s from %s: %s",
-                        chunk[int(failure["Id"])]["MessageId"], queue_url,
-                        failure.get("Message"))
-
-
-def release(client: Any, queue_url: str, messages: list[dict[str, Any]]) -> None:
-    """Make a batch that will not be invoked (its mapping stopped) visible again at once."""
-    for start in range(0, len(messages), RECEIVE_LIMIT):
-        chunk = messages[start:start + RECEIVE_LIMIT]
-        client.change_message_visibility_batch(QueueUrl=queue_url, Entries=[
-            {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0}
-            for n, m in enumerate(chunk)
-        ])
+def _chunks(messages: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """SQS's batch calls take ten entries at most."""
+    return [messages[n:n + RECEIVE_LIMIT] for n in range(0, len(messages), RECEIVE_LIMIT)]

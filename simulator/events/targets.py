@@ -28,14 +28,41 @@ def json_path(document: Any, path: str) -> Any:
 
 
 def render_template(template: str, paths: dict[str, str], event: dict[str, Any]) -> Any:
-    """`<name>` placeholders filled from the paths map; JSON when the result parses as JSON
-    (strings inside quotes are inserted raw, other values as JSON), else plain text."""
-    text = template
-    for name, path in paths.items():
-        value = json_path(event, path)
-        raw = value if isinstance(value, str) else json.dumps(value)
-        text = text.replace(f'"<{name}>"', json.dumps(value)).replace(f"<{name}>", raw)
+    """`<name>` placeholders filled from the paths map as EventBridge fills them: inside a
+    JSON string the value goes in as text; elsewhere in a JSON template as a JSON value
+    (strings get quotes); a template that is not JSON gets plain text."""
+    values = {name: json_path(event, path) for name, path in paths.items()}
+    is_json = template.lstrip()[:1] in ("{", "[", '"')
+    out: list[str] = []
+    in_string = escaped = False
+    position = 0
+    while position < len(template):
+        char = template[position]
+        placeholder = _placeholder_at(template, position, values)
+        if placeholder is not None:
+            value = values[placeholder]
+            text = value if isinstance(value, str) else json.dumps(value)
+            out.append(text if in_string or not is_json else json.dumps(value))
+            position += len(placeholder) + 2
+            continue
+        if in_string and char == "\\" and not escaped:
+            escaped = True
+        else:
+            if char == '"' and not escaped:
+                in_string = not in_string
+            escaped = False
+        out.append(char)
+        position += 1
+    text = "".join(out)
     try:
-        return json.loads(text)
+        return json.loads(text) if is_json else text
     except ValueError:
         return text
+
+
+def _placeholder_at(template: str, position: int, values: dict[str, Any]) -> str | None:
+    if template[position] != "<":
+        return None
+    end = template.find(">", position)
+    name = template[position + 1:end] if end > position else ""
+    return name if name in values else None

@@ -7,8 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cfnlint.decode import decode  # type: ignore[import-untyped]
-
 from simulator.templates.specs import TemplateError
 
 
@@ -17,6 +15,10 @@ def read_template(path: Path) -> dict[str, Any]:
     if not path.is_file():
         what = "is a folder, not a template file" if path.is_dir() else "does not exist"
         raise TemplateError(f"{path} {what}; pass the path of a template.yaml or .json file")
+    # Imported here, not at the top: cfn-lint takes a second or more to import and most
+    # servers never load a template.
+    from cfnlint.decode import decode  # type: ignore[import-untyped]
+
     document, problems = decode(str(path))
     if problems:
         first = problems[0]

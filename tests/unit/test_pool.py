@@ -26,6 +26,7 @@ from simulator.logs import LogStore
 from simulator.models import FunctionConfig
 from simulator.registry import FunctionRegistry
 from simulator.service import LambdaService
+from simulator.versions import VersionStore
 from tests.helpers import ROLE, make_zip
 
 CODE = base64.b64encode(make_zip({"app.py": "# the fake executor runs registered callables\n"}))
@@ -74,7 +75,8 @@ def start(tmp_path: Path) -> Iterator[Start]:
             region=settings.region,
             limits=PoolLimits(settings.account_concurrency, settings.idle_timeout),
         )
-        service = LambdaService(settings, registry, CodeStore(state_dir / "code"), pool)
+        service = LambdaService(settings, registry, CodeStore(state_dir / "code"), pool,
+                                 VersionStore(state_dir / "versions.db"))
         started.append(Stack(registry, pool, service))
         return started[-1]
 

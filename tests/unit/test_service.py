@@ -30,6 +30,7 @@ from simulator.executors.fake import FakeContext, FakeExecutor
 from simulator.logs import LogStore
 from simulator.registry import FunctionRegistry
 from simulator.service import MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD, LambdaService
+from simulator.versions import VersionStore
 from tests.helpers import ROLE, make_zip
 
 ARN = "arn:aws:lambda:us-east-1:000000000000:function:fn"
@@ -69,7 +70,8 @@ def service(tmp_path: Path, pool: EnvironmentPool) -> Iterator[LambdaService]:
     """The service as the simulator composes it, without the HTTP app and event sources."""
     settings = Settings.from_env(environ={}, port=0, state_dir=tmp_path)
     registry = FunctionRegistry(tmp_path / "functions.db")
-    service = LambdaService(settings, registry, CodeStore(tmp_path / "code"), pool)
+    service = LambdaService(settings, registry, CodeStore(tmp_path / "code"), pool,
+                             VersionStore(tmp_path / "versions.db"))
     yield service
     service.shutdown()
     registry.close()

@@ -1,0 +1,1 @@
+"""The `lambda-sim` subcommands, one module each; `simulator/cli.py` assembles them."""

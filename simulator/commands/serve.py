@@ -1,0 +1,90 @@
+"""`lambda-sim serve`: run the simulator in the foreground."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+
+from rich.logging import RichHandler
+
+from simulator import __version__
+from simulator.commands.console import console, fail
+from simulator.config import DEFAULT_PORT, Settings
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    serve = commands.add_parser("serve", help="run the simulator in the foreground")
+    serve.add_argument("--host", help="listen address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help=f"listen port (default {DEFAULT_PORT})")
+    serve.add_argument("--state-dir", type=Path, help="where functions live (./.lambda-sim)")
+    serve.add_argument("--executor", choices=["auto", "docker", "process"])
+    serve.add_argument("--region", help="AWS region to report (us-east-1)")
+    serve.add_argument("--idle-timeout", type=float,
+                       help="seconds an idle environment stays warm (600)")
+    serve.add_argument("--template", type=Path,
+                       help="a SAM template whose functions to serve and follow (hot reload)")
+    serve.add_argument("--parameter-overrides", nargs="*", default=[], metavar="KEY=VALUE",
+                       help="template parameter values")
+    serve.add_argument("--watch-mode", choices=["auto", "events", "polling"],
+                       help="file events, or polling where events don't cross mounts")
+    serve.add_argument("--access-token",
+                       help="require this token from clients (for a non-loopback --host)")
+    serve.add_argument("-v", "--verbose", action="store_true")
+    serve.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(message)s",
+        handlers=[RichHandler(console=console, show_path=False, markup=False)],
+    )
+    from simulator.app import Simulator
+    from simulator.server import SimulatorServer
+    from simulator.templates import TemplateError
+
+    settings = Settings.from_env(
+        host=args.host, port=args.port, state_dir=args.state_dir, executor=args.executor,
+        region=args.region, idle_timeout=args.idle_timeout, watch_mode=args.watch_mode,
+        access_token=args.access_token,
+    )
+    simulator = Simulator(settings)
+    server = SimulatorServer(simulator).start()
+    console.print(
+        f"[bold]Lambda Simulator {__version__}[/] on [cyan]{server.url}[/] · executor "
+        f"[green]{simulator.executor.name}[/] ({simulator.executor_reason}) · state "
+        f"{settings.state_dir}"
+    )
+    if settings.host not in ("127.0.0.1", "localhost", "::1"):
+        console.print(f"[yellow]warning:[/] listening on {settings.host}: reachable from "
+                      "other machines" + ("" if settings.access_token else
+                                          "; consider --access-token"))
+    template = args.template or (Path(os.environ["LAMBDA_SIM_TEMPLATE"])
+                                 if os.environ.get("LAMBDA_SIM_TEMPLATE") else None)
+    stopped = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        stopped.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        if template is not None:
+            overrides = dict(item.split("=", 1) for item in args.parameter_overrides
+                             if "=" in item)
+            try:
+                report = simulator.load_template(template, overrides)
+            except TemplateError as error:
+                fail(str(error))
+            console.print(f"template {template}: {len(report.functions)} functions "
+                          f"({', '.join(report.functions)}), watching for changes")
+        stopped.wait()
+        console.print("stopping: removing execution environments")
+    finally:
+        server.stop()
+    return 0

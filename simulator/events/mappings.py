@@ -1,0 +1,388 @@
+"""Event source mappings: the CreateEventSourceMapping family with AWS's checks, kept in SQLite
+in the state folder so that mappings, and their pollers, outlive a restart. Each enabled
+mapping has one running `SqsPoller`; creating, updating, enabling, disabling and deleting a
+mapping start and stop it."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import sqlite3
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from simulator.config import Settings
+from simulator.errors import (
+    InvalidParameterValueException,
+    ResourceConflictException,
+    ResourceNotFoundException,
+)
+from simulator.events.sqs import DEFAULT_POLLERS, PollerConfig, Queue, SqsConnection, SqsPoller
+from simulator.service import LambdaService
+from simulator.validation import Violations, check_range, parse_function_reference
+
+log = logging.getLogger(__name__)
+
+REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures"
+DEFAULT_BATCH_SIZE = 10
+MAX_BATCH_SIZE = 10_000
+MAX_BATCHING_WINDOW = 300
+MIN_CONCURRENCY, MAX_CONCURRENCY = 2, 1000
+MAX_LIST_ITEMS = 100  # ListEventSourceMappings answers at most 100, whatever MaxItems says
+MAX_ITEMS_PARAMETER = 10_000
+POLLER_STOP_SECONDS = 3.0
+NOT_FOUND = "The resource you requested does not exist."
+# Settings of stream and Kafka sources, which an SQS mapping refuses.
+NOT_FOR_SQS = (
+    "StartingPosition", "StartingPositionTimestamp", "ParallelizationFactor",
+    "BisectBatchOnFunctionError", "MaximumRetryAttempts", "MaximumRecordAgeInSeconds",
+    "TumblingWindowInSeconds", "DestinationConfig", "Topics", "Queues",
+    "SourceAccessConfigurations", "SelfManagedEventSource", "AmazonManagedKafkaEventSourceConfig",
+    "SelfManagedKafkaEventSourceConfig", "DocumentDBEventSourceConfig", "ProvisionedPollerConfig",
+)
+STREAM_SERVICES = ("kinesis", "dynamodb", "kafka", "mq", "rds")
+
+
+@dataclass(frozen=True)
+class EventSourceMapping:
+    uuid: str
+    function_name: str
+    event_source_arn: str
+    batch_size: int = DEFAULT_BATCH_SIZE
+    batching_window_seconds: int = 0
+    enabled: bool = True
+    report_batch_item_failures: bool = False
+    maximum_concurrency: int | None = None
+    last_modified: float = field(default_factory=time.time)
+    created: float = field(default_factory=time.time)
+
+    @property
+    def state(self) -> str:
+        return "Enabled" if self.enabled else "Disabled"
+
+    def poller_config(self, queue: Queue) -> PollerConfig:
+        return PollerConfig(
+            function_name=self.function_name,
+            queue=queue,
+            batch_size=self.batch_size,
+            batching_window_seconds=self.batching_window_seconds,
+            report_batch_item_failures=self.report_batch_item_failures,
+            concurrency=self.maximum_concurrency or DEFAULT_POLLERS,
+        )
+
+    def to_api(self, region: str, account_id: str, state: str | None = None) -> dict[str, Any]:
+        """The EventSourceMappingConfiguration shape; `state` shows a transition in progress."""
+        body: dict[str, Any] = {
+            "UUID": self.uuid,
+            "BatchSize": self.batch_size,
+            "MaximumBatchingWindowInSeconds": self.batching_window_seconds,
+            "EventSourceArn": self.event_source_arn,
+            "FunctionArn": f"arn:aws:lambda:{region}:{account_id}:function:{self.function_name}",
+            "LastModified": self.last_modified,
+            "State": state or self.state,
+            "StateTransitionReason": "USER_INITIATED",
+            "FunctionResponseTypes": (
+                [REPORT_BATCH_ITEM_FAILURES] if self.report_batch_item_failures else []
+            ),
+            "EventSourceMappingArn": (
+                f"arn:aws:lambda:{region}:{account_id}:event-source-mapping:{self.uuid}"
+            ),
+        }
+        if self.maximum_concurrency is not None:
+            body["ScalingConfig"] = {"MaximumConcurrency": self.maximum_concurrency}
+        return body
+
+
+class MappingStore:
+    """The mappings in memory, written through to SQLite."""
+
+    def __init__(self, database: Path) -> None:
+        database.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(database, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS mappings (uuid TEXT PRIMARY KEY, config TEXT NOT NULL)"
+        )
+        self._lock = threading.Lock()
+        self._mappings = {
+            key: EventSourceMapping(**json.loads(config))
+            for key, config in self._db.execute("SELECT uuid, config FROM mappings")
+        }
+
+    def get(self, key: str) -> EventSourceMapping | None:
+        return self._mappings.get(key)
+
+    def all(self) -> list[EventSourceMapping]:
+        """In creation order, the order ListEventSourceMappings pages through."""
+        return sorted(self._mappings.values(), key=lambda m: (m.created, m.uuid))
+
+    def put(self, mapping: EventSourceMapping) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO mappings (uuid, config) VALUES (?, ?)",
+                             (mapping.uuid, json.dumps(dataclasses.asdict(mapping))))
+            self._mappings[mapping.uuid] = mapping
+
+    def remove(self, key: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM mappings WHERE uuid = ?", (key,))
+            self._mappings.pop(key, None)
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class EventSourceMappings:
+    """The mapping operations and the pollers of the enabled mappings."""
+
+    def __init__(self, settings: Settings, service: LambdaService) -> None:
+        self._settings = settings
+        self._service = service
+        self._store = MappingStore(settings.state_dir / "event_source_mappings.db")
+        self._sqs = SqsConnection(settings)
+        self._pollers: dict[str, SqsPoller] = {}
+        self._stopping: list[SqsPoller] = []
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the pollers of the enabled mappings (those kept from an earlier run)."""
+        with self._lock:
+            for mapping in self._store.all():
+                self._apply(mapping)
+
+    def close(self) -> None:
+        """Stop every poller, waiting briefly for batches in flight to settle."""
+        with self._lock:
+            pollers = [*self._pollers.values(), *self._stopping]
+            self._pollers.clear()
+            self._stopping.clear()
+        for poller in pollers:
+            poller.stop()
+        deadline = time.monotonic() + POLLER_STOP_SECONDS
+        for poller in pollers:
+            poller.join(deadline)
+        self._store.close()
+
+    # -- operations -----------------------------------------------------------------------
+
+    def create(self, body: dict[str, Any]) -> dict[str, Any]:
+        _check_settings(body, creating=True)
+        function = self._service.function(body["FunctionName"])
+        queue = _queue(body.get("EventSourceArn"))
+        attributes = self._queue_attributes(queue)
+        mapping = EventSourceMapping(
+            uuid=str(uuid.uuid4()),
+            function_name=function.name,
+            event_source_arn=queue.arn,
+            **_changes(body),
+        )
+        _check_batching(mapping, queue)
+        visibility = int(attributes.get("VisibilityTimeout", "30"))
+        if visibility < function.timeout:
+            raise InvalidParameterValueException(
+                f"Queue visibility timeout: {visibility} seconds is less than Function timeout: "
+                f"{function.timeout} seconds"
+            )
+        with self._lock:
+            self._check_unique(mapping)
+            self._store.put(mapping)
+            self._apply(mapping)
+        log.info("event source mapping %s: %s → %s", mapping.uuid, queue.arn, function.name)
+        return self._describe(mapping, "Creating")
+
+    def get(self, key: str) -> dict[str, Any]:
+        return self._describe(self._mapping(key))
+
+    def list(self, function_name: str | None, event_source_arn: str | None,
+             marker: str | None, max_items: str | None) -> dict[str, Any]:
+        limit = _max_items(max_items)
+        mappings = self._store.all()
+        if function_name:
+            name, _ = parse_function_reference(function_name)
+            mappings = [m for m in mappings if m.function_name == name]
+        if event_source_arn:
+            mappings = [m for m in mappings if m.event_source_arn == event_source_arn]
+        if marker:
+            after = _parse_marker(marker)
+            mappings = [m for m in mappings if (m.created, m.uuid) > after]
+        page = mappings[:min(limit, MAX_LIST_ITEMS)]
+        result: dict[str, Any] = {"EventSourceMappings": [self._describe(m) for m in page]}
+        if len(page) < len(mappings):
+            result["NextMarker"] = f"{page[-1].created!r}/{page[-1].uuid}"
+        return result
+
+    def update(self, key: str, body: dict[str, Any]) -> dict[str, Any]:
+        _check_settings(body, creating=False)
+        with self._lock:
+            mapping = self._mapping(key)
+            changes = _changes(body)
+            if body.get("FunctionName"):
+                changes["function_name"] = self._service.function(body["FunctionName"]).name
+            updated = replace(mapping, **changes, last_modified=time.time())
+            queue = _queue(updated.event_source_arn)
+            _check_batching(updated, queue)
+            self._check_unique(updated)
+            self._store.put(updated)
+            self._apply(updated)
+        if updated.enabled != mapping.enabled:
+            return self._describe(updated, "Enabling" if updated.enabled else "Disabling")
+        return self._describe(updated, "Updating")
+
+    def delete(self, key: str) -> dict[str, Any]:
+        with self._lock:
+            mapping = self._mapping(key)
+            self._store.remove(key)
+            self._stop_poller(key)
+        log.info("deleted event source mapping %s", key)
+        return self._describe(mapping, "Deleting")
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _apply(self, mapping: EventSourceMapping) -> None:
+        """Make the poller match the mapping: a fresh one when enabled, none when disabled."""
+        self._stop_poller(mapping.uuid)
+        queue = Queue.from_arn(mapping.event_source_arn)
+        if not mapping.enabled or queue is None:
+            return
+        poller = SqsPoller(mapping.poller_config(queue), self._service, self._sqs)
+        self._pollers[mapping.uuid] = poller
+        poller.start()
+
+    def _stop_poller(self, key: str) -> None:
+        poller = self._pollers.pop(key, None)
+        if poller is not None:
+            poller.stop()
+            self._stopping = [p for p in self._stopping if p.running]
+            self._stopping.append(poller)
+
+    def _mapping(self, key: str) -> EventSourceMapping:
+        mapping = self._store.get(key)
+        if mapping is None:
+            raise ResourceNotFoundException(NOT_FOUND)
+        return mapping
+
+    def _check_unique(self, mapping: EventSourceMapping) -> None:
+        for other in self._store.all():
+            if (other.uuid != mapping.uuid and other.function_name == mapping.function_name
+                    and other.event_source_arn == mapping.event_source_arn):
+                raise ResourceConflictException(
+                    f'An event source mapping with SQS arn (" {mapping.event_source_arn} ") and '
+                    f'function (" {mapping.function_name} ") already exists. Please update or '
+                    f"delete the existing mapping with UUID {other.uuid}"
+                )
+
+    def _queue_attributes(self, queue: Queue) -> dict[str, str]:
+        attributes = self._sqs.attributes(queue)
+        if attributes is None:
+            raise InvalidParameterValueException(
+                "Error occurred while ReceiveMessage. SQS Error Code: "
+                "AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified "
+                "queue does not exist for this wsdl version."
+            )
+        return attributes
+
+    def _describe(self, mapping: EventSourceMapping, state: str | None = None) -> dict[str, Any]:
+        return mapping.to_api(self._settings.region, self._settings.account_id, state)
+
+
+def _check_settings(body: dict[str, Any], creating: bool) -> None:
+    """The checks that need nothing but the request, with AWS's wording."""
+    v = Violations()
+    if creating and not isinstance(body.get("FunctionName"), str):
+        v.add(body.get("FunctionName"), "functionName", "Member must not be null")
+    if "BatchSize" in body:
+        check_range(v, body["BatchSize"], "batchSize", 1, MAX_BATCH_SIZE)
+    if "MaximumBatchingWindowInSeconds" in body:
+        check_range(v, body["MaximumBatchingWindowInSeconds"], "maximumBatchingWindowInSeconds",
+                    0, MAX_BATCHING_WINDOW)
+    concurrency = (body.get("ScalingConfig") or {}).get("MaximumConcurrency")
+    if concurrency is not None:
+        check_range(v, concurrency, "scalingConfig.maximumConcurrency", MIN_CONCURRENCY,
+                    MAX_CONCURRENCY)
+    types = body.get("FunctionResponseTypes")
+    if types is not None and (not isinstance(types, list) or len(types) > 1
+                              or any(t != REPORT_BATCH_ITEM_FAILURES for t in types)):
+        v.add(types, "functionResponseTypes", "Member must satisfy constraint: [Member must "
+              f"satisfy enum value set: [{REPORT_BATCH_ITEM_FAILURES}]]")
+    if "Enabled" in body and not isinstance(body["Enabled"], bool):
+        v.add(body["Enabled"], "enabled", "Member must be a boolean")
+    v.raise_if_any()
+    for name in NOT_FOR_SQS:
+        if body.get(name) is not None:
+            raise InvalidParameterValueException(f"{name} is not valid for SQS event sources.")
+    if body.get("FilterCriteria"):
+        raise InvalidParameterValueException(
+            "FilterCriteria is not supported by this simulator: every message is delivered."
+        )
+
+
+def _changes(body: dict[str, Any]) -> dict[str, Any]:
+    """The request's settings as `EventSourceMapping` fields (only those present)."""
+    changes: dict[str, Any] = {}
+    if body.get("BatchSize") is not None:
+        changes["batch_size"] = body["BatchSize"]
+    if body.get("MaximumBatchingWindowInSeconds") is not None:
+        changes["batching_window_seconds"] = body["MaximumBatchingWindowInSeconds"]
+    if body.get("Enabled") is not None:
+        changes["enabled"] = body["Enabled"]
+    if body.get("FunctionResponseTypes") is not None:
+        changes["report_batch_item_failures"] = bool(body["FunctionResponseTypes"])
+    if body.get("ScalingConfig") is not None:
+        # An empty ScalingConfig removes the limit, as in AWS.
+        changes["maximum_concurrency"] = body["ScalingConfig"].get("MaximumConcurrency")
+    return changes
+
+
+def _queue(arn: Any) -> Queue:
+    if not isinstance(arn, str) or not arn:
+        raise InvalidParameterValueException(
+            "Unrecognized event source. An EventSourceArn is required for SQS."
+        )
+    queue = Queue.from_arn(arn)
+    if queue is not None:
+        return queue
+    service = arn.split(":")[2] if arn.count(":") >= 2 else ""
+    if service in STREAM_SERVICES:
+        raise InvalidParameterValueException(
+            f"This simulator maps SQS queues only; {service} event sources are not supported: "
+            f"{arn}"
+        )
+    raise InvalidParameterValueException(
+        "Unrecognized event source, must be kinesis, dynamodb stream or sqs. Unsupported source "
+        f"arn : {arn}"
+    )
+
+
+def _check_batching(mapping: EventSourceMapping, queue: Queue) -> None:
+    if queue.fifo and mapping.batching_window_seconds > 0:
+        raise InvalidParameterValueException("Batching window is not supported for FIFO queues.")
+    if mapping.batch_size > 10 and mapping.batching_window_seconds < 1:
+        raise InvalidParameterValueException(
+            "Maximum batch window in seconds must be greater than 0 if maximum batch size is "
+            "greater than 10"
+        )
+
+
+def _max_items(raw: str | None) -> int:
+    if raw is None:
+        return MAX_LIST_ITEMS
+    v = Violations()
+    try:
+        value: Any = int(raw)
+    except ValueError:
+        value = raw
+    check_range(v, value, "maxItems", 1, MAX_ITEMS_PARAMETER)
+    v.raise_if_any()
+    return int(value)
+
+
+def _parse_marker(marker: str) -> tuple[float, str]:
+    created, _, key = marker.partition("/")
+    try:
+        return float(created), key
+    except ValueError:
+        raise InvalidParameterValueException(f"Invalid marker: {marker}") from None

@@ -1,0 +1,434 @@
+"""Scheduled rules: an EventBridge rule with a `rate(...)` or `cron(...)` expression sends a
+"Scheduled Event" to its Lambda targets when due. Rules come from moto's EventBridge, where a
+user's boto3 `events` client put them, or from a template loader (`add_local`); a clock decides
+when they are due, so tests can drive time instead of waiting for it."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+import boto3
+from aws_croniter import AwsCroniter
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
+
+from simulator.config import Settings
+from simulator.errors import LambdaError, ResourceNotFoundException
+from simulator.events.targets import target_input
+
+log = logging.getLogger(__name__)
+
+REFRESH_SECONDS = 2.0
+MIN_WAIT_SECONDS = 0.01
+MAX_CATCH_UP = 10
+RATE_PATTERN = re.compile(r"rate\(([1-9][0-9]*) (minute|hour|day)(s?)\)")
+CRON_PATTERN = re.compile(r"cron\((.*)\)")
+RATE_UNITS = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1),
+              "day": timedelta(days=1)}
+LAMBDA_FUNCTION_ARN = re.compile(
+    r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?"
+)
+
+
+class InvalidScheduleExpression(ValueError):
+    """An expression EventBridge would refuse."""
+
+
+# -- expressions -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rate:
+    period: timedelta
+
+    def next_after(self, after: datetime, anchor: datetime) -> datetime | None:
+        """Rates count from when the rule appeared (`anchor`), as EventBridge's do."""
+        elapsed = max(after - anchor, timedelta(0))
+        return anchor + (elapsed // self.period + 1) * self.period
+
+
+class Cron:
+    """AWS's six-field cron, in UTC. `aws_croniter` knows the syntax (`?`, `L`, `W`, `#`,
+    names, 1 = SUN, years); two spellings it lacks are adapted here: `L` alone as the day of
+    week (the week's last day, Saturday) and `LW` (the month's last weekday)."""
+
+    def __init__(self, fields: str) -> None:
+        parts = fields.split()
+        if len(parts) == 6 and parts[4].upper() == "L":
+            parts[4] = "7"
+        self._last_weekday = len(parts) == 6 and parts[2].upper() == "LW"
+        if self._last_weekday:
+            parts[2] = "L"
+        try:
+            self._cron = AwsCroniter(" ".join(parts))
+        except ValueError as error:
+            raise InvalidScheduleExpression(str(error)) from error
+
+    def next_after(self, after: datetime, anchor: datetime | None = None) -> datetime | None:
+        """The first fire time strictly after `after`; None when the years run out."""
+        if not self._last_weekday:
+            return self._next(after)
+        search_from = after - timedelta(days=2)
+        while (last_day := self._next(search_from)) is not None:
+            weekday = last_day - timedelta(days=max(last_day.weekday() - 4, 0))
+            if weekday > after:
+                return weekday
+            search_from = last_day
+        return None
+
+    def _next(self, after: datetime) -> datetime | None:
+        found: datetime | None = self._cron.get_next(after.astimezone(UTC))[0]
+        return found
+
+
+Timing = Rate | Cron
+
+
+def parse_schedule_expression(expression: str) -> Timing:
+    """`rate(1 minute)`, `rate(5 minutes)`, ... or `cron(min hour dom month dow year)`.
+    As in AWS, a rate of 1 takes the singular unit and any other the plural."""
+    rate = RATE_PATTERN.fullmatch(expression)
+    if rate is not None:
+        value, unit, plural = int(rate.group(1)), rate.group(2), rate.group(3)
+        if (value == 1) == bool(plural):
+            raise InvalidScheduleExpression(
+                f"Parameter ScheduleExpression is not valid: {expression} (use '1 {unit}' "
+                f"or '{max(value, 2)} {unit}s')"
+            )
+        return Rate(value * RATE_UNITS[unit])
+    cron = CRON_PATTERN.fullmatch(expression)
+    if cron is not None:
+        return Cron(cron.group(1))
+    raise InvalidScheduleExpression(f"Parameter ScheduleExpression is not valid: {expression}")
+
+
+# -- clocks ------------------------------------------------------------------------------------
+
+Tick = Callable[[bool], float]
+"""Fires what is due (the flag forces a fresh read of the rules); answers the seconds until
+the next fire time."""
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+    def start(self, tick: Tick) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+class SystemClock:
+    """Real time: a daemon thread ticks at each fire time, and at least every
+    `REFRESH_SECONDS` so new and changed rules are noticed."""
+
+    def __init__(self) -> None:
+        self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    def start(self, tick: Tick) -> None:
+        self._thread = threading.Thread(target=self._run, args=(tick,), name="scheduler",
+                                        daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def _run(self, tick: Tick) -> None:
+        while not self._stopped.is_set():
+            try:
+                delay = tick(False)
+            except Exception:
+                log.exception("the scheduler failed to run its due rules")
+                delay = REFRESH_SECONDS
+            self._stopped.wait(min(max(delay, MIN_WAIT_SECONDS), REFRESH_SECONDS))
+
+
+class ManualClock:
+    """Time that moves only when told: `advance` fires, before it returns, whatever became
+    due. Rules created since the last advance start counting from the time before it."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = start or datetime.now(UTC).replace(microsecond=0)
+        self._tick: Tick | None = None
+
+    def now(self) -> datetime:
+        return self._now
+
+    def start(self, tick: Tick) -> None:
+        self._tick = tick
+
+    def stop(self) -> None:
+        self._tick = None
+
+    def advance(self, seconds: float) -> None:
+        if self._tick is not None:
+            self._tick(True)
+        self._now += timedelta(seconds=seconds)
+        if self._tick is not None:
+            self._tick(True)
+
+
+# -- rules -------------------------------------------------------------------------------------
+
+@dataclass
+class ScheduledRule:
+    """A rule as its source describes it; `targets` are EventBridge target shapes."""
+
+    name: str
+    arn: str
+    expression: str
+    enabled: bool
+    targets: list[dict[str, Any]]
+    source: str = "eventbridge"
+
+
+class RuleSource(Protocol):
+    def read(self) -> list[ScheduledRule]: ...
+
+
+class EventBridgeRules:
+    """The scheduled rules in moto's EventBridge, read through our own endpoint with boto3
+    (the wire protocol users' clients speak, not moto's internals). Scheduled rules live on
+    the default bus only, as in AWS."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._session = boto3.session.Session()
+        self._client: Any = None
+        self._endpoint = ""
+
+    def read(self) -> list[ScheduledRule]:
+        client = self._events_client()
+        rules = []
+        for page in client.get_paginator("list_rules").paginate():
+            for rule in page["Rules"]:
+                if not rule.get("ScheduleExpression"):
+                    continue
+                targets = [target for targets_page in client.get_paginator(
+                    "list_targets_by_rule").paginate(Rule=rule["Name"])
+                    for target in targets_page["Targets"]]
+                rules.append(ScheduledRule(rule["Name"], rule["Arn"], rule["ScheduleExpression"],
+                                           rule.get("State") == "ENABLED", targets))
+        return rules
+
+    def _events_client(self) -> Any:
+        """Made on first use: the endpoint's port is known only once the server listens."""
+        endpoint = self._settings.endpoint_url
+        if self._client is None or endpoint != self._endpoint:
+            self._client = self._session.client(
+                "events", endpoint_url=endpoint, region_name=self._settings.region,
+                aws_access_key_id="test", aws_secret_access_key="test",
+                config=Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=10),
+            )
+            self._endpoint = endpoint
+        return self._client
+
+
+# -- the scheduler -----------------------------------------------------------------------------
+
+class EventSink(Protocol):
+    def submit_event(self, reference: str, payload: bytes) -> None: ...
+
+
+@dataclass
+class _Entry:
+    """A rule and where its schedule stands."""
+
+    rule: ScheduledRule
+    timing: Timing | None
+    error: str | None
+    anchor: datetime
+    next_fire: datetime | None
+
+    @classmethod
+    def begin(cls, rule: ScheduledRule, now: datetime) -> _Entry:
+        try:
+            timing: Timing | None = parse_schedule_expression(rule.expression)
+            error = None
+        except InvalidScheduleExpression as invalid:
+            log.warning("rule %s never fires on its schedule: %s", rule.name, invalid)
+            timing, error = None, str(invalid)
+        anchor = now.replace(microsecond=0)
+        next_fire = timing.next_after(anchor, anchor) if timing and rule.enabled else None
+        return cls(rule, timing, error, anchor, next_fire)
+
+    def take_due(self, now: datetime) -> list[datetime]:
+        """The fire times reached by `now`; after a jump of the clock, only the first
+        `MAX_CATCH_UP` of them."""
+        due: list[datetime] = []
+        while self.timing is not None and self.next_fire is not None and self.next_fire <= now:
+            if len(due) == MAX_CATCH_UP:
+                log.warning("rule %s missed fire times while the clock jumped; skipped them",
+                            self.rule.name)
+                self.next_fire = self.timing.next_after(now, self.anchor)
+                break
+            due.append(self.next_fire)
+            self.next_fire = self.timing.next_after(self.next_fire, self.anchor)
+        return due
+
+
+class Scheduler:
+    """Fires scheduled rules at their Lambda targets through the service's asynchronous
+    invoke, as EventBridge does. `start()` hands the scheduler to its clock."""
+
+    def __init__(self, settings: Settings, service: EventSink, clock: Clock | None = None,
+                 rules: RuleSource | None = None) -> None:
+        self._settings = settings
+        self._service = service
+        self._clock = clock or SystemClock()
+        self._source = rules or EventBridgeRules(settings)
+        self._lock = threading.Lock()
+        self._read_lock = threading.Lock()
+        self._read_at = float("-inf")
+        self._bridge: dict[str, _Entry] = {}
+        self._local: dict[str, _Entry] = {}
+
+    def start(self) -> None:
+        self._clock.start(self.tick)
+
+    def stop(self) -> None:
+        self._clock.stop()
+
+    def add_local(self, rule_name: str, expression: str, target_function: str,
+                  input: str | None = None) -> None:
+        """Register a schedule that lives outside EventBridge (a template's `Schedule` or
+        `ScheduleV2` event). `input` is JSON text delivered instead of the Scheduled Event."""
+        parse_schedule_expression(expression)
+        arn = target_function
+        if not target_function.startswith("arn:"):
+            arn = (f"arn:aws:lambda:{self._settings.region}:{self._settings.account_id}"
+                   f":function:{target_function}")
+        rule_arn = (f"arn:aws:events:{self._settings.region}:{self._settings.account_id}"
+                    f":rule/{rule_name}")
+        target = {"Id": rule_name, "Arn": arn, "Input": input}
+        rule = ScheduledRule(rule_name, rule_arn, expression, True, [target], source="template")
+        with self._lock:
+            self._local[rule_name] = _Entry.begin(rule, self._clock.now())
+
+    def tick(self, refresh: bool = False) -> float:
+        self._read_rules(force=refresh)
+        now = self._clock.now()
+        with self._lock:
+            entries = [*self._bridge.values(), *self._local.values()]
+            due = [(entry.rule, at) for entry in entries for at in entry.take_due(now)]
+            upcoming = [entry.next_fire for entry in entries if entry.next_fire is not None]
+        for rule, at in due:
+            self._deliver(rule, at)
+        if not upcoming:
+            return REFRESH_SECONDS
+        return max((min(upcoming) - self._clock.now()).total_seconds(), 0.0)
+
+    def fire(self, rule_name: str) -> dict[str, Any]:
+        """Deliver a rule's event now, whatever its schedule or state says."""
+        self._read_rules(force=True)
+        with self._lock:
+            entry = self._bridge.get(rule_name) or self._local.get(rule_name)
+        if entry is None:
+            raise ResourceNotFoundException(
+                f"Rule {rule_name} does not exist on EventBus default.")
+        return self._deliver(entry.rule, self._clock.now().replace(microsecond=0))
+
+    def listing(self) -> list[dict[str, Any]]:
+        """Every schedule, read afresh: a rule put a moment ago is listed."""
+        self._read_rules(force=True)
+        with self._lock:
+            entries = [*self._bridge.values(), *self._local.values()]
+        return [_describe(entry) for entry in sorted(entries, key=lambda e: e.rule.name)]
+
+    def _read_rules(self, force: bool) -> None:
+        """Refresh the cached EventBridge rules when stale or forced; on failure keep them."""
+        with self._read_lock:
+            if not force and time.monotonic() - self._read_at < REFRESH_SECONDS:
+                return
+            self._read_at = time.monotonic()
+            try:
+                rules = self._source.read()
+            except EndpointConnectionError as error:
+                log.debug("scheduled rules not read, the endpoint is not up yet: %s", error)
+                return
+            except (BotoCoreError, ClientError) as error:
+                log.warning("could not read the scheduled rules: %s", error)
+                return
+            now = self._clock.now()
+            with self._lock:
+                self._bridge = {rule.name: _updated(self._bridge.get(rule.name), rule, now)
+                                for rule in rules}
+
+    def _deliver(self, rule: ScheduledRule, at: datetime) -> dict[str, Any]:
+        event = scheduled_event(rule.arn, at, self._settings)
+        deliveries = []
+        for target in rule.targets:
+            arn = target.get("Arn", "")
+            if not LAMBDA_FUNCTION_ARN.fullmatch(arn):
+                continue
+            delivery: dict[str, Any] = {"targetId": target.get("Id"), "function": arn,
+                                        "delivered": True}
+            try:
+                payload = json.dumps(target_input(target, event)).encode()
+                self._service.submit_event(arn, payload)
+            except (LambdaError, ValueError) as error:
+                log.warning("rule %s could not deliver to %s: %s", rule.name, arn, error)
+                delivery.update(delivered=False, error=str(error))
+            deliveries.append(delivery)
+        log.info("rule %s fired for %s: %d Lambda target(s)", rule.name, event["time"],
+                 len(deliveries))
+        return {"rule": rule.name, "ruleArn": rule.arn, "time": event["time"],
+                "eventId": event["id"], "deliveries": deliveries}
+
+
+def _updated(previous: _Entry | None, rule: ScheduledRule, now: datetime) -> _Entry:
+    """Keep a rule's place in its schedule unless its expression or state changed."""
+    if (previous is not None and previous.rule.expression == rule.expression
+            and previous.rule.enabled == rule.enabled):
+        previous.rule = rule
+        return previous
+    return _Entry.begin(rule, now)
+
+
+def _describe(entry: _Entry) -> dict[str, Any]:
+    rule = entry.rule
+    described: dict[str, Any] = {
+        "name": rule.name,
+        "ruleArn": rule.arn,
+        "expression": rule.expression,
+        "state": "ENABLED" if rule.enabled else "DISABLED",
+        "source": rule.source,
+        "targets": [target.get("Arn") for target in rule.targets],
+        "nextFire": _iso(entry.next_fire) if entry.next_fire else None,
+    }
+    if entry.error:
+        described["error"] = entry.error
+    return described
+
+
+def scheduled_event(rule_arn: str, at: datetime, settings: Settings) -> dict[str, Any]:
+    """The event EventBridge sends for a scheduled rule; `time` is the scheduled time."""
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": settings.account_id,
+        "time": _iso(at),
+        "region": settings.region,
+        "resources": [rule_arn],
+        "detail": {},
+    }
+
+
+def _iso(moment: datetime) -> str:
+    """UTC to the second, as EventBridge writes times: `2026-11-27T07:00:00Z`."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

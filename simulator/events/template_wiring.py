@@ -1,0 +1,148 @@
+"""A template's event sources made real: its queues, buckets, topics and rules created in the
+simulator's own AWS services (through boto3, as any client would), and each function's
+`Events` connected — S3 notifications, SQS event source mappings, SNS subscriptions,
+schedules and API routes. Safe to run again when the template changes."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+from simulator.config import Settings
+from simulator.errors import LambdaError
+from simulator.events.http_routes import HttpRoutes
+from simulator.events.mappings import EventSourceMappings
+from simulator.events.schedules import Scheduler
+from simulator.templates import EventSpec, FunctionSpec, Template
+
+log = logging.getLogger(__name__)
+
+REST_API_ID = "ServerlessRestApi"
+HTTP_API_ID = "ServerlessHttpApi"
+
+
+class TemplateWiring:
+    def __init__(self, settings: Settings, mappings: EventSourceMappings, scheduler: Scheduler,
+                 routes: HttpRoutes) -> None:
+        self._settings = settings
+        self._mappings = mappings
+        self._scheduler = scheduler
+        self._routes = routes
+
+    def __call__(self, template: Template) -> None:
+        self._create_resources(template)
+        notifications: dict[str, list[dict[str, Any]]] = {}
+        self._routes.remove_api(REST_API_ID)
+        self._routes.remove_api(HTTP_API_ID)
+        for function in template.functions:
+            for event in function.events:
+                try:
+                    self._connect(template, function, event, notifications)
+                except (ClientError, LambdaError) as error:
+                    log.warning("%s: event %s (%s) not connected: %s", function.name,
+                                event.logical_id, event.type, error)
+        for bucket, configurations in notifications.items():
+            self._client("s3").put_bucket_notification_configuration(
+                Bucket=bucket,
+                NotificationConfiguration={"LambdaFunctionConfigurations": configurations})
+
+    def _create_resources(self, template: Template) -> None:
+        sqs = self._client("sqs")
+        for queue in sorted(template.queues, key=lambda q: q.redrive_policy is not None):
+            attributes = {"VisibilityTimeout": str(queue.visibility_timeout),
+                          "MessageRetentionPeriod": str(queue.message_retention_period),
+                          "DelaySeconds": str(queue.delay_seconds)}
+            if queue.fifo:
+                attributes["FifoQueue"] = "true"
+            if queue.redrive_policy is not None:
+                attributes["RedrivePolicy"] = json.dumps({
+                    "deadLetterTargetArn": queue.redrive_policy.dead_letter_target_arn,
+                    "maxReceiveCount": queue.redrive_policy.max_receive_count})
+            sqs.create_queue(QueueName=queue.name, Attributes=attributes)
+        s3 = self._client("s3")
+        for bucket in template.buckets:
+            try:
+                s3.create_bucket(Bucket=bucket.name)
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "BucketAlreadyOwnedByYou":
+                    raise
+        sns = self._client("sns")
+        for topic in template.topics:
+            sns.create_topic(Name=topic.name,
+                             Attributes={"FifoTopic": "true"} if topic.fifo else {})
+        events = self._client("events")
+        for rule in template.rules:
+            settings: dict[str, Any] = {"Name": rule.name,
+                                        "State": "ENABLED" if rule.enabled else "DISABLED"}
+            if rule.schedule_expression:
+                settings["ScheduleExpression"] = rule.schedule_expression
+            if rule.event_pattern:
+                settings["EventPattern"] = json.dumps(rule.event_pattern)
+            events.put_rule(**settings)
+            if rule.targets:
+                events.put_targets(Rule=rule.name, Targets=rule.targets)
+
+    def _connect(self, template: Template, function: FunctionSpec, event: EventSpec,
+                 notifications: dict[str, list[dict[str, Any]]]) -> None:
+        properties = event.properties
+        if event.type == "S3":
+            events = properties.get("Events") or []
+            configuration: dict[str, Any] = {
+                "Id": f"{function.name}-{event.logical_id}", "LambdaFunctionArn": function.arn,
+                "Events": events if isinstance(events, list) else [events]}
+            if properties.get("Filter"):
+                configuration["Filter"] = properties["Filter"]
+            notifications.setdefault(properties["Bucket"], []).append(configuration)
+        elif event.type == "SQS":
+            self._map_queue(function, properties)
+        elif event.type == "SNS":
+            self._client("sns").subscribe(TopicArn=properties["Topic"], Protocol="lambda",
+                                          Endpoint=function.arn)
+        elif event.type in ("Schedule", "ScheduleV2"):
+            if properties.get("Enabled", True) is not False and \
+                    properties.get("State", "ENABLED") != "DISABLED":
+                payload = properties.get("Input")
+                self._scheduler.add_local(
+                    properties.get("Name") or f"{template.stack_name}-{function.name}-"
+                    f"{event.logical_id}",
+                    properties.get("Schedule") or properties.get("ScheduleExpression"),
+                    function.name, payload if isinstance(payload, str) or payload is None
+                    else json.dumps(payload))
+        elif event.type in ("Api", "HttpApi"):
+            method = str(properties.get("Method", "ANY")).upper()
+            method = "ANY" if method == "ANY" or method == "X-AMAZON-APIGATEWAY-ANY-METHOD" \
+                else method
+            path = properties.get("Path") or "$default"
+            api = REST_API_ID if event.type == "Api" else HTTP_API_ID
+            version = "1.0" if event.type == "Api" else str(
+                properties.get("PayloadFormatVersion", "2.0"))
+            route_key = "$default" if path == "$default" else f"{method} {path}"
+            self._routes.add(api, route_key, function.name, version)
+        else:
+            log.warning("%s: events of type %s are not wired yet", function.name, event.type)
+
+    def _map_queue(self, function: FunctionSpec, properties: dict[str, Any]) -> None:
+        queue_arn = properties["Queue"]
+        existing = self._mappings.list(function.name, queue_arn, None, None)
+        body = {"FunctionName": function.name, "EventSourceArn": queue_arn,
+                "BatchSize": properties.get("BatchSize", 10),
+                "Enabled": properties.get("Enabled", True)}
+        for key in ("MaximumBatchingWindowInSeconds", "FunctionResponseTypes", "ScalingConfig"):
+            if properties.get(key) is not None:
+                body[key] = properties[key]
+        mappings = existing.get("EventSourceMappings") or []
+        if mappings:
+            body.pop("FunctionName")
+            body.pop("EventSourceArn")
+            self._mappings.update(mappings[0]["UUID"], body)
+        else:
+            self._mappings.create(body)
+
+    def _client(self, service: str) -> Any:
+        return boto3.client(service, endpoint_url=self._settings.endpoint_url,
+                            region_name=self._settings.region,
+                            aws_access_key_id="test", aws_secret_access_key="test")

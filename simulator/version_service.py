@@ -1,0 +1,171 @@
+"""PublishVersion, aliases and provisioned concurrency: the operations on what a qualifier can
+name. Versions are immutable snapshots; their environments are separate from `$LATEST`'s."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from simulator.errors import (
+    InvalidParameterValueException,
+    PreconditionFailedException,
+    ResourceConflictException,
+    ResourceNotFoundException,
+)
+from simulator.models import LATEST, FunctionConfig
+from simulator.service import LambdaService
+from simulator.validation import Violations, check_pattern, check_range
+from simulator.versions import Alias
+
+ALIAS_NAME = re.compile(r"(?!^[0-9]+$)([a-zA-Z0-9\-_]+)")
+VERSION = re.compile(r"(\$LATEST|[0-9]+)")
+
+
+class VersionService:
+    def __init__(self, service: LambdaService) -> None:
+        self._service = service
+        self._versions = service.versions
+        self._provisioned: dict[tuple[str, str], dict[str, Any]] = {}
+
+    # -- versions -------------------------------------------------------------------------
+
+    def publish(self, reference: str, body: dict[str, Any]) -> dict[str, Any]:
+        latest = self._service.function(reference)
+        if body.get("CodeSha256") and body["CodeSha256"] != latest.code_sha256:
+            raise InvalidParameterValueException(
+                f"CodeSHA256 ({body['CodeSha256']}) is different from current CodeSHA256 in "
+                f"$LATEST ({latest.code_sha256}). Please try again with the CodeSHA256 in "
+                "$LATEST.")
+        if body.get("RevisionId") and body["RevisionId"] != latest.revision_id:
+            raise PreconditionFailedException(
+                "The Revision Id provided does not match the latest Revision Id. Call the "
+                "GetFunction/GetAlias API to retrieve the latest Revision Id")
+        version = self._versions.publish(replace(latest, generation=time.time_ns()),
+                                         body.get("Description"))
+        return self._describe(version)
+
+    def list_versions(self, reference: str) -> dict[str, Any]:
+        latest = self._service.function(reference)
+        return {"Versions": [self._describe(latest)] + [
+            self._describe(v) for v in self._versions.versions(latest.name)]}
+
+    # -- aliases --------------------------------------------------------------------------
+
+    def create_alias(self, reference: str, body: dict[str, Any]) -> dict[str, Any]:
+        function = self._service.function(reference)
+        name = body.get("Name")
+        self._check_alias(name, body.get("FunctionVersion"))
+        if self._versions.alias(function.name, name) is not None:
+            raise ResourceConflictException(
+                f"Alias already exists: {self._arn(function)}:{name}")
+        alias = Alias(function.name, name, body["FunctionVersion"],
+                      body.get("Description") or "", self._weights(function, body))
+        self._versions.put_alias(alias)
+        return alias.to_api(self._arn(function))
+
+    def update_alias(self, reference: str, name: str, body: dict[str, Any]) -> dict[str, Any]:
+        function = self._service.function(reference)
+        alias = self._alias(function, name)
+        if body.get("RevisionId") and body["RevisionId"] != alias.revision_id:
+            raise PreconditionFailedException(
+                "The Revision Id provided does not match the latest Revision Id. Call the "
+                "GetFunction/GetAlias API to retrieve the latest Revision Id")
+        version = body.get("FunctionVersion") or alias.function_version
+        self._check_alias(name, version)
+        updated = Alias(function.name, name, version,
+                        body.get("Description", alias.description) or "",
+                        self._weights(function, body) if "RoutingConfig" in body
+                        else alias.additional_weights)
+        self._versions.put_alias(updated)
+        return updated.to_api(self._arn(function))
+
+    def get_alias(self, reference: str, name: str) -> dict[str, Any]:
+        function = self._service.function(reference)
+        return self._alias(function, name).to_api(self._arn(function))
+
+    def list_aliases(self, reference: str, function_version: str | None) -> dict[str, Any]:
+        function = self._service.function(reference)
+        aliases = [a for a in self._versions.aliases(function.name)
+                   if function_version in (None, a.function_version)]
+        return {"Aliases": [a.to_api(self._arn(function)) for a in aliases]}
+
+    def delete_alias(self, reference: str, name: str) -> None:
+        function = self._service.function(reference)
+        self._versions.delete_alias(function.name, name)
+
+    # -- provisioned concurrency ----------------------------------------------------------
+
+    def put_provisioned(self, reference: str, qualifier: str | None,
+                        body: dict[str, Any]) -> dict[str, Any]:
+        if not qualifier or qualifier == LATEST:
+            raise InvalidParameterValueException(
+                "Provisioned Concurrency Configs cannot be applied to unpublished function "
+                "versions.")
+        function = self._service.function(reference, qualifier)
+        count = body.get("ProvisionedConcurrentExecutions")
+        v = Violations()
+        check_range(v, count, "provisionedConcurrentExecutions", 1, None)
+        v.raise_if_any()
+        for _ in range(count):
+            self._service.pool.prewarm(function, provisioned=True)
+        config = {"RequestedProvisionedConcurrentExecutions": count,
+                  "AvailableProvisionedConcurrentExecutions": count,
+                  "AllocatedProvisionedConcurrentExecutions": count,
+                  "Status": "READY",
+                  "LastModified": datetime.now(tz=UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")}
+        self._provisioned[(function.name, qualifier)] = config
+        return {**config, "Status": "IN_PROGRESS",
+                "AvailableProvisionedConcurrentExecutions": 0,
+                "AllocatedProvisionedConcurrentExecutions": 0}
+
+    def get_provisioned(self, reference: str, qualifier: str | None) -> dict[str, Any]:
+        function = self._service.function(reference)
+        config = self._provisioned.get((function.name, qualifier or ""))
+        if config is None:
+            raise ProvisionedConcurrencyConfigNotFound(
+                "No Provisioned Concurrency Config found for this function")
+        return config
+
+    def delete_provisioned(self, reference: str, qualifier: str | None) -> None:
+        function = self._service.function(reference, qualifier)
+        self._provisioned.pop((function.name, qualifier or ""), None)
+        self._service.pool.retire(function.pool_key, time.time_ns())
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _describe(self, function: FunctionConfig) -> dict[str, Any]:
+        return function.to_api(self._service.settings.region,
+                               self._service.settings.account_id)
+
+    def _arn(self, function: FunctionConfig) -> str:
+        return function.arn(self._service.settings.region, self._service.settings.account_id)
+
+    def _alias(self, function: FunctionConfig, name: str) -> Alias:
+        alias = self._versions.alias(function.name, name)
+        if alias is None:
+            raise ResourceNotFoundException(f"Alias not found: {self._arn(function)}:{name}")
+        return alias
+
+    def _check_alias(self, name: Any, version: Any) -> None:
+        v = Violations()
+        check_pattern(v, name, "name", ALIAS_NAME)
+        check_pattern(v, version, "functionVersion", VERSION)
+        v.raise_if_any()
+
+    def _weights(self, function: FunctionConfig, body: dict[str, Any]) -> dict[str, float]:
+        weights = ((body.get("RoutingConfig") or {}).get("AdditionalVersionWeights")) or {}
+        for version, weight in weights.items():
+            if self._versions.version(function.name, version) is None:
+                raise InvalidParameterValueException(
+                    f"Function version {version} does not exist")
+            if not 0.0 <= float(weight) <= 1.0:
+                raise InvalidParameterValueException("Weights must be between 0.0 and 1.0")
+        return {version: float(weight) for version, weight in weights.items()}
+
+
+class ProvisionedConcurrencyConfigNotFound(ResourceNotFoundException):
+    code = "ProvisionedConcurrencyConfigNotFoundException"
+    message_key = "message"
