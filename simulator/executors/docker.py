@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -100,14 +101,17 @@ class DockerExecutor(Executor):
                 f"{spec.runtime}`"
             )
         try:
-            container_id = self._create_and_start(spec, image)
+            container_id = self._create(spec, image)
+            output = self.api.attach(container_id, stdout=True, stderr=True, stream=True,
+                                     logs=False)
+            self.api.start(container_id)
         except (DockerException, RequestException) as error:
             raise EnvironmentUnavailable(f"Docker could not start the environment: {error}") \
                 from error
         runtime = ContainerRuntime(self.api, container_id)
         with self._lock:
             self._runtimes[container_id] = runtime
-        threading.Thread(target=self._pump, args=(container_id, on_output), daemon=True,
+        threading.Thread(target=self._pump, args=(container_id, output, on_output), daemon=True,
                          name=f"output-{spec.environment_id[:8]}").start()
         threading.Thread(target=self._wait, args=(runtime, on_exit), daemon=True,
                          name=f"container-{spec.environment_id[:8]}").start()
@@ -124,7 +128,8 @@ class DockerExecutor(Executor):
 
     # -- internals ------------------------------------------------------------------------
 
-    def _create_and_start(self, spec: LaunchSpec, image: str) -> str:
+    def _create(self, spec: LaunchSpec, image: str) -> str:
+        """Output is attached to, not logged: no log driver writes a file per invoke."""
         memory = f"{spec.memory_mb}m"
         mounts = [Mount("/var/task", str(spec.code_dir), type="bind", read_only=True)]
         if spec.opt_dir is not None:
@@ -138,6 +143,7 @@ class DockerExecutor(Executor):
             pids_limit=PIDS_LIMIT,
             network_mode=self._network,
             privileged=False,
+            log_config={"Type": "none", "Config": {}},
         )
         container = self.api.create_container(
             image,
@@ -148,9 +154,7 @@ class DockerExecutor(Executor):
             labels=self._labels(spec),
             host_config=host_config,
         )
-        container_id: str = container["Id"]
-        self.api.start(container_id)
-        return container_id
+        return str(container["Id"])
 
     def _labels(self, spec: LaunchSpec) -> dict[str, str]:
         return {
@@ -160,9 +164,10 @@ class DockerExecutor(Executor):
             "lambda-sim.environment": spec.environment_id,
         }
 
-    def _pump(self, container_id: str, on_output: OutputCallback) -> None:
+    def _pump(self, container_id: str, output: Iterator[bytes],
+              on_output: OutputCallback) -> None:
         try:
-            for chunk in self.api.logs(container_id, stream=True, follow=True):
+            for chunk in output:
                 on_output(chunk)
         except (DockerException, RequestException) as error:
             log.debug("output stream of %s ended: %s", container_id[:12], error)
