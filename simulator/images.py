@@ -1,9 +1,9 @@
 """Build the runtime images that functions run in.
 
-Each runtime's Dockerfile (runtime_images/<runtime>/Dockerfile) starts from a base image: the
-public python image when Docker has it or can pull it, else a Debian root filesystem made with
-debootstrap, so the images also build on a machine that cannot reach any container registry.
-A content hash label makes a rebuild with unchanged inputs a no-op.
+Each runtime's Dockerfile (runtime_images/<folder>/Dockerfile) starts from a base image: the
+public python, node or debian image when Docker has it or can pull it, else a Debian root
+filesystem made with debootstrap, so the images also build on a machine that cannot reach any
+container registry. A content hash label makes a rebuild with unchanged inputs a no-op.
 """
 
 from __future__ import annotations
@@ -25,25 +25,65 @@ import requests
 RUNTIME_IMAGES_DIR = Path(__file__).resolve().parent.parent / "runtime_images"
 HASH_LABEL = "lambda-sim.content-hash"
 DEBIAN_MIRROR = "http://deb.debian.org/debian"
-DEBOOTSTRAP = ["debootstrap", "--variant=minbase", "--include=python3,ca-certificates"]
+DEBOOTSTRAP = ["debootstrap", "--variant=minbase"]
 TAR_EXCLUDES = ["--exclude=./proc", "--exclude=./sys", "--exclude=./dev"]  # Docker mounts these
 PULL_TIMEOUT_S = 30
+
+
+@dataclass(frozen=True)
+class DebianBase:
+    """An offline base image: Debian's own packages of a runtime's language, debootstrapped."""
+
+    tag: str  # the image is lambda-sim/base:<tag>
+    suite: str
+    packages: tuple[str, ...]
+
+    @property
+    def image(self) -> str:
+        return f"lambda-sim/base:{self.tag}"
+
+
+# Debian packages one version of each language a release: Python 3.11 and Node.js 18 in
+# bookworm, Python 3.13 and Node.js 20 in trixie. Python 3.12 and Node.js 22 it has in none.
+BOOKWORM = DebianBase("bookworm", "bookworm", ("python3", "ca-certificates"))
+TRIXIE = DebianBase("trixie", "trixie", ("python3", "ca-certificates"))
+BOOKWORM_NODE = DebianBase("bookworm-node", "bookworm", ("nodejs", "ca-certificates"))
+TRIXIE_NODE = DebianBase("trixie-node", "trixie", ("nodejs", "ca-certificates"))
+
+PYTHON_SOURCES = ("python/bootstrap.py",)
+NODE_SOURCES = ("nodejs/bootstrap.sh", "nodejs/bootstrap.js")
+PROVIDED_SOURCES = ("provided/entrypoint.sh",)
 
 
 @dataclass(frozen=True)
 class RuntimeImage:
     name: str
     folder: str  # under runtime_images/, holding the Dockerfile
+    sources: tuple[str, ...]  # the files under runtime_images/ the Dockerfile copies in
     base_image: str  # the public image the Dockerfile builds on by default
-    debian_suite: str | None  # the Debian release whose python3 is this version, if any
+    offline_base: DebianBase | None  # the Debian base that has this runtime's language, if any
 
 
 RUNTIMES: dict[str, RuntimeImage] = {
     runtime.name: runtime
     for runtime in (
-        RuntimeImage("python3.11", "python3.11", "python:3.11-slim-bookworm", "bookworm"),
-        RuntimeImage("python3.12", "python3.12", "python:3.12-slim-bookworm", None),
-        RuntimeImage("python3.13", "python3.13", "python:3.13-slim-bookworm", "trixie"),
+        RuntimeImage("python3.11", "python3.11", PYTHON_SOURCES, "python:3.11-slim-bookworm",
+                     BOOKWORM),
+        RuntimeImage("python3.12", "python3.12", PYTHON_SOURCES, "python:3.12-slim-bookworm",
+                     None),
+        RuntimeImage("python3.13", "python3.13", PYTHON_SOURCES, "python:3.13-slim-bookworm",
+                     TRIXIE),
+        RuntimeImage("nodejs18.x", "nodejs18.x", NODE_SOURCES, "node:18-bookworm-slim",
+                     BOOKWORM_NODE),
+        RuntimeImage("nodejs20.x", "nodejs20.x", NODE_SOURCES, "node:20-bookworm-slim",
+                     TRIXIE_NODE),
+        RuntimeImage("nodejs22.x", "nodejs22.x", NODE_SOURCES, "node:22-bookworm-slim", None),
+        # Custom runtimes bring their own bootstrap: any Linux userland will do, so one image
+        # (folder provided/) serves both Amazon Linux generations.
+        RuntimeImage("provided.al2", "provided", PROVIDED_SOURCES, "debian:bookworm-slim",
+                     BOOKWORM),
+        RuntimeImage("provided.al2023", "provided", PROVIDED_SOURCES, "debian:bookworm-slim",
+                     BOOKWORM),
     )
 }
 
@@ -73,8 +113,15 @@ def bootstrap_path() -> Path:
     return RUNTIME_IMAGES_DIR / "python" / "bootstrap.py"
 
 
-def offline_base_name(suite: str) -> str:
-    return f"lambda-sim/base:{suite}"
+def node_launcher_path() -> Path:
+    """The Node.js runtime's launcher (sizes V8's heap, then runs bootstrap.js), which the
+    process executor runs with the host's `node` on the PATH."""
+    return RUNTIME_IMAGES_DIR / "nodejs" / "bootstrap.sh"
+
+
+def custom_entrypoint_path() -> Path:
+    """The custom runtimes' entrypoint, which starts the function's own `bootstrap`."""
+    return RUNTIME_IMAGES_DIR / "provided" / "entrypoint.sh"
 
 
 def build_images(
@@ -115,22 +162,22 @@ def choose_base(
     if offline is not True:
         if has_image(client, public):
             return public
-        local_debian = runtime.debian_suite and offline_base_name(runtime.debian_suite)
+        local_debian = runtime.offline_base and runtime.offline_base.image
         if offline is None and local_debian and has_image(client, local_debian):
             return local_debian
         if pull(client, public, report):
             return public
         if offline is False:
             raise BaseUnavailable(f"{public} is not here and cannot be pulled")
-    if runtime.debian_suite is None:
+    if runtime.offline_base is None:
         tried = ", which is not here and cannot be pulled" if offline is None else ""
         raise BaseUnavailable(
-            f"Debian ships no Python {runtime.name.removeprefix('python')}, so {runtime.name} "
-            f"cannot be built offline: it needs {public}{tried}"
+            f"no Debian release packages this version, so {runtime.name} cannot be built "
+            f"offline: it needs {public}{tried}"
         )
     if offline is None:
         report(f"{public} cannot be pulled: building {runtime.name} on Debian instead")
-    return debian_base(client, runtime.debian_suite, report)
+    return debian_base(client, runtime.offline_base, report)
 
 
 def has_image(client: docker.DockerClient, name: str) -> bool:
@@ -154,9 +201,11 @@ def pull(client: docker.DockerClient, name: str, report: Callable[[str], None]) 
     return True
 
 
-def debian_base(client: docker.DockerClient, suite: str, report: Callable[[str], None]) -> str:
-    """Make a Debian base image with python3 from Debian's own mirror, once per suite."""
-    name = offline_base_name(suite)
+def debian_base(
+    client: docker.DockerClient, base: DebianBase, report: Callable[[str], None]
+) -> str:
+    """Make a Debian base image from Debian's own mirror, once per base."""
+    name = base.image
     if has_image(client, name):
         return name
     if shutil.which("debootstrap") is None:
@@ -165,12 +214,13 @@ def debian_base(client: docker.DockerClient, suite: str, report: Callable[[str],
         )
     with tempfile.TemporaryDirectory(prefix="lambda-sim-base-") as work:
         root, tarball = Path(work, "root"), Path(work, "root.tar")
-        report(f"debootstrap {suite} into a temporary folder (about a minute)")
+        report(f"debootstrap {name} into a temporary folder (about a minute)")
         started = time.monotonic()
-        run([*DEBOOTSTRAP, suite, str(root), DEBIAN_MIRROR])
-        report(f"debootstrap {suite} took {time.monotonic() - started:.0f} s")
+        include = "--include=" + ",".join(base.packages)
+        run([*DEBOOTSTRAP, include, base.suite, str(root), DEBIAN_MIRROR])
+        report(f"debootstrap {name} took {time.monotonic() - started:.0f} s")
         run(["tar", "-C", str(root), *TAR_EXCLUDES, "-cf", str(tarball), "."])
-        client.api.import_image_from_file(str(tarball), repository="lambda-sim/base", tag=suite)
+        client.api.import_image_from_file(str(tarball), repository="lambda-sim/base", tag=base.tag)
     report(f"imported {name}")
     return name
 
@@ -187,7 +237,7 @@ def content_hash(runtime: RuntimeImage, base_id: str) -> str:
     digest = hashlib.sha256()
     for part in (
         (RUNTIME_IMAGES_DIR / runtime.folder / "Dockerfile").read_bytes(),
-        bootstrap_path().read_bytes(),
+        *((RUNTIME_IMAGES_DIR / source).read_bytes() for source in runtime.sources),
         base_id.encode(),
     ):
         digest.update(len(part).to_bytes(8, "big") + part)

@@ -22,7 +22,10 @@ ROLE_ARN_PATTERN = re.compile(r"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0
 ENV_VAR_NAME_PATTERN = re.compile(r"[a-zA-Z]([a-zA-Z0-9_])+")
 HANDLER_PATTERN = re.compile(r"[^\s]+")
 
-SUPPORTED_RUNTIMES = ("python3.11", "python3.12", "python3.13")
+SUPPORTED_RUNTIMES = (
+    "python3.11", "python3.12", "python3.13", "nodejs18.x", "nodejs20.x", "nodejs22.x",
+    "provided.al2", "provided.al2023",
+)
 KNOWN_RUNTIMES = (
     "nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x", "python3.9", "python3.10",
     "python3.11", "python3.12", "python3.13", "python3.14", "java8.al2", "java11", "java17",

@@ -216,7 +216,8 @@ class EnvironmentPool:
         environment = Environment(
             function,
             emit_log=lambda stream, line: self._emit_log(function.name, stream, line),
-            writes_end_marker=self._executor.writes_end_marker,
+            writes_end_marker=self._executor.writes_end_marker
+            and not function.runtime.startswith("provided"),
         )
         endpoint = self._open_endpoint(environment)
         with self._lock:

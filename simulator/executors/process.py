@@ -1,6 +1,8 @@
 """Runs each environment's runtime as a local subprocess: the embedded default when no Docker
 engine answers. Same bootstrap, same Runtime API, same timeouts and crash handling; the code
-runs from the function's unpacked folder and each environment gets a /tmp of its own."""
+runs from the function's unpacked folder and each environment gets a /tmp of its own.
+Python runs on the host's python of the runtime's version, Node.js on the host's `node`, and a
+custom runtime is the function's own `bootstrap`."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from simulator.errors import EnvironmentUnavailable
 from simulator.executors.base import (
     Executor,
     ExitCallback,
@@ -22,7 +25,7 @@ from simulator.executors.base import (
     OutputCallback,
     RunningRuntime,
 )
-from simulator.images import bootstrap_path
+from simulator.images import bootstrap_path, custom_entrypoint_path, node_launcher_path
 
 log = logging.getLogger(__name__)
 
@@ -70,19 +73,17 @@ class ProcessExecutor(Executor):
     def launch(
         self, spec: LaunchSpec, on_output: OutputCallback, on_exit: ExitCallback
     ) -> RunningRuntime:
+        command, runtime_variables = launch_command(spec)
         tmp_dir = self._tmp_root / spec.environment_id
         tmp_dir.mkdir(parents=True)
         variables = {
             **spec.variables,
             "LAMBDA_TASK_ROOT": str(spec.code_dir),
             "TMPDIR": str(tmp_dir),
-            "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/local/bin",
-                                     "/usr/bin", "/bin"]),
-            "PYTHONPATH": os.pathsep.join(python_path(spec)),
-            "PYTHONDONTWRITEBYTECODE": "1",
+            **runtime_variables,
         }
         process = subprocess.Popen(
-            self._command or [python_for(spec.runtime), "-u", str(bootstrap_path())],
+            self._command or command,
             cwd=spec.code_dir,
             env=variables,
             stdin=subprocess.DEVNULL,
@@ -90,11 +91,8 @@ class ProcessExecutor(Executor):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        limit = (spec.memory_mb + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024
-        try:
-            resource.prlimit(process.pid, resource.RLIMIT_AS, (limit, limit))
-        except (ProcessLookupError, PermissionError, ValueError):
-            log.debug("could not limit the memory of pid %s", process.pid)
+        if not is_node(spec.runtime):
+            limit_address_space(process.pid, spec.memory_mb)
         runtime = ProcessRuntime(process, tmp_dir)
         with self._lock:
             self._runtimes.add(runtime)
@@ -128,12 +126,66 @@ class ProcessExecutor(Executor):
             runtime.stop()
 
 
+def limit_address_space(pid: int, memory_mb: int) -> None:
+    """Bound the process's memory near MemorySize. Not for Node.js: V8 reserves more address
+    space at start than any function's memory, so its launcher bounds the heap instead."""
+    limit = (memory_mb + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024
+    try:
+        resource.prlimit(pid, resource.RLIMIT_AS, (limit, limit))
+    except (ProcessLookupError, PermissionError, ValueError):
+        log.debug("could not limit the memory of pid %s", pid)
+
+
 def _pump(process: subprocess.Popen[bytes], on_output: OutputCallback) -> None:
     stream = process.stdout
     assert stream is not None
     with stream:
         while chunk := os.read(stream.fileno(), READ_CHUNK):
             on_output(chunk)
+
+
+def is_node(runtime: str) -> bool:
+    return runtime.startswith("nodejs")
+
+
+def launch_command(spec: LaunchSpec) -> tuple[list[str], dict[str, str]]:
+    """The command that starts the runtime's bootstrap, and the variables it needs."""
+    if is_node(spec.runtime):
+        node = shutil.which("node")
+        if node is None:
+            raise EnvironmentUnavailable(
+                f"The {spec.runtime} runtime needs Node.js, and no `node` is on this machine's "
+                "PATH: install Node.js, or run functions in Docker"
+            )
+        variables = {"PATH": search_path(node), "NODE_PATH": os.pathsep.join(node_path(spec))}
+        return ["/bin/sh", str(node_launcher_path())], variables
+    if spec.runtime.startswith("provided"):
+        folders = [spec.code_dir] + ([spec.opt_dir] if spec.opt_dir is not None else [])
+        command = ["/bin/sh", str(custom_entrypoint_path()), *map(str, folders)]
+        return command, {"PATH": search_path(None)}
+    python = python_for(spec.runtime)
+    return [python, "-u", str(bootstrap_path())], {
+        "PATH": search_path(sys.executable),
+        "PYTHONPATH": os.pathsep.join(python_path(spec)),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
+def search_path(interpreter: str | None) -> str:
+    """The system's folders, after the interpreter's own (which may live elsewhere)."""
+    folders = [str(Path(interpreter).parent)] if interpreter else []
+    return os.pathsep.join(folders + ["/usr/local/bin", "/usr/bin", "/bin"])
+
+
+def node_path(spec: LaunchSpec) -> list[str]:
+    """Where `require` looks, in AWS's order: what Docker would show at /opt/nodejs (layers),
+    then the code."""
+    paths: list[str] = []
+    if spec.opt_dir is not None:
+        major = spec.runtime.removeprefix("nodejs").removesuffix(".x")
+        nodejs = spec.opt_dir / "nodejs"
+        paths += [str(nodejs / f"node{major}" / "node_modules"), str(nodejs / "node_modules")]
+    return paths + [str(spec.code_dir)]
 
 
 def python_path(spec: LaunchSpec) -> list[str]:

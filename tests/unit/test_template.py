@@ -773,7 +773,7 @@ def test_functions_the_simulator_cannot_run_are_skipped_with_a_warning(tmp_path:
             Properties: {PackageType: Image, ImageUri: repo/image:latest}
           Node:
             Type: AWS::Serverless::Function
-            Properties: {Runtime: nodejs20.x, Handler: index.handler, CodeUri: src/}
+            Properties: {Runtime: java21, Handler: index.handler, CodeUri: src/}
           InS3:
             Type: AWS::Serverless::Function
             Properties: {Runtime: python3.12, Handler: app.handler, CodeUri: s3://bucket/code.zip}
@@ -789,8 +789,9 @@ def test_functions_the_simulator_cannot_run_are_skipped_with_a_warning(tmp_path:
     assert template.warnings == [
         "Function Image (AWS::Serverless::Function) is a container image (PackageType: Image), "
         "which the simulator does not run; it is skipped.",
-        "Function Node (AWS::Serverless::Function) uses the runtime nodejs20.x, which the "
-        "simulator does not run (it runs python3.11, python3.12, python3.13); it is skipped.",
+        "Function Node (AWS::Serverless::Function) uses the runtime java21, which the "
+        "simulator does not run (it runs python3.11, python3.12, python3.13, nodejs18.x, "
+        "nodejs20.x, nodejs22.x, provided.al2, provided.al2023); it is skipped.",
         "Function InS3 (AWS::Serverless::Function) cannot be run: its code is in S3 "
         "(s3://bucket/code.zip); it is skipped.",
         "Function Inline (AWS::Serverless::Function) has its source inline in the template "

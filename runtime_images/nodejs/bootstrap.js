@@ -1,0 +1,420 @@
+'use strict';
+/*
+ * Lambda Simulator's Node.js runtime: a dependency-free client of the Lambda Runtime API.
+ *
+ * It behaves like AWS's own Node.js runtime, so a function sees no difference: the same handler
+ * loading (CommonJS or ES modules), async and callback handlers, context object, error payloads
+ * and log lines. Two additions serve the simulator: an end-of-invocation marker on stdout, and
+ * the process's peak memory in a header of every POST.
+ */
+
+const fs = require('node:fs');
+const http = require('node:http');
+const path = require('node:path');
+const util = require('node:util');
+const { pathToFileURL } = require('node:url');
+
+const API = '/2018-06-01/runtime';
+const ERROR_TYPE_HEADER = 'Lambda-Runtime-Function-Error-Type';
+const MEMORY_HEADER = 'Lambda-Sim-Max-Memory-Kb';
+const UNCAUGHT_EXCEPTION_EXIT = 129;
+const UNHANDLED_REJECTION_EXIT = 128;
+
+// -- errors, named and shaped as AWS's runtime names and shapes them ----------------------------
+
+function runtimeErrorClass(name) {
+  const ErrorClass = class extends Error {};
+  ErrorClass.prototype.name = `Runtime.${name}`;
+  return ErrorClass;
+}
+
+const ImportModuleError = runtimeErrorClass('ImportModuleError');
+const HandlerNotFound = runtimeErrorClass('HandlerNotFound');
+const MalformedHandlerName = runtimeErrorClass('MalformedHandlerName');
+const UserCodeSyntaxError = runtimeErrorClass('UserCodeSyntaxError');
+const UnhandledPromiseRejection = runtimeErrorClass('UnhandledPromiseRejection');
+const NodeJsExit = runtimeErrorClass('NodeJsExit');
+
+function isErrorLike(value) {
+  const parts = value ? [value.name, value.message, value.stack] : [];
+  return parts.length > 0 && parts.every((part) => typeof part === 'string' && part !== '');
+}
+
+/** The error body the Runtime API gets: what Invoke returns to the caller. */
+function errorResponse(error) {
+  try {
+    if (util.types.isNativeError(error) || isErrorLike(error)) {
+      return { errorType: error.name, errorMessage: error.message, trace: error.stack.split('\n') };
+    }
+    return { errorType: typeof error, errorMessage: error.toString(), trace: [] };
+  } catch {
+    return {
+      errorType: 'handled',
+      errorMessage: 'callback called with Error argument, but there was a problem while ' +
+        'retrieving one or more of its message, name, and stack',
+    };
+  }
+}
+
+/** An error as AWS logs it: a tab, then JSON with the error's name, message and stack lines. */
+function formatted(error) {
+  const withStack = (_key, value) => {
+    if (!(value instanceof Error)) return value;
+    const shown = { errorType: value.name, errorMessage: value.message, code: value.code, ...value };
+    if (typeof value.stack === 'string') shown.stack = value.stack.split('\n');
+    return shown;
+  };
+  try {
+    return '\t' + JSON.stringify(error, withStack);
+  } catch {
+    return '\t' + JSON.stringify(errorResponse(error));
+  }
+}
+
+// -- logging --------------------------------------------------------------------------------------
+
+let currentRequestId; // undefined until the first invocation, as AWS's log lines show it
+
+/** Make every console method write AWS's line: time, request id, level, message. stdout only, so
+ * that log lines and the end-of-invocation marker reach the server in the order written. */
+function patchConsole() {
+  const levels = {
+    trace: 'TRACE', debug: 'DEBUG', info: 'INFO', log: 'INFO', warn: 'WARN', error: 'ERROR',
+    fatal: 'FATAL',
+  };
+  for (const [method, level] of Object.entries(levels)) {
+    console[method] = (...args) => {
+      const time = new Date().toISOString();
+      process.stdout.write(`${time}\t${currentRequestId}\t${level}\t${util.format(...args)}\n`);
+    };
+  }
+  process.stderr.write = process.stdout.write.bind(process.stdout);
+}
+
+function logError(label, error) {
+  console.error(label, formatted(error instanceof Error ? error : new Error(error)));
+}
+
+function endInvocation(requestId) {
+  process.stdout.write(`\x1eLAMBDA_SIM_END ${requestId}\x1e\n`);
+}
+
+/** Peak resident memory. VmHWM, unlike getrusage's maxRSS, starts afresh at exec instead of
+ * carrying over the peak of the process that started this one. */
+function peakMemoryKb() {
+  try {
+    const match = /^VmHWM:\s+(\d+)/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]);
+  } catch {
+    // no /proc: getrusage's figure is the best there is
+  }
+  return process.resourceUsage().maxRSS;
+}
+
+// -- the Runtime API ------------------------------------------------------------------------------
+
+class RuntimeApi {
+  constructor(address) {
+    const colon = address.lastIndexOf(':');
+    this.host = address.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+    this.port = Number(address.slice(colon + 1));
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  }
+
+  /** One request; sent again once if the server had closed the kept-alive connection. */
+  async request(method, route, body, headers = {}) {
+    try {
+      return await this.send(method, route, body, headers);
+    } catch (error) {
+      if (!error.reusedSocket) throw error;
+      return this.send(method, route, body, headers);
+    }
+  }
+
+  send(method, route, body, headers) {
+    return new Promise((resolve, reject) => {
+      const options = {
+        host: this.host, port: this.port, path: API + route, method, headers, agent: this.agent,
+      };
+      const request = http.request(options, (response) => {
+        const chunks = [];
+        response.on('data', (chunk) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => resolve({
+          status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks),
+        }));
+      });
+      request.on('error', (error) => {
+        error.reusedSocket = request.reusedSocket && error.code === 'ECONNRESET';
+        reject(error);
+      });
+      request.end(body);
+    });
+  }
+
+  async next() {
+    const answer = await this.request('GET', '/invocation/next');
+    if (answer.status !== 200) {
+      throw new Error(`Runtime API answered ${answer.status} to invocation/next`);
+    }
+    return answer;
+  }
+
+  post(route, body, headers) {
+    const payload = Buffer.from(body);
+    return this.request('POST', route, payload, {
+      ...headers,
+      'Content-Type': 'application/json',
+      'Content-Length': payload.length,
+      [MEMORY_HEADER]: String(peakMemoryKb()),
+    });
+  }
+
+  respond(requestId, body) {
+    return this.post(`/invocation/${requestId}/response`, body, {});
+  }
+
+  /** Post an invocation's error. `ending` says the runtime exits next: the header then tells
+   * the simulator so, as Runtime.ExitError does, lest it hand this runtime another event. */
+  fail(requestId, error, ending) {
+    const body = JSON.stringify(errorResponse(error));
+    const errorType = ending ? 'Runtime.ExitError' : 'Unhandled';
+    return this.post(`/invocation/${requestId}/error`, body, { [ERROR_TYPE_HEADER]: errorType });
+  }
+
+  failInit(error) {
+    const response = errorResponse(error);
+    return this.post('/init/error', JSON.stringify(response), {
+      [ERROR_TYPE_HEADER]: response.errorType,
+    });
+  }
+}
+
+// -- loading the handler --------------------------------------------------------------------------
+
+/** Whether a .js file in this folder is an ES module: its nearest package.json says so. The
+ * search stops at the task root, above which nothing of the function's can be. */
+function isModuleFolder(folder, taskRoot) {
+  if (folder.endsWith(`${path.sep}node_modules`)) return false;
+  const manifest = path.join(folder, 'package.json');
+  if (fs.existsSync(manifest)) {
+    try {
+      return JSON.parse(fs.readFileSync(manifest, 'utf8')).type === 'module';
+    } catch (error) {
+      console.warn(
+        `${manifest} cannot be read, it will be ignored for ES module detection purposes.`, error);
+      return false;
+    }
+  }
+  const parent = path.dirname(folder);
+  if (folder === taskRoot || parent === folder) return false;
+  return isModuleFolder(parent, taskRoot);
+}
+
+/** Find the module as AWS does: extensionless, .js (CommonJS or, by package.json, ES), .mjs,
+ * .cjs, then Node's own resolution from the task root. */
+async function importModule(taskRoot, moduleRoot, moduleName) {
+  const file = path.resolve(taskRoot, moduleRoot, moduleName);
+  const exists = (extension) => fs.existsSync(file + extension);
+  const esModule = (extension) => import(pathToFileURL(file + extension).href);
+  if (exists('')) return require(file);
+  const isModule = exists('.js') && isModuleFolder(path.dirname(file), taskRoot);
+  if (exists('.js')) return isModule ? esModule('.js') : require(file + '.js');
+  if (exists('.mjs')) return esModule('.mjs');
+  if (exists('.cjs')) return require(file + '.cjs');
+  return require(require.resolve(moduleName, { paths: [taskRoot, moduleRoot] }));
+}
+
+async function loadHandler(taskRoot, fullHandler) {
+  if (fullHandler.includes('..')) {
+    throw new MalformedHandlerName(`'${fullHandler}' is not a valid handler name. Use absolute ` +
+      'paths when specifying root directories in handler names.');
+  }
+  const handlerString = path.basename(fullHandler);
+  const moduleRoot = fullHandler.slice(0, fullHandler.length - handlerString.length);
+  const match = /^([^.]*)\.(.*)$/.exec(handlerString);
+  if (!match) throw new MalformedHandlerName('Bad handler');
+  const [, moduleName, functionPath] = match;
+  let userModule;
+  try {
+    userModule = await importModule(taskRoot, moduleRoot, moduleName);
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new UserCodeSyntaxError(String(error));
+    if (error.code === 'MODULE_NOT_FOUND') throw new ImportModuleError(String(error));
+    throw error;
+  }
+  const handler = functionPath.split('.').reduce((found, key) => found && found[key], userModule);
+  if (!handler) throw new HandlerNotFound(`${fullHandler} is undefined or not exported`);
+  if (typeof handler !== 'function') throw new HandlerNotFound(`${fullHandler} is not a function`);
+  return handler;
+}
+
+// -- invocations ----------------------------------------------------------------------------------
+
+function parseJson(text, name) {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`Cannot parse ${name} as json: ${error}`);
+  }
+}
+
+class Runtime {
+  constructor(api, handler) {
+    this.api = api;
+    this.handler = handler; // called as this.handler, so traces read "at Runtime.handler"
+    this.handlerIsAsync = handler.constructor.name === 'AsyncFunction';
+    this.onEmptyEventLoop = null; // what to do should the handler leave nothing to wait for
+    this.abort = null; // ends the current invocation with an error that kills the runtime
+    process.on('beforeExit', () => {
+      const action = this.onEmptyEventLoop;
+      this.onEmptyEventLoop = null;
+      if (action) action();
+    });
+  }
+
+  async serve() {
+    for (;;) {
+      const { headers, body } = await this.api.next();
+      const requestId = headers['lambda-runtime-aws-request-id'];
+      currentRequestId = requestId;
+      if (headers['lambda-runtime-trace-id']) {
+        process.env._X_AMZN_TRACE_ID = headers['lambda-runtime-trace-id'];
+      } else {
+        delete process.env._X_AMZN_TRACE_ID;
+      }
+      const outcome = await this.invoke(headers, body);
+      await this.report(requestId, outcome);
+      if (outcome.exitCode !== undefined) process.exit(outcome.exitCode);
+    }
+  }
+
+  /** Run the handler until it answers, by promise, callback or context method, whichever
+   * comes first; the answer is { result } or { error }. */
+  invoke(headers, body) {
+    return new Promise((settle) => {
+      let answered = false;
+      const once = (method) => (...args) => {
+        if (answered) return;
+        answered = true;
+        method(...args);
+      };
+      const finish = (outcome) => {
+        this.onEmptyEventLoop = null;
+        this.abort = null;
+        settle(outcome);
+      };
+      const done = (error, result) => {
+        finish(error === undefined || error === null ? { result } : { error });
+      };
+      let waitsForEmptyEventLoop = true;
+      const callback = (error, result) => {
+        if ((error !== undefined && error !== null) || !waitsForEmptyEventLoop) {
+          done(error, result);
+        } else {
+          this.onEmptyEventLoop = () => setImmediate(() => done(null, result));
+        }
+      };
+      const context = {
+        get callbackWaitsForEmptyEventLoop() { return waitsForEmptyEventLoop; },
+        set callbackWaitsForEmptyEventLoop(value) { waitsForEmptyEventLoop = value; },
+        done: once(done),
+        succeed: once((result) => done(null, result)),
+        fail: once((error) => done(error ?? 'handled')),
+      };
+      this.abort = (error, exitCode) => finish({ error, exitCode });
+      this.onEmptyEventLoop = () => {
+        answered = true;
+        done(this.handlerIsAsync ? new NodeJsExit('The Lambda runtime client detected an ' +
+          'unexpected Node.js exit code. This is most commonly caused by a Promise that was ' +
+          'never settled.') : null, null);
+      };
+      try {
+        Object.assign(context, this.environmentData(headers));
+        const returned = this.handler(JSON.parse(body.toString('utf8')), context, once(callback));
+        if (returned && typeof returned.then === 'function') {
+          returned.then(context.succeed, context.fail);
+        }
+      } catch (error) {
+        once(callback)(error);
+      }
+    });
+  }
+
+  environmentData(headers) {
+    const env = process.env;
+    const deadline = Number(headers['lambda-runtime-deadline-ms']);
+    return {
+      functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
+      functionName: env.AWS_LAMBDA_FUNCTION_NAME,
+      memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+      logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
+      logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
+      clientContext: parseJson(headers['lambda-runtime-client-context'], 'ClientContext'),
+      identity: parseJson(headers['lambda-runtime-cognito-identity'], 'CognitoIdentity'),
+      invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'],
+      awsRequestId: headers['lambda-runtime-aws-request-id'],
+      getRemainingTimeInMillis: () => deadline - Date.now(),
+    };
+  }
+
+  /** Post the answer; an error that will also end the runtime was logged when it was caught. */
+  async report(requestId, { result, error, exitCode }) {
+    let body;
+    if (error === undefined) {
+      try {
+        body = JSON.stringify(result === undefined ? null : result);
+      } catch {
+        error = new Error('Unable to stringify response body');
+      }
+    }
+    if (error !== undefined) {
+      if (exitCode === undefined) logError('Invoke Error', error);
+      endInvocation(requestId);
+      await this.api.fail(requestId, error, exitCode !== undefined);
+    } else {
+      endInvocation(requestId);
+      await this.api.respond(requestId, body);
+    }
+  }
+}
+
+// -- start ----------------------------------------------------------------------------------------
+
+let api = null;
+let runtime = null; // null while the function's code loads: failures then are init errors
+
+/** An error nothing caught: it ends the current invocation, or the init, and then the runtime. */
+async function fatal(label, error, exitCode) {
+  logError(label, error);
+  if (runtime === null) {
+    try {
+      await api.failInit(error);
+    } finally {
+      process.exit(1);
+    }
+  }
+  if (runtime.abort) {
+    runtime.abort(error, exitCode);
+  } else {
+    process.exit(exitCode);
+  }
+}
+
+async function main() {
+  patchConsole();
+  process.on('uncaughtException', (error) => {
+    fatal('Uncaught Exception', error, UNCAUGHT_EXCEPTION_EXIT);
+  });
+  process.on('unhandledRejection', (reason) => {
+    const error = new UnhandledPromiseRejection(reason?.toString());
+    fatal('Unhandled Promise Rejection', error, UNHANDLED_REJECTION_EXIT);
+  });
+  api = new RuntimeApi(process.env.AWS_LAMBDA_RUNTIME_API);
+  const taskRoot = process.env.LAMBDA_TASK_ROOT || '/var/task';
+  runtime = new Runtime(api, await loadHandler(taskRoot, process.env._HANDLER || ''));
+  await runtime.serve();
+}
+
+main().catch((error) => fatal('Uncaught Exception', error, UNCAUGHT_EXCEPTION_EXIT));
