@@ -38,7 +38,9 @@ from simulator.events.template_wiring import TemplateWiring
 from simulator.executors.base import Executor
 from simulator.executors.docker import DockerExecutor
 from simulator.executors.process import ProcessExecutor
-from simulator.logs import LogStore
+from simulator.observability.components import Observability
+from simulator.observability.dashboard import dashboard
+from simulator.observability.prometheus import prometheus_api
 from simulator.registry import FunctionRegistry
 from simulator.service import LambdaService
 from simulator.validation import SUPPORTED_RUNTIMES
@@ -63,7 +65,8 @@ class Simulator:
             executor.start()
             self.executor_reason = "chosen by the caller"
         self.executor = executor
-        self.logs = LogStore()
+        self.observability = Observability(settings, busy=lambda name: self.pool.counts(name).busy)
+        self.logs = self.observability.logs
         self.registry = FunctionRegistry(settings.state_dir / "functions.db")
         self.code = CodeStore(settings.state_dir / "code")
         self.code.collect({Path(f.code_dir) for f in self.registry.all()})
@@ -78,7 +81,7 @@ class Simulator:
         )
         self.versions = VersionStore(settings.state_dir / "versions.db")
         self.service = LambdaService(settings, self.registry, self.code, self.pool,
-                                     self.versions)
+                                     self.versions, observer=self.observability.observer)
         self.http_routes = HttpRoutes(settings.state_dir / "http.db")
         self.function_urls = FunctionUrls(settings.state_dir / "http.db")
         self.scheduler = Scheduler(settings, self.service)
@@ -86,7 +89,10 @@ class Simulator:
         self.event_sources = EventSourceMappings(settings, self.service)
         self.event_sources.start()
         self.app = create_app(self)
-        self.wsgi_app = ServiceDispatcher(self.app, settings.account_id, settings.access_token)
+        self.wsgi_app = ServiceDispatcher(
+            self.app, settings.account_id, settings.access_token,
+            services=self.observability.service_apps(
+                fallback=lambda environ, start: self.wsgi_app.aws_app(environ, start)))
         moto_bridge.attach(self.service.deliver_if_known)
         self.workspace: Workspace | None = None
 
@@ -108,6 +114,7 @@ class Simulator:
         self.scheduler.stop()
         self.service.shutdown()
         self.pool.shutdown()
+        self.observability.close()
         self.registry.close()
         self.versions.close()
 
@@ -161,6 +168,9 @@ def create_app(simulator: Simulator) -> Flask:
     app.register_blueprint(simulator_api)
     app.extensions["scheduler"] = simulator.scheduler
     app.register_blueprint(schedule_api)
+    app.extensions["observability"] = simulator.observability
+    app.register_blueprint(dashboard)
+    app.register_blueprint(prometheus_api)
     app.register_error_handler(LambdaError, error_response)
     app.register_error_handler(HTTPException, http_error_response)
     app.register_error_handler(Exception, unexpected_error_response)

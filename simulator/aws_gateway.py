@@ -1,13 +1,14 @@
 """One endpoint for every AWS service: requests signed for Lambda (or not signed at all, like
-a function URL or the simulator's own pages) go to our app; the rest (S3, SQS, SNS,
-EventBridge, ...) go to moto's server app mounted in the same process."""
+a function URL or the simulator's own pages) go to our app; services given an app of their
+own (CloudWatch Logs, CloudWatch) go to it; the rest (S3, SQS, SNS, EventBridge, ...) go to
+moto's server app mounted in the same process."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -38,8 +39,10 @@ class ServiceDispatcher:
     """`access_token`, when set (a server bound beyond loopback), must be the AWS access key
     id clients sign with, or come in an `X-Lambda-Sim-Token` header; health stays open."""
 
-    def __init__(self, own_app: WSGIApp, account_id: str, access_token: str = "") -> None:
+    def __init__(self, own_app: WSGIApp, account_id: str, access_token: str = "",
+                 services: Mapping[str, WSGIApp] | None = None) -> None:
         self._own_app = own_app
+        self._services = dict(services or {})
         self._account_id = account_id
         self._access_token = access_token
         self._aws_app: WSGIApp | None = None
@@ -58,7 +61,7 @@ class ServiceDispatcher:
         service = signed_service(environ)
         if service is None or service in OWN_SERVICES:
             return self._own_app(environ, start_response)
-        return self.aws_app(environ, start_response)
+        return (self._services.get(service) or self.aws_app)(environ, start_response)
 
     @property
     def aws_app(self) -> WSGIApp:

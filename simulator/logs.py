@@ -1,18 +1,24 @@
 """Function logs as CloudWatch keeps them: a log group per function (`/aws/lambda/<name>`),
-a stream per execution environment. Held in memory, bounded; the console shows each line."""
+a stream per execution environment. Held in memory, bounded; the console shows each line.
+
+Every event gets a store-wide sequence number: API paging tokens point at it, and the
+persistence layer uses it as the row id, so order survives a restart."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 log = logging.getLogger("simulator.functions")
 
 MAX_EVENTS_PER_STREAM = 10_000
+DAY_MS = 86_400_000
 
 
 def log_group_name(function_name: str) -> str:
@@ -25,45 +31,168 @@ def new_log_stream_name(environment_id: str, version: str = "$LATEST") -> str:
     return f"{day}/[{version}]{environment_id}"
 
 
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
 @dataclass
 class LogEvent:
     timestamp_ms: int
     message: str
+    seq: int = 0
 
 
 @dataclass
 class LogStream:
     name: str
-    created_ms: int = field(default_factory=lambda: int(time.time() * 1000))
+    created_ms: int = field(default_factory=now_ms)
     events: deque[LogEvent] = field(default_factory=lambda: deque(maxlen=MAX_EVENTS_PER_STREAM))
+    stored_bytes: int = 0
+    last_ingestion_ms: int = 0
+
+    def add(self, event: LogEvent) -> None:
+        if len(self.events) == self.events.maxlen:
+            self.stored_bytes -= len(self.events[0].message)
+        self.events.append(event)
+        self.stored_bytes += len(event.message)
+        self.last_ingestion_ms = max(self.last_ingestion_ms, event.timestamp_ms)
+
+
+@dataclass
+class LogGroup:
+    name: str
+    created_ms: int = field(default_factory=now_ms)
+    retention_days: int | None = None
+    streams: dict[str, LogStream] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class GroupInfo:
+    name: str
+    created_ms: int
+    retention_days: int | None
+    stored_bytes: int
+
+
+@dataclass(frozen=True)
+class StreamInfo:
+    name: str
+    created_ms: int
+    first_event_ms: int | None
+    last_event_ms: int | None
+    last_ingestion_ms: int
+    stored_bytes: int
+
+
+AppendListener = Callable[[LogGroup, LogStream, LogEvent], None]
 
 
 class LogStore:
-    """Every function's log groups and streams; thread-safe, append-only."""
+    """Every function's log groups and streams; thread-safe, append-only but for retention.
+    `on_append` sees each new event (persistence); it must not block."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_append: AppendListener | None = None) -> None:
         self._lock = threading.Lock()
-        self._groups: dict[str, dict[str, LogStream]] = {}
+        self._groups: dict[str, LogGroup] = {}
+        self._sequence = itertools.count(1)
+        self._on_append = on_append
 
     def append(self, function_name: str, stream_name: str, message: str) -> None:
-        event = LogEvent(int(time.time() * 1000), message)
-        group = log_group_name(function_name)
+        group_name = log_group_name(function_name)
         with self._lock:
-            streams = self._groups.setdefault(group, {})
-            stream = streams.get(stream_name)
+            event = LogEvent(now_ms(), message, next(self._sequence))
+            group = self._groups.get(group_name)
+            if group is None:
+                group = self._groups[group_name] = LogGroup(group_name)
+            stream = group.streams.get(stream_name)
             if stream is None:
-                stream = streams[stream_name] = LogStream(stream_name)
-            stream.events.append(event)
+                stream = group.streams[stream_name] = LogStream(stream_name)
+            stream.add(event)
+        if self._on_append is not None:
+            self._on_append(group, stream, event)
         log.info("[%s] %s", function_name, message.rstrip("\n"))
+
+    def restore(self, group: LogGroup, events: Iterable[tuple[str, int, LogEvent]]) -> None:
+        """Bring back a persisted group: `events` are (stream name, stream creation, event)
+        in sequence order. Later appends continue the sequence."""
+        with self._lock:
+            restored = self._groups.setdefault(group.name, group)
+            last = 0
+            for stream_name, created_ms, event in events:
+                stream = restored.streams.get(stream_name)
+                if stream is None:
+                    stream = restored.streams[stream_name] = LogStream(stream_name, created_ms)
+                stream.add(event)
+                last = max(last, event.seq)
+            self._sequence = itertools.count(max(last + 1, next(self._sequence)))
 
     def streams(self, function_name: str) -> list[LogStream]:
         with self._lock:
-            return list(self._groups.get(log_group_name(function_name), {}).values())
+            group = self._groups.get(log_group_name(function_name))
+            return list(group.streams.values()) if group else []
 
     def events(self, function_name: str) -> list[LogEvent]:
         """All of a function's events across its streams, oldest first."""
-        merged = [event for stream in self.streams(function_name) for event in stream.events]
-        return sorted(merged, key=lambda event: event.timestamp_ms)
+        return [event for _, event in self.group_events(log_group_name(function_name))]
+
+    def group_events(self, group_name: str, stream_names: set[str] | None = None
+                     ) -> list[tuple[str, LogEvent]]:
+        """(stream name, event) of a group, in time order (ties by sequence)."""
+        with self._lock:
+            group = self._groups.get(group_name)
+            merged = [] if group is None else [
+                (stream.name, event) for stream in group.streams.values()
+                if stream_names is None or stream.name in stream_names
+                for event in stream.events
+            ]
+        return sorted(merged, key=lambda item: (item[1].timestamp_ms, item[1].seq))
+
+    def stream_events(self, group_name: str, stream_name: str) -> list[LogEvent] | None:
+        """A stream's events in arrival order; None when the stream does not exist."""
+        with self._lock:
+            group = self._groups.get(group_name)
+            stream = group.streams.get(stream_name) if group else None
+            return None if stream is None else list(stream.events)
+
+    def describe_groups(self) -> list[GroupInfo]:
+        with self._lock:
+            return [GroupInfo(g.name, g.created_ms, g.retention_days,
+                              sum(s.stored_bytes for s in g.streams.values()))
+                    for g in self._groups.values()]
+
+    def describe_streams(self, group_name: str) -> list[StreamInfo] | None:
+        """The group's streams; None when the group does not exist."""
+        with self._lock:
+            group = self._groups.get(group_name)
+            if group is None:
+                return None
+            return [StreamInfo(
+                s.name, s.created_ms,
+                s.events[0].timestamp_ms if s.events else None,
+                s.events[-1].timestamp_ms if s.events else None,
+                s.last_ingestion_ms, s.stored_bytes,
+            ) for s in group.streams.values()]
+
+    def set_retention(self, group_name: str, days: int | None) -> bool:
+        """Keep the group's events `days` days (None: forever); False if no such group."""
+        with self._lock:
+            group = self._groups.get(group_name)
+            if group is None:
+                return False
+            group.retention_days = days
+        self.expire()
+        return True
+
+    def expire(self) -> None:
+        """Drop events older than their group's retention, as CloudWatch does (lazily)."""
+        with self._lock:
+            for group in self._groups.values():
+                if group.retention_days is None:
+                    continue
+                cutoff = now_ms() - group.retention_days * DAY_MS
+                for stream in group.streams.values():
+                    while stream.events and stream.events[0].timestamp_ms < cutoff:
+                        stream.stored_bytes -= len(stream.events.popleft().message)
 
     def drop_group(self, function_name: str) -> None:
         with self._lock:

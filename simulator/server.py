@@ -33,12 +33,30 @@ class SimulatorServer:
         self._server.daemon_threads = True
         settings.port = self._server.server_port
         self._thread: threading.Thread | None = None
+        self._function_server = self._open_function_listener()
+
+    def _open_function_listener(self) -> BaseWSGIServer | None:
+        """Functions that call AWS get `AWS_ENDPOINT_URL` pointing back here. Containers
+        can't reach loopback, so for them the same app also listens on the address of the
+        simulator's own Docker network."""
+        host = self.simulator.executor.runtime_api_host()
+        if host in ("127.0.0.1", "localhost", self.simulator.settings.host):
+            self.simulator.pool.function_endpoint = self.url
+            return None
+        server = make_server(host, 0, self.simulator.wsgi_app, threaded=True,
+                             request_handler=_RequestHandler)
+        server.daemon_threads = True
+        self.simulator.pool.function_endpoint = f"http://{host}:{server.server_port}"
+        return server
 
     @property
     def url(self) -> str:
         return self.simulator.settings.endpoint_url
 
     def serve_forever(self) -> None:
+        if self._function_server is not None:
+            threading.Thread(target=self._function_server.serve_forever, daemon=True,
+                             name="function-endpoint").start()
         try:
             self._server.serve_forever(poll_interval=0.2)
         finally:
@@ -53,6 +71,9 @@ class SimulatorServer:
 
     def stop(self) -> None:
         self._server.shutdown()
+        if self._function_server is not None:
+            self._function_server.shutdown()
+            self._function_server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
         self.simulator.close()

@@ -26,6 +26,7 @@ from simulator.errors import (
     RequestEntityTooLargeException,
     ResourceConflictException,
     ResourceNotFoundException,
+    TooManyRequestsException,
     ValidationException,
 )
 from simulator.models import (
@@ -35,6 +36,7 @@ from simulator.models import (
     InvocationResult,
     new_revision_id,
 )
+from simulator.observability.observer import InvocationObserver, NoObserver
 from simulator.registry import FunctionRegistry
 from simulator.validation import (
     MAX_LIST_ITEMS,
@@ -72,8 +74,10 @@ class LambdaService:
         code: CodeStore,
         pool: EnvironmentPool,
         versions: VersionStore,
+        observer: InvocationObserver | None = None,
     ) -> None:
         self.settings = settings
+        self.observer = observer or NoObserver()
         self.versions = versions
         self.registry = registry
         self.code = code
@@ -292,7 +296,11 @@ class LambdaService:
     ) -> InvocationResult:
         """Run one invocation to its answer: the path every event source shares."""
         started = time.monotonic()
-        environment, cold = self.pool.acquire(function)
+        try:
+            environment, cold = self.pool.acquire(function)
+        except TooManyRequestsException:
+            self.observer.record(function.name, None, throttled=True)
+            raise
         acquired = time.monotonic()
         invocation = Invocation(
             payload=payload,
@@ -330,6 +338,7 @@ class LambdaService:
             "init": (dispatched - acquired) * 1000,
             "invoke": (time.monotonic() - dispatched) * 1000,
         }
+        self.observer.record(function.name, result, throttled=False)
         return result
 
     def shutdown(self) -> None:

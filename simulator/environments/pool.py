@@ -68,6 +68,7 @@ class EnvironmentPool:
         self._generations: dict[str, int] = {}
         self._requests: dict[str, str] = {}
         self._closed = threading.Event()
+        self.function_endpoint = ""  # where functions reach the simulator's AWS services
         self._reaper = threading.Thread(target=self._reap_forever, name="reaper", daemon=True)
         self._reaper.start()
 
@@ -234,6 +235,7 @@ class EnvironmentPool:
             variables=lambda_variables(
                 function, environment.log_stream_name, endpoint.address, self._region,
                 "provisioned-concurrency" if provisioned else "on-demand",
+                self.function_endpoint,
             ),
         )
         try:

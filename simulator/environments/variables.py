@@ -19,9 +19,11 @@ def lambda_variables(
     runtime_api: str,
     region: str,
     initialization_type: str = "on-demand",
+    endpoint_url: str = "",
 ) -> dict[str, str]:
     """AWS's reserved variables first; the function's own (which may not override
-    the reserved ones on AWS) merged under them."""
+    the reserved ones on AWS) merged under them; under those, `AWS_ENDPOINT_URL` so that
+    the SDKs inside call the simulator rather than AWS."""
     reserved = {
         "_HANDLER": function.handler,
         "AWS_REGION": region,
@@ -42,4 +44,5 @@ def lambda_variables(
         "PYTHONPATH": "/var/runtime",
         **LOCAL_CREDENTIALS,
     }
-    return {**function.environment, **reserved}
+    defaults = {"AWS_ENDPOINT_URL": endpoint_url} if endpoint_url else {}
+    return {**defaults, **function.environment, **reserved}

@@ -1,0 +1,127 @@
+"""The dashboard at `/_simulator/ui`: a server-rendered page plus the small JSON endpoints
+its script polls (functions and environments, recent invocations, new log lines, saved
+test events). Invoking, event source mappings and schedules use the server's public APIs."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+
+from simulator import __version__
+from simulator.errors import InvalidRequestContentException
+from simulator.logs import log_group_name
+from simulator.models import FunctionConfig
+from simulator.observability.components import Observability
+from simulator.service import LambdaService
+
+MAX_LOG_LINES = 1_000
+FIRST_LOG_LINES = 300
+
+dashboard = Blueprint("dashboard", __name__, url_prefix="/_simulator/ui",
+                      static_folder="static", template_folder="templates")
+
+
+def observability() -> Observability:
+    return current_app.extensions["observability"]  # type: ignore[no-any-return]
+
+
+def service() -> LambdaService:
+    return current_app.extensions["lambda_service"]  # type: ignore[no-any-return]
+
+
+@dashboard.get("")
+@dashboard.get("/")
+def page() -> str:
+    settings = service().settings
+    return render_template(
+        "dashboard/index.html", version=__version__, endpoint=settings.endpoint_url,
+        executor=current_app.config["EXECUTOR_NAME"], region=settings.region,
+        functions=function_rows(), invocations=invocation_rows(),
+    )
+
+
+@dashboard.get("/state")
+def state() -> Response:
+    """What the page refreshes every second."""
+    now = time.monotonic()
+    environments = [{
+        "id": e.id, "function": e.function.name, "state": e.state.value,
+        "ageSeconds": round(now - e.launched_at, 1),
+        "idleSeconds": round(now - e.last_used, 1) if e.state.value == "idle" else None,
+    } for e in service().pool.live_environments()]
+    return jsonify({"functions": function_rows(), "environments": environments,
+                    "invocations": invocation_rows()})
+
+
+@dashboard.get("/logs/<name>")
+def logs(name: str) -> Response:
+    """The function's log lines after sequence number `after`, in arrival order; without
+    `after`, the latest lines."""
+    after = request.args.get("after", type=int)
+    events = sorted(observability().logs.group_events(log_group_name(name)),
+                    key=lambda item: item[1].seq)
+    if after is None:
+        chosen = events[-FIRST_LOG_LINES:]
+    else:
+        chosen = [item for item in events if item[1].seq > after][:MAX_LOG_LINES]
+    return jsonify({"events": [{"seq": e.seq, "timestamp": e.timestamp_ms, "stream": stream,
+                                "message": e.message} for stream, e in chosen]})
+
+
+@dashboard.get("/events/<name>")
+def saved_events(name: str) -> Response:
+    return jsonify(observability().saved_events.list(name))
+
+
+@dashboard.put("/events/<name>/<event_name>")
+def save_event(name: str, event_name: str) -> Response:
+    event = request.get_json(silent=True)
+    if event is None:
+        raise InvalidRequestContentException("A saved test event must be JSON.")
+    observability().saved_events.save(name, event_name, event)
+    return jsonify(observability().saved_events.list(name))
+
+
+@dashboard.delete("/events/<name>/<event_name>")
+def delete_event(name: str, event_name: str) -> Response:
+    observability().saved_events.delete(name, event_name)
+    return jsonify(observability().saved_events.list(name))
+
+
+def function_rows() -> list[dict[str, Any]]:
+    totals = observability().metrics.totals()
+    rows = []
+    for function in service().registry.all():
+        counts = service().pool.counts(function.name)
+        function_totals = totals.get(function.name)
+        invocations = function_totals.invocations if function_totals else 0
+        rows.append({
+            **_configuration(function),
+            "warm": counts.warm, "busy": counts.busy, "starting": counts.starting,
+            "invocations": invocations,
+            "errors": function_totals.errors if function_totals else 0,
+            "coldStarts": function_totals.cold_starts if function_totals else 0,
+            "averageMs": round(function_totals.duration_sum_ms / invocations, 1)
+            if function_totals and invocations else None,
+        })
+    return rows
+
+
+def invocation_rows() -> list[dict[str, Any]]:
+    return [{**record.to_json(),
+             "time": datetime.fromtimestamp(record.finished_at).strftime("%H:%M:%S")}
+            for record in observability().history.recent()]
+
+
+def _configuration(function: FunctionConfig) -> dict[str, Any]:
+    return {
+        "name": function.name, "runtime": function.runtime, "handler": function.handler,
+        "memory": function.memory_size, "timeout": function.timeout,
+        "codeSize": function.code_size, "lastModified": function.last_modified,
+        "reserved": function.reserved_concurrency,
+        "variables": len(function.environment),
+        "architecture": function.architectures[0] if function.architectures else "x86_64",
+    }
