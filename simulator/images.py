@@ -9,12 +9,14 @@ container registry. A content hash label makes a rebuild with unchanged inputs a
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import shutil
 import subprocess
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Literal
 
@@ -50,7 +52,12 @@ TRIXIE = DebianBase("trixie", "trixie", ("python3", "ca-certificates"))
 BOOKWORM_NODE = DebianBase("bookworm-node", "bookworm", ("nodejs", "ca-certificates"))
 TRIXIE_NODE = DebianBase("trixie-node", "trixie", ("nodejs", "ca-certificates"))
 
-PYTHON_SOURCES = ("python/bootstrap.py",)
+PYTHON_SOURCES = ("python/bootstrap.py", "python/sdk/VERSIONS")
+# AWS's Python runtimes come with the AWS SDK; so do ours, copied from this installation
+# (pure Python, so one copy serves every Python version) into /var/runtime.
+SDK_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
+SDK_DISTRIBUTIONS = ("boto3", "botocore", "s3transfer", "jmespath", "python-dateutil",
+                     "urllib3", "six")
 NODE_SOURCES = ("nodejs/bootstrap.sh", "nodejs/bootstrap.js")
 PROVIDED_SOURCES = ("provided/entrypoint.sh",)
 
@@ -232,6 +239,29 @@ def run(command: list[str]) -> None:
         raise ImageBuildError(f"{command[0]} failed with status {result.returncode}:\n{tail}")
 
 
+def vendor_sdk() -> None:
+    """Copy the installed AWS SDK into the Python images' build context, unless the copy
+    there is already of the same versions."""
+    target = RUNTIME_IMAGES_DIR / "python" / "sdk"
+    versions = "".join(f"{name}=={metadata.version(name)}\n" for name in SDK_DISTRIBUTIONS)
+    stamp = target / "VERSIONS"
+    if stamp.is_file() and stamp.read_text() == versions:
+        return
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    for package in SDK_PACKAGES:
+        spec = importlib.util.find_spec(package)
+        if spec is None or spec.origin is None:
+            raise ImageBuildError(f"the AWS SDK package {package} is not installed")
+        origin = Path(spec.origin)
+        if origin.name == "__init__.py":
+            shutil.copytree(origin.parent, target / package,
+                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(origin, target / origin.name)
+    stamp.write_text(versions)
+
+
 def content_hash(runtime: RuntimeImage, base_id: str) -> str:
     """Hash every input of a runtime's image, so an unchanged one need not be rebuilt."""
     digest = hashlib.sha256()
@@ -248,6 +278,8 @@ def build_runtime(
     client: docker.DockerClient, runtime: RuntimeImage, base: str, report: Callable[[str], None]
 ) -> BuildOutcome:
     image = image_name(runtime.name)
+    if runtime.name.startswith("python"):
+        vendor_sdk()
     digest = content_hash(runtime, client.images.get(base).id)
     try:
         previous = client.images.get(image)
