@@ -94,8 +94,9 @@ class TemplateWiring:
             configuration: dict[str, Any] = {
                 "Id": f"{function.name}-{event.logical_id}", "LambdaFunctionArn": function.arn,
                 "Events": events if isinstance(events, list) else [events]}
-            if properties.get("Filter"):
-                configuration["Filter"] = properties["Filter"]
+            rules = ((properties.get("Filter") or {}).get("S3Key") or {}).get("Rules")
+            if rules:  # SAM's spelling of the S3 API's Filter.Key.FilterRules
+                configuration["Filter"] = {"Key": {"FilterRules": rules}}
             notifications.setdefault(properties["Bucket"], []).append(configuration)
         elif event.type == "SQS":
             self._map_queue(function, properties)

@@ -6,6 +6,7 @@ custom runtime is the function's own `bootstrap`."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import resource
@@ -198,8 +199,14 @@ def python_path(spec: LaunchSpec) -> list[str]:
     return paths
 
 
+@functools.cache
 def python_for(runtime: str) -> str:
-    """The host's interpreter of the runtime's version, else the one running the simulator."""
-    version = runtime.removeprefix("python")
-    return shutil.which(f"python{version}") or sys.executable
+    """The host's interpreter of the runtime's version, else the one running the simulator.
+    A candidate must actually start: version managers put shims on PATH that don't."""
+    candidate = shutil.which(f"python{runtime.removeprefix('python')}")
+    if candidate is not None:
+        probe = subprocess.run([candidate, "-c", "pass"], capture_output=True, timeout=30)
+        if probe.returncode == 0:
+            return candidate
+    return sys.executable
 

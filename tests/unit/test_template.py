@@ -78,7 +78,7 @@ def test_hello_world_api_functions_apply_globals_and_parameters() -> None:
     assert hello.arn == (
         f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:hello-world-api-HelloWorldFunction"
     )
-    assert (hello.runtime, hello.handler) == ("python3.12", "app.lambda_handler")
+    assert (hello.runtime, hello.handler) == ("python3.11", "app.lambda_handler")
     assert hello.code_dir == folder / "hello_world"
     assert (hello.code_zip, hello.inline_code) == (None, None)
     assert (hello.memory_size, hello.timeout) == (256, 10)
