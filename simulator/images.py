@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import shutil
 import subprocess
 import tempfile
@@ -24,7 +25,9 @@ import docker
 import docker.errors
 import requests
 
-RUNTIME_IMAGES_DIR = Path(__file__).resolve().parent.parent / "runtime_images"
+# Beside the package in a checkout; an installed copy says where its folder is.
+RUNTIME_IMAGES_DIR = Path(os.environ.get("LAMBDA_SIM_RUNTIME_IMAGES")
+                          or Path(__file__).resolve().parent.parent / "runtime_images")
 HASH_LABEL = "lambda-sim.content-hash"
 DEBIAN_MIRROR = "http://deb.debian.org/debian"
 DEBOOTSTRAP = ["debootstrap", "--variant=minbase"]

@@ -43,11 +43,17 @@ class CodeWatcher:
         self._observer: BaseObserver = (
             PollingObserver(timeout=POLL_INTERVAL_SECONDS) if mode == "polling" else Observer()
         )
+        try:
+            self._observer.start()
+        except OSError as error:
+            if mode != "auto":
+                raise
+            log.warning("file events unavailable (%s): watching by polling instead", error)
+            self._observer = PollingObserver(timeout=POLL_INTERVAL_SECONDS)
+            self._observer.start()
         self._watches: dict[str, _Watch] = {}
         self._scheduled: set[Path] = set()
         self._lock = threading.Lock()
-        self._observer.daemon = True
-        self._observer.start()
 
     def watch(self, key: str, folders: list[Path], digest: Digest) -> None:
         """(Re)watch `folders` for `key`; `digest` summarises what counts as a change."""

@@ -330,6 +330,8 @@ def serve(client: RuntimeClient, handler: Handler) -> NoReturn:
     global current_request_id
     while True:
         response, body = client.request("GET", "/invocation/next")
+        if response.status == 410:  # the environment is being retired: leave quietly
+            sys.exit(0)
         if response.status != 200:
             raise RuntimeError(f"Runtime API answered {response.status} to invocation/next")
         current_request_id = response.getheader("Lambda-Runtime-Aws-Request-Id", "")

@@ -34,6 +34,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                        help="file events, or polling where events don't cross mounts")
     serve.add_argument("--access-token",
                        help="require this token from clients (for a non-loopback --host)")
+    serve.add_argument("--debug-function", metavar="NAME",
+                       help="start this function's environments under debugpy, waiting for "
+                       "a debugger to attach")
+    serve.add_argument("--debug-port", type=int, help="the debugger's port (5678)")
     serve.add_argument("-v", "--verbose", action="store_true")
     serve.set_defaults(run=run)
 
@@ -51,7 +55,8 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env(
         host=args.host, port=args.port, state_dir=args.state_dir, executor=args.executor,
         region=args.region, idle_timeout=args.idle_timeout, watch_mode=args.watch_mode,
-        access_token=args.access_token,
+        access_token=args.access_token, debug_function=args.debug_function,
+        debug_port=args.debug_port,
     )
     simulator = Simulator(settings)
     server = SimulatorServer(simulator).start()
@@ -60,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
         f"[green]{simulator.executor.name}[/] ({simulator.executor_reason}) · state "
         f"{settings.state_dir}"
     )
-    if settings.host not in ("127.0.0.1", "localhost", "::1"):
+    in_container = Path("/.dockerenv").exists()  # compose publishes the port on loopback
+    if settings.host not in ("127.0.0.1", "localhost", "::1") and not in_container:
         console.print(f"[yellow]warning:[/] listening on {settings.host}: reachable from "
                       "other machines" + ("" if settings.access_token else
                                           "; consider --access-token"))
