@@ -79,6 +79,8 @@ class Simulator:
             region=settings.region,
             limits=PoolLimits(settings.account_concurrency, settings.idle_timeout),
         )
+        if settings.debug_function:
+            self.pool.debug_ports[settings.debug_function] = settings.debug_port
         self.versions = VersionStore(settings.state_dir / "versions.db")
         self.service = LambdaService(settings, self.registry, self.code, self.pool,
                                      self.versions, observer=self.observability.observer)

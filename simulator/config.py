@@ -23,6 +23,8 @@ class Settings:
     init_timeout: float = 10.0
     docker_network: str = "lambda-sim"
     docker_network_internal: bool = False
+    debug_function: str = ""  # this function's environments start under debugpy ...
+    debug_port: int = 5678  # ... listening here and waiting for the debugger to attach
     access_token: str = ""  # when set, clients must present it (see aws_gateway)
     runtime_api_host: str = ""  # where function containers reach us; found by itself if empty
     async_workers: int = 16

@@ -54,6 +54,7 @@ MAX_ASYNC_PAYLOAD = 1_048_576
 MAX_CLIENT_CONTEXT = 3583
 UNRESERVED_MINIMUM = 100
 LOG_TAIL_WAIT_SECONDS = 1.0
+DEBUGGER_ATTACH_SECONDS = 600.0
 
 
 @dataclass
@@ -315,6 +316,8 @@ class LambdaService:
         try:
             environment.assign(invocation)
             startup = self.settings.init_timeout + function.timeout
+            if function.name in self.pool.debug_ports:
+                startup = DEBUGGER_ATTACH_SECONDS  # the runtime waits for the debugger
             if not invocation.dispatched.wait(startup):
                 environment.stop()
                 invocation.dispatched.wait(1.0)

@@ -69,6 +69,7 @@ class EnvironmentPool:
         self._requests: dict[str, str] = {}
         self._closed = threading.Event()
         self.function_endpoint = ""  # where functions reach the simulator's AWS services
+        self.debug_ports: dict[str, int] = {}  # function name → debugger port
         self._reaper = threading.Thread(target=self._reap_forever, name="reaper", daemon=True)
         self._reaper.start()
 
@@ -232,6 +233,7 @@ class EnvironmentPool:
             code_dir=Path(function.code_dir),
             memory_mb=function.memory_size,
             opt_dir=Path(function.opt_dir) if function.opt_dir else None,
+            debug_port=self.debug_ports.get(function.name),
             variables=lambda_variables(
                 function, environment.log_stream_name, endpoint.address, self._region,
                 "provisioned-concurrency" if provisioned else "on-demand",

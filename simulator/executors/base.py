@@ -21,6 +21,7 @@ class LaunchSpec:
     memory_mb: int
     variables: dict[str, str]
     opt_dir: Path | None = None  # layers and dependencies, seen at /opt
+    debug_port: int | None = None  # start under debugpy, listening here, waiting for attach
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ streams per container (output, exit) are read on background threads."""
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import socket
 import threading
@@ -34,7 +35,17 @@ log = logging.getLogger(__name__)
 MANAGED_LABEL = "lambda-sim.managed"
 STATE_DIR_LABEL = "lambda-sim.state-dir"
 RUNTIME_USER = "993:993"
+DEBUG_PORT = 5678
+DEBUGPY_MOUNT = "/var/lambda-sim-debug"
 PIDS_LIMIT = 1024
+
+
+def debugpy_home() -> Path:
+    """The folder holding the installed debugpy package, mounted into debugged containers."""
+    spec = importlib.util.find_spec("debugpy")
+    if spec is None or spec.origin is None:
+        raise EnvironmentUnavailable("debugging needs debugpy: pip install debugpy")
+    return Path(spec.origin).parent.parent
 
 
 class ContainerRuntime(RunningRuntime):
@@ -134,8 +145,15 @@ class DockerExecutor(Executor):
         mounts = [Mount("/var/task", str(spec.code_dir), type="bind", read_only=True)]
         if spec.opt_dir is not None:
             mounts.append(Mount("/opt", str(spec.opt_dir), type="bind", read_only=True))
+        entrypoint, ports = None, None
+        if spec.debug_port is not None:
+            mounts.append(Mount(DEBUGPY_MOUNT, str(debugpy_home()), type="bind", read_only=True))
+            entrypoint = ["python3", "-m", "debugpy", "--listen", f"0.0.0.0:{DEBUG_PORT}",
+                          "--wait-for-client", "/var/runtime/bootstrap.py"]
+            ports = {DEBUG_PORT: ("127.0.0.1", spec.debug_port)}
         host_config = self.api.create_host_config(
             mounts=mounts,
+            port_bindings=ports,
             mem_limit=memory,
             memswap_limit=memory,
             cap_drop=["ALL"],
@@ -148,7 +166,11 @@ class DockerExecutor(Executor):
         container = self.api.create_container(
             image,
             name=f"lambda-sim-{spec.function_name}-{spec.environment_id[:12]}",
-            environment=spec.variables,
+            environment=spec.variables if spec.debug_port is None else {
+                **spec.variables,
+                "PYTHONPATH": f"{spec.variables.get('PYTHONPATH', '')}:{DEBUGPY_MOUNT}"},
+            entrypoint=entrypoint,
+            ports=[DEBUG_PORT] if ports else None,
             user=RUNTIME_USER,
             working_dir="/var/task",
             labels=self._labels(spec),

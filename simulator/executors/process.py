@@ -92,7 +92,7 @@ class ProcessExecutor(Executor):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        if not is_node(spec.runtime):
+        if not is_node(spec.runtime) and spec.debug_port is None:  # both need the room
             limit_address_space(process.pid, spec.memory_mb)
         runtime = ProcessRuntime(process, tmp_dir)
         with self._lock:
@@ -165,7 +165,13 @@ def launch_command(spec: LaunchSpec) -> tuple[list[str], dict[str, str]]:
         command = ["/bin/sh", str(custom_entrypoint_path()), *map(str, folders)]
         return command, {"PATH": search_path(None)}
     python = python_for(spec.runtime)
-    return [python, "-u", str(bootstrap_path())], {
+    command = [python, "-u", str(bootstrap_path())]
+    if spec.debug_port is not None:
+        # debugpy is installed beside the simulator, so that interpreter runs the runtime.
+        python = sys.executable
+        command = [python, "-u", "-m", "debugpy", "--listen", f"127.0.0.1:{spec.debug_port}",
+                   "--wait-for-client", str(bootstrap_path())]
+    return command, {
         "PATH": search_path(sys.executable),
         "PYTHONPATH": os.pathsep.join(python_path(spec)),
         "PYTHONDONTWRITEBYTECODE": "1",
