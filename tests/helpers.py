@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import io
 import textwrap
+import time
 import uuid
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -77,3 +78,13 @@ def running_server(state_dir: Path, executor: str | Executor, **settings: Any
         yield server
     finally:
         server.stop()
+
+
+def eventually(condition: Callable[[], bool], timeout: float = 3.0) -> bool:
+    """Poll `condition` until it holds (True) or `timeout` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True

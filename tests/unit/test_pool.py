@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import json
 import threading
-import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from simulator.models import FunctionConfig
 from simulator.registry import FunctionRegistry
 from simulator.service import LambdaService
 from simulator.versions import VersionStore
-from tests.helpers import ROLE, make_zip
+from tests.helpers import ROLE, eventually, make_zip
 
 CODE = base64.b64encode(make_zip({"app.py": "# the fake executor runs registered callables\n"}))
 
@@ -100,15 +99,6 @@ def current(stack: Stack, name: str = "fn") -> FunctionConfig:
     function = stack.registry.get(name)
     assert function is not None
     return function
-
-
-def eventually(condition: Callable[[], bool], timeout: float = 3.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 def runtime_ended(environment: Environment) -> bool:

@@ -7,8 +7,7 @@ import base64
 import json
 import re
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,7 @@ from simulator.logs import LogStore
 from simulator.registry import FunctionRegistry
 from simulator.service import MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD, LambdaService
 from simulator.versions import VersionStore
-from tests.helpers import ROLE, make_zip
+from tests.helpers import ROLE, eventually, make_zip
 
 ARN = "arn:aws:lambda:us-east-1:000000000000:function:fn"
 
@@ -81,15 +80,6 @@ def create(service: LambdaService, name: str = "fn", **fields: Any) -> dict[str,
     body = {"FunctionName": name, "Runtime": "python3.12", "Role": ROLE,
             "Handler": "app.handler", "Code": {"ZipFile": zip_of("# first\n")}, **fields}
     return service.create_function(body)
-
-
-def eventually(condition: Callable[[], bool], timeout: float = 3.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 # -- create, get, list ------------------------------------------------------------------------
