@@ -9,8 +9,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-import boto3
-
+from simulator.aws_clients import own_client
 from simulator.config import Settings
 
 log = logging.getLogger(__name__)
@@ -85,10 +84,7 @@ class DestinationSender:
         with self._lock:
             key = (service, region)
             if key not in self._clients:
-                self._clients[key] = boto3.client(
-                    service, endpoint_url=self._settings.endpoint_url,
-                    region_name=region or self._settings.region,
-                    aws_access_key_id="test", aws_secret_access_key="test")
+                self._clients[key] = own_client(self._settings, service, region or None)
             return self._clients[key]
 
 

@@ -22,7 +22,13 @@ from simulator.errors import (
     ResourceConflictException,
     ResourceNotFoundException,
 )
-from simulator.events.sqs import DEFAULT_POLLERS, PollerConfig, Queue, SqsConnection, SqsPoller
+from simulator.events.sqs import (
+    DEFAULT_CONCURRENT_BATCHES,
+    PollerConfig,
+    Queue,
+    SqsConnection,
+    SqsPoller,
+)
 from simulator.service import LambdaService
 from simulator.validation import Violations, check_range, parse_function_reference
 
@@ -72,7 +78,7 @@ class EventSourceMapping:
             batch_size=self.batch_size,
             batching_window_seconds=self.batching_window_seconds,
             report_batch_item_failures=self.report_batch_item_failures,
-            concurrency=self.maximum_concurrency or DEFAULT_POLLERS,
+            concurrency=self.maximum_concurrency or DEFAULT_CONCURRENT_BATCHES,
         )
 
     def to_api(self, region: str, account_id: str, state: str | None = None) -> dict[str, Any]:

@@ -230,7 +230,8 @@ class EventBridgeRules:
         if self._client is None or endpoint != self._endpoint:
             self._client = self._session.client(
                 "events", endpoint_url=endpoint, region_name=self._settings.region,
-                aws_access_key_id="test", aws_secret_access_key="test",
+                aws_access_key_id=self._settings.access_token or "test",
+                aws_secret_access_key="test",
                 config=Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=10),
             )
             self._endpoint = endpoint

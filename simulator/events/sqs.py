@@ -13,8 +13,9 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,7 +34,7 @@ SQS_ARN = re.compile(r"arn:aws[a-zA-Z-]*:sqs:(?P<region>[a-z0-9-]+):(?P<account>
                      r"(?P<name>[a-zA-Z0-9_-]{1,80}(\.fifo)?)")
 RECEIVE_LIMIT = 10  # SQS's own cap on MaxNumberOfMessages
 RECEIVE_WAIT_SECONDS = 1  # short long-polls, so a stop or a disable is noticed promptly
-DEFAULT_POLLERS = 5
+DEFAULT_CONCURRENT_BATCHES = 5  # a mapping without ScalingConfig
 BACKOFF_START_SECONDS, BACKOFF_MAX_SECONDS = 0.5, 10.0
 RECORD_ATTRIBUTES = (
     "ApproximateReceiveCount", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp",
@@ -75,6 +76,47 @@ class PollerConfig:
     concurrency: int
 
 
+class QueueTurn:
+    """The simulator's calls on one queue take turns: moto's SQS is not thread-safe, and two
+    calls at once can hand a message out twice, fail halfway through moving messages to the
+    dead-letter queue (they come back later, one receive closer to it), or undo a deletion.
+    Settling (deleting, releasing) goes before the next receive, so that a finished batch is
+    not kept waiting until its visibility timeout runs out; a receive's long poll holds the turn
+    for a second at most."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._busy = False
+        self._settling = 0
+
+    @contextmanager
+    def receiving(self) -> Iterator[None]:
+        with self._changed:
+            self._changed.wait_for(lambda: not self._busy and not self._settling)
+            self._busy = True
+        try:
+            yield
+        finally:
+            self._done()
+
+    @contextmanager
+    def settling(self) -> Iterator[None]:
+        with self._changed:
+            self._settling += 1
+            self._changed.wait_for(lambda: not self._busy)
+            self._settling -= 1
+            self._busy = True
+        try:
+            yield
+        finally:
+            self._done()
+
+    def _done(self) -> None:
+        with self._changed:
+            self._busy = False
+            self._changed.notify_all()
+
+
 class SqsConnection:
     """boto3 SQS clients for the simulator's own endpoint, one per region, built lazily: the
     endpoint's port is only known once the server has bound it."""
@@ -82,13 +124,14 @@ class SqsConnection:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._session = boto3.session.Session(
-            aws_access_key_id="test", aws_secret_access_key="test",
+            # A server bound beyond loopback wants its access token as the access key id.
+            aws_access_key_id=settings.access_token or "test", aws_secret_access_key="test",
             region_name=settings.region,
         )
         self._lock = threading.Lock()
         self._clients: dict[tuple[str, str], Any] = {}
         self._urls: dict[tuple[str, str], str] = {}
-        self._turns: dict[str, threading.Lock] = {}
+        self._turns: dict[str, QueueTurn] = {}
 
     def client(self, region: str) -> Any:
         endpoint = self._settings.endpoint_url
@@ -114,14 +157,14 @@ class SqsConnection:
         return url
 
     def receive(self, queue: Queue, **parameters: Any) -> list[dict[str, Any]]:
-        with self._turn(queue):
+        with self._turn(queue).receiving():
             response = self.client(queue.region).receive_message(
                 QueueUrl=self.queue_url(queue), **parameters)
         return list(response.get("Messages", []))
 
     def delete(self, queue: Queue, messages: list[dict[str, Any]]) -> None:
         for chunk in _chunks(messages):
-            with self._turn(queue):
+            with self._turn(queue).settling():
                 response = self.client(queue.region).delete_message_batch(
                     QueueUrl=self.queue_url(queue), Entries=[
                         {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"]}
@@ -134,19 +177,16 @@ class SqsConnection:
     def release(self, queue: Queue, messages: list[dict[str, Any]]) -> None:
         """Make messages visible again at once."""
         for chunk in _chunks(messages):
-            with self._turn(queue):
+            with self._turn(queue).settling():
                 self.client(queue.region).change_message_visibility_batch(
                     QueueUrl=self.queue_url(queue), Entries=[
                         {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"],
                          "VisibilityTimeout": 0}
                         for n, m in enumerate(chunk)])
 
-    def _turn(self, queue: Queue) -> threading.Lock:
-        """The simulator's calls on one queue take turns: moto's SQS is not thread-safe, and
-        calls at once can hand a message out twice, lose it while it moves to the dead-letter
-        queue, or undo a deletion."""
+    def _turn(self, queue: Queue) -> QueueTurn:
         with self._lock:
-            return self._turns.setdefault(queue.arn, threading.Lock())
+            return self._turns.setdefault(queue.arn, QueueTurn())
 
     def attributes(self, queue: Queue) -> dict[str, str] | None:
         """The queue's attributes, or None when there is no such queue."""
@@ -258,16 +298,21 @@ class SqsPoller:
             done = settled(messages, result, self.config.report_batch_item_failures,
                            self.config.queue.fifo)
             if len(done) < len(messages):
-                log.info("%s: %d of %d messages from %s failed; they return after the "
+                log.info("%s: %d of %d messages from %s failed (%s); they return after the "
                          "visibility timeout", function.name, len(messages) - len(done),
-                         len(messages), self.config.queue.name)
+                         len(messages), self.config.queue.name,
+                         result.error_type or "reported by the function")
             self._connection.delete(self.config.queue, done)
             if self.config.queue.fifo:
                 self._connection.release(self.config.queue,
                                          behind_first_failure(messages, done))
-        except Exception:  # logged; the messages come back after their visibility timeout
-            log.exception("SQS poller of %s for %s: a batch could not be settled",
-                          function.name, self.config.queue.arn)
+        except Exception as error:  # the messages come back after their visibility timeout
+            if self._stop.is_set():
+                log.info("SQS poller of %s stopped before a batch was settled: %s",
+                         function.name, error)
+            else:
+                log.exception("SQS poller of %s for %s: a batch could not be settled",
+                              function.name, self.config.queue.arn)
         finally:
             self._free_invokers.release()
 
@@ -277,16 +322,16 @@ class SqsPoller:
         batch: list[dict[str, Any]] = []
         deadline: float | None = None
         while len(batch) < self.config.batch_size and not self._stop.is_set():
-            wait = RECEIVE_WAIT_SECONDS
+            wait_seconds = RECEIVE_WAIT_SECONDS
             if deadline is not None:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
-                wait = min(RECEIVE_WAIT_SECONDS, int(remaining))
+                wait_seconds = min(RECEIVE_WAIT_SECONDS, int(remaining))
             received = self._connection.receive(
                 self.config.queue,
                 MaxNumberOfMessages=min(RECEIVE_LIMIT, self.config.batch_size - len(batch)),
-                WaitTimeSeconds=wait,
+                WaitTimeSeconds=wait_seconds,
                 MessageSystemAttributeNames=["All"],
                 MessageAttributeNames=["All"],
             )
@@ -297,7 +342,7 @@ class SqsPoller:
                 if self.config.batching_window_seconds == 0:
                     break
                 deadline = time.monotonic() + self.config.batching_window_seconds
-            if not received and wait == 0:
+            if not received and wait_seconds == 0:
                 self._stop.wait(0.1)
         return batch
 

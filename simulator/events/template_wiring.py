@@ -9,9 +9,9 @@ import json
 import logging
 from typing import Any
 
-import boto3
 from botocore.exceptions import ClientError
 
+from simulator.aws_clients import own_client
 from simulator.config import Settings
 from simulator.errors import LambdaError
 from simulator.events.http_routes import HttpRoutes
@@ -144,6 +144,4 @@ class TemplateWiring:
             self._mappings.create(body)
 
     def _client(self, service: str) -> Any:
-        return boto3.client(service, endpoint_url=self._settings.endpoint_url,
-                            region_name=self._settings.region,
-                            aws_access_key_id="test", aws_secret_access_key="test")
+        return own_client(self._settings, service)
