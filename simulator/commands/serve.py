@@ -65,8 +65,7 @@ def run(args: argparse.Namespace) -> int:
         f"[green]{simulator.executor.name}[/] ({simulator.executor_reason}) · state "
         f"{settings.state_dir}"
     )
-    in_container = Path("/.dockerenv").exists()  # compose publishes the port on loopback
-    if settings.host not in ("127.0.0.1", "localhost", "::1") and not in_container:
+    if settings.host not in ("127.0.0.1", "localhost", "::1"):
         console.print(f"[yellow]warning:[/] listening on {settings.host}: reachable from "
                       "other machines" + ("" if settings.access_token else
                                           "; consider --access-token"))
