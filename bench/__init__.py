@@ -1,0 +1,1 @@
+"""Benchmarks of Lambda Simulator against the other local Lambda tools: `python -m bench`."""

@@ -1,0 +1,78 @@
+"""The Docker engine becomes unreachable for a while. Invokes that need it fail fast with a
+ServiceException that says so, everything recovers by itself when it is back, and no container
+is left behind. The server talks to the engine through a socket proxy the test cuts; the
+machine's own engine is never touched."""
+
+from __future__ import annotations
+
+import json
+import time
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.conftest import require_docker
+from tests.helpers import create_function, lambda_client, running_server
+from tests.reliability.support import (
+    TEST_NETWORK,
+    UnixSocketProxy,
+    state_dir_containers,
+    wait_until,
+)
+
+HANDLER = """
+def handler(event, context):
+    return {"ok": True}
+"""
+
+
+def test_engine_outage_fails_fast_and_recovers(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    require_docker()
+    proxy = UnixSocketProxy(tmp_path / "docker.sock")
+    proxy.start()
+    state_dir = tmp_path / "state"
+    with monkeypatch.context() as scoped:
+        scoped.setenv("DOCKER_HOST", proxy.docker_host)
+        server_context = running_server(state_dir, "docker", **TEST_NETWORK)
+        server = server_context.__enter__()
+    try:
+        client = lambda_client(server.url)
+        warm = create_function(client, HANDLER)
+        cold = create_function(client, HANDLER)
+        assert json.loads(client.invoke(FunctionName=warm)["Payload"].read()) == {"ok": True}
+
+        proxy.stop()
+        for _ in range(3):
+            started = time.monotonic()
+            with pytest.raises(ClientError) as failed:
+                client.invoke(FunctionName=cold)
+            elapsed = time.monotonic() - started
+            error = failed.value.response
+            assert error["Error"]["Code"] == "ServiceException"
+            assert error["ResponseMetadata"]["HTTPStatusCode"] == 500
+            assert "Docker" in error["Error"]["Message"]
+            assert elapsed < 5, f"took {elapsed:.1f} s to fail"
+
+        proxy.start()
+        for name in (cold, warm):
+            answer = wait_until(partial(_invoke_or_none, client, name), 30, 0.5)
+            assert answer == {"ok": True}, f"{name} did not recover"
+    finally:
+        server_context.__exit__(None, None, None)
+        proxy.stop()
+    left = [c.name for c in state_dir_containers(state_dir)]
+    for container in state_dir_containers(state_dir):
+        container.remove()
+    assert left == [], f"containers left behind after the outage: {left}"
+
+
+def _invoke_or_none(client: Any, name: str) -> Any:
+    try:
+        response = client.invoke(FunctionName=name)
+    except ClientError:
+        return None
+    return json.loads(response["Payload"].read())

@@ -1,0 +1,226 @@
+"""Faults inside an execution environment. Whatever the handler does to its runtime, the caller
+gets an AWS-shaped error, the environment is replaced, the next invoke succeeds and nothing of
+the broken environment (container, process, forked child) is left running.
+
+The exact error wording of exits, segfaults and out-of-memory kills is checked in
+`tests/e2e/test_invoke.py`; here each fault is held to the whole contract above."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import psutil
+import pytest
+
+from simulator.server import SimulatorServer
+from tests.helpers import create_function
+from tests.reliability.support import (
+    function_containers,
+    function_processes,
+    runtimes_left,
+    wait_until,
+)
+
+FAULTY = """
+import ctypes, os, signal, socket, sys, time
+
+def post_half_an_answer(request_id):
+    host, port = os.environ["AWS_LAMBDA_RUNTIME_API"].rsplit(":", 1)
+    path = f"/2018-06-01/runtime/invocation/{request_id}/response"
+    connection = socket.create_connection((host, int(port)))
+    connection.sendall(f"POST {path} HTTP/1.1\\r\\nHost: runtime\\r\\n"
+                       "Content-Length: 1000\\r\\n\\r\\n".encode() + b'{"half": tr')
+    connection.close()
+
+def handler(event, context):
+    fault = event.get("fault")
+    if fault == "exit":
+        os._exit(3)
+    if fault == "segfault":
+        ctypes.string_at(0)
+    if fault == "spin":
+        while True:
+            pass
+    if fault == "memory":
+        blocks = [bytearray(16 * 1024 * 1024) for _ in range(64)]
+    if fault == "orphan":
+        if os.fork() == 0:
+            os.setsid()
+            time.sleep(300)
+            os._exit(0)
+        os._exit(1)
+    if fault == "hang-up":
+        post_half_an_answer(context.aws_request_id)
+        os.kill(os.getpid(), signal.SIGKILL)
+    if fault == "half-answer":
+        post_half_an_answer(context.aws_request_id)
+        time.sleep(0.5)  # the server has read what there is of it by now
+        return {"whole": True}
+    if fault == "sleep":
+        time.sleep(event["seconds"])
+    return {"alive": True, "stream": context.log_stream_name}
+"""
+
+FAULTS = {
+    "exit": ("Runtime.ExitError",),
+    "segfault": ("Runtime.ExitError",),
+    "spin": ("Sandbox.Timedout",),
+    "memory": ("Runtime.OutOfMemory",),
+    "orphan": ("Runtime.ExitError",),
+    "hang-up": ("Runtime.ExitError",),
+}
+
+
+def call(client: Any, name: str, event: dict[str, Any] | None = None,
+         **options: Any) -> tuple[dict[str, Any], Any]:
+    """The response and its payload: parsed JSON, or the raw bytes when it is not JSON."""
+    response = client.invoke(FunctionName=name, Payload=json.dumps(event or {}), **options)
+    raw = response["Payload"].read()
+    try:
+        return response, json.loads(raw or b"null")
+    except ValueError:
+        return response, raw
+
+
+def assert_replaced_and_clean(client: Any, executor: str, name: str, old_stream: str) -> None:
+    """The next invoke succeeds in a new environment, and only that one is left running."""
+    response, body = call(client, name)
+    assert "FunctionError" not in response, body
+    assert body["alive"] is True
+    assert body["stream"] != old_stream, "the broken environment was reused"
+    left = wait_until(lambda: (lambda found: found if len(found) <= 1 else None)(
+        runtimes_left(executor, name)), 15, interval=0.25)
+    assert left is not None, f"left behind: {runtimes_left(executor, name)}"
+    assert len(left) == 1, left
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_fault_gives_an_aws_error_and_a_fresh_environment(client: Any, executor_name: str,
+                                                          fault: str) -> None:
+    name = create_function(client, FAULTY, Timeout=2 if fault == "spin" else 10)
+    _, warm = call(client, name)
+    started = time.monotonic()
+    response, body = call(client, name, {"fault": fault})
+    elapsed = time.monotonic() - started
+    assert response["StatusCode"] == 200
+    assert response.get("FunctionError") == "Unhandled", body
+    assert isinstance(body, dict) and body.get("errorType") in FAULTS[fault], body
+    assert body["errorMessage"].startswith("RequestId: "), body
+    assert elapsed < 30, f"answered after {elapsed:.1f} s"
+    assert_replaced_and_clean(client, executor_name, name, warm["stream"])
+
+
+def test_half_sent_answer_is_not_taken_for_the_answer(client: Any) -> None:
+    """A runtime connection that closes before its body is complete delivers nothing: the
+    caller gets the answer the handler then returns, not the fragment."""
+    name = create_function(client, FAULTY)
+    response, body = call(client, name, {"fault": "half-answer"})
+    assert "FunctionError" not in response, body
+    assert body == {"whole": True}
+
+
+def kill_runtime(executor: str, name: str) -> None:
+    """What `docker kill` does to a container, or SIGKILL to a process environment."""
+    if executor == "docker":
+        (container,) = function_containers(name, all_states=False)
+        container.kill()
+        return
+    runtimes = [p for p in function_processes(name) if p.ppid() == os.getpid()]
+    assert len(runtimes) == 1, runtimes
+    runtimes[0].send_signal(signal.SIGKILL)
+
+
+def test_environment_killed_mid_invoke(client: Any, executor_name: str) -> None:
+    name = create_function(client, FAULTY, Timeout=60)
+    _, warm = call(client, name)
+    killer = threading.Timer(1.0, kill_runtime, args=(executor_name, name))
+    killer.start()
+    started = time.monotonic()
+    try:
+        response, body = call(client, name, {"fault": "sleep", "seconds": 30})
+    finally:
+        killer.join()
+    assert time.monotonic() - started < 15, "the caller waited for the sleep, not the kill"
+    assert response.get("FunctionError") == "Unhandled", body
+    assert body["errorType"] == "Runtime.ExitError"
+    assert body["errorMessage"].endswith("Runtime exited with error: signal: killed")
+    assert_replaced_and_clean(client, executor_name, name, warm["stream"])
+
+
+CHATTY = """
+import sys
+def handler(event, context):
+    line = "x" * 1000
+    for number in range(event["lines"]):
+        sys.stdout.write(f"LINE {number:06d} {line}\\n")
+    return "wrote"
+"""
+
+
+class ConsoleLines(logging.Handler):
+    """The numbers of the `LINE n` output lines, as the console shows them, in order."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.numbers: list[int] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        words = record.getMessage().split(maxsplit=3)
+        if len(words) > 2 and words[1] == "LINE":
+            self.numbers.append(int(words[2]))
+
+
+@pytest.fixture
+def console_lines(monkeypatch: pytest.MonkeyPatch) -> Iterator[ConsoleLines]:
+    """Function output as the console gets it, counted without keeping it (nor passing it on to
+    pytest's log capture, which would keep all of it)."""
+    logger = logging.getLogger("simulator.functions")
+    handler = ConsoleLines()
+    monkeypatch.setattr(logger, "propagate", False)
+    monkeypatch.setattr(logger, "level", logging.INFO)
+    logger.addHandler(handler)
+    yield handler
+    logger.removeHandler(handler)
+
+
+def test_100_mb_of_output_is_kept_in_order_and_memory_stays_bounded(
+    client: Any, server: SimulatorServer, console_lines: ConsoleLines
+) -> None:
+    """100 MB on stdout is not a fault on AWS: the invoke succeeds. Every line reaches the
+    console once and in order, the log keeps the newest 10,000 lines, and the server does not
+    hold on to the rest."""
+    lines = 100_000
+    name = create_function(client, CHATTY, Timeout=120, MemorySize=256)
+    call(client, name, {"lines": 1})
+    server_process = psutil.Process()
+    before = server_process.memory_info().rss
+    started = time.monotonic()
+    response, body = call(client, name, {"lines": lines}, LogType="Tail")
+    took = time.monotonic() - started
+    grown_mb = (server_process.memory_info().rss - before) / 2**20
+    assert body == "wrote", body
+    tail = base64.b64decode(response["LogResult"])
+    assert len(tail) <= 4096
+    assert tail.decode().splitlines()[-1].startswith("REPORT RequestId: ")
+    seen = wait_until(lambda: len(console_lines.numbers) >= lines + 1 and console_lines.numbers,
+                      10) or console_lines.numbers
+    output = seen[1:]  # after the warm-up's one line
+    assert output == list(range(lines)), (
+        f"{len(output)} lines reached the console for {lines} written: "
+        f"{len(set(range(lines)) - set(output))} lost, {len(output) - len(set(output))} "
+        "duplicated")
+    # The stream keeps its newest 10,000 events: the output's last lines, then END and REPORT.
+    kept = [int(e.message.split()[1]) for e in server.simulator.logs.events(name)
+            if e.message.startswith("LINE ")]
+    assert len(kept) >= 9_900 and kept == list(range(lines - len(kept), lines))
+    assert grown_mb < 64, f"the server grew by {grown_mb:.0f} MB for 100 MB of output"
+    print(f"\n100 MB of output in {took:.1f} s; server memory +{grown_mb:.0f} MB")
+    assert call(client, name, {"lines": 1})[1] == "wrote"
