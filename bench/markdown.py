@@ -141,8 +141,8 @@ def _reproduce() -> str:
 ```bash
 pip install -e . matplotlib psutil          # the harness's own needs
 lambda-sim images build --offline python3.11
-python -m bench                             # ≈ 10 min on 2 cores; or: python bench/run.py
-python -m bench --quick                     # ≈ 2 min, fewer samples
+python -m bench                             # meant for ≈ 10 min on an idle 2-core machine
+python -m bench --quick                     # fewer samples; or: python bench/run.py --quick
 python -m bench --only ours                 # skip the peers
 ```
 

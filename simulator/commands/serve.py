@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import signal
+import sys
 import threading
 from pathlib import Path
 from types import FrameType
@@ -48,6 +49,13 @@ def run(args: argparse.Namespace) -> int:
         format="%(message)s",
         handlers=[RichHandler(console=console, show_path=False, markup=False)],
     )
+    # Function output is the busiest log by far and sits on the invoke path: plain lines,
+    # no layout or highlighting.
+    function_lines = logging.StreamHandler(sys.stderr)
+    function_lines.setFormatter(logging.Formatter("%(message)s"))
+    functions_log = logging.getLogger("simulator.functions")
+    functions_log.addHandler(function_lines)
+    functions_log.propagate = False
     from simulator.app import Simulator
     from simulator.server import SimulatorServer
     from simulator.templates import TemplateError

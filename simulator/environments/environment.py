@@ -249,10 +249,14 @@ class Environment:
         used_mb = round(max_memory_kb / 1024) if max_memory_kb else 0
         record = self._current_log
         result = InvocationResult(payload, error_type, duration_ms=duration_ms)
-        if record is not None and record.request_id == invocation.request_id:
-            report = report_line(
-                invocation.request_id, duration_ms, self.function.memory_size, used_mb, init_ms
-            )
-            self._output.end(record, report, trailer)
-            result.log_record = record
+        if record is None or record.request_id != invocation.request_id:
+            invocation.finish(result)
+            return
+        result.log_record = record
+        # The caller gets its answer first; END and REPORT are written after (a caller that
+        # wants the log tail waits for the record to complete).
         invocation.finish(result)
+        report = report_line(
+            invocation.request_id, duration_ms, self.function.memory_size, used_mb, init_ms
+        )
+        self._output.end(record, report, trailer)

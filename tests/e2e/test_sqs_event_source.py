@@ -293,8 +293,8 @@ def test_validation_errors(local_sqs: Sqs) -> None:
     assert error_of(lambda: lam.update_event_source_mapping(
         UUID=existing["UUID"], MaximumBatchingWindowInSeconds=0))[0] == (
         "InvalidParameterValueException")
-    for call in (lambda: lam.update_event_source_mapping(UUID="nope", BatchSize=1),
-                 lambda: lam.delete_event_source_mapping(UUID="nope")):
+    for call in (lambda: lam.update_event_source_mapping(UUID="00000000-0000-0000-0000-000000000000", BatchSize=1),
+                 lambda: lam.delete_event_source_mapping(UUID="00000000-0000-0000-0000-000000000000")):
         assert error_of(call)[:2] == (
             "ResourceNotFoundException", "The resource you requested does not exist.")
 
