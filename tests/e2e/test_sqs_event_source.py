@@ -293,8 +293,9 @@ def test_validation_errors(local_sqs: Sqs) -> None:
     assert error_of(lambda: lam.update_event_source_mapping(
         UUID=existing["UUID"], MaximumBatchingWindowInSeconds=0))[0] == (
         "InvalidParameterValueException")
-    for call in (lambda: lam.update_event_source_mapping(UUID="00000000-0000-0000-0000-000000000000", BatchSize=1),
-                 lambda: lam.delete_event_source_mapping(UUID="00000000-0000-0000-0000-000000000000")):
+    unknown = "00000000-0000-0000-0000-000000000000"
+    for call in (lambda: lam.update_event_source_mapping(UUID=unknown, BatchSize=1),
+                 lambda: lam.delete_event_source_mapping(UUID=unknown)):
         assert error_of(call)[:2] == (
             "ResourceNotFoundException", "The resource you requested does not exist.")
 
