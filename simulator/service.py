@@ -40,6 +40,7 @@ from simulator.observability.observer import InvocationObserver, NoObserver
 from simulator.registry import FunctionRegistry
 from simulator.validation import (
     MAX_LIST_ITEMS,
+    check_qualifier,
     parse_function_reference,
     validate_event_invoke_config,
     validate_function_settings,
@@ -372,6 +373,8 @@ class LambdaService:
             return None
 
     def _resolve_qualifier(self, reference: str, qualifier: str | None) -> tuple[str, str | None]:
+        if qualifier is not None:
+            check_qualifier(qualifier)
         name, derived = parse_function_reference(reference)
         if derived and qualifier and derived != qualifier:
             raise InvalidParameterValueException(
@@ -461,7 +464,7 @@ def _checked_json(payload: bytes) -> bytes:
         return b"{}"
     try:
         json.loads(payload)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise InvalidRequestContentException(
             f"Could not parse request body into json: Could not parse payload into json: {error}"
         ) from None

@@ -98,6 +98,18 @@ def parse_function_reference(reference: str) -> tuple[str, str | None]:
     return match.group("name"), match.group("qualifier")
 
 
+QUALIFIER_PATTERN = re.compile(r"(|[a-zA-Z0-9$_-]+)")
+
+
+def check_qualifier(qualifier: str) -> None:
+    """The `Qualifier` query parameter: AWS's pattern and at most 128 characters."""
+    v = Violations()
+    check_pattern(v, qualifier, "qualifier", QUALIFIER_PATTERN)
+    if not v.messages:
+        check_length(v, qualifier, "qualifier", 128)
+    v.raise_if_any()
+
+
 def validate_function_settings(body: dict[str, Any], creating: bool) -> dict[str, Any]:
     """Check the settable fields of CreateFunction/UpdateFunctionConfiguration; return them
     as `FunctionConfig` keyword arguments (only the fields present in `body`)."""
