@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from simulator.api.wire_types import check_body_types
 from simulator.errors import InvalidRequestContentException, UnsupportedMediaTypeException
 from simulator.models import InvocationResult
 from simulator.service import LambdaService
@@ -31,6 +32,8 @@ def json_body() -> dict[str, Any]:
         ) from None
     if not isinstance(body, dict):
         raise UnsupportedMediaTypeException("The request body must be a JSON object.")
+    if request.endpoint:
+        check_body_types(request.endpoint.rsplit(".", 1)[-1], body)
     return body
 
 

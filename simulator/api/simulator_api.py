@@ -49,7 +49,10 @@ def functions() -> Response:
 def logs(name: str) -> Response:
     """The function's log events after `since` (epoch ms), oldest first."""
     service().function(name)
-    since = int(request.args.get("since", "0") or 0)
+    since_text = request.args.get("since", "0") or "0"
+    if not since_text.isdigit():
+        raise InvalidParameterValueException("since: milliseconds since the epoch, as digits")
+    since = int(since_text)
     events = [{"timestamp": e.timestamp_ms, "message": e.message}
               for e in current_app.extensions["logs"].events(name) if e.timestamp_ms > since]
     return jsonify({"events": events})
@@ -59,12 +62,12 @@ def logs(name: str) -> Response:
 def deploy() -> Response:
     """Deploy a SAM template from a path this server can read, and follow it."""
     body = request.get_json(silent=True) or {}
-    if not body.get("template"):
+    if not isinstance(body.get("template"), str) or not body["template"]:
         raise InvalidParameterValueException("template: the path of a SAM template is required")
     try:
         report = current_app.extensions["load_template"](
             Path(body["template"]), body.get("parameters") or {})
-    except TemplateError as error:
-        raise InvalidParameterValueException(str(error)) from None
+    except (TemplateError, OSError) as error:
+        raise InvalidParameterValueException(f"template: {error}") from None
     return jsonify({"functions": report.functions, "removed": report.removed,
                     "warnings": report.warnings})
