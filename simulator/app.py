@@ -33,7 +33,7 @@ from simulator.errors import (
 from simulator.events import moto_bridge
 from simulator.events.http_routes import FunctionUrls, HttpRoutes
 from simulator.events.mappings import EventSourceMappings
-from simulator.events.schedules import Scheduler
+from simulator.events.schedules import EventBridgeRules, Scheduler
 from simulator.events.template_wiring import TemplateWiring
 from simulator.executors.base import Executor
 from simulator.executors.docker import DockerExecutor
@@ -84,10 +84,12 @@ class Simulator:
         self.versions = VersionStore(settings.state_dir / "versions.db")
         self.service = LambdaService(settings, self.registry, self.code, self.pool,
                                      self.versions, observer=self.observability.observer)
+        for function in self.registry.all():
+            self.pool.anticipate(function)
         self.http_routes = HttpRoutes(settings.state_dir / "http.db")
         self.function_urls = FunctionUrls(settings.state_dir / "http.db")
-        self.scheduler = Scheduler(settings, self.service)
-        self.scheduler.start()
+        self.scheduler = Scheduler(settings, self.service, rules=EventBridgeRules(
+            settings, services_loaded=lambda: self.wsgi_app.aws_app_loaded))
         self.event_sources = EventSourceMappings(settings, self.service)
         self.event_sources.start()
         self.app = create_app(self)
@@ -96,6 +98,7 @@ class Simulator:
             services=self.observability.service_apps(
                 fallback=lambda environ, start: self.wsgi_app.aws_app(environ, start)))
         moto_bridge.attach(self.service.deliver_if_known)
+        self.scheduler.start()
         self.workspace: Workspace | None = None
 
     def load_template(self, path: Path, overrides: dict[str, str] | None = None
@@ -130,7 +133,7 @@ def choose_executor(settings: Settings) -> tuple[Executor, str]:
         return executor, "requested"
     docker_executor = DockerExecutor(
         settings.state_dir, settings.docker_network, settings.docker_network_internal,
-        settings.runtime_api_host,
+        settings.runtime_api_host, settings.standby,
     )
     try:
         docker_executor.start()

@@ -64,6 +64,10 @@ class ServiceDispatcher:
         return (self._services.get(service) or self.aws_app)(environ, start_response)
 
     @property
+    def aws_app_loaded(self) -> bool:
+        return self._aws_app is not None
+
+    @property
     def aws_app(self) -> WSGIApp:
         """moto's multi-service app, created on first use (it is large to import)."""
         if self._aws_app is None:

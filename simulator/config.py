@@ -28,6 +28,7 @@ class Settings:
     access_token: str = ""  # when set, clients must present it (see aws_gateway)
     runtime_api_host: str = ""  # where function containers reach us; found by itself if empty
     async_workers: int = 16
+    standby: int = 1  # started, unassigned containers kept per runtime image and memory size
     async_retry_delay: float = 60.0
     watch_mode: str = "auto"
     account_id: str = ACCOUNT_ID

@@ -105,6 +105,7 @@ class LambdaService:
         )
         if not self.registry.add(function):
             raise ResourceConflictException(f"Function already exist: {function.name}")
+        self.pool.anticipate(function)
         log.info("created function %s (%s)", function.name, function.runtime)
         return self._describe(function, state="Pending", last_update_status=None)
 
@@ -408,6 +409,7 @@ class LambdaService:
             self.registry.put(stored)
         if current is not None:
             self.pool.retire(stored.name, stored.generation)
+        self.pool.anticipate(stored)
         return stored
 
     def _replace(self, function: FunctionConfig, **changes: Any) -> dict[str, Any]:
@@ -416,6 +418,7 @@ class LambdaService:
             updated = (self.registry.get(function.name) or function).updated(**changes)
             self.registry.put(updated)
         self.pool.retire(updated.name, updated.generation)
+        self.pool.anticipate(updated)
         return self._describe(updated, last_update_status="InProgress")
 
     def _store(self, function: FunctionConfig, **changes: Any) -> None:

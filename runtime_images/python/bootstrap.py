@@ -1,8 +1,9 @@
 """Lambda Simulator's Python runtime: a stdlib-only client of the Lambda Runtime API.
 
 It behaves like AWS's own Python runtime, so a function sees no difference: the same handler
-loading, context object, error payloads and log lines. Two additions serve the simulator: an
-end-of-invocation marker on stdout, and the process's peak memory in a header of every POST.
+loading, context object, error payloads and log lines. Three additions serve the simulator: an
+end-of-invocation marker on stdout, the process's peak memory in a header of every POST, and a
+standby start (the function's environment arrives through a pipe once the runtime is claimed).
 """
 
 from __future__ import annotations
@@ -343,7 +344,19 @@ def serve(client: RuntimeClient, handler: Handler) -> NoReturn:
         invoke(client, handler, response, body)
 
 
+def await_assignment(channel: str) -> None:
+    """A standby runtime starts before it knows its function: the server names the function
+    by writing its environment into this pipe when it claims the runtime."""
+    with open(channel, "rb") as pipe:
+        assignment = json.loads(pipe.read())
+    os.environ.update(assignment["variables"])
+    time.tzset()
+
+
 def main() -> NoReturn:
+    channel = os.environ.pop("LAMBDA_SIM_STANDBY", "")
+    if channel:
+        await_assignment(channel)
     setup_output()
     setup_path(os.environ.get("LAMBDA_TASK_ROOT", "/var/task"))
     setup_logging()

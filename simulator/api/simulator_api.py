@@ -45,6 +45,17 @@ def functions() -> Response:
     return jsonify({"functions": rows})
 
 
+@simulator_api.get("/environments")
+def environments() -> Response:
+    """Every live environment and what runs it on the host (which container, which process):
+    a standby container is claimed by whichever function needs it, so its name and labels
+    cannot say."""
+    rows = [{"id": e.id, "function": e.function.name, "version": e.function.version,
+             "state": e.state.value, "runtime": e.runtime.handle if e.runtime else None}
+            for e in service().pool.live_environments()]
+    return jsonify({"environments": rows})
+
+
 @simulator_api.get("/logs/<name>")
 def logs(name: str) -> Response:
     """The function's log events after `since` (epoch ms), oldest first."""

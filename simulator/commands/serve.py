@@ -27,6 +27,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     serve.add_argument("--region", help="AWS region to report (us-east-1)")
     serve.add_argument("--idle-timeout", type=float,
                        help="seconds an idle environment stays warm (600)")
+    serve.add_argument("--standby", type=int,
+                       help="started containers kept ready per runtime image (1; 0: none)")
     serve.add_argument("--template", type=Path,
                        help="a SAM template whose functions to serve and follow (hot reload)")
     serve.add_argument("--parameter-overrides", nargs="*", default=[], metavar="KEY=VALUE",
@@ -64,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         host=args.host, port=args.port, state_dir=args.state_dir, executor=args.executor,
         region=args.region, idle_timeout=args.idle_timeout, watch_mode=args.watch_mode,
         access_token=args.access_token, debug_function=args.debug_function,
-        debug_port=args.debug_port,
+        debug_port=args.debug_port, standby=args.standby,
     )
     simulator = Simulator(settings)
     server = SimulatorServer(simulator).start()

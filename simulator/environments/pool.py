@@ -102,6 +102,11 @@ class EnvironmentPool:
                 return
         self._discard(environment)
 
+    def anticipate(self, function: FunctionConfig) -> None:
+        """A function was created or changed: the executor may prepare its first environment's
+        container ahead (a standby), so that cold start is only the handler's init."""
+        self._executor.anticipate(function.runtime, function.memory_size)
+
     def prewarm(self, function: FunctionConfig, provisioned: bool = False) -> None:
         """Start an environment in the background and offer it as warm. A provisioned one
         says so in its environment and is never reaped for idleness."""

@@ -202,15 +202,20 @@ class RuleSource(Protocol):
 class EventBridgeRules:
     """The scheduled rules in moto's EventBridge, read through our own endpoint with boto3
     (the wire protocol users' clients speak, not moto's internals). Scheduled rules live on
-    the default bus only, as in AWS."""
+    the default bus only, as in AWS. Until the AWS services are first used there are no
+    rules, and nothing is read: loading them is the larger part of the server's memory."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, services_loaded: Callable[[], bool] = lambda: True
+                 ) -> None:
         self._settings = settings
+        self._services_loaded = services_loaded
         self._session = boto3.session.Session()
         self._client: Any = None
         self._endpoint = ""
 
     def read(self) -> list[ScheduledRule]:
+        if not self._services_loaded():
+            return []
         client = self._events_client()
         rules = []
         for page in client.get_paginator("list_rules").paginate():

@@ -59,6 +59,11 @@ ExitCallback = Callable[[ExitStatus], None]
 class RunningRuntime(ABC):
     """A handle on one launched runtime."""
 
+    @property
+    @abstractmethod
+    def handle(self) -> str:
+        """What the runtime is to the host ("container 1a2b3c4d5e6f", "process 4242")."""
+
     @abstractmethod
     def stop(self) -> None:
         """Kill the runtime and free what it holds. Safe to call more than once."""
@@ -84,6 +89,11 @@ class Executor(ABC):
         self, spec: LaunchSpec, on_output: OutputCallback, on_exit: ExitCallback
     ) -> RunningRuntime:
         """Start a runtime; `on_output` gets its merged stdout/stderr, `on_exit` its end."""
+
+    def anticipate(self, runtime: str, memory_mb: int) -> None:
+        """Launches of this kind are expected soon (a function was created): an executor
+        that can prepare them ahead does, in the background."""
+        return None
 
     @abstractmethod
     def shutdown(self) -> None:

@@ -1,13 +1,15 @@
 """Runs each environment's runtime in a Docker container started from `runtime_images/`.
 
-A cold start is container create + start and nothing more: images are built ahead
-(`lambda-sim images build`), the code is bind-mounted read-only, and the two long-lived
-streams per container (output, exit) are read on background threads."""
+A cold start claims a standby container (see `standby`) when one fits, and otherwise is
+container create + start: images are built ahead (`lambda-sim images build`), the code is
+bind-mounted read-only, and the two long-lived streams per container (output, exit) are read
+on background threads."""
 
 from __future__ import annotations
 
 import importlib.util
 import logging
+import shutil
 import socket
 import threading
 from collections.abc import Iterator
@@ -28,6 +30,15 @@ from simulator.executors.base import (
     OutputCallback,
     RunningRuntime,
 )
+from simulator.executors.standby import (
+    CHANNEL_NAME,
+    CHANNEL_VARIABLE,
+    CONTROL_MOUNT,
+    StandbyPool,
+    StandbyProfile,
+    StandbySlot,
+    servable,
+)
 from simulator.images import image_name
 
 log = logging.getLogger(__name__)
@@ -38,6 +49,13 @@ RUNTIME_USER = "993:993"
 DEBUG_PORT = 5678
 DEBUGPY_MOUNT = "/var/lambda-sim-debug"
 PIDS_LIMIT = 1024
+# What a standby runtime starts with; the rest of its environment comes with its assignment.
+STANDBY_VARIABLES = {
+    "PYTHONPATH": "/var/runtime",
+    "LANG": "en_US.UTF-8",
+    "TZ": ":UTC",
+    CHANNEL_VARIABLE: f"{CONTROL_MOUNT}/{CHANNEL_NAME}",
+}
 
 
 def debugpy_home() -> Path:
@@ -48,11 +66,48 @@ def debugpy_home() -> Path:
     return Path(spec.origin).parent.parent
 
 
+class OutputSink:
+    """Where a container's output and end are reported. A standby container's sink is
+    connected when it is claimed; one that ended before that cannot be connected."""
+
+    def __init__(self, on_output: OutputCallback | None = None,
+                 on_exit: ExitCallback | None = None) -> None:
+        self._lock = threading.Lock()
+        self._on_output = on_output
+        self._on_exit = on_exit
+        self._ended = False
+
+    def connect(self, on_output: OutputCallback, on_exit: ExitCallback) -> bool:
+        with self._lock:
+            if self._ended:
+                return False
+            self._on_output, self._on_exit = on_output, on_exit
+            return True
+
+    def output(self, chunk: bytes) -> None:
+        if self._on_output is not None:
+            self._on_output(chunk)
+
+    def exit(self, status: ExitStatus) -> None:
+        with self._lock:
+            self._ended = True
+            on_exit = self._on_exit
+        if on_exit is not None:
+            on_exit(status)
+
+
 class ContainerRuntime(RunningRuntime):
-    def __init__(self, api: docker.APIClient, container_id: str) -> None:
+    def __init__(self, api: docker.APIClient, container_id: str, sink: OutputSink,
+                 slot: StandbySlot | None = None) -> None:
         self.api = api
         self.container_id = container_id
+        self.sink = sink
+        self.slot = slot
         self._removed = threading.Event()
+
+    @property
+    def handle(self) -> str:
+        return f"container {self.container_id[:12]}"
 
     def stop(self) -> None:
         if self._removed.is_set():
@@ -70,8 +125,11 @@ class DockerExecutor(Executor):
     name = "docker"
 
     def __init__(self, state_dir: Path, network: str, internal_network: bool = False,
-                 runtime_api_host: str = "") -> None:
+                 runtime_api_host: str = "", standby: int = 1) -> None:
         self._state_dir = str(state_dir)
+        self._standby_dir = state_dir / "standby"
+        self._standby = StandbyPool(standby)
+        self._closed = threading.Event()
         self._network = network
         self._internal = internal_network
         self._runtime_api_host = runtime_api_host
@@ -93,6 +151,7 @@ class DockerExecutor(Executor):
             gateway = self._ensure_network()
             self._gateway = self._runtime_api_host or self._own_address() or gateway
             self._remove_orphans()
+            shutil.rmtree(self._standby_dir, ignore_errors=True)
         except (DockerException, RequestException) as error:
             raise EnvironmentUnavailable(f"Docker engine unavailable: {error}") from error
 
@@ -105,30 +164,30 @@ class DockerExecutor(Executor):
     def launch(
         self, spec: LaunchSpec, on_output: OutputCallback, on_exit: ExitCallback
     ) -> RunningRuntime:
-        image = image_name(spec.runtime)
-        if not self._has_image(image):
-            raise EnvironmentUnavailable(
-                f"The runtime image {image} is not built: run `lambda-sim images build "
-                f"{spec.runtime}`"
-            )
+        image = self._require_image(spec.runtime)
+        if not self._uses_standby(spec):
+            return self._start_container(self._function_container(spec, image),
+                                         OutputSink(on_output, on_exit))
+        profile = StandbyProfile(image, spec.memory_mb)
         try:
-            container_id = self._create(spec, image)
-            output = self.api.attach(container_id, stdout=True, stderr=True, stream=True,
-                                     logs=False)
-            self.api.start(container_id)
-        except (DockerException, RequestException) as error:
-            raise EnvironmentUnavailable(f"Docker could not start the environment: {error}") \
-                from error
-        runtime = ContainerRuntime(self.api, container_id)
-        with self._lock:
-            self._runtimes[container_id] = runtime
-        threading.Thread(target=self._pump, args=(container_id, output, on_output), daemon=True,
-                         name=f"output-{spec.environment_id[:8]}").start()
-        threading.Thread(target=self._wait, args=(runtime, on_exit), daemon=True,
-                         name=f"container-{spec.environment_id[:8]}").start()
-        return runtime
+            while (slot := self._standby.claim(profile)) is not None:
+                runtime = self._runtimes.get(slot.container_id)
+                if runtime is not None and runtime.sink.connect(on_output, on_exit):
+                    slot.assign(spec.code_dir, spec.opt_dir, spec.variables)
+                    return runtime
+            return self._start_container(self._function_container(spec, image),
+                                         OutputSink(on_output, on_exit))
+        finally:
+            self._replenish(profile)
+
+    def anticipate(self, runtime: str, memory_mb: int) -> None:
+        if self._standby.per_profile and servable(runtime, {}, debugging=False) \
+                and self._has_image(image_name(runtime)):
+            self._replenish(StandbyProfile(image_name(runtime), memory_mb))
 
     def shutdown(self) -> None:
+        self._closed.set()
+        self._standby.drain()
         with self._lock:
             runtimes = list(self._runtimes.values())
         threads = [threading.Thread(target=r.stop, daemon=True) for r in runtimes]
@@ -139,18 +198,110 @@ class DockerExecutor(Executor):
 
     # -- internals ------------------------------------------------------------------------
 
-    def _create(self, spec: LaunchSpec, image: str) -> str:
-        """Output is attached to, not logged: no log driver writes a file per invoke."""
-        memory = f"{spec.memory_mb}m"
+    def _require_image(self, runtime: str) -> str:
+        image = image_name(runtime)
+        if not self._has_image(image):
+            raise EnvironmentUnavailable(
+                f"The runtime image {image} is not built: run `lambda-sim images build "
+                f"{runtime}`"
+            )
+        return image
+
+    def _uses_standby(self, spec: LaunchSpec) -> bool:
+        return self._standby.per_profile > 0 and servable(
+            spec.runtime, spec.variables, debugging=spec.debug_port is not None)
+
+    def _start_container(self, config: dict[str, Any], sink: OutputSink,
+                         slot: StandbySlot | None = None) -> ContainerRuntime:
+        """Create, attach to and start a container; its output and end go to `sink`."""
+        try:
+            container_id = str(self.api.create_container(**config)["Id"])
+            output = self.api.attach(container_id, stdout=True, stderr=True, stream=True,
+                                     logs=False)
+            self.api.start(container_id)
+        except (DockerException, RequestException) as error:
+            raise EnvironmentUnavailable(f"Docker could not start the environment: {error}") \
+                from error
+        runtime = ContainerRuntime(self.api, container_id, sink, slot)
+        with self._lock:
+            self._runtimes[container_id] = runtime
+        name = config["name"].rsplit("-", 1)[-1][:8]
+        threading.Thread(target=self._pump, args=(container_id, output, sink), daemon=True,
+                         name=f"output-{name}").start()
+        threading.Thread(target=self._wait, args=(runtime,), daemon=True,
+                         name=f"container-{name}").start()
+        return runtime
+
+    def _function_container(self, spec: LaunchSpec, image: str) -> dict[str, Any]:
+        """A container made for one function: its code and environment given at creation."""
         mounts = [Mount("/var/task", str(spec.code_dir), type="bind", read_only=True)]
         if spec.opt_dir is not None:
             mounts.append(Mount("/opt", str(spec.opt_dir), type="bind", read_only=True))
         entrypoint, ports = None, None
+        environment = spec.variables
         if spec.debug_port is not None:
             mounts.append(Mount(DEBUGPY_MOUNT, str(debugpy_home()), type="bind", read_only=True))
             entrypoint = ["python3", "-m", "debugpy", "--listen", f"0.0.0.0:{DEBUG_PORT}",
                           "--wait-for-client", "/var/runtime/bootstrap.py"]
             ports = {DEBUG_PORT: ("127.0.0.1", spec.debug_port)}
+            environment = {**spec.variables, "PYTHONPATH":
+                           f"{spec.variables.get('PYTHONPATH', '')}:{DEBUGPY_MOUNT}"}
+        return self._container_config(
+            image, spec.memory_mb, mounts,
+            name=f"lambda-sim-{spec.function_name}-{spec.environment_id[:12]}",
+            environment=environment,
+            labels={"lambda-sim.function": spec.function_name,
+                    "lambda-sim.environment": spec.environment_id},
+            entrypoint=entrypoint, ports=ports,
+        )
+
+    def _replenish(self, profile: StandbyProfile) -> None:
+        """Keep the profile's standby containers topped up, in the background."""
+        if self._closed.is_set() or not self._standby.per_profile:
+            return
+        count, evicted = self._standby.to_start(profile)
+        for slot in evicted:
+            self._stop_slot(slot)
+        for _ in range(count):
+            threading.Thread(target=self._start_standby, args=(profile,), daemon=True,
+                             name="standby-start").start()
+
+    def _start_standby(self, profile: StandbyProfile) -> None:
+        slot = StandbySlot(self._standby_dir, profile)
+        try:
+            slot.prepare()
+            config = self._container_config(
+                profile.image, profile.memory_mb,
+                [Mount("/var/task", str(slot.task_dir), type="bind", read_only=True),
+                 Mount("/opt", str(slot.opt_dir), type="bind", read_only=True),
+                 Mount(CONTROL_MOUNT, str(slot.control_dir), type="bind", read_only=True)],
+                name=f"lambda-sim-standby-{slot.id}",
+                environment=STANDBY_VARIABLES,
+                labels={"lambda-sim.standby": slot.id},
+            )
+            runtime = self._start_container(config, OutputSink(), slot)
+        except (EnvironmentUnavailable, OSError) as error:
+            log.warning("could not start a standby container: %s", error)
+            self._standby.started(None, profile)
+            slot.discard()
+            return
+        slot.container_id = runtime.container_id
+        if self._closed.is_set() or not self._standby.started(slot, profile):
+            runtime.stop()
+
+    def _stop_slot(self, slot: StandbySlot) -> None:
+        runtime = self._runtimes.get(slot.container_id)
+        if runtime is not None:
+            threading.Thread(target=runtime.stop, daemon=True).start()
+
+    def _container_config(
+        self, image: str, memory_mb: int, mounts: list[Mount], *, name: str,
+        environment: dict[str, str], labels: dict[str, str],
+        entrypoint: list[str] | None = None, ports: dict[int, tuple[str, int]] | None = None,
+    ) -> dict[str, Any]:
+        """Every container is locked down alike. Output is attached to, not logged: no log
+        driver writes a file per invoke."""
+        memory = f"{memory_mb}m"
         host_config = self.api.create_host_config(
             mounts=mounts,
             port_bindings=ports,
@@ -163,38 +314,26 @@ class DockerExecutor(Executor):
             privileged=False,
             log_config={"Type": "none", "Config": {}},
         )
-        container = self.api.create_container(
-            image,
-            name=f"lambda-sim-{spec.function_name}-{spec.environment_id[:12]}",
-            environment=spec.variables if spec.debug_port is None else {
-                **spec.variables,
-                "PYTHONPATH": f"{spec.variables.get('PYTHONPATH', '')}:{DEBUGPY_MOUNT}"},
-            entrypoint=entrypoint,
-            ports=[DEBUG_PORT] if ports else None,
-            user=RUNTIME_USER,
-            working_dir="/var/task",
-            labels=self._labels(spec),
-            host_config=host_config,
-        )
-        return str(container["Id"])
-
-    def _labels(self, spec: LaunchSpec) -> dict[str, str]:
         return {
-            MANAGED_LABEL: "true",
-            STATE_DIR_LABEL: self._state_dir,
-            "lambda-sim.function": spec.function_name,
-            "lambda-sim.environment": spec.environment_id,
+            "image": image,
+            "name": name,
+            "environment": environment,
+            "entrypoint": entrypoint,
+            "ports": list(ports) if ports else None,
+            "user": RUNTIME_USER,
+            "working_dir": "/var/task",
+            "labels": {MANAGED_LABEL: "true", STATE_DIR_LABEL: self._state_dir, **labels},
+            "host_config": host_config,
         }
 
-    def _pump(self, container_id: str, output: Iterator[bytes],
-              on_output: OutputCallback) -> None:
+    def _pump(self, container_id: str, output: Iterator[bytes], sink: OutputSink) -> None:
         try:
             for chunk in output:
-                on_output(chunk)
+                sink.output(chunk)
         except (DockerException, RequestException) as error:
             log.debug("output stream of %s ended: %s", container_id[:12], error)
 
-    def _wait(self, runtime: ContainerRuntime, on_exit: ExitCallback) -> None:
+    def _wait(self, runtime: ContainerRuntime) -> None:
         code, oom = -9, False
         try:
             code = int(self.api.wait(runtime.container_id, timeout=None)["StatusCode"])
@@ -207,7 +346,10 @@ class DockerExecutor(Executor):
         runtime.stop()
         with self._lock:
             self._runtimes.pop(runtime.container_id, None)
-        on_exit(ExitStatus.from_code(code, oom_killed=oom))
+        if runtime.slot is not None:
+            self._standby.remove(runtime.slot)
+            runtime.slot.discard()
+        runtime.sink.exit(ExitStatus.from_code(code, oom_killed=oom))
 
     def _has_image(self, image: str) -> bool:
         if image in self._images:

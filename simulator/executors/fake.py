@@ -77,6 +77,10 @@ class FakeRuntime(RunningRuntime):
         self._exit_once = threading.Lock()
         self.thread = threading.Thread(target=self._serve, name="fake-runtime", daemon=True)
 
+    @property
+    def handle(self) -> str:
+        return f"thread {self.thread.name}"
+
     def stop(self) -> None:
         """Like a kill: the connection drops (a pending `/next` ends) and the exit is reported."""
         self._stopping.set()

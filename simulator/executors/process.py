@@ -42,6 +42,10 @@ class ProcessRuntime(RunningRuntime):
         self.tmp_dir = tmp_dir
         self._stopped = threading.Event()
 
+    @property
+    def handle(self) -> str:
+        return f"process {self.process.pid}"
+
     def stop(self) -> None:
         if self._stopped.is_set():
             return

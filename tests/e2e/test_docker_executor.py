@@ -1,8 +1,11 @@
-"""What the Docker executor promises about its containers: names, labels, least privilege,
-clean-up on shutdown and of orphans left by a crashed run."""
+"""What the Docker executor promises about its containers: labels, least privilege, standby
+containers that serve one function each, clean-up on shutdown and of orphans left by a
+crashed run."""
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +17,7 @@ from simulator.executors.docker import STATE_DIR_LABEL
 from simulator.images import image_name
 from simulator.server import SimulatorServer
 from tests.conftest import require_docker
-from tests.helpers import create_function, lambda_client, running_server
+from tests.helpers import create_function, eventually, lambda_client, running_server
 
 HANDLER = """
 def handler(event, context):
@@ -35,30 +38,120 @@ def containers_of(engine: docker.DockerClient, state_dir: Path) -> list[Any]:
                                   filters={"label": f"{STATE_DIR_LABEL}={state_dir.resolve()}"})
 
 
-def test_containers_are_named_labelled_and_locked_down(engine: docker.DockerClient,
-                                                       tmp_path: Path) -> None:
+def environment_rows(url: str) -> list[dict[str, Any]]:
+    with urllib.request.urlopen(f"{url}/_simulator/environments", timeout=10) as answer:
+        return json.load(answer)["environments"]  # type: ignore[no-any-return]
+
+
+def environment_containers(engine: docker.DockerClient, url: str,
+                           function_name: str) -> list[Any]:
+    """The containers running a function's environments, as the simulator reports them."""
+    return [engine.containers.get(row["runtime"].split()[1]) for row in environment_rows(url)
+            if row["function"] == function_name]
+
+
+def assert_locked_down(container: Any, memory_mb: int) -> None:
+    attrs = container.attrs
+    host = attrs["HostConfig"]
+    assert attrs["Config"]["User"] not in ("", "0", "root")
+    assert host["CapDrop"] == ["ALL"]
+    assert host["Privileged"] is False
+    assert host["Memory"] == memory_mb * 1024 * 1024
+    assert host["PidsLimit"] and host["PidsLimit"] > 0
+    assert "no-new-privileges" in host["SecurityOpt"]
+    assert list(attrs["NetworkSettings"]["Networks"]) == ["lambda-sim-test"]
+    assert "/var/task" in {m["Destination"] for m in attrs["Mounts"]}
+    assert all(m["RW"] is False for m in attrs["Mounts"])
+    assert not any("docker.sock" in m["Source"] for m in attrs["Mounts"])
+
+
+def test_containers_are_labelled_and_locked_down(engine: docker.DockerClient,
+                                                 tmp_path: Path) -> None:
     state_dir = tmp_path / "state"
     with running_server(state_dir, "docker", docker_network="lambda-sim-test",
-                        docker_network_internal=True) as server:
+                        docker_network_internal=True, standby=0) as server:
         client = lambda_client(server.url)
         name = create_function(client, HANDLER, MemorySize=192)
         assert client.invoke(FunctionName=name)["StatusCode"] == 200
         (container,) = containers_of(engine, state_dir)
-        attrs = container.attrs
         assert container.name.startswith(f"lambda-sim-{name}-")
         assert container.labels["lambda-sim.function"] == name
-        host = attrs["HostConfig"]
-        assert attrs["Config"]["User"] not in ("", "0", "root")
-        assert host["CapDrop"] == ["ALL"]
-        assert host["Privileged"] is False
-        assert host["Memory"] == 192 * 1024 * 1024
-        assert host["PidsLimit"] and host["PidsLimit"] > 0
-        assert "no-new-privileges" in host["SecurityOpt"]
-        assert list(attrs["NetworkSettings"]["Networks"]) == ["lambda-sim-test"]
-        (mount,) = attrs["Mounts"]
+        assert environment_containers(engine, server.url, name) == [container]
+        assert_locked_down(container, 192)
+        (mount,) = container.attrs["Mounts"]
         assert (mount["Destination"], mount["RW"]) == ("/var/task", False)
-        assert not any("docker.sock" in m["Source"] for m in attrs["Mounts"])
     assert containers_of(engine, state_dir) == []
+
+
+SHOW_ENVIRONMENT = """
+import os
+
+def handler(event, context):
+    return {"files": sorted(os.listdir("/var/task")), "opt": sorted(os.listdir("/opt")),
+            "mine": os.environ.get("MINE"), "standby": os.environ.get("LAMBDA_SIM_STANDBY"),
+            "name": os.environ["AWS_LAMBDA_FUNCTION_NAME"], "tz": os.environ["TZ"]}
+"""
+
+
+def test_cold_starts_claim_standby_containers_that_serve_one_function(
+        engine: docker.DockerClient, tmp_path: Path) -> None:
+    """Creating a function starts a standby container; the first invoke claims it (its init
+    is only the handler's import) and another standby takes its place. A claimed container
+    sees its own function's code and variables and nothing of the others'."""
+    state_dir = tmp_path / "state"
+    with running_server(state_dir, "docker", docker_network="lambda-sim-test",
+                        docker_network_internal=True) as server:
+        client = lambda_client(server.url)
+        first = create_function(client, {"app.py": SHOW_ENVIRONMENT, "first.txt": "1"},
+                                MemorySize=160, Environment={"Variables": {"MINE": "one"}})
+        second = create_function(client, {"app.py": SHOW_ENVIRONMENT, "second.txt": "2"},
+                                 MemorySize=160, Environment={"Variables": {"MINE": "two"}})
+
+        def standby() -> list[str]:
+            """Running, unclaimed standby containers' ids (listed without inspecting each:
+            they come and go while the test looks)."""
+            rows = engine.api.containers(filters={
+                "label": f"{STATE_DIR_LABEL}={state_dir.resolve()}", "status": "running"})
+            claimed = {row["runtime"].split()[1] for row in environment_rows(server.url)}
+            return [row["Id"] for row in rows if row["Id"][:12] not in claimed
+                    and row["Names"][0].startswith("/lambda-sim-standby-")]
+
+        assert eventually(lambda: len(standby()) == 1, timeout=30)
+        waiting = standby()[0]
+        answers = {}
+        for name in (first, second):
+            reply = client.invoke(FunctionName=name, LogType="Tail")
+            answers[name] = json.loads(reply["Payload"].read())
+        (claimed,) = environment_containers(engine, server.url, first)
+        assert claimed.id == waiting
+        assert claimed.name.startswith("lambda-sim-standby-")
+        assert_locked_down(claimed, 160)
+        assert answers[first] == {"files": ["app.py", "first.txt"], "opt": [], "mine": "one",
+                                  "standby": None, "name": first, "tz": ":UTC"}
+        assert answers[second]["files"] == ["app.py", "second.txt"]
+        assert answers[second]["mine"] == "two"
+        assert eventually(lambda: len(standby()) == 1, timeout=30), \
+            f"no standby took its place: {standby()}"
+        slot = state_dir / "standby" / claimed.name.removeprefix("lambda-sim-standby-")
+        assert (slot / "task" / "first.txt").read_text() == "1"
+        claimed.kill()
+        assert eventually(lambda: not slot.exists(), timeout=10), \
+            "the ended container's folder is still there"
+        reply = client.invoke(FunctionName=first)
+        assert json.loads(reply["Payload"].read())["mine"] == "one"
+    assert containers_of(engine, state_dir) == []
+
+
+def test_no_standby_containers_when_turned_off(engine: docker.DockerClient,
+                                               tmp_path: Path) -> None:
+    state_dir = tmp_path / "state"
+    with running_server(state_dir, "docker", docker_network="lambda-sim-test",
+                        docker_network_internal=True, standby=0) as server:
+        client = lambda_client(server.url)
+        name = create_function(client, HANDLER)
+        assert client.invoke(FunctionName=name)["StatusCode"] == 200
+        assert [c.name for c in containers_of(engine, state_dir)
+                if not c.name.startswith(f"lambda-sim-{name}-")] == []
 
 
 def test_orphans_of_a_crashed_run_are_removed_at_start(engine: docker.DockerClient,

@@ -1,0 +1,90 @@
+"""Standby slots and their bookkeeping, without Docker: folders, the assignment pipe, linking
+code in, which functions may use a standby, and how many to keep per profile."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+from simulator.executors.standby import (
+    StandbyPool,
+    StandbyProfile,
+    StandbySlot,
+    link_tree,
+    servable,
+)
+
+PROFILE = StandbyProfile("lambda-sim/python3.11", 128)
+
+
+def test_link_tree_mirrors_files_folders_and_links_into_an_existing_folder(
+        tmp_path: Path) -> None:
+    source = tmp_path / "code"
+    (source / "pkg" / "sub").mkdir(parents=True)
+    (source / "app.py").write_text("app")
+    (source / "pkg" / "sub" / "mod.py").write_text("mod")
+    os.symlink("pkg", source / "alias")
+    target = tmp_path / "slot"
+    target.mkdir()
+    link_tree(source, target)
+    assert (target / "app.py").read_text() == "app"
+    assert (target / "pkg" / "sub" / "mod.py").read_text() == "mod"
+    assert os.readlink(target / "alias") == "pkg"
+    assert (target / "app.py").stat().st_ino == (source / "app.py").stat().st_ino
+
+
+def test_a_slot_hands_its_assignment_to_the_reader_of_its_pipe(tmp_path: Path) -> None:
+    slot = StandbySlot(tmp_path, PROFILE)
+    slot.prepare()
+    code = tmp_path / "code"
+    code.mkdir()
+    (code / "app.py").write_text("x")
+    slot.assign(code, None, {"AWS_LAMBDA_FUNCTION_NAME": "f"})  # the reader comes later
+    with open(slot.channel, "rb") as pipe:
+        assert json.loads(pipe.read()) == {"variables": {"AWS_LAMBDA_FUNCTION_NAME": "f"}}
+    assert (slot.task_dir / "app.py").read_text() == "x"
+    assert slot.folder == tmp_path / slot.id
+
+
+def test_discarding_a_slot_releases_a_writer_that_nobody_will_read(tmp_path: Path) -> None:
+    slot = StandbySlot(tmp_path, PROFILE)
+    slot.prepare()
+    code = tmp_path / "code"
+    code.mkdir()
+    before = {t.name for t in threading.enumerate()}
+    slot.assign(code, None, {})
+    writers = [t for t in threading.enumerate()
+               if t.name.startswith("standby-assign") and t.name not in before]
+    slot.discard()
+    for writer in writers:
+        writer.join(timeout=5)
+        assert not writer.is_alive()
+    assert not slot.folder.exists()
+
+
+def test_only_our_python_runtime_without_interpreter_variables_is_servable() -> None:
+    assert servable("python3.11", {"PYTHONPATH": "/var/runtime", "MINE": "1"}, False)
+    assert not servable("python3.11", {"PYTHONUTF8": "1"}, False)
+    assert not servable("python3.11", {}, debugging=True)
+    assert not servable("nodejs20.x", {}, False)
+    assert not servable("provided.al2023", {}, False)
+
+
+def test_the_pool_keeps_its_count_per_profile_and_the_latest_profiles() -> None:
+    pool = StandbyPool(per_profile=2, max_profiles=2)
+    assert pool.to_start(PROFILE) == (2, [])
+    assert pool.to_start(PROFILE) == (0, [])  # two are starting already
+    slots = [StandbySlot(Path("/nonexistent"), PROFILE) for _ in range(2)]
+    assert all(pool.started(slot, PROFILE) for slot in slots)
+    assert pool.claim(PROFILE) is slots[0]
+    assert pool.to_start(PROFILE) == (1, [])
+    assert pool.started(None, PROFILE) is False  # that one failed to start
+    other, third = StandbyProfile("lambda-sim/python3.13", 128), StandbyProfile("x", 256)
+    pool.to_start(other)
+    count, evicted = pool.to_start(third)
+    assert count == 2 and evicted == [slots[1]]  # the least recently used profile goes
+    assert pool.claim(PROFILE) is None
+    pool.remove(slots[1])
+    assert pool.drain() == []
