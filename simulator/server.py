@@ -1,18 +1,35 @@
 """The HTTP server the control API runs on: one thread per connection (so long requests never
-starve the API), HTTP/1.1 keep-alive for boto3's pooled connections, Nagle off."""
+starve the API), HTTP/1.1 keep-alive for boto3's pooled connections, Nagle off.
+
+werkzeug's development server closes every connection after one response (it cannot tell
+where an unread request body ends), so each invoke paid a TCP handshake and a new thread.
+Here each request's body is bounded by its Content-Length, what the application left unread
+is drained, and the connection stays open for the next request."""
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
+from collections.abc import Iterable
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.wsgi import LimitedStream
 
 from simulator.app import Simulator
+
+log = logging.getLogger(__name__)
+
+# An unread body larger than this is not drained: the connection closes instead.
+MAX_DRAIN_BYTES = 16 * 1024 * 1024
+IDLE_CONNECTION_SECONDS = 600
+NO_BODY_STATUSES = frozenset({204, 304})
+SERVER_ERROR = (b'{"Type": "Service", "Message": "The server could not answer the request."}')
 
 
 class _RequestHandler(WSGIRequestHandler):
     protocol_version = "HTTP/1.1"
+    timeout = IDLE_CONNECTION_SECONDS
 
     def setup(self) -> None:
         super().setup()
@@ -20,6 +37,69 @@ class _RequestHandler(WSGIRequestHandler):
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Quiet: function logs are what the console is for."""
+
+    def run_wsgi(self) -> None:
+        """One request on a kept-alive connection."""
+        if self.headers.get("Expect", "").lower().strip() == "100-continue":
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        self.environ = environ = self.make_environ()
+        body: LimitedStream | None = None
+        if environ.get("wsgi.input_terminated"):  # chunked: no length to drain up to
+            self.close_connection = True
+        else:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = LimitedStream(self.rfile, length)
+            environ["wsgi.input"] = body
+        try:
+            self._respond(environ)
+        except (ConnectionError, TimeoutError) as error:
+            self.close_connection = True
+            self.connection_dropped(error, environ)
+            return
+        if body is not None and not body.is_exhausted:
+            if body.limit - body.tell() > MAX_DRAIN_BYTES:
+                self.close_connection = True
+            else:
+                body.exhaust()
+
+    def _respond(self, environ: dict[str, object]) -> None:
+        started: list[tuple[str, list[tuple[str, str]]]] = []
+        written: list[bytes] = []  # what an application passes to WSGI's write()
+
+        def start_response(status: str, headers: list[tuple[str, str]],
+                           exc_info: object = None) -> object:
+            started[:] = [(status, headers)]
+            return written.append
+
+        try:
+            chunks: Iterable[bytes] = self.server.app(environ, start_response)
+            try:
+                payload = b"".join([*written, *chunks])
+            finally:
+                close = getattr(chunks, "close", None)
+                if close is not None:
+                    close()
+        except Exception:
+            log.exception("the application failed on %s %s", self.command, self.path)
+            self.close_connection = True
+            started[:] = [("500 INTERNAL SERVER ERROR", [
+                ("Content-Type", "application/json"), ("X-Amzn-ErrorType", "ServiceException")])]
+            payload = SERVER_ERROR
+        status, headers = started[0]
+        code, _, reason = status.partition(" ")
+        self.send_response(int(code), reason)
+        for key, value in headers:
+            if key.lower() not in ("content-length", "connection", "transfer-encoding"):
+                self.send_header(key, value)
+        no_body = self.command == "HEAD" or int(code) in NO_BODY_STATUSES or int(code) < 200
+        declared = next((v for k, v in headers if k.lower() == "content-length"), None)
+        self.send_header("Content-Length", declared if no_body and declared else
+                         str(0 if no_body else len(payload)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if not no_body:
+            self.wfile.write(payload)
 
 
 class SimulatorServer:
