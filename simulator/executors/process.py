@@ -1,14 +1,16 @@
 """Runs each environment's runtime as a local subprocess: the embedded default when no Docker
 engine answers. Same bootstrap, same Runtime API, same timeouts and crash handling; the code
 runs from the function's unpacked folder and each environment gets a /tmp of its own.
-Python runs on the host's python of the runtime's version, Node.js on the host's `node`, and a
-custom runtime is the function's own `bootstrap`."""
+Python runs on the host's python of the runtime's version (forked from a zygote of it, see
+`forkserver`), Node.js on the host's `node`, and a custom runtime is the function's own
+`bootstrap`."""
 
 from __future__ import annotations
 
 import functools
 import logging
 import os
+import queue
 import resource
 import shutil
 import subprocess
@@ -26,6 +28,7 @@ from simulator.executors.base import (
     OutputCallback,
     RunningRuntime,
 )
+from simulator.executors.forkserver import ForkedRuntime, ForkServer, forkable
 from simulator.images import bootstrap_path, custom_entrypoint_path, node_launcher_path
 
 log = logging.getLogger(__name__)
@@ -65,8 +68,9 @@ class ProcessExecutor(Executor):
         self._tmp_root = state_dir / "tmp"
         self._command = list(command) if command else None
         self.writes_end_marker = command is None
-        self._runtimes: set[ProcessRuntime] = set()
+        self._runtimes: set[ProcessRuntime | ForkedRuntime] = set()
         self._lock = threading.Lock()
+        self._fork_servers: dict[str, ForkServer] = {}
 
     def start(self) -> None:
         shutil.rmtree(self._tmp_root, ignore_errors=True)
@@ -87,6 +91,8 @@ class ProcessExecutor(Executor):
             "TMPDIR": str(tmp_dir),
             **runtime_variables,
         }
+        if self._forks(spec):
+            return self._launch_forked(spec, variables, tmp_dir, on_output, on_exit)
         process = subprocess.Popen(
             self._command or command,
             cwd=spec.code_dir,
@@ -112,16 +118,58 @@ class ProcessExecutor(Executor):
         ).start()
         return runtime
 
-    def _wait(self, runtime: ProcessRuntime, reader: threading.Thread,
-              on_exit: ExitCallback) -> None:
-        """Report how the runtime ended once it has, after killing whatever it left behind
-        (a forked child would otherwise hold the output pipe open)."""
-        code = runtime.process.wait()
+    def _forks(self, spec: LaunchSpec) -> bool:
+        """Our Python bootstrap, started the usual way, can be forked from a zygote."""
+        return (self._command is None and spec.debug_port is None
+                and spec.runtime.startswith("python") and forkable(spec.variables))
+
+    def _launch_forked(self, spec: LaunchSpec, variables: dict[str, str], tmp_dir: Path,
+                       on_output: OutputCallback, on_exit: ExitCallback) -> RunningRuntime:
+        python = python_for(spec.runtime)
+        with self._lock:
+            server = self._fork_servers.get(python)
+            if server is None:
+                server = self._fork_servers[python] = ForkServer(
+                    python, search_path(sys.executable))
+        ended: queue.Queue[int] = queue.Queue(maxsize=1)
+        address_space = (spec.memory_mb + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024
+        try:
+            pid, output = server.fork(variables, spec.code_dir, address_space, ended.put)
+        except EnvironmentUnavailable:
+            shutil.rmtree(tmp_dir, ignore_errors=True)
+            raise
+        runtime = ForkedRuntime(pid, tmp_dir)
+        with self._lock:
+            self._runtimes.add(runtime)
+        reader = threading.Thread(target=_pump_descriptor, args=(output, on_output),
+                                  name=f"output-{spec.environment_id[:8]}", daemon=True)
+        reader.start()
+        threading.Thread(
+            target=self._wait_forked, args=(runtime, ended, reader, on_exit),
+            name=f"process-{spec.environment_id[:8]}", daemon=True,
+        ).start()
+        return runtime
+
+    def _wait_forked(self, runtime: ForkedRuntime, ended: queue.Queue[int],
+                     reader: threading.Thread, on_exit: ExitCallback) -> None:
+        code = ended.get()
+        self._finish(runtime, reader)
+        on_exit(ExitStatus.from_code(code))
+
+    def _finish(self, runtime: ProcessRuntime | ForkedRuntime, reader: threading.Thread) -> None:
+        """Kill whatever the runtime left behind (a forked child would otherwise hold the
+        output pipe open), then free its folder."""
         runtime.stop()
         reader.join(timeout=2)
         shutil.rmtree(runtime.tmp_dir, ignore_errors=True)
         with self._lock:
             self._runtimes.discard(runtime)
+
+    def _wait(self, runtime: ProcessRuntime, reader: threading.Thread,
+              on_exit: ExitCallback) -> None:
+        """Report how the runtime ended once it has."""
+        code = runtime.process.wait()
+        self._finish(runtime, reader)
         on_exit(ExitStatus.from_code(code))
 
     def shutdown(self) -> None:
@@ -129,6 +177,11 @@ class ProcessExecutor(Executor):
             runtimes = list(self._runtimes)
         for runtime in runtimes:
             runtime.stop()
+        with self._lock:
+            servers = list(self._fork_servers.values())
+            self._fork_servers.clear()
+        for server in servers:
+            server.close()
 
 
 def limit_address_space(pid: int, memory_mb: int) -> None:
@@ -145,8 +198,16 @@ def _pump(process: subprocess.Popen[bytes], on_output: OutputCallback) -> None:
     stream = process.stdout
     assert stream is not None
     with stream:
-        while chunk := os.read(stream.fileno(), READ_CHUNK):
+        _pump_descriptor(stream.fileno(), on_output, close=False)
+
+
+def _pump_descriptor(descriptor: int, on_output: OutputCallback, close: bool = True) -> None:
+    try:
+        while chunk := os.read(descriptor, READ_CHUNK):
             on_output(chunk)
+    finally:
+        if close:
+            os.close(descriptor)
 
 
 def is_node(runtime: str) -> bool:

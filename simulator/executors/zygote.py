@@ -1,0 +1,145 @@
+"""The fork server's parent process: a Python of the runtime's version that has imported the
+bootstrap once and forks a runtime per request, each in its own session.
+
+Run as a script (by the interpreter of the runtime's version, so stdlib only) with the
+bootstrap's path and the number of its end of a socket pair. The simulator sends, per runtime,
+a request with the runtime's variables, folder and memory limit, and the write end of the
+runtime's output pipe as an attached descriptor; the zygote answers with the runtime's pid and
+later with how it ended. Messages are JSON, one per packet (a SOCK_SEQPACKET pair). When the
+simulator goes away the zygote kills its runtimes and ends."""
+
+from __future__ import annotations
+
+import ctypes
+import importlib.util
+import json
+import os
+import resource
+import selectors
+import signal
+import socket
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+MAX_MESSAGE = 1024 * 1024
+PR_SET_PDEATHSIG = 1
+
+
+def main() -> None:
+    bootstrap_file, channel_fd = sys.argv[1], int(sys.argv[2])
+    sys.path[0] = str(Path(bootstrap_file).parent)  # as if the bootstrap were run directly
+    spec = importlib.util.spec_from_file_location("bootstrap", bootstrap_file)
+    assert spec is not None and spec.loader is not None
+    bootstrap = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bootstrap)
+    channel = socket.socket(fileno=channel_fd)
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_write, False)
+    signal.set_wakeup_fd(wake_write)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    children: set[int] = set()
+    selector = selectors.DefaultSelector()
+    selector.register(channel, selectors.EVENT_READ)
+    selector.register(wake_read, selectors.EVENT_READ)
+    while True:
+        for key, _ in selector.select():
+            if key.fileobj is channel:
+                try:
+                    message, fds, _, _ = socket.recv_fds(channel, MAX_MESSAGE, 1)
+                except OSError:
+                    message, fds = b"", []
+                if not message:
+                    _end(children)
+                pid = _fork(bootstrap, json.loads(message), fds[0], channel)
+                children.add(pid)
+                channel.send(json.dumps({"started": pid}).encode())
+            else:
+                os.read(wake_read, 512)
+                _reap(children, channel)
+
+
+def _fork(bootstrap: Any, request: dict[str, Any], output_fd: int,
+          channel: socket.socket) -> int:
+    pid = os.fork()
+    if pid:
+        os.close(output_fd)
+        return pid
+    try:
+        channel.close()
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        os.setsid()
+        _die_with_parent()
+        os.dup2(output_fd, 1)
+        os.dup2(output_fd, 2)
+        os.close(output_fd)
+        # New streams over the new descriptors: the zygote's knew another file.
+        sys.stdout = sys.__stdout__ = open(1, "w", encoding="utf-8", closefd=False)
+        sys.stderr = sys.__stderr__ = open(2, "w", encoding="utf-8", errors="backslashreplace",
+                                           closefd=False)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["variables"])
+        time.tzset()
+        python_path = [p for p in request["variables"].get("PYTHONPATH", "").split(os.pathsep)
+                       if p]
+        sys.path[1:1] = python_path
+        if request.get("address_space"):
+            limit = int(request["address_space"])
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        bootstrap.main()
+    except SystemExit as ending:
+        code = ending.code if isinstance(ending.code, int) else int(ending.code is not None)
+        _flush()
+        os._exit(code)
+    except BaseException:
+        traceback.print_exc()
+        _flush()
+    os._exit(1)
+
+
+def _die_with_parent() -> None:
+    """A runtime must not outlive its zygote, even one that was killed (Linux only)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+
+
+def _reap(children: set[int], channel: socket.socket) -> None:
+    while children:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        children.discard(pid)
+        code = os.waitstatus_to_exitcode(status)
+        channel.send(json.dumps({"ended": pid, "code": code}).encode())
+
+
+def _end(children: set[int]) -> None:
+    """The simulator is gone: so are the runtimes it started."""
+    for pid in children:
+        for kill in (os.killpg, os.kill):  # the group, and the runtime if not yet its leader
+            try:
+                kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
