@@ -117,8 +117,17 @@ class Workspace:
         return buffer.getvalue()
 
     def _layer_dirs(self, spec: FunctionSpec, template: Template) -> list[Path]:
+        """The template's own layers by logical id, and layer versions published to the
+        simulator by ARN; other ARNs (AWS's, another account's) have no content here."""
         layers = {layer.logical_id: layer for layer in template.layers}
-        return [layers[name].content_dir.resolve() for name in spec.layers if name in layers]
+        folders = []
+        for name in spec.layers:
+            if name in layers:
+                folders.append(layers[name].content_dir.resolve())
+            elif self._service.layers is not None and \
+                    (published := self._service.layers.resolve(name)) is not None:
+                folders.append(Path(published.content_dir))
+        return folders
 
     def _opt_dir(self, spec: FunctionSpec, template: Template) -> Path | None:
         """Layers merged in order, then the folder's requirements, as one tree for /opt."""

@@ -238,3 +238,27 @@ def test_layers_from_s3_and_after_a_restart(tmp_path: Path) -> None:
         assert invoke_ok(client, "uses-layer")["value"] == "from s3"
         assert client.publish_layer_version(LayerName="from-s3", Content={
             "ZipFile": layer_zip("x")})["Version"] == 2
+
+
+def test_a_template_function_uses_a_published_layer_by_arn(
+        process_server: SimulatorServer, lam: Any, tmp_path: Path) -> None:
+    published = lam.publish_layer_version(LayerName=unique_name("for-template"), Content={
+        "ZipFile": layer_zip("published", "published note")})
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "app.py").write_text(READS_LAYER)
+    name = unique_name("templated")
+    (tmp_path / "template.yaml").write_text(f"""
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Reader:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: {name}
+      CodeUri: src/
+      Handler: app.handler
+      Runtime: python3.11
+      Layers:
+        - {published["LayerVersionArn"]}
+""")
+    process_server.simulator.load_template(tmp_path / "template.yaml")
+    assert invoke_ok(lam, name)["note"] == "published note"
