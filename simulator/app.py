@@ -14,6 +14,7 @@ from werkzeug.exceptions import RequestEntityTooLarge as WerkzeugTooLarge
 from simulator.api.event_source_api import event_source_api
 from simulator.api.http_api import http_api
 from simulator.api.lambda_api import lambda_api
+from simulator.api.layers_api import layers_api
 from simulator.api.runtime_api import RuntimeApiListener
 from simulator.api.schedule_api import schedule_api
 from simulator.api.simulator_api import simulator_api
@@ -38,11 +39,14 @@ from simulator.events.template_wiring import TemplateWiring
 from simulator.executors.base import Executor
 from simulator.executors.docker import DockerExecutor
 from simulator.executors.process import ProcessExecutor
+from simulator.layer_service import LayerService
+from simulator.layers import LayerStore
 from simulator.observability.components import Observability
 from simulator.observability.dashboard import dashboard
 from simulator.observability.prometheus import prometheus_api
 from simulator.registry import FunctionRegistry
 from simulator.service import LambdaService
+from simulator.tagging import TagService
 from simulator.validation import SUPPORTED_RUNTIMES
 from simulator.version_service import VersionService
 from simulator.versions import VersionStore
@@ -82,8 +86,13 @@ class Simulator:
         if settings.debug_function:
             self.pool.debug_ports[settings.debug_function] = settings.debug_port
         self.versions = VersionStore(settings.state_dir / "versions.db")
+        self.layer_store = LayerStore(settings.state_dir / "layers.db")
+        self.layers = LayerService(settings, self.layer_store,
+                                   CodeStore(settings.state_dir / "layers"),
+                                   settings.state_dir / "opt" / "layers")
         self.service = LambdaService(settings, self.registry, self.code, self.pool,
-                                     self.versions, observer=self.observability.observer)
+                                     self.versions, observer=self.observability.observer,
+                                     layers=self.layers)
         for function in self.registry.all():
             self.pool.anticipate(function)
         self.http_routes = HttpRoutes(settings.state_dir / "http.db")
@@ -122,6 +131,7 @@ class Simulator:
         self.observability.close()
         self.registry.close()
         self.versions.close()
+        self.layer_store.close()
 
 
 def choose_executor(settings: Settings) -> tuple[Executor, str]:
@@ -163,6 +173,9 @@ def create_app(simulator: Simulator) -> Flask:
     app.extensions["logs"] = simulator.logs
     app.extensions["load_template"] = simulator.load_template
     app.register_blueprint(lambda_api)
+    app.extensions["tag_service"] = TagService(simulator.service)
+    app.extensions["layer_service"] = simulator.layers
+    app.register_blueprint(layers_api)
     app.extensions["version_service"] = VersionService(simulator.service)
     app.register_blueprint(versions_api)
     app.extensions["event_source_mappings"] = simulator.event_sources

@@ -10,13 +10,13 @@ import io
 import os
 import shutil
 import stat
-import uuid
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from simulator.errors import InvalidParameterValueException, ServiceException
+from simulator.folders import build_folder
 
 MAX_UNZIPPED_BYTES = 262_144_000
 MAX_ZIPPED_BYTES = 50 * 1024 * 1024
@@ -43,17 +43,12 @@ class CodeStore:
             )
         digest = hashlib.sha256(zip_bytes)
         target = self.root / digest.hexdigest()
-        if not target.is_dir():
-            staging = self.root / f".staging-{uuid.uuid4().hex}"
-            try:
-                unpack(zip_bytes, staging)
-                target.with_suffix(".zip").write_bytes(zip_bytes)
-                staging.rename(target)
-            except OSError:
-                if not target.is_dir():
-                    raise
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
+
+        def fill(staging: Path) -> None:
+            unpack(zip_bytes, staging)
+            target.with_suffix(".zip").write_bytes(zip_bytes)
+
+        build_folder(target, fill)
         return StoredCode(base64.b64encode(digest.digest()).decode(), len(zip_bytes), target)
 
     def zip_path(self, code_dir: Path) -> Path:

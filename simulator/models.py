@@ -54,6 +54,8 @@ class FunctionConfig:
     version: str = LATEST
     dead_letter_target: str | None = None
     event_invoke_config: dict[str, Any] | None = None
+    layers: list[dict[str, Any]] = field(default_factory=list)  # [{Arn, CodeSize}], in order
+    tags: dict[str, str] = field(default_factory=dict)
 
     def updated(self, **changes: Any) -> FunctionConfig:
         """A copy with `changes`, a fresh revision and the next generation."""
@@ -110,6 +112,8 @@ class FunctionConfig:
         }
         if self.environment:
             body["Environment"] = {"Variables": dict(self.environment)}
+        if self.layers:
+            body["Layers"] = [dict(layer) for layer in self.layers]
         if self.dead_letter_target:
             body["DeadLetterConfig"] = {"TargetArn": self.dead_letter_target}
         if self.state == "Pending":

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.async_invoke import AsyncInvocations
+from simulator.code_source import zip_from
 from simulator.codestore import CodeStore
 from simulator.config import Settings
 from simulator.destinations import DestinationSender
@@ -29,6 +30,7 @@ from simulator.errors import (
     TooManyRequestsException,
     ValidationException,
 )
+from simulator.layer_service import LayerService
 from simulator.models import (
     LATEST,
     FunctionConfig,
@@ -45,6 +47,7 @@ from simulator.validation import (
     validate_event_invoke_config,
     validate_function_settings,
     validate_max_items,
+    validate_tags,
 )
 from simulator.versions import VersionStore
 
@@ -77,6 +80,7 @@ class LambdaService:
         pool: EnvironmentPool,
         versions: VersionStore,
         observer: InvocationObserver | None = None,
+        layers: LayerService | None = None,
     ) -> None:
         self.settings = settings
         self.observer = observer or NoObserver()
@@ -84,6 +88,7 @@ class LambdaService:
         self.registry = registry
         self.code = code
         self.pool = pool
+        self.layers = layers  # None: no layer can be attached
         self._async = AsyncInvocations(
             settings, self.lookup, self.run, DestinationSender(settings, self.submit_event)
         )
@@ -98,7 +103,11 @@ class LambdaService:
             raise InvalidParameterValueException(
                 "This simulator runs Zip functions; PackageType Image is not supported yet."
             )
-        stored = self.code.store(_zip_from(body.get("Code") or {}))
+        if "Tags" in body:
+            settings["tags"] = validate_tags(body["Tags"])
+        if "Layers" in body:
+            settings.update(self._attach_layers(body["Layers"]))
+        stored = self.code.store(zip_from(body.get("Code") or {}))
         function = FunctionConfig(
             code_sha256=stored.sha256, code_size=stored.size, code_dir=str(stored.directory),
             state="Active", last_update_status="Successful", **settings,
@@ -118,6 +127,9 @@ class LambdaService:
         }
         if function.reserved_concurrency is not None:
             result["Concurrency"] = {"ReservedConcurrentExecutions": function.reserved_concurrency}
+        latest = self.registry.get(function.name)
+        if latest is not None and latest.tags:
+            result["Tags"] = dict(latest.tags)
         return result
 
     def get_function_configuration(
@@ -145,7 +157,7 @@ class LambdaService:
     def update_function_code(self, reference: str, body: dict[str, Any]) -> dict[str, Any]:
         function = self.function(reference)
         _check_revision(function, body.get("RevisionId"))
-        stored = self.code.store(_zip_from(body))
+        stored = self.code.store(zip_from(body))
         if body.get("DryRun"):
             return self._describe(function)
         return self._replace(function, code_sha256=stored.sha256, code_size=stored.size,
@@ -156,7 +168,10 @@ class LambdaService:
     ) -> dict[str, Any]:
         function = self.function(reference)
         _check_revision(function, body.get("RevisionId"))
-        return self._replace(function, **validate_function_settings(body, creating=False))
+        settings = validate_function_settings(body, creating=False)
+        if "Layers" in body:
+            settings.update(self._attach_layers(body["Layers"]))
+        return self._replace(function, **settings)
 
     def delete_function(self, reference: str, qualifier: str | None = None) -> None:
         function = self.function(reference, qualifier)
@@ -402,7 +417,7 @@ class LambdaService:
                     function, state="Active", last_update_status="Successful",
                     generation=current.generation + 1, revision_id=new_revision_id(),
                     reserved_concurrency=current.reserved_concurrency,
-                    event_invoke_config=current.event_invoke_config,
+                    event_invoke_config=current.event_invoke_config, tags=current.tags,
                 )
                 if warm_first:
                     self.pool.warm_up(stored, self.settings.init_timeout)
@@ -412,6 +427,13 @@ class LambdaService:
         self.pool.anticipate(stored)
         return stored
 
+    def _attach_layers(self, arns: Any) -> dict[str, Any]:
+        if self.layers is None:
+            if arns:
+                raise InvalidParameterValueException(f"Layer version {arns[0]} does not exist.")
+            return {"layers": [], "opt_dir": ""}
+        return self.layers.attach(arns)
+
     def _replace(self, function: FunctionConfig, **changes: Any) -> dict[str, Any]:
         """A new generation of the function; its old environments retire."""
         with self._write_lock:
@@ -420,6 +442,9 @@ class LambdaService:
         self.pool.retire(updated.name, updated.generation)
         self.pool.anticipate(updated)
         return self._describe(updated, last_update_status="InProgress")
+
+    def store_tags(self, function: FunctionConfig, tags: dict[str, str]) -> None:
+        self._store(function, tags=tags)
 
     def _store(self, function: FunctionConfig, **changes: Any) -> None:
         """A change that does not touch what runs (e.g. concurrency): same generation."""
@@ -433,24 +458,6 @@ class LambdaService:
 
 def _reference(function: FunctionConfig) -> str:
     return function.name if function.version == LATEST else f"{function.name}:{function.version}"
-
-
-def _zip_from(code: dict[str, Any]) -> bytes:
-    if code.get("S3Bucket") or code.get("S3Key"):
-        raise InvalidParameterValueException(
-            "Code from S3 is not supported yet: upload the zip as ZipFile."
-        )
-    encoded = code.get("ZipFile")
-    if not encoded:
-        raise InvalidParameterValueException(
-            "Please provide a source for function code."
-        )
-    try:
-        return base64.b64decode(encoded, validate=True)
-    except (binascii.Error, TypeError):
-        raise InvalidParameterValueException(
-            "Could not unzip uploaded file. Please check your file, then try to upload again."
-        ) from None
 
 
 def _check_revision(function: FunctionConfig, revision_id: str | None) -> None:

@@ -250,3 +250,28 @@ def validate_max_items(raw: str | None) -> int:
     check_range(v, value, "maxItems", 1, 10000)
     v.raise_if_any()
     return min(value, MAX_LIST_ITEMS)
+
+
+MAX_TAGS = 50
+
+
+def validate_tags(tags: Any, existing: dict[str, str] | None = None) -> dict[str, str]:
+    """Tags to add (to `existing`, for TagResource): AWS's key and value limits, keys under
+    `aws:` reserved, at most 50 on a function. Returns the merged tags."""
+    if not isinstance(tags, dict):
+        raise InvalidParameterValueException("Tags must be a map of strings")
+    for key, value in tags.items():
+        if not isinstance(key, str) or not 1 <= len(key) <= 128:
+            raise InvalidParameterValueException(
+                f"Tag key {key!r} must be between 1 and 128 characters long")
+        if not isinstance(value, str) or len(value) > 256:
+            raise InvalidParameterValueException(
+                f"Tag value for key {key!r} must be at most 256 characters long")
+        if key.lower().startswith("aws:"):
+            raise InvalidParameterValueException(
+                f"Tag key {key!r} uses the reserved prefix aws:")
+    merged = {**(existing or {}), **tags}
+    if len(merged) > MAX_TAGS:
+        raise InvalidParameterValueException(
+            f"Number of tags exceeds resource tag limit of {MAX_TAGS}.")
+    return merged

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import shutil
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from simulator.codestore import CodeStore
 from simulator.dependencies import DependencyError, install_requirements
 from simulator.local_code import file_digest, folder_digest
 from simulator.models import FunctionConfig
+from simulator.opt_tree import merge_folders
 from simulator.reload import CodeWatcher
 from simulator.service import LambdaService
 from simulator.templates import FunctionSpec, Template, TemplateError, load_template
@@ -117,8 +117,17 @@ class Workspace:
         return buffer.getvalue()
 
     def _layer_dirs(self, spec: FunctionSpec, template: Template) -> list[Path]:
+        """The template's own layers by logical id, and layer versions published to the
+        simulator by ARN; other ARNs (AWS's, another account's) have no content here."""
         layers = {layer.logical_id: layer for layer in template.layers}
-        return [layers[name].content_dir.resolve() for name in spec.layers if name in layers]
+        folders = []
+        for name in spec.layers:
+            if name in layers:
+                folders.append(layers[name].content_dir.resolve())
+            elif self._service.layers is not None and \
+                    (published := self._service.layers.resolve(name)) is not None:
+                folders.append(Path(published.content_dir))
+        return folders
 
     def _opt_dir(self, spec: FunctionSpec, template: Template) -> Path | None:
         """Layers merged in order, then the folder's requirements, as one tree for /opt."""
@@ -135,14 +144,8 @@ class Workspace:
         digest = hashlib.sha256()
         for source in sources:
             digest.update(str(source).encode() + folder_digest(source)[0].encode())
-        target = self._state_dir / "opt" / spec.name / digest.hexdigest()[:16]
-        if not target.is_dir():
-            staging = target.with_name(target.name + ".staging")
-            shutil.rmtree(staging, ignore_errors=True)
-            for source in sources:
-                shutil.copytree(source, staging, dirs_exist_ok=True, symlinks=True)
-            staging.rename(target)
-        return target
+        return merge_folders(sources,
+                             self._state_dir / "opt" / spec.name / digest.hexdigest()[:16])
 
     def _code_digest(self, spec: FunctionSpec, template: Template) -> str:
         parts = [folder_digest(folder)[0] for folder in

@@ -68,3 +68,10 @@ def executor_name(server: SimulatorServer) -> str:
 @pytest.fixture
 def state_dir(tmp_path: Path) -> Path:
     return tmp_path / "state"
+
+
+@pytest.fixture(scope="module")
+def process_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatorServer]:
+    """A process-executor simulator shared by one module's tests (no Docker needed)."""
+    with running_server(tmp_path_factory.mktemp("state-module"), "process") as running:
+        yield running

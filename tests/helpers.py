@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import textwrap
 import time
 import uuid
@@ -88,3 +89,17 @@ def eventually(condition: Callable[[], bool], timeout: float = 3.0) -> bool:
             return False
         time.sleep(0.01)
     return True
+
+
+def s3_client(endpoint: str) -> Any:
+    """The simulator's own S3 (moto, on the same endpoint)."""
+    return boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1",
+                        aws_access_key_id="test", aws_secret_access_key="test")
+
+
+def invoke_ok(client: Any, name: str, **options: Any) -> Any:
+    """Invoke synchronously; the decoded answer, after checking the function did not fail."""
+    response = client.invoke(FunctionName=name, **options)
+    body = json.loads(response["Payload"].read())
+    assert "FunctionError" not in response, body
+    return body

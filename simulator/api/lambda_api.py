@@ -8,10 +8,12 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from simulator.account_settings import account_settings
 from simulator.api.wire_types import check_body_types
 from simulator.errors import InvalidRequestContentException, UnsupportedMediaTypeException
 from simulator.models import InvocationResult
 from simulator.service import LambdaService
+from simulator.tagging import TagService
 
 lambda_api = Blueprint("lambda_api", __name__)
 
@@ -161,3 +163,30 @@ def list_function_event_invoke_configs(name: str) -> Response:
 def delete_function_event_invoke_config(name: str) -> Response:
     service().delete_event_invoke_config(name)
     return empty(204)
+
+
+def tags() -> TagService:
+    return current_app.extensions["tag_service"]  # type: ignore[no-any-return]
+
+
+@lambda_api.post("/2017-03-31/tags/<path:resource>")
+def tag_resource(resource: str) -> Response:
+    tags().tag(resource, json_body())
+    return empty(204)
+
+
+@lambda_api.delete("/2017-03-31/tags/<path:resource>")
+def untag_resource(resource: str) -> Response:
+    tags().untag(resource, request.args.getlist("tagKeys"))
+    return empty(204)
+
+
+@lambda_api.get("/2017-03-31/tags/<path:resource>")
+def list_tags(resource: str) -> Response:
+    return answer(tags().list_tags(resource))
+
+
+@lambda_api.get("/2016-08-19/account-settings")
+@lambda_api.get("/2016-08-19/account-settings/")
+def get_account_settings() -> Response:
+    return answer(account_settings(service()))

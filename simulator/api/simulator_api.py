@@ -34,6 +34,13 @@ def code(name: str) -> Response:
     return Response(service().code_zip(name), content_type="application/zip")
 
 
+@simulator_api.get("/layers/<name>/<version>.zip")
+def layer_code(name: str, version: str) -> Response:
+    """Where GetLayerVersion's `Content.Location` points."""
+    layers = current_app.extensions["layer_service"]
+    return Response(layers.layer_zip(name, version), content_type="application/zip")
+
+
 @simulator_api.get("/functions")
 def functions() -> Response:
     """Each function with its environment counts: what `lambda-sim ls` shows."""

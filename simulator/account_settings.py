@@ -1,0 +1,33 @@
+"""GetAccountSettings: AWS's code-size limits, the simulator's configured concurrency, and
+what the registry holds (every function's `$LATEST`, its published versions and the layer
+versions count towards the account's code storage, as on AWS)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.codestore import MAX_UNZIPPED_BYTES, MAX_ZIPPED_BYTES
+from simulator.service import LambdaService
+
+TOTAL_CODE_SIZE_LIMIT = 80_530_636_800  # 75 GB
+
+
+def account_settings(service: LambdaService) -> dict[str, Any]:
+    functions = service.registry.all()
+    code_size = sum(function.code_size for function in functions)
+    code_size += sum(version.code_size for function in functions
+                     for version in service.versions.versions(function.name))
+    if service.layers is not None:
+        code_size += sum(layer.code_size for layer in service.layers.store.all())
+    reserved = sum(function.reserved_concurrency or 0 for function in functions)
+    concurrency = service.settings.account_concurrency
+    return {
+        "AccountLimit": {
+            "TotalCodeSize": TOTAL_CODE_SIZE_LIMIT,
+            "CodeSizeUnzipped": MAX_UNZIPPED_BYTES,
+            "CodeSizeZipped": MAX_ZIPPED_BYTES,
+            "ConcurrentExecutions": concurrency,
+            "UnreservedConcurrentExecutions": concurrency - reserved,
+        },
+        "AccountUsage": {"TotalCodeSize": code_size, "FunctionCount": len(functions)},
+    }

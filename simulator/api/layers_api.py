@@ -1,0 +1,48 @@
+"""The Lambda API routes for layers: PublishLayerVersion, GetLayerVersion(ByArn),
+ListLayers, ListLayerVersions and DeleteLayerVersion."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+
+from simulator.api.lambda_api import answer, empty, json_body
+from simulator.layer_service import LayerService
+
+layers_api = Blueprint("layers_api", __name__)
+
+
+def layers() -> LayerService:
+    return current_app.extensions["layer_service"]  # type: ignore[no-any-return]
+
+
+@layers_api.post("/2018-10-31/layers/<name>/versions")
+def publish_layer_version(name: str) -> Response:
+    return answer(layers().publish(name, json_body()), 201)
+
+
+@layers_api.get("/2018-10-31/layers")
+def list_layers() -> Response:
+    """Also GetLayerVersionByArn, which AWS routes as `?find=LayerVersion&Arn=...`."""
+    if request.args.get("find") == "LayerVersion":
+        return answer(layers().get_by_arn(request.args.get("Arn")))
+    return answer(layers().list_layers(
+        request.args.get("CompatibleRuntime"), request.args.get("CompatibleArchitecture"),
+        request.args.get("Marker"), request.args.get("MaxItems")))
+
+
+@layers_api.get("/2018-10-31/layers/<name>/versions")
+def list_layer_versions(name: str) -> Response:
+    return answer(layers().list_versions(
+        name, request.args.get("CompatibleRuntime"), request.args.get("CompatibleArchitecture"),
+        request.args.get("Marker"), request.args.get("MaxItems")))
+
+
+@layers_api.get("/2018-10-31/layers/<name>/versions/<version>")
+def get_layer_version(name: str, version: str) -> Response:
+    return answer(layers().get(name, version))
+
+
+@layers_api.delete("/2018-10-31/layers/<name>/versions/<version>")
+def delete_layer_version(name: str, version: str) -> Response:
+    layers().delete(name, version)
+    return empty(204)
