@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from pathlib import Path
-from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.exceptions import RequestEntityTooLarge as WerkzeugTooLarge
 
+from simulator.api.error_shapes import error_parts
 from simulator.api.event_source_api import event_source_api
 from simulator.api.http_api import http_api
+from simulator.api.invoke_path import InvokePath
 from simulator.api.lambda_api import lambda_api
 from simulator.api.layers_api import layers_api
 from simulator.api.runtime_api import RuntimeApiListener
@@ -103,7 +103,8 @@ class Simulator:
         self.event_sources.start()
         self.app = create_app(self)
         self.wsgi_app = ServiceDispatcher(
-            self.app, settings.account_id, settings.access_token,
+            InvokePath(self.app, self.service, MAX_REQUEST_BYTES),
+            settings.account_id, settings.access_token,
             services=self.observability.service_apps(
                 fallback=lambda environ, start: self.wsgi_app.aws_app(environ, start)))
         moto_bridge.attach(self.service.deliver_if_known)
@@ -196,16 +197,9 @@ def create_app(simulator: Simulator) -> Flask:
 
 
 def error_response(error: LambdaError) -> Response:
-    """Every AWS error leaves through here: header and `__type` for botocore, modeled fields."""
-    body: dict[str, Any] = {"__type": error.code, **error.body()}
-    response = jsonify(body)
-    response.status_code = error.status
-    response.headers["x-amzn-errortype"] = error.code
-    response.headers["x-amzn-RequestId"] = str(uuid.uuid4())
-    retry_after = getattr(error, "retry_after_seconds", None)
-    if retry_after is not None:
-        response.headers["Retry-After"] = str(retry_after)
-    return response
+    """Every AWS error of the full application leaves through here."""
+    status, headers, body = error_parts(error)
+    return Response(body, status=status, headers=headers)
 
 
 def http_error_response(error: HTTPException) -> Response:
