@@ -73,6 +73,7 @@ def warm(target: Target, plan: Plan, tick: Tick) -> dict[str, Measurement]:
 def cold(target: ApiTarget, plan: Plan, tick: Tick) -> dict[str, Measurement]:
     """Scenario 3: each sample is the first invoke of a fresh environment."""
     def take(index: int) -> Sample:
+        time.sleep(plan.cold_spacing_seconds)
         target.force_cold("empty", index)
         return target.invoke("empty", ONE_KB)
 

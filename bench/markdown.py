@@ -107,8 +107,9 @@ def _how_to_read(plan: Plan) -> str:
         f"{plan.sample_budget_seconds:g} s per scenario or payload size (with at least "
         f"{plan.min_samples} samples); ours always takes every sample. "
         f"Warm invokes: {plan.warm_samples} samples after {plan.warmup_invokes} warm-up "
-        f"invokes; cold starts: {plan.cold_samples} (ours: a configuration change before each "
-        f"retires the environment); throughput: {plan.throughput_seconds:g} s per client "
+        f"invokes; cold starts: {plan.cold_samples}, {plan.cold_spacing_seconds:g} s apart "
+        "(ours: a configuration change before each retires the environment); "
+        f"throughput: {plan.throughput_seconds:g} s per client "
         f"count, one boto3 client per thread; payloads: {plan.payload_samples} per size; "
         "scale-out gives up after "
         f"{plan.scale_deadline_seconds:g} s. Clients and servers share the machine's cores.")

@@ -10,6 +10,8 @@ MAX_SYNC_REQUEST = 6_291_456  # AWS's limit on a synchronous request body
 WARM_SAMPLES = 500
 WARMUP_INVOKES = 20
 COLD_SAMPLES = 10
+# Cold starts one second apart, as a developer's edits are: back-to-back bursts are scenario 5.
+COLD_SPACING_SECONDS = 1.0
 THROUGHPUT_CLIENTS = (1, 4, 8, 32)
 THROUGHPUT_SECONDS = 5.0
 SCALE_INVOKES = 200
@@ -31,6 +33,7 @@ class Plan:
     warm_samples: int = WARM_SAMPLES
     warmup_invokes: int = WARMUP_INVOKES
     cold_samples: int = COLD_SAMPLES
+    cold_spacing_seconds: float = COLD_SPACING_SECONDS
     throughput_clients: tuple[int, ...] = THROUGHPUT_CLIENTS
     throughput_seconds: float = THROUGHPUT_SECONDS
     scale_invokes: int = SCALE_INVOKES

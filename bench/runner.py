@@ -19,7 +19,7 @@ Step = Callable[[Callable[[int, int], None]], dict[str, Measurement]]
 # In the order they run: idle memory before anything has run, scale-out last (it leaves
 # hundreds of environments behind).
 BUSY_PERCENT = 50.0
-ORDER = ("memory.idle", "warm", "cold", "payload", "throughput", "memory", "scale", "reload")
+ORDER = ("memory.idle", "warm", "cold", "payload", "throughput", "memory", "reload", "scale")
 
 
 class Runner:

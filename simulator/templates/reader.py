@@ -1,13 +1,60 @@
 """Read a template file into plain dicts, short tags (`!Ref`, `!Sub` ...) turned into their
-long forms. cfn-lint's decoder does the parsing: it knows every CloudFormation tag, reads YAML
-and JSON alike, and keeps line numbers for error messages."""
+long forms. PyYAML's safe loader does the parsing (JSON is YAML too), with a constructor for
+CloudFormation's tags; mappings keep their line for error messages. (cfn-lint's decoder did
+this before, at the price of importing all of cfn-lint: 65 MB of a server's memory.)"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from simulator.templates.specs import TemplateError
+
+
+class MarkedDict(dict[str, Any]):
+    """A mapping that remembers where in the file it starts."""
+
+    start_mark: yaml.Mark
+
+
+class _TemplateLoader(yaml.SafeLoader):
+    """YAML as CloudFormation reads it: its short tags, no duplicate keys, keys as strings."""
+
+
+def _mapping(loader: _TemplateLoader, node: yaml.MappingNode) -> MarkedDict:
+    mapping = MarkedDict()
+    mapping.start_mark = node.start_mark
+    for key_node, value_node in node.value:
+        key = str(loader.construct_object(key_node, deep=True))
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f'duplicate key "{key}"', key_node.start_mark)
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    return mapping
+
+
+def _short_tag(loader: _TemplateLoader, suffix: str, node: yaml.Node) -> MarkedDict:
+    """`!Ref x` → {"Ref": x}; `!GetAtt A.B` → {"Fn::GetAtt": ["A", "B"]}; `!Sub ...` →
+    {"Fn::Sub": ...}, and so on for every `!Fn` tag."""
+    value: Any
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = _mapping(loader, node)  # type: ignore[arg-type]
+    name = suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}"
+    if suffix == "GetAtt" and isinstance(value, str):
+        value = value.split(".", 1)
+    tagged = MarkedDict({name: value})
+    tagged.start_mark = node.start_mark
+    return tagged
+
+
+_TemplateLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_TemplateLoader.add_multi_constructor("!", _short_tag)
 
 
 def read_template(path: Path) -> dict[str, Any]:
@@ -15,17 +62,15 @@ def read_template(path: Path) -> dict[str, Any]:
     if not path.is_file():
         what = "is a folder, not a template file" if path.is_dir() else "does not exist"
         raise TemplateError(f"{path} {what}; pass the path of a template.yaml or .json file")
-    # Imported here, not at the top: cfn-lint takes a second or more to import and most
-    # servers never load a template.
-    from cfnlint.decode import decode  # type: ignore[import-untyped]
-
-    document, problems = decode(str(path))
-    if problems:
-        first = problems[0]
-        raise TemplateError(
-            f"{path}, line {first.linenumber}, column {first.columnnumber}: {first.message}; "
-            "fix the template's syntax"
-        )
+    try:
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_TemplateLoader)  # noqa: S506
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise TemplateError(f"{path}{where}: {error.problem or error.context}; "
+                            "fix the template's syntax") from None
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise TemplateError(f"{path}: {error}; fix the template's syntax") from None
     if not isinstance(document, dict):
         raise TemplateError(f"{path} is not a template: its top level must be a mapping")
     resources = document.get("Resources")
