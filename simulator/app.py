@@ -79,6 +79,7 @@ class Simulator:
             region=settings.region,
             limits=PoolLimits(settings.account_concurrency, settings.idle_timeout),
         )
+        self.pool.vpc_networks = settings.vpc_network_map
         if settings.debug_function:
             self.pool.debug_ports[settings.debug_function] = settings.debug_port
         self.versions = VersionStore(settings.state_dir / "versions.db")

@@ -39,6 +39,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                        help="start this function's environments under debugpy, waiting for "
                        "a debugger to attach")
     serve.add_argument("--debug-port", type=int, help="the debugger's port (5678)")
+    serve.add_argument("--vpc-networks", metavar="SUBNET=NETWORK,...",
+                       help="Docker networks that functions with these VPC subnets join")
     serve.add_argument("-v", "--verbose", action="store_true")
     serve.set_defaults(run=run)
 
@@ -64,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         host=args.host, port=args.port, state_dir=args.state_dir, executor=args.executor,
         region=args.region, idle_timeout=args.idle_timeout, watch_mode=args.watch_mode,
         access_token=args.access_token, debug_function=args.debug_function,
-        debug_port=args.debug_port,
+        debug_port=args.debug_port, vpc_networks=args.vpc_networks,
     )
     simulator = Simulator(settings)
     server = SimulatorServer(simulator).start()

@@ -28,6 +28,7 @@ from simulator.executors.base import (
     OutputCallback,
     RunningRuntime,
 )
+from simulator.executors.platforms import MACHINES, emulates, image_problem
 from simulator.images import image_name
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,7 @@ class DockerExecutor(Executor):
         self._client: docker.DockerClient | None = None
         self._gateway = ""
         self._images: set[str] = set()
+        self._info: dict[str, Any] | None = None
         self._runtimes: dict[str, ContainerRuntime] = {}
         self._lock = threading.Lock()
 
@@ -102,15 +104,30 @@ class DockerExecutor(Executor):
     def runtime_api_host(self) -> str:
         return self._gateway
 
+    def resolve_image(self, uri: str) -> str | None:
+        assert self._client is not None, "DockerExecutor.start() first"
+        try:
+            return str(self._client.images.get(uri).id)
+        except NotFound:
+            return None
+        except (DockerException, RequestException) as error:
+            raise EnvironmentUnavailable(f"Docker could not look up the image {uri}: {error}") \
+                from error
+
     def launch(
         self, spec: LaunchSpec, on_output: OutputCallback, on_exit: ExitCallback
     ) -> RunningRuntime:
-        image = image_name(spec.runtime)
+        image = spec.image or image_name(spec.runtime)
         if not self._has_image(image):
+            if spec.image:
+                raise EnvironmentUnavailable(
+                    f"The function's image {image} is not in the Docker engine: build it, then "
+                    "point the function at it with UpdateFunctionCode")
             raise EnvironmentUnavailable(
                 f"The runtime image {image} is not built: run `lambda-sim images build "
                 f"{spec.runtime}`"
             )
+        self._check_platform(spec, image)
         try:
             container_id = self._create(spec, image)
             output = self.api.attach(container_id, stdout=True, stderr=True, stream=True,
@@ -142,11 +159,12 @@ class DockerExecutor(Executor):
     def _create(self, spec: LaunchSpec, image: str) -> str:
         """Output is attached to, not logged: no log driver writes a file per invoke."""
         memory = f"{spec.memory_mb}m"
-        mounts = [Mount("/var/task", str(spec.code_dir), type="bind", read_only=True)]
+        mounts = [] if spec.image else [
+            Mount("/var/task", str(spec.code_dir), type="bind", read_only=True)]
         if spec.opt_dir is not None:
             mounts.append(Mount("/opt", str(spec.opt_dir), type="bind", read_only=True))
-        entrypoint, ports = None, None
-        if spec.debug_port is not None:
+        entrypoint, ports = spec.entrypoint, None
+        if spec.debug_port is not None and not spec.image:
             mounts.append(Mount(DEBUGPY_MOUNT, str(debugpy_home()), type="bind", read_only=True))
             entrypoint = ["python3", "-m", "debugpy", "--listen", f"0.0.0.0:{DEBUG_PORT}",
                           "--wait-for-client", "/var/runtime/bootstrap.py"]
@@ -160,6 +178,8 @@ class DockerExecutor(Executor):
             security_opt=["no-new-privileges"],
             pids_limit=PIDS_LIMIT,
             network_mode=self._network,
+            # Ephemeral storage; a tmpfs, so what /tmp holds counts against the memory limit.
+            tmpfs={"/tmp": f"size={spec.tmp_size_mb}m,mode=1777"},
             privileged=False,
             log_config={"Type": "none", "Config": {}},
         )
@@ -169,14 +189,51 @@ class DockerExecutor(Executor):
             environment=spec.variables if spec.debug_port is None else {
                 **spec.variables,
                 "PYTHONPATH": f"{spec.variables.get('PYTHONPATH', '')}:{DEBUGPY_MOUNT}"},
-            entrypoint=entrypoint,
+            entrypoint=list(entrypoint) if entrypoint else None,
+            command=list(spec.command) if spec.command else None,
             ports=[DEBUG_PORT] if ports else None,
             user=RUNTIME_USER,
-            working_dir="/var/task",
+            working_dir=spec.working_dir or (None if spec.image else "/var/task"),
             labels=self._labels(spec),
             host_config=host_config,
         )
-        return str(container["Id"])
+        container_id = str(container["Id"])
+        self._join_networks(container_id, spec.networks)
+        return container_id
+
+    def _join_networks(self, container_id: str, networks: tuple[str, ...]) -> None:
+        """A VPC function's subnets, as Docker networks, besides the simulator's own (where
+        the Runtime API is). A subnet with no network of its name or mapping is skipped."""
+        for network in networks:
+            try:
+                self.api.connect_container_to_network(container_id, network)
+            except NotFound:
+                log.warning("no Docker network %s for the function's subnet: set "
+                            "LAMBDA_SIM_VPC_NETWORKS=<subnet>=<network> or create it", network)
+
+    def _check_platform(self, spec: LaunchSpec, image: str) -> None:
+        """Refuse an architecture the engine cannot run. A Zip function of the default
+        architecture runs on the runtime image built for this engine, whichever that is."""
+        if not spec.image and spec.architecture == "x86_64":
+            return
+        assert self._client is not None
+        try:
+            image_architecture = str(self._client.images.get(image).attrs["Architecture"])
+            info = self._engine_info()
+        except (DockerException, RequestException) as error:
+            raise EnvironmentUnavailable(f"Docker could not inspect {image}: {error}") from error
+        machine = str(info.get("Architecture", ""))
+        emulated = "Docker Desktop" in str(info.get("OperatingSystem", "")) or emulates(
+            MACHINES[spec.architecture])
+        problem = image_problem(spec.architecture, image, image_architecture, machine, emulated)
+        if problem:
+            raise EnvironmentUnavailable(problem)
+
+    def _engine_info(self) -> dict[str, Any]:
+        if self._info is None:
+            assert self._client is not None
+            self._info = dict(self._client.info())
+        return self._info
 
     def _labels(self, spec: LaunchSpec) -> dict[str, str]:
         return {
