@@ -95,27 +95,10 @@ def images(engine: docker.DockerClient, tmp_path_factory: pytest.TempPathFactory
 
 
 @pytest.fixture(scope="module")
-def vpc_network(engine: docker.DockerClient) -> Iterator[str]:
-    """An internal network named like a subnet, with a small HTTP service on it."""
-    name = unique_name("subnet")
-    network = engine.networks.create(name, driver="bridge", internal=True)
-    service = engine.containers.run(
-        BASE, ["python3", "-m", "http.server", "8000"], name=f"{name}-service",
-        network=name, detach=True, working_dir="/etc")
-    try:
-        yield name
-    finally:
-        service.remove(force=True)
-        network.remove()
-
-
-@pytest.fixture(scope="module")
-def docker_server(images: tuple[str, str], vpc_network: str,
-                  tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatorServer]:
+def docker_server(images: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatorServer]:
     state_dir = tmp_path_factory.mktemp("state-images")
     with running_server(state_dir, "docker", docker_network="lambda-sim-test",
-                        docker_network_internal=True,
-                        vpc_networks=f"subnet-mapped={vpc_network}") as server:
+                        docker_network_internal=True) as server:
         yield server
 
 
