@@ -95,7 +95,8 @@ def images(engine: docker.DockerClient, tmp_path_factory: pytest.TempPathFactory
 
 
 @pytest.fixture(scope="module")
-def docker_server(images: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatorServer]:
+def docker_server(images: tuple[str, str], tmp_path_factory: pytest.TempPathFactory
+                  ) -> Iterator[SimulatorServer]:
     state_dir = tmp_path_factory.mktemp("state-images")
     with running_server(state_dir, "docker", docker_network="lambda-sim-test",
                         docker_network_internal=True) as server:
