@@ -22,6 +22,7 @@ from tests.helpers import ROLE, lambda_client, running_server, unique_name
 
 IMAGE = "lambda-sim-test/awslambdaric-python:3.11"
 IMAGE_V2 = "lambda-sim-test/awslambdaric-python:3.11-v2"
+IMAGE_AWS_LAYOUT = "lambda-sim-test/awslambdaric-python:3.11-aws-layout"
 BASE = "lambda-sim/base:bookworm"  # Debian's Python 3.11, built offline (simulator/images.py)
 
 APP = """
@@ -30,7 +31,8 @@ import os
 def handler(event, context):
     print("hello from the image")
     return {"version": 1, "cwd": os.getcwd(), "event": event,
-            "greeting": os.environ.get("GREETING")}
+            "greeting": os.environ.get("GREETING"), "uid": os.getuid(),
+            "function": os.environ.get("AWS_LAMBDA_FUNCTION_NAME")}
 """
 ALT = """
 import os
@@ -50,6 +52,29 @@ CMD ["app.handler"]
 DOCKERFILE_V2 = """
 FROM {base}
 RUN sed -i 's/"version": 1/"version": 2/' /var/task/app.py
+"""
+# The layout of AWS's base images (public.ecr.aws/lambda/python:3.x): /lambda-entrypoint.sh
+# takes the handler from CMD into _HANDLER, then runs /var/runtime/bootstrap.
+DOCKERFILE_AWS_LAYOUT = """
+FROM {base}
+COPY lambda-entrypoint.sh /lambda-entrypoint.sh
+COPY bootstrap /var/runtime/bootstrap
+RUN chmod 755 /lambda-entrypoint.sh /var/runtime/bootstrap
+ENV LAMBDA_TASK_ROOT=/var/task LAMBDA_RUNTIME_DIR=/var/runtime
+ENTRYPOINT ["/lambda-entrypoint.sh"]
+CMD ["app.handler"]
+"""
+ENTRYPOINT_SCRIPT = """#!/bin/sh
+if [ $# -ne 1 ]; then
+  echo "entrypoint requires the handler name to be the first argument" 1>&2
+  exit 142
+fi
+export _HANDLER="$1"
+exec /var/runtime/bootstrap
+"""
+BOOTSTRAP_SCRIPT = """#!/bin/sh
+cd "$LAMBDA_TASK_ROOT"
+exec python3 -m awslambdaric "$_HANDLER"
 """
 
 
@@ -91,6 +116,9 @@ def images(engine: docker.DockerClient, tmp_path_factory: pytest.TempPathFactory
     (context / "alt.py").write_text(textwrap.dedent(ALT))
     build(engine, context, IMAGE, DOCKERFILE, BASE)
     build(engine, context, IMAGE_V2, DOCKERFILE_V2, IMAGE)
+    (context / "lambda-entrypoint.sh").write_text(ENTRYPOINT_SCRIPT)
+    (context / "bootstrap").write_text(BOOTSTRAP_SCRIPT)
+    build(engine, context, IMAGE_AWS_LAYOUT, DOCKERFILE_AWS_LAYOUT, IMAGE)
     return IMAGE, IMAGE_V2
 
 
@@ -127,13 +155,34 @@ def test_an_awslambdaric_image_runs_and_logs_like_aws(client: Any) -> None:
     response, body = invoke(client, name, {"n": 1}, LogType="Tail")
 
     assert "FunctionError" not in response
-    assert body == {"version": 1, "cwd": "/var/task", "event": {"n": 1}, "greeting": None}
+    assert body["event"] == {"n": 1}
+    assert (body["version"], body["cwd"], body["function"]) == (1, "/var/task", name)
+    assert body["uid"] != 0
     tail = base64.b64decode(response["LogResult"]).decode()
     assert "hello from the image" in tail
     assert "START RequestId:" in tail and "END RequestId:" in tail
     assert "REPORT RequestId:" in tail and "Init Duration" in tail
     _, warm = invoke(client, name, {"n": 2})
     assert warm["event"] == {"n": 2}
+
+
+def test_an_image_laid_out_like_aws_base_images_runs_its_cmd_handler(client: Any) -> None:
+    name = create_image_function(client, IMAGE_AWS_LAYOUT)
+
+    response, body = invoke(client, name, {"n": 3})
+
+    assert "FunctionError" not in response
+    assert (body["event"], body["cwd"]) == ({"n": 3}, "/var/task")
+
+
+def test_a_handler_that_cannot_be_imported_fails_as_on_aws(client: Any) -> None:
+    name = create_image_function(client, IMAGE, ImageConfig={"Command": ["missing.handler"]})
+
+    response, body = invoke(client, name)
+
+    assert response["FunctionError"] == "Unhandled"
+    assert body["errorType"] == "Runtime.ImportModuleError"
+    assert "No module named 'missing'" in body["errorMessage"]
 
 
 def test_get_function_describes_the_image(client: Any, engine: docker.DockerClient) -> None:
@@ -186,6 +235,20 @@ def test_a_missing_image_is_refused_at_create(client: Any) -> None:
                                Code={"ImageUri": missing})
     assert caught.value.response["Error"]["Message"] == (
         f"Source image {missing} does not exist. Provide a valid source image.")
+
+
+def test_an_image_removed_after_create_fails_the_invoke_with_the_reason(
+        client: Any, engine: docker.DockerClient, tmp_path: Path) -> None:
+    doomed = "lambda-sim-test/awslambdaric-python:doomed"
+    (tmp_path / "Dockerfile").write_text(f"FROM {IMAGE}\nLABEL doomed=yes\n")
+    engine.images.build(path=str(tmp_path), tag=doomed, network_mode="none", rm=True)
+    name = create_image_function(client, doomed)
+    engine.images.remove(doomed, force=True)
+
+    with pytest.raises(client.exceptions.ServiceException) as caught:
+        client.invoke(FunctionName=name)
+
+    assert "is not in the Docker engine" in caught.value.response["Error"]["Message"]
 
 
 @pytest.mark.parametrize(("settings", "message"), [
