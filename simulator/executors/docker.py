@@ -204,12 +204,16 @@ class DockerExecutor(Executor):
     def _join_networks(self, container_id: str, networks: tuple[str, ...]) -> None:
         """A VPC function's subnets, as Docker networks, besides the simulator's own (where
         the Runtime API is). A subnet with no network of its name or mapping is skipped."""
-        for network in networks:
+        for network in dict.fromkeys(networks):
+            if network == self._network:
+                continue
             try:
-                self.api.connect_container_to_network(container_id, network)
+                self.api.inspect_network(network)  # joining a missing one fails at start
             except NotFound:
                 log.warning("no Docker network %s for the function's subnet: set "
                             "LAMBDA_SIM_VPC_NETWORKS=<subnet>=<network> or create it", network)
+                continue
+            self.api.connect_container_to_network(container_id, network)
 
     def _check_platform(self, spec: LaunchSpec, image: str) -> None:
         """Refuse an architecture the engine cannot run. A Zip function of the default

@@ -202,12 +202,15 @@ def test_vpc_config_is_returned_with_its_vpc(client: Any) -> None:
     assert "VpcConfig" not in client.get_function_configuration(FunctionName=name)
 
 
-@pytest.mark.parametrize("subnet", ["named", "subnet-0mapped"])
+@pytest.mark.parametrize("subnets", [["named"], ["subnet-0mapped"],
+                                     ["subnet-0mapped", "named", "subnet-0nowhere"]])
 def test_a_vpc_function_reaches_a_service_on_its_subnets_network(
-        client: Any, subnet_network: str, subnet: str) -> None:
-    subnet_id = subnet_network if subnet == "named" else subnet
+        client: Any, subnet_network: str, subnets: list[str]) -> None:
+    """By the network named like its subnet, or mapped to it; one network joined once, and a
+    subnet with no network skipped."""
+    subnet_ids = [subnet_network if subnet == "named" else subnet for subnet in subnets]
     name = create_function(client, FETCH, Timeout=15,
-                           VpcConfig={"SubnetIds": [subnet_id], "SecurityGroupIds": ["sg-1"]})
+                           VpcConfig={"SubnetIds": subnet_ids, "SecurityGroupIds": ["sg-1"]})
 
     body = invoke(client, name, {"url": f"http://{subnet_network}-web:8000/hostname"})
 
