@@ -128,12 +128,15 @@ class DockerExecutor(Executor):
                 f"{spec.runtime}`"
             )
         self._check_platform(spec, image)
+        container_id = ""
         try:
             container_id = self._create(spec, image)
             output = self.api.attach(container_id, stdout=True, stderr=True, stream=True,
                                      logs=False)
             self.api.start(container_id)
         except (DockerException, RequestException) as error:
+            if container_id:  # created, but it will never run: not left behind
+                ContainerRuntime(self.api, container_id).stop()
             raise EnvironmentUnavailable(f"Docker could not start the environment: {error}") \
                 from error
         runtime = ContainerRuntime(self.api, container_id)

@@ -251,6 +251,18 @@ def test_an_image_removed_after_create_fails_the_invoke_with_the_reason(
     assert "is not in the Docker engine" in caught.value.response["Error"]["Message"]
 
 
+def test_an_entrypoint_that_cannot_start_fails_the_invoke_and_leaves_nothing_behind(
+        client: Any, engine: docker.DockerClient) -> None:
+    name = create_image_function(client, IMAGE, ImageConfig={"EntryPoint": ["/no/such/file"]})
+
+    with pytest.raises(client.exceptions.ServiceException) as caught:
+        client.invoke(FunctionName=name)
+
+    assert "/no/such/file" in caught.value.response["Error"]["Message"]
+    assert engine.containers.list(all=True, filters={"label": f"lambda-sim.function={name}"}) \
+        == []
+
+
 @pytest.mark.parametrize(("settings", "message"), [
     ({"Runtime": "python3.11", "Handler": "app.handler"},
      "Please don't provide Handler or Runtime or Layer when the intended function "
