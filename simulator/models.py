@@ -90,6 +90,11 @@ class FunctionConfig:
         return self.package_type == "Image"
 
     @property
+    def runs_on(self) -> str:
+        """What runs the function, for people: its runtime, or its image."""
+        return f"image {self.image_uri}" if self.is_image else self.runtime
+
+    @property
     def pool_key(self) -> str:
         """Environments are shared by one version of one function."""
         return self.name if self.version == LATEST else f"{self.name}:{self.version}"

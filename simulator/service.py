@@ -106,8 +106,7 @@ class LambdaService:
         )
         if not self.registry.add(function):
             raise ResourceConflictException(f"Function already exist: {function.name}")
-        log.info("created function %s (%s)", function.name,
-                 function.image_uri if function.is_image else function.runtime)
+        log.info("created function %s (%s)", function.name, function.runs_on)
         return self._describe(function, state="Pending", last_update_status=None)
 
     def get_function(self, reference: str, qualifier: str | None = None) -> dict[str, Any]:

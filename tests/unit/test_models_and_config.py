@@ -408,3 +408,8 @@ def test_plain_exit_code_is_kept() -> None:
     assert status.exit_code == 3
     assert status.signal_number is None
     assert not status.oom_killed
+
+
+def test_people_see_what_runs_a_function() -> None:
+    assert function().runs_on == "python3.12"
+    assert image_function().runs_on == "image app:1"
