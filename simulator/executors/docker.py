@@ -225,14 +225,16 @@ class DockerExecutor(Executor):
             return
         assert self._client is not None
         try:
-            image_architecture = str(self._client.images.get(image).attrs["Architecture"])
+            attrs = self._client.images.get(image).attrs
             info = self._engine_info()
         except (DockerException, RequestException) as error:
             raise EnvironmentUnavailable(f"Docker could not inspect {image}: {error}") from error
         machine = str(info.get("Architecture", ""))
         emulated = "Docker Desktop" in str(info.get("OperatingSystem", "")) or emulates(
             MACHINES[spec.architecture])
-        problem = image_problem(spec.architecture, image, image_architecture, machine, emulated)
+        shown = (attrs.get("RepoTags") or [image])[0]  # a pinned id, by its tag if it has one
+        problem = image_problem(spec.architecture, shown, str(attrs["Architecture"]), machine,
+                                emulated)
         if problem:
             raise EnvironmentUnavailable(problem)
 

@@ -4,7 +4,10 @@ asked for, a VPC function reaches the services on its subnet's network by name."
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +19,7 @@ from simulator.executors.platforms import emulates
 from simulator.images import image_name
 from simulator.server import SimulatorServer
 from tests.conftest import require_docker
-from tests.helpers import create_function, lambda_client, running_server, unique_name
+from tests.helpers import ROLE, create_function, lambda_client, running_server, unique_name
 
 BASE = "lambda-sim/base:bookworm"
 
@@ -123,6 +126,55 @@ def test_arm64_runs_only_where_the_engine_can(client: Any,
     message = caught.value.response["Error"]["Message"]
     assert "The function's architecture is arm64" in message
     assert "linux/amd64" in message or "no emulation for aarch64" in message
+
+
+def arm64_image(engine: docker.DockerClient) -> str:
+    """A one-file image whose config says linux/arm64, loaded as `docker save` writes one:
+    no arm64 base or emulator is needed to make it."""
+    tag = "lambda-sim-test/arm64-only:1"
+    layer = io.BytesIO()
+    with tarfile.open(fileobj=layer, mode="w") as archive:
+        info = tarfile.TarInfo("hello")
+        archive.addfile(info, io.BytesIO(b""))
+    layer_bytes = layer.getvalue()
+    diff_id = hashlib.sha256(layer_bytes).hexdigest()
+    config = json.dumps({"architecture": "arm64", "os": "linux",
+                         "config": {"Entrypoint": ["/hello"]},
+                         "rootfs": {"type": "layers", "diff_ids": [f"sha256:{diff_id}"]}}
+                        ).encode()
+    config_name = hashlib.sha256(config).hexdigest() + ".json"
+    manifest = json.dumps([{"Config": config_name, "RepoTags": [tag],
+                            "Layers": [f"{diff_id}/layer.tar"]}]).encode()
+    bundle = io.BytesIO()
+    with tarfile.open(fileobj=bundle, mode="w") as archive:
+        for name, data in ((f"{diff_id}/layer.tar", layer_bytes), (config_name, config),
+                           ("manifest.json", manifest)):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    engine.images.load(bundle.getvalue())
+    return tag
+
+
+def test_an_image_runs_only_as_its_own_architecture(client: Any,
+                                                    engine: docker.DockerClient) -> None:
+    image = arm64_image(engine)
+    for architecture in ("x86_64", "arm64"):
+        name = unique_name("img")
+        client.create_function(FunctionName=name, Role=ROLE, PackageType="Image",
+                               Code={"ImageUri": image}, Architectures=[architecture])
+        with pytest.raises(client.exceptions.ServiceException) as caught:
+            client.invoke(FunctionName=name)
+        message = caught.value.response["Error"]["Message"]
+        if architecture == "x86_64":
+            assert message == (
+                f"The function's architecture is x86_64, but the image {image} is built for "
+                "linux/arm64: build a linux/amd64 variant of it (docker build --platform "
+                "linux/amd64)")
+        elif engine.info()["Architecture"] in ("aarch64", "arm64") or emulates("aarch64"):
+            assert "/hello" in message  # past the platform check: the empty file cannot run
+        else:
+            assert "has no emulation for aarch64 registered" in message
 
 
 def test_the_process_executor_runs_only_its_host_architecture(tmp_path: Path) -> None:
