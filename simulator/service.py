@@ -261,10 +261,7 @@ class LambdaService:
             raise InvalidParameterValueException(
                 f"Source image {uri} does not exist. Provide a valid source image.")
         digest = image_id.removeprefix("sha256:")
-        repository = uri.split("@", 1)[0]
-        if ":" in repository.rsplit("/", 1)[-1]:
-            repository = repository.rsplit(":", 1)[0]
-        return {"image_uri": uri, "resolved_image_uri": f"{repository}@sha256:{digest}",
+        return {"image_uri": uri, "resolved_image_uri": _resolved_image_uri(uri, digest),
                 "code_sha256": digest, "code_size": 0}
 
     def _event_invoke_config_api(self, function: FunctionConfig,
@@ -485,6 +482,15 @@ def _zip_from(code: dict[str, Any]) -> bytes:
         raise InvalidParameterValueException(
             "Could not unzip uploaded file. Please check your file, then try to upload again."
         ) from None
+
+
+def _resolved_image_uri(uri: str, digest: str) -> str:
+    """`repository@sha256:<digest>`, as AWS answers ResolvedImageUri: the tag or digest the
+    ImageUri named gives way to the image it resolved to."""
+    repository = uri.split("@", 1)[0]
+    if ":" in repository.rsplit("/", 1)[-1]:  # a tag, not a registry's port
+        repository = repository.rsplit(":", 1)[0]
+    return f"{repository}@sha256:{digest}"
 
 
 def _check_revision(function: FunctionConfig, revision_id: str | None) -> None:

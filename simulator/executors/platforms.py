@@ -42,7 +42,7 @@ def image_problem(architecture: str, image: str, image_architecture: str,
     if image_architecture != wanted:
         return (f"The function's architecture is {architecture}, but the image {image} is "
                 f"built for linux/{image_architecture}: build a linux/{wanted} variant of it "
-                "(docker build --platform linux/" + wanted + ")")
+                f"(docker build --platform linux/{wanted})")
     engine = MACHINE_ALIASES.get(engine_machine.lower(), engine_machine)
     if engine == MACHINES[architecture] or emulated:
         return None
