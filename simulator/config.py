@@ -34,6 +34,9 @@ class Settings:
     # Docker networks that VPC functions join: `subnet-abc=mynet,subnet-def=other`. A subnet
     # not listed joins the network named like it, if there is one.
     vpc_networks: str = ""
+    # A function whose architecture the engine cannot run: `refuse` its invokes, as AWS would
+    # fail them, or run it `native`ly on the runtime image the engine has.
+    foreign_architectures: str = "refuse"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

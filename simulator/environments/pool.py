@@ -71,6 +71,7 @@ class EnvironmentPool:
         self.function_endpoint = ""  # where functions reach the simulator's AWS services
         self.debug_ports: dict[str, int] = {}  # function name → debugger port
         self.vpc_networks: dict[str, str] = {}  # subnet id → Docker network (VpcConfig)
+        self.any_architecture = False  # run every function on what the engine has
         self._reaper = threading.Thread(target=self._reap_forever, name="reaper", daemon=True)
         self._reaper.start()
 
@@ -240,7 +241,7 @@ class EnvironmentPool:
             memory_mb=function.memory_size,
             opt_dir=Path(function.opt_dir) if function.opt_dir else None,
             debug_port=self.debug_ports.get(function.name),
-            architecture=function.architectures[0],
+            architecture=None if self.any_architecture else function.architectures[0],
             tmp_size_mb=function.ephemeral_storage,
             networks=self._vpc_networks(function),
             **image_settings(function),

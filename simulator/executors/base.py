@@ -24,7 +24,8 @@ class LaunchSpec:
     variables: dict[str, str]
     opt_dir: Path | None = None  # layers and dependencies, seen at /opt
     debug_port: int | None = None  # start under debugpy, listening here, waiting for attach
-    architecture: str = "x86_64"  # x86_64 or arm64, as the function's Architectures says
+    # x86_64 or arm64, as the function's Architectures says; None: whatever the engine runs.
+    architecture: str | None = "x86_64"
     tmp_size_mb: int = 512  # EphemeralStorage: the size of /tmp
     networks: tuple[str, ...] = ()  # networks to join besides the simulator's own (VpcConfig)
     # A container image function: its image, run instead of the runtime's, and the

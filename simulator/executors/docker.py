@@ -221,7 +221,7 @@ class DockerExecutor(Executor):
     def _check_platform(self, spec: LaunchSpec, image: str) -> None:
         """Refuse an architecture the engine cannot run. A Zip function of the default
         architecture runs on the runtime image built for this engine, whichever that is."""
-        if not spec.image and spec.architecture == "x86_64":
+        if spec.architecture is None or (not spec.image and spec.architecture == "x86_64"):
             return
         assert self._client is not None
         try:

@@ -79,7 +79,7 @@ class ProcessExecutor(Executor):
             raise EnvironmentUnavailable(
                 f"The process executor cannot run container images (PackageType Image, "
                 f"{spec.image}): they need a Docker engine")
-        problem = host_problem(spec.architecture)
+        problem = spec.architecture and host_problem(spec.architecture)
         if problem:
             raise EnvironmentUnavailable(problem)
         command, runtime_variables = launch_command(spec)

@@ -186,6 +186,13 @@ def test_the_process_executor_runs_only_its_host_architecture(tmp_path: Path) ->
     assert "cannot emulate another architecture" in caught.value.response["Error"]["Message"]
 
 
+def test_foreign_architectures_can_run_natively_when_asked(tmp_path: Path) -> None:
+    with running_server(tmp_path / "state", "process", foreign_architectures="native") as server:
+        client = lambda_client(server.url)
+        name = create_function(client, HELLO, Architectures=["arm64"])
+        assert invoke(client, name) == "hello"
+
+
 @pytest.mark.parametrize(("architectures", "constraint"), [
     (["x86_64", "arm64"], "Member must have length less than or equal to 1"),
     ([], "Member must have length greater than or equal to 1"),
