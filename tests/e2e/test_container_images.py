@@ -228,6 +228,20 @@ def test_update_function_code_moves_to_another_image(client: Any) -> None:
     assert invoke(client, name)[1]["version"] == 2
 
 
+def test_image_config_updates_and_published_versions_keep_their_image(client: Any) -> None:
+    name = create_image_function(client, IMAGE)
+    version = client.publish_version(FunctionName=name)["Version"]
+
+    client.update_function_configuration(FunctionName=name, ImageConfig={
+        "Command": ["alt.handler"], "WorkingDirectory": "/var/alt"})
+    client.get_waiter("function_updated_v2").wait(FunctionName=name)
+
+    assert invoke(client, name)[1]["module"] == "alt"
+    published = client.invoke(FunctionName=name, Qualifier=version)
+    assert json.loads(published["Payload"].read())["version"] == 1
+    assert client.get_function(FunctionName=name, Qualifier=version)["Code"]["ImageUri"] == IMAGE
+
+
 def test_a_missing_image_is_refused_at_create(client: Any) -> None:
     missing = "lambda-sim-test/no-such-image:latest"
     with pytest.raises(client.exceptions.InvalidParameterValueException) as caught:
