@@ -83,6 +83,8 @@ class Simulator:
             region=settings.region,
             limits=PoolLimits(settings.account_concurrency, settings.idle_timeout),
         )
+        self.pool.vpc_networks = settings.vpc_network_map
+        self.pool.any_architecture = settings.foreign_architectures == "native"
         if settings.debug_function:
             self.pool.debug_ports[settings.debug_function] = settings.debug_port
         self.versions = VersionStore(settings.state_dir / "versions.db")

@@ -32,6 +32,12 @@ class Settings:
     async_retry_delay: float = 60.0
     watch_mode: str = "auto"
     account_id: str = ACCOUNT_ID
+    # Docker networks that VPC functions join: `subnet-abc=mynet,subnet-def=other`. A subnet
+    # not listed joins the network named like it, if there is one.
+    vpc_networks: str = ""
+    # A function whose architecture the engine cannot run: `refuse` its invokes, as AWS would
+    # fail them, or run it `native`ly on the runtime image the engine has.
+    foreign_architectures: str = "refuse"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
@@ -46,6 +52,12 @@ class Settings:
         settings = cls(**values)
         settings.state_dir = Path(settings.state_dir).resolve()
         return settings
+
+    @property
+    def vpc_network_map(self) -> dict[str, str]:
+        """`vpc_networks` as subnet id → Docker network."""
+        pairs = (item.split("=", 1) for item in self.vpc_networks.split(",") if "=" in item)
+        return {subnet.strip(): network.strip() for subnet, network in pairs}
 
     @property
     def endpoint_url(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import time
@@ -56,6 +57,12 @@ class FunctionConfig:
     event_invoke_config: dict[str, Any] | None = None
     layers: list[dict[str, Any]] = field(default_factory=list)  # [{Arn, CodeSize}], in order
     tags: dict[str, str] = field(default_factory=dict)
+    # PackageType Image: the image named, the image id it resolved to, the overrides of its
+    # ENTRYPOINT, CMD and WORKDIR (ImageConfig).
+    image_uri: str = ""
+    resolved_image_uri: str = ""
+    image_config: dict[str, Any] | None = None
+    vpc_config: dict[str, Any] | None = None  # SubnetIds, SecurityGroupIds
 
     def updated(self, **changes: Any) -> FunctionConfig:
         """A copy with `changes`, a fresh revision and the next generation."""
@@ -81,6 +88,15 @@ class FunctionConfig:
         return f"arn:aws:lambda:{region}:{account_id}:function:{self.name}"
 
     @property
+    def is_image(self) -> bool:
+        return self.package_type == "Image"
+
+    @property
+    def runs_on(self) -> str:
+        """What runs the function, for people: its runtime, or its image."""
+        return f"image {self.image_uri}" if self.is_image else self.runtime
+
+    @property
     def pool_key(self) -> str:
         """Environments are shared by one version of one function."""
         return self.name if self.version == LATEST else f"{self.name}:{self.version}"
@@ -91,9 +107,7 @@ class FunctionConfig:
             "FunctionName": self.name,
             "FunctionArn": self.arn(region, account_id)
             + ("" if self.version == LATEST else f":{self.version}"),
-            "Runtime": self.runtime,
             "Role": self.role,
-            "Handler": self.handler,
             "CodeSize": self.code_size,
             "Description": self.description,
             "Timeout": self.timeout,
@@ -110,6 +124,13 @@ class FunctionConfig:
             "SnapStart": {"ApplyOn": "None", "OptimizationStatus": "Off"},
             "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{self.name}"},
         }
+        if not self.is_image:
+            body["Runtime"] = self.runtime
+            body["Handler"] = self.handler
+        if self.image_config:
+            body["ImageConfigResponse"] = {"ImageConfig": dict(self.image_config)}
+        if self.vpc_config:
+            body["VpcConfig"] = vpc_config_response(self.vpc_config)
         if self.environment:
             body["Environment"] = {"Variables": dict(self.environment)}
         if self.layers:
@@ -125,6 +146,19 @@ class FunctionConfig:
                 body["LastUpdateStatusReason"] = "The function is being created."
                 body["LastUpdateStatusReasonCode"] = "Creating"
         return body
+
+
+def vpc_config_response(vpc_config: dict[str, Any]) -> dict[str, Any]:
+    """The VpcConfig AWS answers with: the subnets and groups set, and the VPC they are in,
+    which here is named after the first subnet (the same subnets, the same VPC id)."""
+    subnets = list(vpc_config.get("SubnetIds") or [])
+    digest = hashlib.sha256(subnets[0].encode()).hexdigest()[:17] if subnets else ""
+    return {
+        "SubnetIds": subnets,
+        "SecurityGroupIds": list(vpc_config.get("SecurityGroupIds") or []),
+        "VpcId": f"vpc-{digest}" if digest else "",
+        "Ipv6AllowedForDualStack": bool(vpc_config.get("Ipv6AllowedForDualStack", False)),
+    }
 
 
 @dataclass

@@ -21,6 +21,7 @@ from simulator.config import Settings
 from simulator.destinations import DestinationSender
 from simulator.environments.pool import EnvironmentPool
 from simulator.errors import (
+    EnvironmentUnavailable,
     InvalidParameterValueException,
     InvalidRequestContentException,
     PreconditionFailedException,
@@ -42,11 +43,15 @@ from simulator.observability.observer import InvocationObserver, NoObserver
 from simulator.registry import FunctionRegistry
 from simulator.validation import (
     MAX_LIST_ITEMS,
+    Violations,
+    check_architectures,
     check_qualifier,
     parse_function_reference,
     validate_event_invoke_config,
     validate_function_settings,
+    validate_image_uri,
     validate_max_items,
+    validate_package_type,
     validate_tags,
 )
 from simulator.versions import VersionStore
@@ -97,33 +102,33 @@ class LambdaService:
     # -- control plane ------------------------------------------------------------------------
 
     def create_function(self, body: dict[str, Any]) -> dict[str, Any]:
-        settings = validate_function_settings(body, creating=True)
-        package_type = body.get("PackageType", "Zip")
-        if package_type != "Zip":
-            raise InvalidParameterValueException(
-                "This simulator runs Zip functions; PackageType Image is not supported yet."
-            )
+        package_type = validate_package_type(body.get("PackageType"))
+        settings = validate_function_settings(body, creating=True, package_type=package_type)
         if "Tags" in body:
             settings["tags"] = validate_tags(body["Tags"])
         if "Layers" in body:
             settings.update(self._attach_layers(body["Layers"]))
-        stored = self.code.store(zip_from(body.get("Code") or {}))
+        code = self._code_settings(body.get("Code") or {}, package_type)
         function = FunctionConfig(
-            code_sha256=stored.sha256, code_size=stored.size, code_dir=str(stored.directory),
-            state="Active", last_update_status="Successful", **settings,
+            package_type=package_type, state="Active", last_update_status="Successful",
+            **code, **settings,
         )
         if not self.registry.add(function):
             raise ResourceConflictException(f"Function already exist: {function.name}")
         self.pool.anticipate(function)
-        log.info("created function %s (%s)", function.name, function.runtime)
+        log.info("created function %s (%s)", function.name, function.runs_on)
         return self._describe(function, state="Pending", last_update_status=None)
 
     def get_function(self, reference: str, qualifier: str | None = None) -> dict[str, Any]:
         function = self.function(reference, qualifier)
         code_url = f"{self.settings.endpoint_url}/_simulator/code/{function.name}.zip"
+        location: dict[str, Any] = {"RepositoryType": "S3", "Location": code_url}
+        if function.is_image:
+            location = {"RepositoryType": "ECR", "ImageUri": function.image_uri,
+                        "ResolvedImageUri": function.resolved_image_uri}
         result: dict[str, Any] = {
             "Configuration": self._describe(function),
-            "Code": {"RepositoryType": "S3", "Location": code_url},
+            "Code": location,
         }
         if function.reserved_concurrency is not None:
             result["Concurrency"] = {"ReservedConcurrentExecutions": function.reserved_concurrency}
@@ -152,23 +157,31 @@ class LambdaService:
 
     def code_zip(self, name: str) -> bytes:
         function = self.function(name)
+        if function.is_image:
+            raise InvalidParameterValueException(
+                f"Function {function.name} is a container image ({function.image_uri}): it "
+                "has no deployment package to download.")
         return self.code.zip_path(Path(function.code_dir)).read_bytes()
 
     def update_function_code(self, reference: str, body: dict[str, Any]) -> dict[str, Any]:
         function = self.function(reference)
         _check_revision(function, body.get("RevisionId"))
-        stored = self.code.store(zip_from(body))
+        code = self._code_settings(body, function.package_type)
+        if "Architectures" in body:
+            violations = Violations()
+            code["architectures"] = check_architectures(violations, body["Architectures"])
+            violations.raise_if_any()
         if body.get("DryRun"):
             return self._describe(function)
-        return self._replace(function, code_sha256=stored.sha256, code_size=stored.size,
-                             code_dir=str(stored.directory))
+        return self._replace(function, **code)
 
     def update_function_configuration(
         self, reference: str, body: dict[str, Any]
     ) -> dict[str, Any]:
         function = self.function(reference)
         _check_revision(function, body.get("RevisionId"))
-        settings = validate_function_settings(body, creating=False)
+        settings = validate_function_settings(body, creating=False,
+                                              package_type=function.package_type)
         if "Layers" in body:
             settings.update(self._attach_layers(body["Layers"]))
         return self._replace(function, **settings)
@@ -245,6 +258,27 @@ class LambdaService:
     def delete_event_invoke_config(self, reference: str) -> None:
         self.get_event_invoke_config(reference)
         self._store(self.function(reference), event_invoke_config=None)
+
+    def _code_settings(self, code: dict[str, Any], package_type: str) -> dict[str, Any]:
+        """A Zip's unpacked folder, or the image an ImageUri names, pinned to its id as AWS
+        pins an image to its digest: a later build under the same tag needs a code update."""
+        uri = validate_image_uri(code, package_type)
+        if uri is None:
+            stored = self.code.store(zip_from(code))
+            return {"code_sha256": stored.sha256, "code_size": stored.size,
+                    "code_dir": str(stored.directory)}
+        try:
+            image_id = self.pool.resolve_image(uri)
+        except EnvironmentUnavailable as error:  # checked, and refused, at the first invoke
+            log.warning("cannot check the image %s: %s", uri, error)
+            return {"image_uri": uri, "resolved_image_uri": uri, "code_sha256": "",
+                    "code_size": 0}
+        if image_id is None:
+            raise InvalidParameterValueException(
+                f"Source image {uri} does not exist. Provide a valid source image.")
+        digest = image_id.removeprefix("sha256:")
+        return {"image_uri": uri, "resolved_image_uri": _resolved_image_uri(uri, digest),
+                "code_sha256": digest, "code_size": 0}
 
     def _event_invoke_config_api(self, function: FunctionConfig,
                                  config: dict[str, Any]) -> dict[str, Any]:
@@ -458,6 +492,15 @@ class LambdaService:
 
 def _reference(function: FunctionConfig) -> str:
     return function.name if function.version == LATEST else f"{function.name}:{function.version}"
+
+
+def _resolved_image_uri(uri: str, digest: str) -> str:
+    """`repository@sha256:<digest>`, as AWS answers ResolvedImageUri: the tag or digest the
+    ImageUri named gives way to the image it resolved to."""
+    repository = uri.split("@", 1)[0]
+    if ":" in repository.rsplit("/", 1)[-1]:  # a tag, not a registry's port
+        repository = repository.rsplit(":", 1)[0]
+    return f"{repository}@sha256:{digest}"
 
 
 def _check_revision(function: FunctionConfig, revision_id: str | None) -> None:

@@ -110,9 +110,11 @@ def check_qualifier(qualifier: str) -> None:
     v.raise_if_any()
 
 
-def validate_function_settings(body: dict[str, Any], creating: bool) -> dict[str, Any]:
+def validate_function_settings(body: dict[str, Any], creating: bool,
+                               package_type: str = "Zip") -> dict[str, Any]:
     """Check the settable fields of CreateFunction/UpdateFunctionConfiguration; return them
-    as `FunctionConfig` keyword arguments (only the fields present in `body`)."""
+    as `FunctionConfig` keyword arguments (only the fields present in `body`). An Image
+    function has no Runtime or Handler: its image says what runs."""
     v = Violations()
     settings: dict[str, Any] = {}
     if creating:
@@ -150,23 +152,115 @@ def validate_function_settings(body: dict[str, Any], creating: bool) -> dict[str
         settings["dead_letter_target"] = target
     if "TracingConfig" in body:
         settings["tracing_mode"] = (body["TracingConfig"] or {}).get("Mode", "PassThrough")
+    if "Architectures" in body:
+        settings["architectures"] = check_architectures(v, body["Architectures"])
+    if "VpcConfig" in body:
+        settings["vpc_config"] = check_vpc_config(v, body["VpcConfig"])
+    if "ImageConfig" in body:
+        settings["image_config"] = check_image_config(v, body["ImageConfig"])
     v.raise_if_any()
-    if "Runtime" in body or creating:
-        settings["runtime"] = validate_runtime(body.get("Runtime"))
-    if creating and not body.get("Handler"):
-        raise InvalidParameterValueException(
-            "Handler and Runtime must be set when PackageType is Zip"
-        )
+    if package_type == "Image":
+        if body.get("Runtime") or body.get("Handler") or body.get("Layers"):
+            raise InvalidParameterValueException(
+                "Please don't provide Handler or Runtime or Layer when the intended function "
+                "PackageType is Image.")
+        if creating:
+            settings.update(runtime="", handler="")
+    else:
+        if "Runtime" in body or creating:
+            settings["runtime"] = validate_runtime(body.get("Runtime"))
+        if creating and not body.get("Handler"):
+            raise InvalidParameterValueException(
+                "Handler and Runtime must be set when PackageType is Zip"
+            )
+        if settings.get("image_config"):
+            raise InvalidParameterValueException(
+                "ImageConfig is not supported for functions with PackageType Zip.")
     if "Environment" in body:
         settings["environment"] = validate_environment(body["Environment"])
-    if "Architectures" in body:
-        architectures = body["Architectures"] or ["x86_64"]
-        if architectures != ["x86_64"]:
-            raise InvalidParameterValueException(
-                f"Unsupported architecture {architectures}: this simulator runs x86_64 functions"
-            )
-        settings["architectures"] = tuple(architectures)
     return settings
+
+
+PACKAGE_TYPES = ("Zip", "Image")
+ARCHITECTURES = ("x86_64", "arm64")
+MAX_SUBNETS, MAX_SECURITY_GROUPS = 16, 5
+
+
+def validate_package_type(value: Any) -> str:
+    if value is None:
+        return "Zip"
+    if value not in PACKAGE_TYPES:
+        raise ValidationException(
+            f"1 validation error detected: Value '{value}' at 'packageType' failed to satisfy "
+            f"constraint: Member must satisfy enum value set: [{', '.join(PACKAGE_TYPES)}]")
+    return str(value)
+
+
+def validate_image_uri(code: dict[str, Any], package_type: str) -> str | None:
+    """The ImageUri of an Image function's code; None for a Zip function, which has none."""
+    uri = code.get("ImageUri")
+    if package_type == "Zip":
+        if uri:
+            raise InvalidParameterValueException(
+                "Please don't provide ImageUri when the intended function PackageType is Zip.")
+        return None
+    if code.get("ZipFile") or code.get("S3Bucket") or code.get("S3Key"):
+        raise InvalidParameterValueException(
+            "Please don't provide ZipFile or S3Bucket or S3Key when the intended function "
+            "PackageType is Image.")
+    if not isinstance(uri, str) or not uri.strip():
+        raise InvalidParameterValueException(
+            "Please provide ImageUri when the intended function PackageType is Image.")
+    return uri.strip()
+
+
+def _java_list(values: Any) -> str:
+    """How AWS's messages print a list: `[x86_64, arm64]`."""
+    return "[" + ", ".join(str(item) for item in values) + "]" if isinstance(values, list) \
+        else str(values)
+
+
+def check_architectures(v: Violations, value: Any) -> tuple[str, ...]:
+    """Exactly one of x86_64 and arm64, as the model's list bounds and enum say."""
+    if not isinstance(value, list) or len(value) != 1:
+        bound = "greater than or equal to 1" if value == [] else "less than or equal to 1"
+        v.add(_java_list(value), "architectures", f"Member must have length {bound}")
+        return ("x86_64",)
+    if value[0] not in ARCHITECTURES:
+        v.add(_java_list(value), "architectures", "Member must satisfy constraint: [Member "
+              f"must satisfy enum value set: [{', '.join(ARCHITECTURES)}]]")
+        return ("x86_64",)
+    return (str(value[0]),)
+
+
+def check_vpc_config(v: Violations, value: Any) -> dict[str, Any] | None:
+    """Subnets and security groups, within AWS's counts; no subnets means no VPC."""
+    config = value or {}
+    subnets = config.get("SubnetIds") or []
+    groups = config.get("SecurityGroupIds") or []
+    if len(subnets) > MAX_SUBNETS:
+        v.add(_java_list(subnets), "vpcConfig.subnetIds",
+              f"Member must have length less than or equal to {MAX_SUBNETS}")
+    if len(groups) > MAX_SECURITY_GROUPS:
+        v.add(_java_list(groups), "vpcConfig.securityGroupIds",
+              f"Member must have length less than or equal to {MAX_SECURITY_GROUPS}")
+    if not subnets and not groups:
+        return None
+    return {"SubnetIds": list(subnets), "SecurityGroupIds": list(groups),
+            "Ipv6AllowedForDualStack": bool(config.get("Ipv6AllowedForDualStack") or False)}
+
+
+def check_image_config(v: Violations, value: Any) -> dict[str, Any] | None:
+    """The overrides of an image's ENTRYPOINT, CMD and WORKDIR; only the ones given."""
+    config = {key: item for key, item in (value or {}).items()
+              if key in ("EntryPoint", "Command", "WorkingDirectory") and item is not None}
+    for key in ("EntryPoint", "Command"):
+        if key in config and len(config[key]) > 1500:
+            v.add(_java_list(config[key]), f"imageConfig.{key[0].lower()}{key[1:]}",
+                  "Member must have length less than or equal to 1500")
+    if "WorkingDirectory" in config:
+        check_length(v, config["WorkingDirectory"], "imageConfig.workingDirectory", 1000)
+    return config or None
 
 
 def validate_runtime(runtime: Any) -> str:

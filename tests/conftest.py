@@ -50,8 +50,10 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     if request.param == "docker":
         require_docker()
     state_dir = tmp_path_factory.mktemp(f"state-{request.param}")
+    # The example templates' arm64 functions run natively on this machine's runtime images.
     with running_server(state_dir, request.param, docker_network="lambda-sim-test",
-                        docker_network_internal=True, async_retry_delay=0.2) as running:
+                        docker_network_internal=True, async_retry_delay=0.2,
+                        foreign_architectures="native") as running:
         yield running
 
 

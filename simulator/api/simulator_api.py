@@ -47,7 +47,7 @@ def functions() -> Response:
     rows = []
     for function in service().registry.all():
         counts = service().pool.counts(function.name)
-        rows.append({"name": function.name, "runtime": function.runtime,
+        rows.append({"name": function.name, "runtime": function.runs_on,
                      "warm": counts.warm, "busy": counts.busy, "starting": counts.starting})
     return jsonify({"functions": rows})
 

@@ -41,6 +41,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                        help="start this function's environments under debugpy, waiting for "
                        "a debugger to attach")
     serve.add_argument("--debug-port", type=int, help="the debugger's port (5678)")
+    serve.add_argument("--vpc-networks", metavar="SUBNET=NETWORK,...",
+                       help="Docker networks that functions with these VPC subnets join")
+    serve.add_argument("--foreign-architectures", choices=["refuse", "native"],
+                       help="functions of an architecture the engine cannot run: refuse their "
+                       "invokes (default, as AWS would fail them) or run them natively")
     serve.add_argument("-v", "--verbose", action="store_true")
     serve.set_defaults(run=run)
 
@@ -67,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
         region=args.region, idle_timeout=args.idle_timeout, watch_mode=args.watch_mode,
         access_token=args.access_token, debug_function=args.debug_function,
         debug_port=args.debug_port, standby=args.standby,
+        vpc_networks=args.vpc_networks, foreign_architectures=args.foreign_architectures,
     )
     simulator = Simulator(settings)
     server = SimulatorServer(simulator).start()

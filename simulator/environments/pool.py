@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from simulator.environments.environment import Environment, EnvironmentState
 from simulator.environments.variables import lambda_variables
@@ -70,6 +70,8 @@ class EnvironmentPool:
         self._closed = threading.Event()
         self.function_endpoint = ""  # where functions reach the simulator's AWS services
         self.debug_ports: dict[str, int] = {}  # function name → debugger port
+        self.vpc_networks: dict[str, str] = {}  # subnet id → Docker network (VpcConfig)
+        self.any_architecture = False  # run every function on what the engine has
         self._reaper = threading.Thread(target=self._reap_forever, name="reaper", daemon=True)
         self._reaper.start()
 
@@ -105,7 +107,8 @@ class EnvironmentPool:
     def anticipate(self, function: FunctionConfig) -> None:
         """A function was created or changed: the executor may prepare its first environment's
         container ahead (a standby), so that cold start is only the handler's init."""
-        self._executor.anticipate(function.runtime, function.memory_size)
+        self._executor.anticipate(function.runtime, function.memory_size,
+                                  function.ephemeral_storage)
 
     def prewarm(self, function: FunctionConfig, provisioned: bool = False) -> None:
         """Start an environment in the background and offer it as warm. A provisioned one
@@ -134,6 +137,10 @@ class EnvironmentPool:
                 return True
         self._discard(environment)
         return False
+
+    def resolve_image(self, uri: str) -> str | None:
+        """The id of the container image `uri` names, None if there is none (see Executor)."""
+        return self._executor.resolve_image(uri)
 
     def track_request(self, request_id: str, environment: Environment) -> None:
         with self._lock:
@@ -223,7 +230,8 @@ class EnvironmentPool:
         environment = Environment(
             function,
             emit_log=lambda stream, line: self._emit_log(function.name, stream, line),
-            writes_end_marker=self._executor.writes_end_marker
+            # Custom runtimes and images bring their own runtime, which writes no end marker.
+            writes_end_marker=self._executor.writes_end_marker and not function.is_image
             and not function.runtime.startswith("provided"),
         )
         endpoint = self._open_endpoint(environment)
@@ -239,6 +247,10 @@ class EnvironmentPool:
             memory_mb=function.memory_size,
             opt_dir=Path(function.opt_dir) if function.opt_dir else None,
             debug_port=self.debug_ports.get(function.name),
+            architecture=None if self.any_architecture else function.architectures[0],
+            tmp_size_mb=function.ephemeral_storage,
+            networks=self._vpc_networks(function),
+            **image_settings(function),
             variables=lambda_variables(
                 function, environment.log_stream_name, endpoint.address, self._region,
                 "provisioned-concurrency" if provisioned else "on-demand",
@@ -259,6 +271,11 @@ class EnvironmentPool:
             self._discard(environment)
             raise ServiceException(f"Could not start an execution environment: {error}") from error
         return environment
+
+    def _vpc_networks(self, function: FunctionConfig) -> tuple[str, ...]:
+        """A VPC function's subnets, as the Docker networks they are mapped to (or named)."""
+        subnets = (function.vpc_config or {}).get("SubnetIds") or []
+        return tuple(self.vpc_networks.get(subnet, subnet) for subnet in subnets)
 
     def _runtime_exited(self, environment: Environment, status: ExitStatus) -> None:
         environment.died(status)
@@ -296,3 +313,17 @@ class EnvironmentPool:
                           environment.function.name)
                 self._discard(environment)
 
+
+def image_settings(function: FunctionConfig) -> dict[str, Any]:
+    """The LaunchSpec fields of a container image function: its image, pinned to the id it
+    resolved to, and the ImageConfig overrides; nothing for a Zip function."""
+    if not function.is_image:
+        return {}
+    config = function.image_config or {}
+    return {
+        "image": f"sha256:{function.code_sha256}" if function.code_sha256
+        else function.image_uri,
+        "entrypoint": tuple(config["EntryPoint"]) if config.get("EntryPoint") else None,
+        "command": tuple(config["Command"]) if config.get("Command") else None,
+        "working_dir": config.get("WorkingDirectory") or None,
+    }

@@ -12,6 +12,8 @@ LOCAL_CREDENTIALS = {
     "AWS_SESSION_TOKEN": "test",
 }
 
+IMAGE_OWNED = ("_HANDLER", "AWS_EXECUTION_ENV", "PATH", "PYTHONPATH", "LANG")
+
 
 def lambda_variables(
     function: FunctionConfig,
@@ -44,5 +46,10 @@ def lambda_variables(
         "PYTHONPATH": "/var/runtime",
         **LOCAL_CREDENTIALS,
     }
+    if function.is_image:
+        # The image brings its runtime: its own ENV says where that lives and which handler
+        # its CMD names.
+        for name in IMAGE_OWNED:
+            reserved.pop(name)
     defaults = {"AWS_ENDPOINT_URL": endpoint_url} if endpoint_url else {}
     return {**defaults, **function.environment, **reserved}

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulator.errors import EnvironmentUnavailable
+
 
 @dataclass(frozen=True)
 class LaunchSpec:
@@ -22,6 +24,16 @@ class LaunchSpec:
     variables: dict[str, str]
     opt_dir: Path | None = None  # layers and dependencies, seen at /opt
     debug_port: int | None = None  # start under debugpy, listening here, waiting for attach
+    # x86_64 or arm64, as the function's Architectures says; None: whatever the engine runs.
+    architecture: str | None = "x86_64"
+    tmp_size_mb: int = 512  # EphemeralStorage: the size of /tmp
+    networks: tuple[str, ...] = ()  # networks to join besides the simulator's own (VpcConfig)
+    # A container image function: its image, run instead of the runtime's, and the
+    # ImageConfig overrides of the image's ENTRYPOINT, CMD and WORKDIR.
+    image: str | None = None
+    entrypoint: tuple[str, ...] | None = None
+    command: tuple[str, ...] | None = None
+    working_dir: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,10 +102,17 @@ class Executor(ABC):
     ) -> RunningRuntime:
         """Start a runtime; `on_output` gets its merged stdout/stderr, `on_exit` its end."""
 
-    def anticipate(self, runtime: str, memory_mb: int) -> None:
+    def anticipate(self, runtime: str, memory_mb: int, tmp_size_mb: int) -> None:
         """Launches of this kind are expected soon (a function was created): an executor
         that can prepare them ahead does, in the background."""
         return None
+
+    def resolve_image(self, uri: str) -> str | None:
+        """The id of the local container image `uri` names, None if there is no such image.
+        Raises EnvironmentUnavailable when this executor cannot run images at all."""
+        raise EnvironmentUnavailable(
+            f"The {self.name} executor cannot run container images (PackageType Image): "
+            "they need a Docker engine")
 
     @abstractmethod
     def shutdown(self) -> None:

@@ -30,6 +30,7 @@ from simulator.executors.base import (
     OutputCallback,
     RunningRuntime,
 )
+from simulator.executors.platforms import MACHINES, emulates, image_problem
 from simulator.executors.standby import (
     CHANNEL_NAME,
     CHANNEL_VARIABLE,
@@ -136,6 +137,7 @@ class DockerExecutor(Executor):
         self._client: docker.DockerClient | None = None
         self._gateway = ""
         self._images: set[str] = set()
+        self._info: dict[str, Any] | None = None
         self._runtimes: dict[str, ContainerRuntime] = {}
         self._lock = threading.Lock()
 
@@ -161,14 +163,25 @@ class DockerExecutor(Executor):
     def runtime_api_host(self) -> str:
         return self._gateway
 
+    def resolve_image(self, uri: str) -> str | None:
+        assert self._client is not None, "DockerExecutor.start() first"
+        try:
+            return str(self._client.images.get(uri).id)
+        except NotFound:
+            return None
+        except (DockerException, RequestException) as error:
+            raise EnvironmentUnavailable(f"Docker could not look up the image {uri}: {error}") \
+                from error
+
     def launch(
         self, spec: LaunchSpec, on_output: OutputCallback, on_exit: ExitCallback
     ) -> RunningRuntime:
-        image = self._require_image(spec.runtime)
+        image = self._require_image(spec)
+        self._check_platform(spec, image)
         if not self._uses_standby(spec):
             return self._start_container(self._function_container(spec, image),
-                                         OutputSink(on_output, on_exit))
-        profile = StandbyProfile(image, spec.memory_mb)
+                                         OutputSink(on_output, on_exit), spec.networks)
+        profile = StandbyProfile(image, spec.memory_mb, spec.tmp_size_mb)
         try:
             while (slot := self._standby.claim(profile)) is not None:
                 runtime = self._runtimes.get(slot.container_id)
@@ -180,10 +193,10 @@ class DockerExecutor(Executor):
         finally:
             self._replenish(profile)
 
-    def anticipate(self, runtime: str, memory_mb: int) -> None:
+    def anticipate(self, runtime: str, memory_mb: int, tmp_size_mb: int) -> None:
         if self._standby.per_profile and servable(runtime, {}, debugging=False) \
                 and self._has_image(image_name(runtime)):
-            self._replenish(StandbyProfile(image_name(runtime), memory_mb))
+            self._replenish(StandbyProfile(image_name(runtime), memory_mb, tmp_size_mb))
 
     def shutdown(self) -> None:
         self._closed.set()
@@ -198,28 +211,39 @@ class DockerExecutor(Executor):
 
     # -- internals ------------------------------------------------------------------------
 
-    def _require_image(self, runtime: str) -> str:
-        image = image_name(runtime)
-        if not self._has_image(image):
+    def _require_image(self, spec: LaunchSpec) -> str:
+        image = spec.image or image_name(spec.runtime)
+        if self._has_image(image):
+            return image
+        if spec.image:
             raise EnvironmentUnavailable(
-                f"The runtime image {image} is not built: run `lambda-sim images build "
-                f"{runtime}`"
-            )
-        return image
+                f"The function's image {image} is not in the Docker engine: build it, then "
+                "point the function at it with UpdateFunctionCode")
+        raise EnvironmentUnavailable(
+            f"The runtime image {image} is not built: run `lambda-sim images build "
+            f"{spec.runtime}`"
+        )
 
     def _uses_standby(self, spec: LaunchSpec) -> bool:
-        return self._standby.per_profile > 0 and servable(
-            spec.runtime, spec.variables, debugging=spec.debug_port is not None)
+        """Standby containers run our runtime image on the simulator's network alone."""
+        return (self._standby.per_profile > 0 and not spec.image and not spec.networks
+                and servable(spec.runtime, spec.variables,
+                             debugging=spec.debug_port is not None))
 
     def _start_container(self, config: dict[str, Any], sink: OutputSink,
+                         networks: tuple[str, ...] = (),
                          slot: StandbySlot | None = None) -> ContainerRuntime:
         """Create, attach to and start a container; its output and end go to `sink`."""
+        container_id = ""
         try:
             container_id = str(self.api.create_container(**config)["Id"])
+            self._join_networks(container_id, networks)
             output = self.api.attach(container_id, stdout=True, stderr=True, stream=True,
                                      logs=False)
             self.api.start(container_id)
         except (DockerException, RequestException) as error:
+            if container_id:  # created, but it will never run: not left behind
+                ContainerRuntime(self.api, container_id, sink).stop()
             raise EnvironmentUnavailable(f"Docker could not start the environment: {error}") \
                 from error
         runtime = ContainerRuntime(self.api, container_id, sink, slot)
@@ -233,13 +257,17 @@ class DockerExecutor(Executor):
         return runtime
 
     def _function_container(self, spec: LaunchSpec, image: str) -> dict[str, Any]:
-        """A container made for one function: its code and environment given at creation."""
-        mounts = [Mount("/var/task", str(spec.code_dir), type="bind", read_only=True)]
+        """A container made for one function: its code and environment given at creation.
+        An image function's code is its image; ImageConfig overrides its entry point, command
+        and working folder."""
+        mounts = [] if spec.image else [
+            Mount("/var/task", str(spec.code_dir), type="bind", read_only=True)]
         if spec.opt_dir is not None:
             mounts.append(Mount("/opt", str(spec.opt_dir), type="bind", read_only=True))
-        entrypoint, ports = None, None
+        entrypoint = list(spec.entrypoint) if spec.entrypoint else None
+        ports = None
         environment = spec.variables
-        if spec.debug_port is not None:
+        if spec.debug_port is not None and not spec.image:
             mounts.append(Mount(DEBUGPY_MOUNT, str(debugpy_home()), type="bind", read_only=True))
             entrypoint = ["python3", "-m", "debugpy", "--listen", f"0.0.0.0:{DEBUG_PORT}",
                           "--wait-for-client", "/var/runtime/bootstrap.py"]
@@ -247,12 +275,14 @@ class DockerExecutor(Executor):
             environment = {**spec.variables, "PYTHONPATH":
                            f"{spec.variables.get('PYTHONPATH', '')}:{DEBUGPY_MOUNT}"}
         return self._container_config(
-            image, spec.memory_mb, mounts,
+            image, spec.memory_mb, spec.tmp_size_mb, mounts,
             name=f"lambda-sim-{spec.function_name}-{spec.environment_id[:12]}",
             environment=environment,
             labels={"lambda-sim.function": spec.function_name,
                     "lambda-sim.environment": spec.environment_id},
             entrypoint=entrypoint, ports=ports,
+            command=list(spec.command) if spec.command else None,
+            working_dir=spec.working_dir or (None if spec.image else "/var/task"),
         )
 
     def _replenish(self, profile: StandbyProfile) -> None:
@@ -271,7 +301,7 @@ class DockerExecutor(Executor):
         try:
             slot.prepare()
             config = self._container_config(
-                profile.image, profile.memory_mb,
+                profile.image, profile.memory_mb, profile.tmp_size_mb,
                 [Mount("/var/task", str(slot.task_dir), type="bind", read_only=True),
                  Mount("/opt", str(slot.opt_dir), type="bind", read_only=True),
                  Mount(CONTROL_MOUNT, str(slot.control_dir), type="bind", read_only=True)],
@@ -279,7 +309,7 @@ class DockerExecutor(Executor):
                 environment=STANDBY_VARIABLES,
                 labels={"lambda-sim.standby": slot.id},
             )
-            runtime = self._start_container(config, OutputSink(), slot)
+            runtime = self._start_container(config, OutputSink(), slot=slot)
         except (EnvironmentUnavailable, OSError) as error:
             log.warning("could not start a standby container: %s", error)
             self._standby.started(None, profile)
@@ -295,12 +325,14 @@ class DockerExecutor(Executor):
             threading.Thread(target=runtime.stop, daemon=True).start()
 
     def _container_config(
-        self, image: str, memory_mb: int, mounts: list[Mount], *, name: str,
+        self, image: str, memory_mb: int, tmp_size_mb: int, mounts: list[Mount], *, name: str,
         environment: dict[str, str], labels: dict[str, str],
         entrypoint: list[str] | None = None, ports: dict[int, tuple[str, int]] | None = None,
+        command: list[str] | None = None, working_dir: str | None = "/var/task",
     ) -> dict[str, Any]:
         """Every container is locked down alike. Output is attached to, not logged: no log
-        driver writes a file per invoke."""
+        driver writes a file per invoke. /tmp (EphemeralStorage) is a tmpfs, so what it holds
+        counts against the memory limit."""
         memory = f"{memory_mb}m"
         host_config = self.api.create_host_config(
             mounts=mounts,
@@ -311,6 +343,7 @@ class DockerExecutor(Executor):
             security_opt=["no-new-privileges"],
             pids_limit=PIDS_LIMIT,
             network_mode=self._network,
+            tmpfs={"/tmp": f"size={tmp_size_mb}m,mode=1777"},
             privileged=False,
             log_config={"Type": "none", "Config": {}},
         )
@@ -319,12 +352,53 @@ class DockerExecutor(Executor):
             "name": name,
             "environment": environment,
             "entrypoint": entrypoint,
+            "command": command,
             "ports": list(ports) if ports else None,
             "user": RUNTIME_USER,
-            "working_dir": "/var/task",
+            "working_dir": working_dir,
             "labels": {MANAGED_LABEL: "true", STATE_DIR_LABEL: self._state_dir, **labels},
             "host_config": host_config,
         }
+
+    def _join_networks(self, container_id: str, networks: tuple[str, ...]) -> None:
+        """A VPC function's subnets, as Docker networks, besides the simulator's own (where
+        the Runtime API is). A subnet with no network of its name or mapping is skipped."""
+        for network in dict.fromkeys(networks):
+            if network == self._network:
+                continue
+            try:
+                self.api.inspect_network(network)  # joining a missing one fails at start
+            except NotFound:
+                log.warning("no Docker network %s for the function's subnet: set "
+                            "LAMBDA_SIM_VPC_NETWORKS=<subnet>=<network> or create it", network)
+                continue
+            self.api.connect_container_to_network(container_id, network)
+
+    def _check_platform(self, spec: LaunchSpec, image: str) -> None:
+        """Refuse an architecture the engine cannot run. A Zip function of the default
+        architecture runs on the runtime image built for this engine, whichever that is."""
+        if spec.architecture is None or (not spec.image and spec.architecture == "x86_64"):
+            return
+        assert self._client is not None
+        try:
+            attrs = self._client.images.get(image).attrs
+            info = self._engine_info()
+        except (DockerException, RequestException) as error:
+            raise EnvironmentUnavailable(f"Docker could not inspect {image}: {error}") from error
+        machine = str(info.get("Architecture", ""))
+        emulated = "Docker Desktop" in str(info.get("OperatingSystem", "")) or emulates(
+            MACHINES[spec.architecture])
+        shown = (attrs.get("RepoTags") or [image])[0]  # a pinned id, by its tag if it has one
+        problem = image_problem(spec.architecture, shown, str(attrs["Architecture"]), machine,
+                                emulated)
+        if problem:
+            raise EnvironmentUnavailable(problem)
+
+    def _engine_info(self) -> dict[str, Any]:
+        if self._info is None:
+            assert self._client is not None
+            self._info = dict(self._client.info())
+        return self._info
 
     def _pump(self, container_id: str, output: Iterator[bytes], sink: OutputSink) -> None:
         try:

@@ -29,6 +29,7 @@ from simulator.executors.base import (
     RunningRuntime,
 )
 from simulator.executors.forkserver import ForkedRuntime, ForkServer, forkable
+from simulator.executors.platforms import host_problem
 from simulator.images import bootstrap_path, custom_entrypoint_path, node_launcher_path
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,13 @@ class ProcessExecutor(Executor):
     def launch(
         self, spec: LaunchSpec, on_output: OutputCallback, on_exit: ExitCallback
     ) -> RunningRuntime:
+        if spec.image:
+            raise EnvironmentUnavailable(
+                f"The process executor cannot run container images (PackageType Image, "
+                f"{spec.image}): they need a Docker engine")
+        problem = spec.architecture and host_problem(spec.architecture)
+        if problem:
+            raise EnvironmentUnavailable(problem)
         command, runtime_variables = launch_command(spec)
         tmp_dir = self._tmp_root / spec.environment_id
         tmp_dir.mkdir(parents=True)

@@ -39,6 +39,7 @@ class StandbyProfile:
 
     image: str
     memory_mb: int
+    tmp_size_mb: int
 
 
 @dataclass

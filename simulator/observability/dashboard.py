@@ -118,7 +118,7 @@ def invocation_rows() -> list[dict[str, Any]]:
 
 def _configuration(function: FunctionConfig) -> dict[str, Any]:
     return {
-        "name": function.name, "runtime": function.runtime, "handler": function.handler,
+        "name": function.name, "runtime": function.runs_on, "handler": function.handler,
         "memory": function.memory_size, "timeout": function.timeout,
         "codeSize": function.code_size, "lastModified": function.last_modified,
         "reserved": function.reserved_concurrency,

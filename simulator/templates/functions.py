@@ -91,8 +91,8 @@ def runnable(settings: dict[str, Any], label: str, warnings: list[str]) -> bool:
     """False, with a warning, for a function the simulator has no way to run."""
     if settings.get("PackageType") == "Image":
         warnings.append(
-            f"{label} is a container image (PackageType: Image), which the simulator does not "
-            "run; it is skipped."
+            f"{label} is a container image (PackageType: Image), which templates do not "
+            "deploy (create it with the Lambda API's CreateFunction); it is skipped."
         )
         return False
     runtime = settings.get("Runtime")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from simulator.config import DEFAULT_PORT, Settings
+from simulator.environments.variables import lambda_variables
 from simulator.executors.base import ExitStatus
 from simulator.models import (
     LATEST,
@@ -60,6 +61,45 @@ def test_to_api_has_the_function_configuration_shape() -> None:
     assert body["TracingConfig"] == {"Mode": "PassThrough"}
     assert LAST_MODIFIED.fullmatch(body["LastModified"])
     assert uuid.UUID(body["RevisionId"])
+
+
+def image_function() -> FunctionConfig:
+    return function(runtime="", handler="", package_type="Image", image_uri="app:1",
+                    resolved_image_uri="app@sha256:ab", code_sha256="ab", code_size=0,
+                    image_config={"Command": ["app.handler"]})
+
+
+def test_an_image_function_shows_its_image_config_and_no_runtime() -> None:
+    body = image_function().to_api(REGION, ACCOUNT)
+
+    assert body["PackageType"] == "Image"
+    assert "Runtime" not in body and "Handler" not in body
+    assert body["ImageConfigResponse"] == {"ImageConfig": {"Command": ["app.handler"]}}
+
+
+def test_an_image_function_survives_persistence() -> None:
+    stored = image_function()
+    assert FunctionConfig.from_json(stored.to_json()) == stored
+
+
+def test_vpc_config_is_shown_with_a_vpc_id_that_follows_the_subnets() -> None:
+    vpc = {"SubnetIds": ["subnet-1"], "SecurityGroupIds": ["sg-1"]}
+    body = function(vpc_config=vpc).to_api(REGION, ACCOUNT)
+
+    assert body["VpcConfig"]["SubnetIds"] == ["subnet-1"]
+    assert body["VpcConfig"]["SecurityGroupIds"] == ["sg-1"]
+    assert re.fullmatch(r"vpc-[0-9a-f]{17}", body["VpcConfig"]["VpcId"])
+    assert function(vpc_config=vpc).to_api(REGION, ACCOUNT)["VpcConfig"] == body["VpcConfig"]
+    assert "VpcConfig" not in function().to_api(REGION, ACCOUNT)
+
+
+def test_an_image_keeps_its_own_runtime_variables() -> None:
+    variables = lambda_variables(image_function(), "stream", "10.0.0.1:9001", REGION)
+
+    for name in ("_HANDLER", "AWS_EXECUTION_ENV", "PATH", "PYTHONPATH", "LANG"):
+        assert name not in variables
+    assert variables["AWS_LAMBDA_RUNTIME_API"] == "10.0.0.1:9001"
+    assert lambda_variables(function(), "s", "h:1", REGION)["_HANDLER"] == "app.handler"
 
 
 def test_pending_function_says_it_is_being_created() -> None:
@@ -213,6 +253,12 @@ def test_latest_is_spelled_like_aws() -> None:
 # -- Settings ---------------------------------------------------------------------------------
 
 
+def test_vpc_networks_map_subnets_to_docker_networks() -> None:
+    settings = Settings.from_env({"LAMBDA_SIM_VPC_NETWORKS": "subnet-a=net1, subnet-b = net2"})
+    assert settings.vpc_network_map == {"subnet-a": "net1", "subnet-b": "net2"}
+    assert Settings.from_env({}).vpc_network_map == {}
+
+
 def test_defaults_without_any_variables() -> None:
     settings = Settings.from_env({})
 
@@ -362,3 +408,8 @@ def test_plain_exit_code_is_kept() -> None:
     assert status.exit_code == 3
     assert status.signal_number is None
     assert not status.oom_killed
+
+
+def test_people_see_what_runs_a_function() -> None:
+    assert function().runs_on == "python3.12"
+    assert image_function().runs_on == "image app:1"

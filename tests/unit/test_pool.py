@@ -4,6 +4,7 @@ scale-out, throttling, reaping, retirement after updates, failed launches and cr
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import threading
 from collections.abc import Callable, Iterator
@@ -18,7 +19,7 @@ from simulator.api.runtime_api import RuntimeApiListener
 from simulator.codestore import CodeStore
 from simulator.config import Settings
 from simulator.environments.environment import Environment
-from simulator.environments.pool import EnvironmentPool, PoolLimits
+from simulator.environments.pool import EnvironmentPool, PoolLimits, image_settings
 from simulator.errors import ServiceException, TooManyRequestsException
 from simulator.executors.fake import Crash, FakeContext, FakeExecutor, FakeRuntime
 from simulator.logs import LogStore
@@ -378,3 +379,18 @@ def test_shutdown_stops_every_environment_and_answers_the_invocation_in_flight(
     assert stack.pool.live_environments() == []
     assert not any(environment.alive for environment in environments)
     assert all(runtime_ended(environment) for environment in environments)
+
+
+def test_an_image_function_launches_its_pinned_image_with_its_overrides() -> None:
+    function = FunctionConfig(
+        name="img", runtime="", role=ROLE, handler="", code_sha256="ab12", code_size=0,
+        package_type="Image", image_uri="app:1",
+        image_config={"EntryPoint": ["/entry"], "Command": ["app.handler"],
+                      "WorkingDirectory": "/srv"})
+
+    assert image_settings(function) == {"image": "sha256:ab12", "entrypoint": ("/entry",),
+                                        "command": ("app.handler",), "working_dir": "/srv"}
+    unresolved = dataclasses.replace(function, code_sha256="", image_config=None)
+    assert image_settings(unresolved) == {"image": "app:1", "entrypoint": None,
+                                          "command": None, "working_dir": None}
+    assert image_settings(dataclasses.replace(function, package_type="Zip")) == {}

@@ -28,7 +28,12 @@ from simulator.errors import (
 from simulator.executors.fake import FakeContext, FakeExecutor
 from simulator.logs import LogStore
 from simulator.registry import FunctionRegistry
-from simulator.service import MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD, LambdaService
+from simulator.service import (
+    MAX_ASYNC_PAYLOAD,
+    MAX_SYNC_PAYLOAD,
+    LambdaService,
+    _resolved_image_uri,
+)
 from simulator.versions import VersionStore
 from tests.helpers import ROLE, eventually, make_zip
 
@@ -457,3 +462,16 @@ def test_log_type_tail_returns_the_invocation_log(
         lines[3],
     )
     assert len(lines) == 4
+
+
+@pytest.mark.parametrize(("uri", "resolved"), [
+    ("app", "app@sha256:ab"),
+    ("app:1", "app@sha256:ab"),
+    ("localhost:5000/team/app:1", "localhost:5000/team/app@sha256:ab"),
+    ("localhost:5000/team/app", "localhost:5000/team/app@sha256:ab"),
+    ("123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:ff",
+     "123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:ab"),
+])
+def test_resolved_image_uri_names_the_repository_at_the_resolved_digest(
+        uri: str, resolved: str) -> None:
+    assert _resolved_image_uri(uri, "ab") == resolved

@@ -16,7 +16,7 @@ from simulator.executors.standby import (
     servable,
 )
 
-PROFILE = StandbyProfile("lambda-sim/python3.11", 128)
+PROFILE = StandbyProfile("lambda-sim/python3.11", 128, 512)
 
 
 def test_link_tree_mirrors_files_folders_and_links_into_an_existing_folder(
@@ -81,7 +81,7 @@ def test_the_pool_keeps_its_count_per_profile_and_the_latest_profiles() -> None:
     assert pool.claim(PROFILE) is slots[0]
     assert pool.to_start(PROFILE) == (1, [])
     assert pool.started(None, PROFILE) is False  # that one failed to start
-    other, third = StandbyProfile("lambda-sim/python3.13", 128), StandbyProfile("x", 256)
+    other, third = StandbyProfile("lambda-sim/python3.13", 128, 512), StandbyProfile("x", 256, 512)
     pool.to_start(other)
     count, evicted = pool.to_start(third)
     assert count == 2 and evicted == [slots[1]]  # the least recently used profile goes

@@ -788,7 +788,8 @@ def test_functions_the_simulator_cannot_run_are_skipped_with_a_warning(tmp_path:
     assert template.functions[0].inline_code == "def handler(event, context):\n    return 1\n"
     assert template.warnings == [
         "Function Image (AWS::Serverless::Function) is a container image (PackageType: Image), "
-        "which the simulator does not run; it is skipped.",
+        "which templates do not deploy (create it with the Lambda API's CreateFunction); it is "
+        "skipped.",
         "Function Node (AWS::Serverless::Function) uses the runtime java21, which the "
         "simulator does not run (it runs python3.11, python3.12, python3.13, nodejs18.x, "
         "nodejs20.x, nodejs22.x, provided.al2, provided.al2023); it is skipped.",

@@ -12,7 +12,9 @@ from simulator.validation import (
     parse_function_reference,
     validate_environment,
     validate_function_settings,
+    validate_image_uri,
     validate_max_items,
+    validate_package_type,
 )
 
 ROLE = "arn:aws:iam::123456789012:role/lambda-role"
@@ -329,3 +331,81 @@ def test_max_items_that_is_not_a_number_is_a_client_error() -> None:
         validate_max_items("ten")
 
     assert caught.value.status == 400
+
+
+# -- container images, architectures, VPC ---------------------------------------------------
+
+
+def image_body(**changes: Any) -> dict[str, Any]:
+    return create_body(**{"Runtime": None, "Handler": None, "PackageType": "Image", **changes})
+
+
+def test_an_image_function_has_no_runtime_or_handler() -> None:
+    settings = validate_function_settings(
+        image_body(ImageConfig={"Command": ["app.handler"], "EntryPoint": None}),
+        creating=True, package_type="Image")
+    assert (settings["runtime"], settings["handler"]) == ("", "")
+    assert settings["image_config"] == {"Command": ["app.handler"]}
+
+
+@pytest.mark.parametrize("extra", [{"Runtime": "python3.12"}, {"Handler": "app.handler"},
+                                   {"Layers": ["arn:aws:lambda:us-east-1:1:layer:x:1"]}])
+def test_an_image_function_refuses_zip_settings(extra: dict[str, Any]) -> None:
+    with pytest.raises(InvalidParameterValueException, match="Please don't provide Handler "
+                       "or Runtime or Layer when the intended function PackageType is Image"):
+        validate_function_settings(image_body(**extra), creating=True, package_type="Image")
+
+
+def test_a_zip_function_refuses_image_config() -> None:
+    with pytest.raises(InvalidParameterValueException, match="ImageConfig is not supported"):
+        validate_function_settings(create_body(ImageConfig={"Command": ["x"]}), creating=True)
+
+
+def test_an_unknown_package_type_is_a_validation_error() -> None:
+    with pytest.raises(ValidationException) as caught:
+        validate_package_type("Jar")
+    assert caught.value.message == validation_message(
+        "Jar", "packageType", "Member must satisfy enum value set: [Zip, Image]")
+
+
+@pytest.mark.parametrize(("code", "package_type", "message"), [
+    ({}, "Image", "Please provide ImageUri when the intended function PackageType is Image."),
+    ({"ImageUri": "repo:1", "ZipFile": "UEs="}, "Image",
+     "Please don't provide ZipFile or S3Bucket or S3Key when the intended function "
+     "PackageType is Image."),
+    ({"ImageUri": "repo:1"}, "Zip",
+     "Please don't provide ImageUri when the intended function PackageType is Zip."),
+])
+def test_image_uri_goes_with_image_functions_only(code: dict[str, Any], package_type: str,
+                                                  message: str) -> None:
+    with pytest.raises(InvalidParameterValueException) as caught:
+        validate_image_uri(code, package_type)
+    assert caught.value.message == message
+
+
+def test_image_uri_of_an_image_function_is_kept() -> None:
+    assert validate_image_uri({"ImageUri": " repo/app:1 "}, "Image") == "repo/app:1"
+    assert validate_image_uri({"ZipFile": "UEs="}, "Zip") is None
+
+
+@pytest.mark.parametrize("architectures", [["x86_64"], ["arm64"]])
+def test_either_architecture_is_accepted(architectures: list[str]) -> None:
+    settings = validate_function_settings({"Architectures": architectures}, creating=False)
+    assert settings == {"architectures": tuple(architectures)}
+
+
+def test_vpc_config_is_kept_and_an_empty_one_means_none() -> None:
+    settings = validate_function_settings(
+        {"VpcConfig": {"SubnetIds": ["subnet-1"], "SecurityGroupIds": ["sg-1"]}},
+        creating=False)
+    assert settings["vpc_config"] == {"SubnetIds": ["subnet-1"], "SecurityGroupIds": ["sg-1"],
+                                      "Ipv6AllowedForDualStack": False}
+    assert validate_function_settings({"VpcConfig": {"SubnetIds": []}}, creating=False) == {
+        "vpc_config": None}
+
+
+def test_more_than_sixteen_subnets_is_a_validation_error() -> None:
+    subnets = [f"subnet-{i}" for i in range(17)]
+    with pytest.raises(ValidationException, match="at 'vpcConfig.subnetIds' failed to "
+                       "satisfy constraint: Member must have length less than or equal to 16"):
+        validate_function_settings({"VpcConfig": {"SubnetIds": subnets}}, creating=False)
