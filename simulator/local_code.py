@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 IGNORED_NAMES = frozenset({"__pycache__", ".git", ".DS_Store", "4913", ".idea", ".vscode",
-                           ".pytest_cache", ".mypy_cache", ".aws-sam"})
+                           ".pytest_cache", ".mypy_cache", ".aws-sam", ".lambda-sim"})
 IGNORED_SUFFIXES = (".pyc", ".pyo", ".swp", ".swx", ".swo", "~", ".tmp", ".crdownload")
 IGNORED_PREFIXES = (".#", "#", ".~")
 

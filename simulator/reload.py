@@ -38,8 +38,10 @@ class CodeWatcher:
     """`mode`: `events` (inotify and friends), `polling` (works across Docker Desktop and
     Colima mounts, where events don't cross), or `auto` (events)."""
 
-    def __init__(self, on_change: OnChange, mode: str = "auto") -> None:
+    def __init__(self, on_change: OnChange, mode: str = "auto",
+                 ignored: Path | None = None) -> None:
         self._on_change = on_change
+        self._ignored = ignored  # the state dir: its churn (standby folders, code) is ours
         self._observer: BaseObserver = (
             PollingObserver(timeout=POLL_INTERVAL_SECONDS) if mode == "polling" else Observer()
         )
@@ -52,18 +54,20 @@ class CodeWatcher:
             self._observer = PollingObserver(timeout=POLL_INTERVAL_SECONDS)
             self._observer.start()
         self._watches: dict[str, _Watch] = {}
-        self._scheduled: set[Path] = set()
+        self._scheduled: set[tuple[Path, bool]] = set()
         self._lock = threading.Lock()
 
-    def watch(self, key: str, folders: list[Path], digest: Digest) -> None:
-        """(Re)watch `folders` for `key`; `digest` summarises what counts as a change."""
+    def watch(self, key: str, folders: list[Path], digest: Digest,
+              recursive: bool = True) -> None:
+        """(Re)watch `folders` for `key`; `digest` summarises what counts as a change. A
+        template needs only its own folder's entries, not everything under it."""
         watch = _Watch(key, folders, digest)
         with self._lock:
             self._watches[key] = watch
             for folder in watch.folders:
-                if folder not in self._scheduled and folder.is_dir():
-                    self._observer.schedule(_Handler(self), str(folder), recursive=True)
-                    self._scheduled.add(folder)
+                if (folder, recursive) not in self._scheduled and folder.is_dir():
+                    self._observer.schedule(_Handler(self), str(folder), recursive=recursive)
+                    self._scheduled.add((folder, recursive))
 
     def unwatch(self, key: str) -> None:
         with self._lock:
@@ -82,7 +86,8 @@ class CodeWatcher:
 
     def touched(self, path: Path) -> None:
         """A file event: schedule a check of every watch whose folders hold the path."""
-        if is_ignored(path):
+        if is_ignored(path) or (self._ignored is not None
+                                and (path == self._ignored or self._ignored in path.parents)):
             return
         with self._lock:
             for watch in self._watches.values():

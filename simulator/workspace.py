@@ -49,7 +49,7 @@ class Workspace:
         self._template_path: Path | None = None
         self._overrides: dict[str, str] = {}
         self._template: Template | None = None
-        self._watcher = CodeWatcher(self._changed, watch_mode)
+        self._watcher = CodeWatcher(self._changed, watch_mode, ignored=state_dir.resolve())
 
     # -- templates ------------------------------------------------------------------------
 
@@ -59,7 +59,7 @@ class Workspace:
         self._overrides = dict(overrides or {})
         report = self.deploy(load_template(self._template_path, self._overrides))
         self._watcher.watch(TEMPLATE_KEY, [self._template_path.parent],
-                            lambda: file_digest(self._template_path or path))
+                            lambda: file_digest(self._template_path or path), recursive=False)
         return report
 
     def deploy(self, template: Template) -> DeployReport:
