@@ -111,6 +111,7 @@ def _how_to_read(plan: Plan) -> str:
         "(ours: a configuration change before each retires the environment); "
         f"throughput: {plan.throughput_seconds:g} s per client "
         f"count, one boto3 client per thread; payloads: {plan.payload_samples} per size; "
+        f"hot reload: {plan.reload_samples} edits, {plan.cold_spacing_seconds:g} s apart; "
         "scale-out gives up after "
         f"{plan.scale_deadline_seconds:g} s. Clients and servers share the machine's cores.")
 

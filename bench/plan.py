@@ -10,7 +10,8 @@ MAX_SYNC_REQUEST = 6_291_456  # AWS's limit on a synchronous request body
 WARM_SAMPLES = 500
 WARMUP_INVOKES = 20
 COLD_SAMPLES = 10
-# Cold starts one second apart, as a developer's edits are: back-to-back bursts are scenario 5.
+# Cold starts and hot-reload edits one second apart, as a developer's are: back-to-back
+# bursts are scenario 5.
 COLD_SPACING_SECONDS = 1.0
 THROUGHPUT_CLIENTS = (1, 4, 8, 32)
 THROUGHPUT_SECONDS = 5.0

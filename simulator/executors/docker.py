@@ -53,7 +53,7 @@ PIDS_LIMIT = 1024
 # A new standby is started this long after one is claimed: creating a container takes the
 # engine most of a core here for a few hundred milliseconds, which the claimed environment's
 # first invokes should not have to share.
-REPLENISH_DELAY_SECONDS = 0.5
+REPLENISH_DELAY_SECONDS = 0.25
 # What a standby runtime starts with; the rest of its environment comes with its assignment.
 STANDBY_VARIABLES = {
     "PYTHONPATH": "/var/runtime",
