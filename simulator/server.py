@@ -20,8 +20,10 @@ from simulator.app import Simulator
 
 log = logging.getLogger(__name__)
 
-# An unread body larger than this is not drained: the connection closes instead.
-MAX_DRAIN_BYTES = 16 * 1024 * 1024
+# An unread body larger than this is not drained: the connection closes instead. It covers
+# the largest request the application reads (70 MB), so a client sending one that is refused
+# (an invoke payload over 6 MB) still reads its 413 on a connection that stays usable.
+MAX_DRAIN_BYTES = 80 * 1024 * 1024
 IDLE_CONNECTION_SECONDS = 600
 NO_BODY_STATUSES = frozenset({204, 304})
 SERVER_ERROR = (b'{"Type": "Service", "Message": "The server could not answer the request."}')
@@ -39,9 +41,8 @@ class _RequestHandler(WSGIRequestHandler):
         """Quiet: function logs are what the console is for."""
 
     def run_wsgi(self) -> None:
-        """One request on a kept-alive connection."""
-        if self.headers.get("Expect", "").lower().strip() == "100-continue":
-            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        """One request on a kept-alive connection. (http.server has already answered an
+        `Expect: 100-continue`.)"""
         self.environ = environ = self.make_environ()
         body: LimitedStream | None = None
         if environ.get("wsgi.input_terminated"):  # chunked: no length to drain up to
@@ -51,18 +52,15 @@ class _RequestHandler(WSGIRequestHandler):
             body = LimitedStream(self.rfile, length)
             environ["wsgi.input"] = body
         try:
-            self._respond(environ)
+            self._respond(environ, body)
         except (ConnectionError, TimeoutError) as error:
             self.close_connection = True
             self.connection_dropped(error, environ)
             return
         if body is not None and not body.is_exhausted:
-            if body.limit - body.tell() > MAX_DRAIN_BYTES:
-                self.close_connection = True
-            else:
-                body.exhaust()
+            body.exhaust()
 
-    def _respond(self, environ: dict[str, object]) -> None:
+    def _respond(self, environ: dict[str, object], body: LimitedStream | None) -> None:
         started: list[tuple[str, list[tuple[str, str]]]] = []
         written: list[bytes] = []  # what an application passes to WSGI's write()
 
@@ -86,6 +84,8 @@ class _RequestHandler(WSGIRequestHandler):
                 ("Content-Type", "application/json"), ("X-Amzn-ErrorType", "ServiceException")])]
             payload = SERVER_ERROR
         status, headers = started[0]
+        if body is not None and body.limit - body.tell() > MAX_DRAIN_BYTES:
+            self.close_connection = True  # too much left unread to drain: said in the headers
         code, _, reason = status.partition(" ")
         self.send_response(int(code), reason)
         for key, value in headers:

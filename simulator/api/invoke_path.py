@@ -34,17 +34,18 @@ class InvokePath:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
                  ) -> Iterable[bytes]:
         match = INVOKE_PATH.fullmatch(environ.get("PATH_INFO", ""))
-        length = environ.get("CONTENT_LENGTH") or "0"
+        length = environ.get("CONTENT_LENGTH") or ""
         if (match is None or environ["REQUEST_METHOD"] != "POST" or not length.isdigit()
+                or environ.get("wsgi.input_terminated")  # chunked: the full app de-chunks
                 or int(length) > self._max_request_bytes
                 or URL_HOST_PATTERN.fullmatch(environ.get("HTTP_HOST", ""))):
             return self._app(environ, start_response)
         received = time.monotonic()
-        query = parse_qs(environ.get("QUERY_STRING", ""))
+        query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         try:
             outcome = self._service.invoke(
                 match.group("name"),
-                query["Qualifier"][-1] if "Qualifier" in query else None,
+                query["Qualifier"][0] if "Qualifier" in query else None,
                 environ["wsgi.input"].read(int(length)),
                 invocation_type=environ.get("HTTP_X_AMZ_INVOCATION_TYPE", "RequestResponse"),
                 log_type=environ.get("HTTP_X_AMZ_LOG_TYPE"),

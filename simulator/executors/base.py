@@ -10,6 +10,15 @@ from pathlib import Path
 
 from simulator.errors import EnvironmentUnavailable
 
+# Variables read when a process starts (the interpreter's, the dynamic loader's, the C
+# library's): a runtime started ahead of its function (a standby, a fork) cannot honour them.
+START_VARIABLE_PREFIXES = ("PYTHON", "LD_", "LC_", "MALLOC_")
+
+
+def sets_start_variables(variables: dict[str, str], allowed: frozenset[str]) -> bool:
+    return any(name.startswith(START_VARIABLE_PREFIXES) and name not in allowed
+               for name in variables)
+
 
 @dataclass(frozen=True)
 class LaunchSpec:

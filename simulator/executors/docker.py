@@ -89,6 +89,10 @@ class OutputSink:
             self._on_output, self._on_exit = on_output, on_exit
             return True
 
+    def disconnect(self) -> None:
+        with self._lock:
+            self._on_output = self._on_exit = None
+
     def output(self, chunk: bytes) -> None:
         if self._on_output is not None:
             self._on_output(chunk)
@@ -189,9 +193,16 @@ class DockerExecutor(Executor):
         try:
             while (slot := self._standby.claim(profile)) is not None:
                 runtime = self._runtimes.get(slot.container_id)
-                if runtime is not None and runtime.sink.connect(on_output, on_exit):
+                if runtime is None or not runtime.sink.connect(on_output, on_exit):
+                    continue
+                try:
                     slot.assign(spec.code_dir, spec.opt_dir, spec.variables)
-                    return runtime
+                except OSError as error:
+                    log.warning("could not hand a standby container its function: %s", error)
+                    runtime.sink.disconnect()
+                    runtime.stop()
+                    continue
+                return runtime
             return self._start_container(self._function_container(spec, image),
                                          OutputSink(on_output, on_exit))
         finally:

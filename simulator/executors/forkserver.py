@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from simulator.errors import EnvironmentUnavailable
-from simulator.executors.base import RunningRuntime
+from simulator.executors.base import RunningRuntime, sets_start_variables
 from simulator.images import bootstrap_path
 
 log = logging.getLogger(__name__)
@@ -25,17 +25,15 @@ log = logging.getLogger(__name__)
 ZYGOTE = Path(__file__).with_name("zygote.py")
 MAX_MESSAGE = 64 * 1024
 START_TIMEOUT_SECONDS = 30.0
-# Variables the interpreter reads when it starts: a function that sets one of them gets an
-# interpreter of its own.
-INTERPRETER_PREFIXES = ("PYTHON",)
-ALLOWED_INTERPRETER_VARIABLES = frozenset({"PYTHONPATH", "PYTHONDONTWRITEBYTECODE"})
+# The interpreter variables the process executor itself sets, the same for every runtime.
+ALLOWED_START_VARIABLES = frozenset({"PYTHONPATH", "PYTHONDONTWRITEBYTECODE"})
 
 EndCallback = Callable[[int], None]
 
 
 def forkable(variables: dict[str, str]) -> bool:
-    return not any(name.startswith(INTERPRETER_PREFIXES)
-                   and name not in ALLOWED_INTERPRETER_VARIABLES for name in variables)
+    """A function that sets a variable read at a process's start gets a process of its own."""
+    return not sets_start_variables(variables, ALLOWED_START_VARIABLES)
 
 
 class ForkedRuntime(RunningRuntime):
@@ -168,7 +166,10 @@ class ForkServer:
                 break
             answer = json.loads(packet)
             if "started" in answer:
-                started.put(int(answer["started"]))
+                if answer["started"] is None:
+                    log.warning("the runtime fork server could not start a runtime: %s",
+                                answer.get("error"))
+                started.put(None if answer["started"] is None else int(answer["started"]))
             else:
                 self._report_end(int(answer["ended"]), int(answer["code"]))
         started.put(None)

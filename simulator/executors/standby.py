@@ -22,14 +22,13 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from simulator.executors.base import sets_start_variables
+
 log = logging.getLogger(__name__)
 
 CONTROL_MOUNT = "/var/lambda-sim"
 CHANNEL_NAME = "assignment"
 CHANNEL_VARIABLE = "LAMBDA_SIM_STANDBY"
-# Variables the interpreter reads at its start: a function that sets one of them needs a
-# runtime started with it, so it is not served from standby.
-INTERPRETER_PREFIXES = ("PYTHON",)
 READER_POLL_SECONDS = 0.002
 
 
@@ -80,10 +79,12 @@ class StandbySlot:
 
     def assign(self, code_dir: Path, opt_dir: Path | None, variables: dict[str, str]) -> None:
         """Give the slot its function. The pipe is written on a thread: the runtime may not
-        have opened its end yet."""
-        link_tree(code_dir, self.task_dir)
+        have opened its end yet. Nothing under the slots' own root is linked in (a code
+        folder may hold the state folder: a template's `CodeUri: .`)."""
+        excluded = self.root.resolve()
+        link_tree(code_dir, self.task_dir, excluded)
         if opt_dir is not None:
-            link_tree(opt_dir, self.opt_dir)
+            link_tree(opt_dir, self.opt_dir, excluded)
         message = json.dumps({"variables": variables}).encode()
         threading.Thread(target=self._send, args=(message,), daemon=True,
                          name=f"standby-assign-{self.id[:8]}").start()
@@ -117,14 +118,17 @@ class StandbySlot:
             return
 
 
-def link_tree(source: Path, target: Path) -> None:
+def link_tree(source: Path, target: Path, excluded: Path | None = None) -> None:
     """Mirror a folder into an existing one with hard links (a copy across file systems).
-    The target itself stays: a container has it mounted."""
+    The target itself stays: a container has it mounted. `excluded` and what is under it are
+    left out; a file that vanishes meanwhile (an editor's save) is skipped."""
     for root, folders, files in os.walk(source):
         here = Path(root)
         there = target / here.relative_to(source)
-        for name in folders:
-            if (here / name).is_symlink():
+        for name in list(folders):
+            if excluded is not None and (here / name).resolve() == excluded:
+                folders.remove(name)
+            elif (here / name).is_symlink():
                 os.symlink(os.readlink(here / name), there / name)
             else:
                 (there / name).mkdir(exist_ok=True)
@@ -133,23 +137,25 @@ def link_tree(source: Path, target: Path) -> None:
 
 
 def _link_file(source: Path, target: Path) -> None:
-    if source.is_symlink():
-        os.symlink(os.readlink(source), target)
-        return
     try:
-        os.link(source, target)
-    except OSError as error:
-        if error.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK):
-            raise
-        shutil.copy2(source, target)
+        if source.is_symlink():
+            os.symlink(os.readlink(source), target)
+            return
+        try:
+            os.link(source, target)
+        except OSError as error:
+            if error.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK):
+                raise
+            shutil.copy2(source, target)
+    except FileNotFoundError:
+        pass
 
 
 def servable(runtime: str, variables: dict[str, str], debugging: bool) -> bool:
     """Standby runtimes are our Python bootstrap, started without the function's variables."""
     if debugging or not runtime.startswith("python"):
         return False
-    return not any(name.startswith(INTERPRETER_PREFIXES) and name != "PYTHONPATH"
-                   for name in variables)
+    return not sets_start_variables(variables, frozenset({"PYTHONPATH"}))
 
 
 class StandbyPool:

@@ -53,7 +53,14 @@ def main() -> None:
                     message, fds = b"", []
                 if not message:
                     _end(children)
-                pid = _fork(bootstrap, json.loads(message), fds[0], channel)
+                try:
+                    pid = _fork(bootstrap, json.loads(message), fds[0], channel,
+                                [wake_read, wake_write, selector.fileno()])
+                except Exception as error:  # this launch fails, not the runtimes running
+                    for fd in fds:
+                        os.close(fd)
+                    channel.send(json.dumps({"started": None, "error": str(error)}).encode())
+                    continue
                 children.add(pid)
                 channel.send(json.dumps({"started": pid}).encode())
             else:
@@ -62,7 +69,7 @@ def main() -> None:
 
 
 def _fork(bootstrap: Any, request: dict[str, Any], output_fd: int,
-          channel: socket.socket) -> int:
+          channel: socket.socket, own_fds: list[int]) -> int:
     pid = os.fork()
     if pid:
         os.close(output_fd)
@@ -70,6 +77,8 @@ def _fork(bootstrap: Any, request: dict[str, Any], output_fd: int,
     try:
         channel.close()
         signal.set_wakeup_fd(-1)
+        for fd in own_fds:  # the zygote's: a runtime must not hold them
+            os.close(fd)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         os.setsid()
         _die_with_parent()
@@ -77,13 +86,17 @@ def _fork(bootstrap: Any, request: dict[str, Any], output_fd: int,
         os.dup2(output_fd, 2)
         os.close(output_fd)
         # New streams over the new descriptors: the zygote's knew another file.
-        sys.stdout = sys.__stdout__ = open(1, "w", encoding="utf-8", closefd=False)
+        sys.stdout = sys.__stdout__ = open(1, "w", encoding="utf-8", closefd=False,
+                                           buffering=1)
         sys.stderr = sys.__stderr__ = open(2, "w", encoding="utf-8", errors="backslashreplace",
                                            closefd=False)
+        for stream in (sys.stdout, sys.stderr):  # unbuffered, as `python -u` would be
+            stream.reconfigure(write_through=True)
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["variables"])
         time.tzset()
+        sys.argv = [bootstrap.__file__]
         python_path = [p for p in request["variables"].get("PYTHONPATH", "").split(os.pathsep)
                        if p]
         sys.path[1:1] = python_path

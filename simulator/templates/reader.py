@@ -1,10 +1,12 @@
 """Read a template file into plain dicts, short tags (`!Ref`, `!Sub` ...) turned into their
-long forms. PyYAML's safe loader does the parsing (JSON is YAML too), with a constructor for
-CloudFormation's tags; mappings keep their line for error messages. (cfn-lint's decoder did
-this before, at the price of importing all of cfn-lint: 65 MB of a server's memory.)"""
+long forms. JSON templates are JSON; YAML ones go through PyYAML's safe loader with a
+constructor for CloudFormation's tags, and their mappings keep their line for error
+messages. (cfn-lint's decoder did this before, at the price of importing all of cfn-lint:
+65 MB of a server's memory.)"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,7 @@ class MarkedDict(dict[str, Any]):
     start_mark: yaml.Mark
 
 
-class _TemplateLoader(yaml.SafeLoader):
+class _TemplateLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """YAML as CloudFormation reads it: its short tags, no duplicate keys, keys as strings."""
 
 
@@ -27,7 +29,8 @@ def _mapping(loader: _TemplateLoader, node: yaml.MappingNode) -> MarkedDict:
     mapping = MarkedDict()
     mapping.start_mark = node.start_mark
     for key_node, value_node in node.value:
-        key = str(loader.construct_object(key_node, deep=True))
+        raw_key = loader.construct_object(key_node, deep=True)
+        key = str(raw_key).lower() if isinstance(raw_key, bool) else str(raw_key)
         if key in mapping:
             raise yaml.constructor.ConstructorError(
                 None, None, f'duplicate key "{key}"', key_node.start_mark)
@@ -63,7 +66,14 @@ def read_template(path: Path) -> dict[str, Any]:
         what = "is a folder, not a template file" if path.is_dir() else "does not exist"
         raise TemplateError(f"{path} {what}; pass the path of a template.yaml or .json file")
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_TemplateLoader)  # noqa: S506
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".json" or text.lstrip().startswith("{"):
+            document = json.loads(text)
+        else:
+            document = yaml.load(text, Loader=_TemplateLoader)  # noqa: S506
+    except json.JSONDecodeError as error:
+        raise TemplateError(f"{path}, line {error.lineno}, column {error.colno}: {error.msg}; "
+                            "fix the template's syntax") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -4,6 +4,7 @@ goes away. The runtimes here talk to a listener that never answers, so they wait
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -101,3 +102,21 @@ def test_runtimes_end_with_their_zygote_and_the_next_fork_starts_another(
 def test_functions_that_set_interpreter_variables_get_their_own_interpreter() -> None:
     assert forkable({"PYTHONPATH": "/var/task", "MINE": "1"})
     assert not forkable({"PYTHONHASHSEED": "0"})
+
+
+def test_a_forked_runtime_holds_none_of_the_zygotes_descriptors(
+        server: ForkServer, silent_api: str, tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "import json, os\nprint(json.dumps(sorted(int(fd) for fd in os.listdir('/proc/self/fd'))),"
+        " flush=True)\n"
+        "def handler(event, context):\n    return 1\n")
+    pid, output = server.fork(variables(silent_api, tmp_path), tmp_path, None, lambda _: None)
+    with os.fdopen(output, "rb") as stream:
+        descriptors = json.loads(stream.readline())
+    os.kill(pid, signal.SIGKILL)
+    # stdin/stdout/stderr, the Runtime API connection and the listing's own descriptor
+    assert len([fd for fd in descriptors if fd > 2]) <= 2, descriptors
+
+
+def test_shared_library_variables_get_a_process_of_their_own() -> None:
+    assert not forkable({"LD_LIBRARY_PATH": "/opt/lib"})

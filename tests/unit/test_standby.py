@@ -88,3 +88,22 @@ def test_the_pool_keeps_its_count_per_profile_and_the_latest_profiles() -> None:
     assert pool.claim(PROFILE) is None
     pool.remove(slots[1])
     assert pool.drain() == []
+
+
+def test_link_tree_leaves_out_the_standby_folders_inside_a_code_folder(tmp_path: Path) -> None:
+    """A template's `CodeUri: .` holds the state folder: no slot may get another's files."""
+    project = tmp_path / "project"
+    slots = project / ".lambda-sim" / "standby"
+    other = StandbySlot(slots, PROFILE)
+    other.prepare()
+    (project / "app.py").write_text("app")
+    mine = StandbySlot(slots, PROFILE)
+    mine.prepare()
+    link_tree(project, mine.task_dir, slots.resolve())
+    assert (mine.task_dir / "app.py").read_text() == "app"
+    assert not (mine.task_dir / ".lambda-sim" / "standby").exists()
+
+
+def test_start_variables_keep_a_function_off_standby() -> None:
+    assert not servable("python3.11", {"LD_LIBRARY_PATH": "/var/task/lib"}, False)
+    assert not servable("python3.11", {"LC_ALL": "C"}, False)
