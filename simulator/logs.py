@@ -1,5 +1,7 @@
 """Function logs as CloudWatch keeps them: a log group per function (`/aws/lambda/<name>`),
-a stream per execution environment. Held in memory, bounded; the console shows each line.
+a stream per execution environment. Held in memory, bounded (events per stream, streams per
+group, streams in all: the least recently written stream goes first); the console shows each
+line.
 
 Every event gets a store-wide sequence number: API paging tokens point at it, and the
 persistence layer uses it as the row id, so order survives a restart."""
@@ -18,6 +20,10 @@ from datetime import UTC, datetime
 log = logging.getLogger("simulator.functions")
 
 MAX_EVENTS_PER_STREAM = 10_000
+# Every environment started opens a stream, so without these a long-running server's memory
+# grows with the number of cold starts. The archive on disk keeps its own, larger bounds.
+MAX_STREAMS_PER_GROUP = 50
+MAX_STREAMS = 500
 DAY_MS = 86_400_000
 
 
@@ -91,11 +97,15 @@ class LogStore:
     """Every function's log groups and streams; thread-safe, append-only but for retention.
     `on_append` sees each new event (persistence); it must not block."""
 
-    def __init__(self, on_append: AppendListener | None = None) -> None:
+    def __init__(self, on_append: AppendListener | None = None,
+                 max_streams_per_group: int = MAX_STREAMS_PER_GROUP,
+                 max_streams: int = MAX_STREAMS) -> None:
         self._lock = threading.Lock()
         self._groups: dict[str, LogGroup] = {}
         self._sequence = itertools.count(1)
         self._on_append = on_append
+        self._max_streams_per_group = max_streams_per_group
+        self._max_streams = max_streams
 
     def append(self, function_name: str, stream_name: str, message: str) -> None:
         group_name = log_group_name(function_name)
@@ -104,9 +114,7 @@ class LogStore:
             group = self._groups.get(group_name)
             if group is None:
                 group = self._groups[group_name] = LogGroup(group_name)
-            stream = group.streams.get(stream_name)
-            if stream is None:
-                stream = group.streams[stream_name] = LogStream(stream_name)
+            stream = self._stream(group, stream_name, event.timestamp_ms)
             stream.add(event)
         if self._on_append is not None:
             self._on_append(group, stream, event)
@@ -119,12 +127,20 @@ class LogStore:
             restored = self._groups.setdefault(group.name, group)
             last = 0
             for stream_name, created_ms, event in events:
-                stream = restored.streams.get(stream_name)
-                if stream is None:
-                    stream = restored.streams[stream_name] = LogStream(stream_name, created_ms)
-                stream.add(event)
+                self._stream(restored, stream_name, created_ms).add(event)
                 last = max(last, event.seq)
             self._sequence = itertools.count(max(last + 1, next(self._sequence)))
+
+    def _stream(self, group: LogGroup, name: str, created_ms: int) -> LogStream:
+        """The group's stream of that name, made (room first) when it is new."""
+        stream = group.streams.get(name)
+        if stream is None:
+            if len(group.streams) >= self._max_streams_per_group:
+                _drop_least_recent([group])
+            if sum(len(g.streams) for g in self._groups.values()) >= self._max_streams:
+                _drop_least_recent(self._groups.values())
+            stream = group.streams[name] = LogStream(name, created_ms)
+        return stream
 
     def streams(self, function_name: str) -> list[LogStream]:
         with self._lock:
@@ -197,3 +213,13 @@ class LogStore:
     def drop_group(self, function_name: str) -> None:
         with self._lock:
             self._groups.pop(log_group_name(function_name), None)
+
+
+def _drop_least_recent(groups: Iterable[LogGroup]) -> None:
+    """Forget the stream written to longest ago among `groups` (by sequence number, which
+    unlike the clock never ties)."""
+    candidates = [(stream.events[-1].seq if stream.events else 0, group, stream.name)
+                  for group in groups for stream in group.streams.values()]
+    if candidates:
+        _, group, name = min(candidates, key=lambda item: item[0])
+        del group.streams[name]

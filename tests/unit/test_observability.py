@@ -278,6 +278,30 @@ def store() -> LogStore:
     return logs
 
 
+def test_the_least_recently_written_stream_goes_when_a_group_is_full() -> None:
+    logs = LogStore(max_streams_per_group=3)
+    for name in ("s1", "s2", "s3"):
+        logs.append("fn", name, f"{name} line\n")
+    logs.append("fn", "s1", "s1 again\n")
+
+    logs.append("fn", "s4", "s4 line\n")
+
+    assert sorted(s.name for s in logs.streams("fn")) == ["s1", "s3", "s4"]
+    assert [e.message for e in logs.events("fn")] == ["s1 line\n", "s3 line\n",
+                                                      "s1 again\n", "s4 line\n"]
+
+
+def test_streams_are_bounded_across_groups() -> None:
+    logs = LogStore(max_streams_per_group=10, max_streams=4)
+    for index in range(20):
+        logs.append(f"fn{index % 3}", f"stream-{index}", f"line {index}\n")
+
+    kept = {f"fn{n}": sorted(s.name for s in logs.streams(f"fn{n}")) for n in range(3)}
+    assert sum(map(len, kept.values())) == 4
+    assert sorted(name for names in kept.values() for name in names) == sorted(
+        f"stream-{index}" for index in range(16, 20))
+
+
 def queries(store: LogStore, retention: list[Any] | None = None) -> LogQueries:
     return LogQueries(store, "us-east-1", "123456789012",
                       lambda group, days: (retention if retention is not None else []).append(
