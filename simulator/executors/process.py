@@ -26,6 +26,12 @@ from simulator.executors.base import (
     OutputCallback,
     RunningRuntime,
 )
+from simulator.executors.process_cleanup import (
+    RuntimeRecords,
+    kill_environments,
+    kill_group,
+    mark,
+)
 from simulator.images import bootstrap_path, custom_entrypoint_path, node_launcher_path
 
 log = logging.getLogger(__name__)
@@ -37,19 +43,24 @@ READ_CHUNK = 65536
 
 
 class ProcessRuntime(RunningRuntime):
-    def __init__(self, process: subprocess.Popen[bytes], tmp_dir: Path) -> None:
+    def __init__(self, process: subprocess.Popen[bytes], tmp_dir: Path,
+                 environment_id: str) -> None:
         self.process = process
         self.tmp_dir = tmp_dir
+        self.environment_id = environment_id
         self._stopped = threading.Event()
 
     def stop(self) -> None:
         if self._stopped.is_set():
             return
         self._stopped.set()
-        try:
-            os.killpg(self.process.pid, 9)
-        except (ProcessLookupError, PermissionError):
-            pass
+        self.kill_all()
+
+    def kill_all(self) -> None:
+        """The runtime's process group, then whatever left the group (a child in a session
+        of its own) but still carries the environment's mark."""
+        kill_group(self.process.pid)
+        kill_environments({self.environment_id})
 
 
 class ProcessExecutor(Executor):
@@ -59,12 +70,17 @@ class ProcessExecutor(Executor):
 
     def __init__(self, state_dir: Path, command: Sequence[str] | None = None) -> None:
         self._tmp_root = state_dir / "tmp"
+        self._records = RuntimeRecords(state_dir / "runtimes")
         self._command = list(command) if command else None
         self.writes_end_marker = command is None
         self._runtimes: set[ProcessRuntime] = set()
         self._lock = threading.Lock()
 
     def start(self) -> None:
+        """Also kills the runtimes a killed server (same state folder) left running."""
+        killed = self._records.kill_leftovers()
+        if killed:
+            log.info("killed %d process(es) left running by a previous run", killed)
         shutil.rmtree(self._tmp_root, ignore_errors=True)
         self._tmp_root.mkdir(parents=True, exist_ok=True)
 
@@ -82,6 +98,7 @@ class ProcessExecutor(Executor):
             "LAMBDA_TASK_ROOT": str(spec.code_dir),
             "TMPDIR": str(tmp_dir),
             **runtime_variables,
+            **mark(spec.environment_id),
         }
         process = subprocess.Popen(
             self._command or command,
@@ -94,7 +111,8 @@ class ProcessExecutor(Executor):
         )
         if not is_node(spec.runtime) and spec.debug_port is None:  # both need the room
             limit_address_space(process.pid, spec.memory_mb)
-        runtime = ProcessRuntime(process, tmp_dir)
+        self._records.add(spec.environment_id, process.pid)  # its own group: pgid = pid
+        runtime = ProcessRuntime(process, tmp_dir, spec.environment_id)
         with self._lock:
             self._runtimes.add(runtime)
         reader = threading.Thread(
@@ -114,8 +132,10 @@ class ProcessExecutor(Executor):
         (a forked child would otherwise hold the output pipe open)."""
         code = runtime.process.wait()
         runtime.stop()
+        runtime.kill_all()  # again: stop() may have run before a forked child escaped
         reader.join(timeout=2)
         shutil.rmtree(runtime.tmp_dir, ignore_errors=True)
+        self._records.remove(runtime.environment_id)
         with self._lock:
             self._runtimes.discard(runtime)
         on_exit(ExitStatus.from_code(code))
@@ -208,11 +228,15 @@ def python_path(spec: LaunchSpec) -> list[str]:
 @functools.cache
 def python_for(runtime: str) -> str:
     """The host's interpreter of the runtime's version, else the one running the simulator.
-    A candidate must actually start: version managers put shims on PATH that don't."""
+    A candidate must actually start: version managers put shims on PATH that don't. The
+    interpreter behind a shim is the one used: a shim adds its own variables (`PYENV_*`) to
+    the function's environment and its start-up time to every cold start."""
     candidate = shutil.which(f"python{runtime.removeprefix('python')}")
     if candidate is not None:
-        probe = subprocess.run([candidate, "-c", "pass"], capture_output=True, timeout=30)
-        if probe.returncode == 0:
-            return candidate
+        probe = subprocess.run([candidate, "-c", "import sys; print(sys.executable)"],
+                               capture_output=True, text=True, timeout=30)
+        real = probe.stdout.strip()
+        if probe.returncode == 0 and real:
+            return real
     return sys.executable
 
