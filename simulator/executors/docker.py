@@ -10,7 +10,7 @@ import importlib.util
 import logging
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,8 @@ RUNTIME_USER = "993:993"
 DEBUG_PORT = 5678
 DEBUGPY_MOUNT = "/var/lambda-sim-debug"
 PIDS_LIMIT = 1024
+REMOVAL_RETRY_FIRST_DELAY = 0.5
+REMOVAL_RETRY_MAX_DELAY = 10.0
 
 
 def debugpy_home() -> Path:
@@ -49,21 +51,50 @@ def debugpy_home() -> Path:
 
 
 class ContainerRuntime(RunningRuntime):
-    def __init__(self, api: docker.APIClient, container_id: str) -> None:
+    """A removal the engine cannot take (it is unreachable) is retried in the background,
+    with backoff, until it can: an outage never leaves a container behind. `on_removed`
+    hears of the removal once it is done."""
+
+    def __init__(self, api: docker.APIClient, container_id: str,
+                 on_removed: Callable[[str], None]) -> None:
         self.api = api
         self.container_id = container_id
+        self._on_removed = on_removed
         self._removed = threading.Event()
+        self._removing = threading.Lock()
+        self._retrying = False
 
     def stop(self) -> None:
-        if self._removed.is_set():
+        if self._remove():
             return
-        self._removed.set()
-        try:
-            self.api.remove_container(self.container_id, force=True)
-        except NotFound:
-            pass
-        except (DockerException, RequestException) as error:
-            log.warning("could not remove container %s: %s", self.container_id[:12], error)
+        with self._removing:
+            if self._retrying:
+                return
+            self._retrying = True
+        threading.Thread(target=self._retry_removal, daemon=True,
+                         name=f"remove-{self.container_id[:12]}").start()
+
+    def _remove(self) -> bool:
+        """Whether the container is gone (now or before)."""
+        with self._removing:
+            if self._removed.is_set():
+                return True
+            try:
+                self.api.remove_container(self.container_id, force=True)
+            except NotFound:
+                pass
+            except (DockerException, RequestException) as error:
+                log.warning("could not remove container %s (will retry): %s",
+                            self.container_id[:12], error)
+                return False
+            self._removed.set()
+        self._on_removed(self.container_id)
+        return True
+
+    def _retry_removal(self) -> None:
+        delay = REMOVAL_RETRY_FIRST_DELAY
+        while not self._removed.wait(delay) and not self._remove():
+            delay = min(delay * 2, REMOVAL_RETRY_MAX_DELAY)
 
 
 class DockerExecutor(Executor):
@@ -119,7 +150,7 @@ class DockerExecutor(Executor):
         except (DockerException, RequestException) as error:
             raise EnvironmentUnavailable(f"Docker could not start the environment: {error}") \
                 from error
-        runtime = ContainerRuntime(self.api, container_id)
+        runtime = ContainerRuntime(self.api, container_id, on_removed=self._forget)
         with self._lock:
             self._runtimes[container_id] = runtime
         threading.Thread(target=self._pump, args=(container_id, output, on_output), daemon=True,
@@ -205,9 +236,12 @@ class DockerExecutor(Executor):
         except (DockerException, RequestException) as error:
             log.debug("wait on %s ended: %s", runtime.container_id[:12], error)
         runtime.stop()
-        with self._lock:
-            self._runtimes.pop(runtime.container_id, None)
         on_exit(ExitStatus.from_code(code, oom_killed=oom))
+
+    def _forget(self, container_id: str) -> None:
+        """A container is forgotten once removed, not before: shutdown retries the rest."""
+        with self._lock:
+            self._runtimes.pop(container_id, None)
 
     def _has_image(self, image: str) -> bool:
         if image in self._images:
