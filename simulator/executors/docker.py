@@ -193,6 +193,7 @@ class DockerExecutor(Executor):
             network_mode=self._network,
             privileged=False,
             log_config={"Type": "none", "Config": {}},
+            init=True,  # the runtime is not PID 1, which ignores a SIGKILL sent from inside
         )
         container = self.api.create_container(
             image,
