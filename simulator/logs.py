@@ -1,7 +1,7 @@
 """Function logs as CloudWatch keeps them: a log group per function (`/aws/lambda/<name>`),
 a stream per execution environment. Held in memory, bounded (events per stream, streams per
-group, streams in all: the least recently written stream goes first); the console shows each
-line.
+group, streams and bytes in all: the least recently written stream gives way first); the
+console shows each line.
 
 Every event gets a store-wide sequence number: API paging tokens point at it, and the
 persistence layer uses it as the row id, so order survives a restart."""
@@ -24,6 +24,10 @@ MAX_EVENTS_PER_STREAM = 10_000
 # grows with the number of cold starts. The archive on disk keeps its own, larger bounds.
 MAX_STREAMS_PER_GROUP = 50
 MAX_STREAMS = 500
+# What all events may hold, their messages and an estimate of each event's own overhead. Over
+# it, the least recently written streams lose their oldest events until 90% of it is used.
+MAX_STORED_BYTES = 16 * 2**20
+EVENT_OVERHEAD_BYTES = 200
 DAY_MS = 86_400_000
 
 
@@ -99,13 +103,16 @@ class LogStore:
 
     def __init__(self, on_append: AppendListener | None = None,
                  max_streams_per_group: int = MAX_STREAMS_PER_GROUP,
-                 max_streams: int = MAX_STREAMS) -> None:
+                 max_streams: int = MAX_STREAMS,
+                 max_stored_bytes: int = MAX_STORED_BYTES) -> None:
         self._lock = threading.Lock()
         self._groups: dict[str, LogGroup] = {}
         self._sequence = itertools.count(1)
         self._on_append = on_append
         self._max_streams_per_group = max_streams_per_group
         self._max_streams = max_streams
+        self._max_stored_bytes = max_stored_bytes
+        self._added_since_check = 0
 
     def append(self, function_name: str, stream_name: str, message: str) -> None:
         group_name = log_group_name(function_name)
@@ -115,7 +122,7 @@ class LogStore:
             if group is None:
                 group = self._groups[group_name] = LogGroup(group_name)
             stream = self._stream(group, stream_name, event.timestamp_ms)
-            stream.add(event)
+            self._add(stream, event)
         if self._on_append is not None:
             self._on_append(group, stream, event)
         log.info("[%s] %s", function_name, message.rstrip("\n"))
@@ -127,9 +134,33 @@ class LogStore:
             restored = self._groups.setdefault(group.name, group)
             last = 0
             for stream_name, created_ms, event in events:
-                self._stream(restored, stream_name, created_ms).add(event)
+                self._add(self._stream(restored, stream_name, created_ms), event)
                 last = max(last, event.seq)
             self._sequence = itertools.count(max(last + 1, next(self._sequence)))
+
+    def _add(self, stream: LogStream, event: LogEvent) -> None:
+        """Add, and check the byte budget each time a twentieth of it has come in (a check
+        sums over every stream)."""
+        stream.add(event)
+        self._added_since_check += len(event.message) + EVENT_OVERHEAD_BYTES
+        if self._added_since_check * 20 < self._max_stored_bytes:
+            return
+        self._added_since_check = 0
+        held = sum(_held_bytes(s) for g in self._groups.values() for s in g.streams.values())
+        if held <= self._max_stored_bytes:
+            return
+        target = self._max_stored_bytes * 9 // 10
+        while held > target:
+            found = _least_recent(self._groups.values())
+            if found is None:
+                return
+            group, oldest = found
+            while oldest.events and held > target:
+                dropped = oldest.events.popleft()
+                oldest.stored_bytes -= len(dropped.message)
+                held -= len(dropped.message) + EVENT_OVERHEAD_BYTES
+            if not oldest.events:
+                del group.streams[oldest.name]
 
     def _stream(self, group: LogGroup, name: str, created_ms: int) -> LogStream:
         """The group's stream of that name, made (room first) when it is new."""
@@ -215,11 +246,23 @@ class LogStore:
             self._groups.pop(log_group_name(function_name), None)
 
 
-def _drop_least_recent(groups: Iterable[LogGroup]) -> None:
-    """Forget the stream written to longest ago among `groups` (by sequence number, which
-    unlike the clock never ties)."""
-    candidates = [(stream.events[-1].seq if stream.events else 0, group, stream.name)
+def _least_recent(groups: Iterable[LogGroup]) -> tuple[LogGroup, LogStream] | None:
+    """The stream written to longest ago among `groups` (by sequence number, which unlike
+    the clock never ties), with its group."""
+    candidates = [(stream.events[-1].seq if stream.events else 0, group, stream)
                   for group in groups for stream in group.streams.values()]
-    if candidates:
-        _, group, name = min(candidates, key=lambda item: item[0])
-        del group.streams[name]
+    if not candidates:
+        return None
+    _, group, stream = min(candidates, key=lambda item: item[0])
+    return group, stream
+
+
+def _drop_least_recent(groups: Iterable[LogGroup]) -> None:
+    found = _least_recent(groups)
+    if found is not None:
+        group, stream = found
+        del group.streams[stream.name]
+
+
+def _held_bytes(stream: LogStream) -> int:
+    return stream.stored_bytes + EVENT_OVERHEAD_BYTES * len(stream.events)

@@ -15,7 +15,7 @@ from werkzeug.test import Client
 
 from simulator.aws_gateway import ServiceDispatcher
 from simulator.errors import InvalidParameterValueException
-from simulator.logs import LogStore
+from simulator.logs import EVENT_OVERHEAD_BYTES, LogStore
 from simulator.models import InvocationResult
 from simulator.observability import cloudwatch_wire, log_persistence
 from simulator.observability.cloudwatch_api import create_cloudwatch_app
@@ -300,6 +300,20 @@ def test_streams_are_bounded_across_groups() -> None:
     assert sum(map(len, kept.values())) == 4
     assert sorted(name for names in kept.values() for name in names) == sorted(
         f"stream-{index}" for index in range(16, 20))
+
+
+def test_over_the_byte_budget_the_least_recently_written_streams_give_way() -> None:
+    line = "x" * (999 - EVENT_OVERHEAD_BYTES) + "\n"  # 1,000 bytes with the event's overhead
+    logs = LogStore(max_stored_bytes=100_000)
+    for index in range(30):
+        logs.append("old", "quiet", f"{index:03d}{line[3:]}")
+    for index in range(200):
+        logs.append("busy", "live", f"{index:03d}{line[3:]}")
+
+    assert logs.streams("old") == [], "the quiet stream should have given way first"
+    kept = [int(e.message[:3]) for e in logs.events("busy")]
+    assert kept == list(range(200 - len(kept), 200))
+    assert 90 <= len(kept) <= 105  # shed to 90% when over, checked every 5% that comes in
 
 
 def queries(store: LogStore, retention: list[Any] | None = None) -> LogQueries:
