@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import sqlite3
 from pathlib import Path
 
 from flask import Flask, Response, request
@@ -218,6 +220,18 @@ def http_error_response(error: HTTPException) -> Response:
 
 
 def unexpected_error_response(error: Exception) -> Response:
+    if is_disk_full(error):
+        log.error("%s %s failed: the state folder's disk is full (%s)", request.method,
+                  request.path, error)
+        return error_response(ServiceException(
+            f"The simulator's state folder is out of disk space: {error}"))
     log.exception("unexpected error on %s %s", request.method, request.path)
     return error_response(ServiceException(f"An internal error occurred: {error}"))
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """A full disk is expected weather, not a bug: SQLite's SQLITE_FULL or an OS ENOSPC."""
+    if isinstance(error, sqlite3.Error):
+        return getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT)
 

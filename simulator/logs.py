@@ -1,5 +1,7 @@
 """Function logs as CloudWatch keeps them: a log group per function (`/aws/lambda/<name>`),
-a stream per execution environment. Held in memory, bounded; the console shows each line.
+a stream per execution environment. Held in memory, bounded (events per stream, streams per
+group, streams and bytes in all: the least recently written stream gives way first); the
+console shows each line.
 
 Every event gets a store-wide sequence number: API paging tokens point at it, and the
 persistence layer uses it as the row id, so order survives a restart."""
@@ -18,6 +20,14 @@ from datetime import UTC, datetime
 log = logging.getLogger("simulator.functions")
 
 MAX_EVENTS_PER_STREAM = 10_000
+# Every environment started opens a stream, so without these a long-running server's memory
+# grows with the number of cold starts. The archive on disk keeps its own, larger bounds.
+MAX_STREAMS_PER_GROUP = 50
+MAX_STREAMS = 500
+# What all events may hold, their messages and an estimate of each event's own overhead. Over
+# it, the least recently written streams lose their oldest events until 90% of it is used.
+MAX_STORED_BYTES = 16 * 2**20
+EVENT_OVERHEAD_BYTES = 200
 DAY_MS = 86_400_000
 
 
@@ -91,11 +101,18 @@ class LogStore:
     """Every function's log groups and streams; thread-safe, append-only but for retention.
     `on_append` sees each new event (persistence); it must not block."""
 
-    def __init__(self, on_append: AppendListener | None = None) -> None:
+    def __init__(self, on_append: AppendListener | None = None,
+                 max_streams_per_group: int = MAX_STREAMS_PER_GROUP,
+                 max_streams: int = MAX_STREAMS,
+                 max_stored_bytes: int = MAX_STORED_BYTES) -> None:
         self._lock = threading.Lock()
         self._groups: dict[str, LogGroup] = {}
         self._sequence = itertools.count(1)
         self._on_append = on_append
+        self._max_streams_per_group = max_streams_per_group
+        self._max_streams = max_streams
+        self._max_stored_bytes = max_stored_bytes
+        self._added_since_check = 0
 
     def append(self, function_name: str, stream_name: str, message: str) -> None:
         group_name = log_group_name(function_name)
@@ -104,10 +121,8 @@ class LogStore:
             group = self._groups.get(group_name)
             if group is None:
                 group = self._groups[group_name] = LogGroup(group_name)
-            stream = group.streams.get(stream_name)
-            if stream is None:
-                stream = group.streams[stream_name] = LogStream(stream_name)
-            stream.add(event)
+            stream = self._stream(group, stream_name, event.timestamp_ms)
+            self._add(stream, event)
         if self._on_append is not None:
             self._on_append(group, stream, event)
         log.info("[%s] %s", function_name, message.rstrip("\n"))
@@ -119,12 +134,44 @@ class LogStore:
             restored = self._groups.setdefault(group.name, group)
             last = 0
             for stream_name, created_ms, event in events:
-                stream = restored.streams.get(stream_name)
-                if stream is None:
-                    stream = restored.streams[stream_name] = LogStream(stream_name, created_ms)
-                stream.add(event)
+                self._add(self._stream(restored, stream_name, created_ms), event)
                 last = max(last, event.seq)
             self._sequence = itertools.count(max(last + 1, next(self._sequence)))
+
+    def _add(self, stream: LogStream, event: LogEvent) -> None:
+        """Add, and check the byte budget each time a twentieth of it has come in (a check
+        sums over every stream)."""
+        stream.add(event)
+        self._added_since_check += len(event.message) + EVENT_OVERHEAD_BYTES
+        if self._added_since_check * 20 < self._max_stored_bytes:
+            return
+        self._added_since_check = 0
+        held = sum(_held_bytes(s) for g in self._groups.values() for s in g.streams.values())
+        if held <= self._max_stored_bytes:
+            return
+        target = self._max_stored_bytes * 9 // 10
+        while held > target:
+            found = _least_recent(self._groups.values())
+            if found is None:
+                return
+            group, oldest = found
+            while oldest.events and held > target:
+                dropped = oldest.events.popleft()
+                oldest.stored_bytes -= len(dropped.message)
+                held -= len(dropped.message) + EVENT_OVERHEAD_BYTES
+            if not oldest.events:
+                del group.streams[oldest.name]
+
+    def _stream(self, group: LogGroup, name: str, created_ms: int) -> LogStream:
+        """The group's stream of that name, made (room first) when it is new."""
+        stream = group.streams.get(name)
+        if stream is None:
+            if len(group.streams) >= self._max_streams_per_group:
+                _drop_least_recent([group])
+            if sum(len(g.streams) for g in self._groups.values()) >= self._max_streams:
+                _drop_least_recent(self._groups.values())
+            stream = group.streams[name] = LogStream(name, created_ms)
+        return stream
 
     def streams(self, function_name: str) -> list[LogStream]:
         with self._lock:
@@ -197,3 +244,25 @@ class LogStore:
     def drop_group(self, function_name: str) -> None:
         with self._lock:
             self._groups.pop(log_group_name(function_name), None)
+
+
+def _least_recent(groups: Iterable[LogGroup]) -> tuple[LogGroup, LogStream] | None:
+    """The stream written to longest ago among `groups` (by sequence number, which unlike
+    the clock never ties), with its group."""
+    candidates = [(stream.events[-1].seq if stream.events else 0, group, stream)
+                  for group in groups for stream in group.streams.values()]
+    if not candidates:
+        return None
+    _, group, stream = min(candidates, key=lambda item: item[0])
+    return group, stream
+
+
+def _drop_least_recent(groups: Iterable[LogGroup]) -> None:
+    found = _least_recent(groups)
+    if found is not None:
+        group, stream = found
+        del group.streams[stream.name]
+
+
+def _held_bytes(stream: LogStream) -> int:
+    return stream.stored_bytes + EVENT_OVERHEAD_BYTES * len(stream.events)

@@ -150,7 +150,7 @@ def serve_route(api_id: str, stage: str, path: str = "") -> Response:
 # -- function URL configuration (the Lambda API) ---------------------------------------------
 
 
-@http_api.post("/2021-10-31/functions/<path:name>/url")
+@http_api.post("/2021-10-31/functions/<name>/url")
 def create_function_url_config(name: str) -> Response:
     function, qualifier = url_target(name)
     settings = validate_url_settings(json_body(), creating=True)
@@ -167,13 +167,13 @@ def create_function_url_config(name: str) -> Response:
     return answer(described, 201)
 
 
-@http_api.get("/2021-10-31/functions/<path:name>/url")
+@http_api.get("/2021-10-31/functions/<name>/url")
 def get_function_url_config(name: str) -> Response:
     function, qualifier = url_target(name)
     return answer(describe_url(existing_url(function, qualifier), function))
 
 
-@http_api.put("/2021-10-31/functions/<path:name>/url")
+@http_api.put("/2021-10-31/functions/<name>/url")
 def update_function_url_config(name: str) -> Response:
     function, qualifier = url_target(name)
     config = existing_url(function, qualifier)
@@ -183,7 +183,7 @@ def update_function_url_config(name: str) -> Response:
     return answer(describe_url(updated, function))
 
 
-@http_api.delete("/2021-10-31/functions/<path:name>/url")
+@http_api.delete("/2021-10-31/functions/<name>/url")
 def delete_function_url_config(name: str) -> Response:
     function, qualifier = url_target(name)
     if function_urls().remove(function.name, qualifier) is None:
@@ -191,7 +191,7 @@ def delete_function_url_config(name: str) -> Response:
     return empty(204)
 
 
-@http_api.get("/2021-10-31/functions/<path:name>/urls")
+@http_api.get("/2021-10-31/functions/<name>/urls")
 def list_function_url_configs(name: str) -> Response:
     function = service().function(name)
     limit = validate_max_items(request.args.get("MaxItems"))

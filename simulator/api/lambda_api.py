@@ -62,22 +62,22 @@ def list_functions() -> Response:
                                            request.args.get("MaxItems")))
 
 
-@lambda_api.get("/2015-03-31/functions/<path:name>/configuration")
+@lambda_api.get("/2015-03-31/functions/<name>/configuration")
 def get_function_configuration(name: str) -> Response:
     return answer(service().get_function_configuration(name, request.args.get("Qualifier")))
 
 
-@lambda_api.put("/2015-03-31/functions/<path:name>/configuration")
+@lambda_api.put("/2015-03-31/functions/<name>/configuration")
 def update_function_configuration(name: str) -> Response:
     return answer(service().update_function_configuration(name, json_body()))
 
 
-@lambda_api.put("/2015-03-31/functions/<path:name>/code")
+@lambda_api.put("/2015-03-31/functions/<name>/code")
 def update_function_code(name: str) -> Response:
     return answer(service().update_function_code(name, json_body()))
 
 
-@lambda_api.post("/2015-03-31/functions/<path:name>/invocations")
+@lambda_api.post("/2015-03-31/functions/<name>/invocations")
 def invoke(name: str) -> Response:
     received = time.monotonic()
     outcome = service().invoke(
@@ -112,54 +112,54 @@ def server_timing(result: InvocationResult, received: float) -> str:
     return ", ".join(metrics)
 
 
-@lambda_api.get("/2015-03-31/functions/<path:name>")
+@lambda_api.get("/2015-03-31/functions/<name>")
 def get_function(name: str) -> Response:
     return answer(service().get_function(name, request.args.get("Qualifier")))
 
 
-@lambda_api.delete("/2015-03-31/functions/<path:name>")
+@lambda_api.delete("/2015-03-31/functions/<name>")
 def delete_function(name: str) -> Response:
     service().delete_function(name, request.args.get("Qualifier"))
     return empty(204)
 
 
-@lambda_api.put("/2017-10-31/functions/<path:name>/concurrency")
+@lambda_api.put("/2017-10-31/functions/<name>/concurrency")
 def put_function_concurrency(name: str) -> Response:
     return answer(service().put_function_concurrency(name, json_body()))
 
 
-@lambda_api.get("/2019-09-30/functions/<path:name>/concurrency")
+@lambda_api.get("/2019-09-30/functions/<name>/concurrency")
 def get_function_concurrency(name: str) -> Response:
     return answer(service().get_function_concurrency(name))
 
 
-@lambda_api.delete("/2017-10-31/functions/<path:name>/concurrency")
+@lambda_api.delete("/2017-10-31/functions/<name>/concurrency")
 def delete_function_concurrency(name: str) -> Response:
     service().delete_function_concurrency(name)
     return empty(204)
 
 
-@lambda_api.put("/2019-09-25/functions/<path:name>/event-invoke-config")
+@lambda_api.put("/2019-09-25/functions/<name>/event-invoke-config")
 def put_function_event_invoke_config(name: str) -> Response:
     return answer(service().put_event_invoke_config(name, json_body()))
 
 
-@lambda_api.post("/2019-09-25/functions/<path:name>/event-invoke-config")
+@lambda_api.post("/2019-09-25/functions/<name>/event-invoke-config")
 def update_function_event_invoke_config(name: str) -> Response:
     return answer(service().put_event_invoke_config(name, json_body(), merge=True))
 
 
-@lambda_api.get("/2019-09-25/functions/<path:name>/event-invoke-config")
+@lambda_api.get("/2019-09-25/functions/<name>/event-invoke-config")
 def get_function_event_invoke_config(name: str) -> Response:
     return answer(service().get_event_invoke_config(name))
 
 
-@lambda_api.get("/2019-09-25/functions/<path:name>/event-invoke-config/list")
+@lambda_api.get("/2019-09-25/functions/<name>/event-invoke-config/list")
 def list_function_event_invoke_configs(name: str) -> Response:
     return answer(service().list_event_invoke_configs(name))
 
 
-@lambda_api.delete("/2019-09-25/functions/<path:name>/event-invoke-config")
+@lambda_api.delete("/2019-09-25/functions/<name>/event-invoke-config")
 def delete_function_event_invoke_config(name: str) -> Response:
     service().delete_event_invoke_config(name)
     return empty(204)

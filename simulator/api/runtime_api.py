@@ -26,6 +26,10 @@ INIT_ERROR_ROUTE = "/2018-06-01/runtime/init/error"
 OwnerOf = Callable[[str], "str | None"]
 
 
+class TruncatedBody(Exception):
+    """The runtime's connection ended before the body it announced was complete."""
+
+
 class RuntimeApiListener:
     """One environment's Runtime API, on `host` at a free port."""
 
@@ -155,21 +159,43 @@ class _Handler(BaseHTTPRequestHandler):
         return True
 
     def _read_body(self) -> bytes | None:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            return self._read_chunked()
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
+        """The whole body, or None (connection closed, nothing settled) when the runtime
+        sent less than it announced: a fragment must never be taken for the answer."""
+        try:
+            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                return self._read_chunked()
+            length = int(self.headers.get("Content-Length") or 0)
+            if length < 0:
+                raise ValueError(f"negative Content-Length {length}")
+            return self._read_exactly(length)
+        except TruncatedBody as error:
+            log.debug("runtime request %s refused: %s", self.path, error)
+            self.close_connection = True
+            return None
+        except ValueError as error:
+            self.close_connection = True
+            self._send_error(400, "InvalidRequest", f"malformed request body: {error}")
+            return None
 
     def _read_chunked(self) -> bytes:
         parts = []
         while True:
-            size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+            line = self.rfile.readline()
+            if not line:
+                raise TruncatedBody("connection closed before the last chunk")
+            size = int(line.split(b";")[0].strip() or b"0", 16)
             if size == 0:
                 while self.rfile.readline() not in (b"\r\n", b"\n", b""):
                     pass
                 return b"".join(parts)
-            parts.append(self.rfile.read(size))
+            parts.append(self._read_exactly(size))
             self.rfile.readline()
+
+    def _read_exactly(self, length: int) -> bytes:
+        data = self.rfile.read(length) if length else b""
+        if len(data) < length:
+            raise TruncatedBody(f"{len(data)} of {length} bytes arrived")
+        return data
 
     def _send_status_ok(self) -> None:
         self._send(202, b'{"status":"OK"}', {})

@@ -80,11 +80,15 @@ def logs(name: str) -> Response:
 def deploy() -> Response:
     """Deploy a SAM template from a path this server can read, and follow it."""
     body = request.get_json(silent=True) or {}
-    if not isinstance(body.get("template"), str) or not body["template"]:
+    if not isinstance(body, dict) or not isinstance(body.get("template"), str) \
+            or not body["template"]:
         raise InvalidParameterValueException("template: the path of a SAM template is required")
+    parameters = body.get("parameters") or {}
+    if not isinstance(parameters, dict) or not all(
+            isinstance(value, str) for value in parameters.values()):
+        raise InvalidParameterValueException("parameters: an object of strings is expected")
     try:
-        report = current_app.extensions["load_template"](
-            Path(body["template"]), body.get("parameters") or {})
+        report = current_app.extensions["load_template"](Path(body["template"]), parameters)
     except (TemplateError, OSError) as error:
         raise InvalidParameterValueException(f"template: {error}") from None
     return jsonify({"functions": report.functions, "removed": report.removed,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -15,15 +16,29 @@ LOG_TAIL_BYTES = 4096
 
 @dataclass
 class InvocationLog:
-    """The log of one invocation. `complete` is set once END and REPORT are written."""
+    """The log of one invocation. `complete` is set once END and REPORT are written.
+
+    `lines` holds only the newest lines that cover the last 4 KB (all the tail needs): every
+    line goes to the log store as it comes, so an invocation that prints 100 MB costs the
+    server a few kilobytes here, not 100 MB."""
 
     request_id: str
     version: str
-    lines: list[str] = field(default_factory=list)
+    lines: deque[str] = field(default_factory=deque)
     output_closed: bool = False
     report: str | None = None
     trailer: list[str] = field(default_factory=list)
     complete: threading.Event = field(default_factory=threading.Event)
+    _kept_chars: int = field(default=0, init=False, repr=False)
+
+    def keep(self, line: str) -> None:
+        """Add a line, dropping the oldest ones the last 4 KB no longer reach. Characters
+        count for bytes: a character is at least one byte, so the kept text covers 4 KB."""
+        line = line[-LOG_TAIL_BYTES:]
+        self.lines.append(line)
+        self._kept_chars += len(line)
+        while self._kept_chars - len(self.lines[0]) >= LOG_TAIL_BYTES:
+            self._kept_chars -= len(self.lines.popleft())
 
     def tail(self) -> str:
         """The last 4 KB of the invocation's log, as `X-Amz-Log-Result` carries it."""
@@ -121,7 +136,7 @@ class OutputCollector:
             if not line.endswith("\n"):
                 line += "\n"
             if self._current is not None and not self._current.complete.is_set():
-                self._current.lines.append(line)
+                self._current.keep(line)
             self._emit(line)
 
     def _finish_if_ready(self, record: InvocationLog) -> None:
@@ -135,5 +150,5 @@ class OutputCollector:
 
     def _write(self, line: str) -> None:
         if self._current is not None and not self._current.complete.is_set():
-            self._current.lines.append(line)
+            self._current.keep(line)
         self._emit(line)

@@ -12,7 +12,7 @@ import logging
 import shutil
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,8 @@ RUNTIME_USER = "993:993"
 DEBUG_PORT = 5678
 DEBUGPY_MOUNT = "/var/lambda-sim-debug"
 PIDS_LIMIT = 1024
+REMOVAL_RETRY_FIRST_DELAY = 0.5
+REMOVAL_RETRY_MAX_DELAY = 10.0
 # A new standby is started this long after one is claimed: creating a container takes the
 # engine most of a core here for a few hundred milliseconds, which the claimed environment's
 # first invokes should not have to share.
@@ -106,28 +108,56 @@ class OutputSink:
 
 
 class ContainerRuntime(RunningRuntime):
+    """A removal the engine cannot take (it is unreachable) is retried in the background,
+    with backoff, until it can: an outage never leaves a container behind. `on_removed`
+    hears of the removal once it is done."""
+
     def __init__(self, api: docker.APIClient, container_id: str, sink: OutputSink,
-                 slot: StandbySlot | None = None) -> None:
+                 on_removed: Callable[[str], None], slot: StandbySlot | None = None) -> None:
         self.api = api
         self.container_id = container_id
         self.sink = sink
         self.slot = slot
+        self._on_removed = on_removed
         self._removed = threading.Event()
+        self._removing = threading.Lock()
+        self._retrying = False
 
     @property
     def handle(self) -> str:
         return f"container {self.container_id[:12]}"
 
     def stop(self) -> None:
-        if self._removed.is_set():
+        if self._remove():
             return
-        self._removed.set()
-        try:
-            self.api.remove_container(self.container_id, force=True)
-        except NotFound:
-            pass
-        except (DockerException, RequestException) as error:
-            log.warning("could not remove container %s: %s", self.container_id[:12], error)
+        with self._removing:
+            if self._retrying:
+                return
+            self._retrying = True
+        threading.Thread(target=self._retry_removal, daemon=True,
+                         name=f"remove-{self.container_id[:12]}").start()
+
+    def _remove(self) -> bool:
+        """Whether the container is gone (now or before)."""
+        with self._removing:
+            if self._removed.is_set():
+                return True
+            try:
+                self.api.remove_container(self.container_id, force=True)
+            except NotFound:
+                pass
+            except (DockerException, RequestException) as error:
+                log.warning("could not remove container %s (will retry): %s",
+                            self.container_id[:12], error)
+                return False
+            self._removed.set()
+        self._on_removed(self.container_id)
+        return True
+
+    def _retry_removal(self) -> None:
+        delay = REMOVAL_RETRY_FIRST_DELAY
+        while not self._removed.wait(delay) and not self._remove():
+            delay = min(delay * 2, REMOVAL_RETRY_MAX_DELAY)
 
 
 class DockerExecutor(Executor):
@@ -258,10 +288,10 @@ class DockerExecutor(Executor):
             self.api.start(container_id)
         except (DockerException, RequestException) as error:
             if container_id:  # created, but it will never run: not left behind
-                ContainerRuntime(self.api, container_id, sink).stop()
+                ContainerRuntime(self.api, container_id, sink, self._forget).stop()
             raise EnvironmentUnavailable(f"Docker could not start the environment: {error}") \
                 from error
-        runtime = ContainerRuntime(self.api, container_id, sink, slot)
+        runtime = ContainerRuntime(self.api, container_id, sink, self._forget, slot)
         with self._lock:
             self._runtimes[container_id] = runtime
         name = config["name"].rsplit("-", 1)[-1][:8]
@@ -363,6 +393,7 @@ class DockerExecutor(Executor):
             tmpfs={"/tmp": f"size={tmp_size_mb}m,mode=1777"},
             privileged=False,
             log_config={"Type": "none", "Config": {}},
+            init=True,  # the runtime is not PID 1, which ignores a SIGKILL sent from inside
         )
         return {
             "image": image,
@@ -435,12 +466,15 @@ class DockerExecutor(Executor):
         except (DockerException, RequestException) as error:
             log.debug("wait on %s ended: %s", runtime.container_id[:12], error)
         runtime.stop()
-        with self._lock:
-            self._runtimes.pop(runtime.container_id, None)
         if runtime.slot is not None:
             self._standby.remove(runtime.slot)
             runtime.slot.discard()
         runtime.sink.exit(ExitStatus.from_code(code, oom_killed=oom))
+
+    def _forget(self, container_id: str) -> None:
+        """A container is forgotten once removed, not before: shutdown retries the rest."""
+        with self._lock:
+            self._runtimes.pop(container_id, None)
 
     def _has_image(self, image: str) -> bool:
         if image in self._images:

@@ -30,6 +30,12 @@ from simulator.executors.base import (
 )
 from simulator.executors.forkserver import ForkedRuntime, ForkServer, forkable
 from simulator.executors.platforms import host_problem
+from simulator.executors.process_cleanup import (
+    RuntimeRecords,
+    kill_environments,
+    kill_group,
+    mark,
+)
 from simulator.images import bootstrap_path, custom_entrypoint_path, node_launcher_path
 
 log = logging.getLogger(__name__)
@@ -41,9 +47,11 @@ READ_CHUNK = 65536
 
 
 class ProcessRuntime(RunningRuntime):
-    def __init__(self, process: subprocess.Popen[bytes], tmp_dir: Path) -> None:
+    def __init__(self, process: subprocess.Popen[bytes], tmp_dir: Path,
+                 environment_id: str) -> None:
         self.process = process
         self.tmp_dir = tmp_dir
+        self.environment_id = environment_id
         self._stopped = threading.Event()
 
     @property
@@ -54,10 +62,13 @@ class ProcessRuntime(RunningRuntime):
         if self._stopped.is_set():
             return
         self._stopped.set()
-        try:
-            os.killpg(self.process.pid, 9)
-        except (ProcessLookupError, PermissionError):
-            pass
+        self.kill_all()
+
+    def kill_all(self) -> None:
+        """The runtime's process group, then whatever left the group (a child in a session
+        of its own) but still carries the environment's mark."""
+        kill_group(self.process.pid)
+        kill_environments({self.environment_id})
 
 
 class ProcessExecutor(Executor):
@@ -67,6 +78,7 @@ class ProcessExecutor(Executor):
 
     def __init__(self, state_dir: Path, command: Sequence[str] | None = None) -> None:
         self._tmp_root = state_dir / "tmp"
+        self._records = RuntimeRecords(state_dir / "runtimes")
         self._command = list(command) if command else None
         self.writes_end_marker = command is None
         self._runtimes: set[ProcessRuntime | ForkedRuntime] = set()
@@ -74,6 +86,10 @@ class ProcessExecutor(Executor):
         self._fork_servers: dict[str, ForkServer] = {}
 
     def start(self) -> None:
+        """Also kills the runtimes a killed server (same state folder) left running."""
+        killed = self._records.kill_leftovers()
+        if killed:
+            log.info("killed %d process(es) left running by a previous run", killed)
         shutil.rmtree(self._tmp_root, ignore_errors=True)
         self._tmp_root.mkdir(parents=True, exist_ok=True)
 
@@ -98,6 +114,7 @@ class ProcessExecutor(Executor):
             "LAMBDA_TASK_ROOT": str(spec.code_dir),
             "TMPDIR": str(tmp_dir),
             **runtime_variables,
+            **mark(spec.environment_id),
         }
         if self._forks(spec):
             return self._launch_forked(spec, variables, tmp_dir, on_output, on_exit)
@@ -112,7 +129,8 @@ class ProcessExecutor(Executor):
         )
         if not is_node(spec.runtime) and spec.debug_port is None:  # both need the room
             limit_address_space(process.pid, spec.memory_mb)
-        runtime = ProcessRuntime(process, tmp_dir)
+        self._records.add(spec.environment_id, process.pid)  # its own group: pgid = pid
+        runtime = ProcessRuntime(process, tmp_dir, spec.environment_id)
         with self._lock:
             self._runtimes.add(runtime)
         reader = threading.Thread(
@@ -146,7 +164,8 @@ class ProcessExecutor(Executor):
         except EnvironmentUnavailable:
             shutil.rmtree(tmp_dir, ignore_errors=True)
             raise
-        runtime = ForkedRuntime(pid, tmp_dir)
+        self._records.add(spec.environment_id, pid)
+        runtime = ForkedRuntime(pid, tmp_dir, spec.environment_id)
         with self._lock:
             self._runtimes.add(runtime)
         reader = threading.Thread(target=_pump_descriptor, args=(output, on_output),
@@ -168,8 +187,10 @@ class ProcessExecutor(Executor):
         """Kill whatever the runtime left behind (a forked child would otherwise hold the
         output pipe open), then free its folder."""
         runtime.stop()
+        runtime.kill_all()  # again: stop() may have run before a forked child escaped
         reader.join(timeout=2)
         shutil.rmtree(runtime.tmp_dir, ignore_errors=True)
+        self._records.remove(runtime.environment_id)
         with self._lock:
             self._runtimes.discard(runtime)
 
@@ -281,11 +302,15 @@ def python_path(spec: LaunchSpec) -> list[str]:
 @functools.cache
 def python_for(runtime: str) -> str:
     """The host's interpreter of the runtime's version, else the one running the simulator.
-    A candidate must actually start: version managers put shims on PATH that don't."""
+    A candidate must actually start: version managers put shims on PATH that don't. The
+    interpreter behind a shim is the one used: a shim adds its own variables (`PYENV_*`) to
+    the function's environment and its start-up time to every cold start."""
     candidate = shutil.which(f"python{runtime.removeprefix('python')}")
     if candidate is not None:
-        probe = subprocess.run([candidate, "-c", "pass"], capture_output=True, timeout=30)
-        if probe.returncode == 0:
-            return candidate
+        probe = subprocess.run([candidate, "-c", "import sys; print(sys.executable)"],
+                               capture_output=True, text=True, timeout=30)
+        real = probe.stdout.strip()
+        if probe.returncode == 0 and real:
+            return real
     return sys.executable
 

@@ -26,6 +26,7 @@ from typing import Any
 
 MAX_MESSAGE = 1024 * 1024
 PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
 
 
 def main() -> None:
@@ -35,6 +36,7 @@ def main() -> None:
     assert spec is not None and spec.loader is not None
     bootstrap = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bootstrap)
+    _become_subreaper()
     channel = socket.socket(fileno=channel_fd)
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_write, False)
@@ -82,6 +84,7 @@ def _fork(bootstrap: Any, request: dict[str, Any], output_fd: int,
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         os.setsid()
         _die_with_parent()
+        _become_subreaper()  # its descendants' orphans stay its own while it runs
         os.dup2(output_fd, 1)
         os.dup2(output_fd, 2)
         os.close(output_fd)
@@ -131,21 +134,58 @@ def _flush() -> None:
 
 
 def _reap(children: set[int], channel: socket.socket) -> None:
-    while children:
+    """Report the runtimes that ended, then kill what they left: as the subreaper, the zygote
+    inherits every orphan of a runtime that has ended (and reaps it here)."""
+    while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
         if pid == 0:
             return
+        if pid not in children:
+            continue  # an inherited orphan, killed below when its runtime ended
         children.discard(pid)
+        _kill_inherited(children)
         code = os.waitstatus_to_exitcode(status)
         channel.send(json.dumps({"ended": pid, "code": code}).encode())
 
 
+def _kill_inherited(children: set[int]) -> None:
+    for pid in _children_of(os.getpid()) - children:
+        for kill in (os.killpg, os.kill):
+            try:
+                kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+
+def _children_of(parent: int) -> set[int]:
+    found = set()
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            found.add(int(entry.name))
+    return found
+
+
+def _become_subreaper() -> None:
+    """Linux only; elsewhere orphans go to init, as before."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1)
+    except (OSError, AttributeError):
+        pass
+
+
 def _end(children: set[int]) -> None:
-    """The simulator is gone: so are the runtimes it started."""
-    for pid in children:
+    """The simulator is gone: so are the runtimes it started, and what they left."""
+    for pid in children | _children_of(os.getpid()):
         for kill in (os.killpg, os.kill):  # the group, and the runtime if not yet its leader
             try:
                 kill(pid, signal.SIGKILL)

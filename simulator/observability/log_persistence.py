@@ -1,7 +1,10 @@
 """Function logs on disk (SQLite in the state folder), so they survive a restart.
 
 The invoke path only puts events on a queue: a background thread writes them in batches,
-keeps each group to its newest `max_events_per_group` events and applies retention."""
+keeps each group to its newest `max_events_per_group` events and applies retention. The queue
+is bounded in events and in bytes: when a burst of output outruns the disk, the lines beyond
+the bound are left out of the copy on disk (counted and warned about), never out of the
+console or the in-memory store, and the server's memory does not grow with the burst."""
 
 from __future__ import annotations
 
@@ -20,7 +23,8 @@ from simulator.logs import DAY_MS, LogEvent, LogGroup, LogStore, LogStream, now_
 log = logging.getLogger(__name__)
 
 MAX_EVENTS_PER_GROUP = 100_000
-MAX_QUEUED = 200_000
+MAX_QUEUED = 50_000
+MAX_QUEUED_BYTES = 8 * 2**20
 BATCH_SIZE = 2_000
 FLUSH_INTERVAL = 0.5
 MAINTENANCE_INTERVAL = 60.0
@@ -68,6 +72,8 @@ class LogArchive:
             "SELECT group_name, COUNT(*) FROM log_events GROUP BY group_name").fetchall())
         self._store: LogStore | None = None
         self._dropped = 0
+        self._queued_bytes = 0
+        self._queued_lock = threading.Lock()
         self._closed = threading.Event()
         self._writer = threading.Thread(target=self._write_forever, name="log-archive",
                                         daemon=True)
@@ -91,13 +97,21 @@ class LogArchive:
 
     def record(self, group: LogGroup, stream: LogStream, event: LogEvent) -> None:
         """Queue one event (the `LogStore` listener); never blocks the caller."""
-        try:
-            self._queue.put_nowait(_NewEvent(group.name, group.created_ms, stream.name,
-                                             stream.created_ms, event))
-        except queue.Full:
-            self._dropped += 1
-            if self._dropped % 10_000 == 1:
-                log.warning("log persistence is behind: %d events not written", self._dropped)
+        size = len(event.message)
+        with self._queued_lock:
+            room = self._queued_bytes + size <= MAX_QUEUED_BYTES
+            if room:
+                try:
+                    self._queue.put_nowait(_NewEvent(group.name, group.created_ms,
+                                                     stream.name, stream.created_ms, event))
+                    self._queued_bytes += size
+                except queue.Full:
+                    room = False
+            if not room:
+                self._dropped += 1
+                if self._dropped % 10_000 == 1:
+                    log.warning("log persistence is behind: %d events not written",
+                                self._dropped)
 
     def set_retention(self, group_name: str, days: int | None) -> None:
         self._queue.put(_Retention(group_name, days))
@@ -134,6 +148,9 @@ class LogArchive:
                 batch.append(self._queue.get_nowait())
             except queue.Empty:
                 break
+        taken = sum(len(item.event.message) for item in batch if isinstance(item, _NewEvent))
+        with self._queued_lock:
+            self._queued_bytes -= taken
         return batch
 
     def _guarded(self, work: Callable[..., None], *args: Any) -> None:

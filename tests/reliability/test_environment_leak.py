@@ -19,13 +19,14 @@ def handler(event, context):
 """
 
 # Variables a function may see besides AWS's reserved ones and its own: what the runtime,
-# the image or the process executor sets for the interpreter to run.
+# the image or the process executor sets for the interpreter to run, and the mark by which
+# the process executor finds an environment's processes.
 RUNTIME_VARIABLES = {
     "PATH", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "LANG", "TMPDIR", "HOME", "HOSTNAME",
     "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", "TZ", "_X_AMZN_TRACE_ID", "PWD", "SHLVL",
     "LC_CTYPE", "GPG_KEY", "PYTHON_VERSION", "PYTHON_SHA256", "PYTHON_PIP_VERSION",
     "PYTHON_GET_PIP_URL", "PYTHON_GET_PIP_SHA256", "PYTHON_SETUPTOOLS_VERSION", "NODE_PATH",
-    "LD_LIBRARY_PATH",
+    "LD_LIBRARY_PATH", "LAMBDA_SIM_ENVIRONMENT_ID",
 }
 
 

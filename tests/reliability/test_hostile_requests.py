@@ -79,6 +79,11 @@ CASES: dict[str, tuple[str, str, dict[str, Any], int, str]] = {
     "logs-since-not-a-number": ("GET", "/_simulator/logs/{fn}?since=yesterday", {}, 400, ""),
     "deploy-template-not-a-path": ("POST", "/_simulator/deploy", {"json": {"template": [1]}},
                                    400, ""),
+    "deploy-body-not-an-object": ("POST", "/_simulator/deploy", {"json": "template.yaml"},
+                                  400, ""),
+    "deploy-parameters-not-strings": ("POST", "/_simulator/deploy",
+                                      {"json": {"template": "template.yaml",
+                                                "parameters": {"Stage": 1}}}, 400, ""),
     # names, qualifiers, ARNs
     "name-65-chars": ("GET", "/2015-03-31/functions/" + "a" * 65, {}, 400,
                       "ValidationException"),

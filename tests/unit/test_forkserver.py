@@ -45,6 +45,13 @@ def wait_for(ends: list[int], count: int) -> None:
         time.sleep(0.01)
 
 
+def leads_its_session(pid: int) -> bool:
+    deadline = time.monotonic() + 5
+    while os.getsid(pid) != pid and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return os.getsid(pid) == pid
+
+
 def alive(pid: int) -> bool:
     """Running, not a zombie that nobody has reaped yet."""
     try:
@@ -60,10 +67,7 @@ def test_a_forked_runtime_is_a_session_leader_whose_end_is_reported(
     ends: list[int] = []
     pid, output = server.fork(variables(silent_api, tmp_path), tmp_path, None, ends.append)
     os.close(output)
-    deadline = time.monotonic() + 5
-    while os.getsid(pid) != pid and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert os.getsid(pid) == pid
+    assert leads_its_session(pid)
     os.kill(pid, signal.SIGSEGV)
     wait_for(ends, 1)
     assert ends == [-signal.SIGSEGV]
@@ -120,3 +124,27 @@ def test_a_forked_runtime_holds_none_of_the_zygotes_descriptors(
 
 def test_shared_library_variables_get_a_process_of_their_own() -> None:
     assert not forkable({"LD_LIBRARY_PATH": "/opt/lib"})
+
+
+def test_a_child_that_left_the_runtimes_session_dies_with_the_runtime(
+        server: ForkServer, silent_api: str, tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "import os, time\n"
+        "child = os.fork()\n"
+        "if child == 0:\n"
+        "    os.setsid()\n"
+        "    time.sleep(300)\n"
+        "    os._exit(0)\n"
+        "print(child, flush=True)\n"
+        "def handler(event, context):\n    return 1\n")
+    ends: list[int] = []
+    pid, output = server.fork(variables(silent_api, tmp_path), tmp_path, None, ends.append)
+    with os.fdopen(output, "rb") as stream:
+        child = int(stream.readline())
+        assert leads_its_session(child)  # out of the runtime's session and group
+        os.kill(pid, signal.SIGKILL)
+    wait_for(ends, 1)
+    deadline = time.monotonic() + 5
+    while alive(child) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not alive(child), "the escaped child outlived its runtime"

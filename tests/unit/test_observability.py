@@ -15,9 +15,9 @@ from werkzeug.test import Client
 
 from simulator.aws_gateway import ServiceDispatcher
 from simulator.errors import InvalidParameterValueException
-from simulator.logs import LogStore
+from simulator.logs import EVENT_OVERHEAD_BYTES, LogStore
 from simulator.models import InvocationResult
-from simulator.observability import cloudwatch_wire
+from simulator.observability import cloudwatch_wire, log_persistence
 from simulator.observability.cloudwatch_api import create_cloudwatch_app
 from simulator.observability.errors import (
     InvalidParameterCombination,
@@ -278,6 +278,44 @@ def store() -> LogStore:
     return logs
 
 
+def test_the_least_recently_written_stream_goes_when_a_group_is_full() -> None:
+    logs = LogStore(max_streams_per_group=3)
+    for name in ("s1", "s2", "s3"):
+        logs.append("fn", name, f"{name} line\n")
+    logs.append("fn", "s1", "s1 again\n")
+
+    logs.append("fn", "s4", "s4 line\n")
+
+    assert sorted(s.name for s in logs.streams("fn")) == ["s1", "s3", "s4"]
+    assert [e.message for e in logs.events("fn")] == ["s1 line\n", "s3 line\n",
+                                                      "s1 again\n", "s4 line\n"]
+
+
+def test_streams_are_bounded_across_groups() -> None:
+    logs = LogStore(max_streams_per_group=10, max_streams=4)
+    for index in range(20):
+        logs.append(f"fn{index % 3}", f"stream-{index}", f"line {index}\n")
+
+    kept = {f"fn{n}": sorted(s.name for s in logs.streams(f"fn{n}")) for n in range(3)}
+    assert sum(map(len, kept.values())) == 4
+    assert sorted(name for names in kept.values() for name in names) == sorted(
+        f"stream-{index}" for index in range(16, 20))
+
+
+def test_over_the_byte_budget_the_least_recently_written_streams_give_way() -> None:
+    line = "x" * (999 - EVENT_OVERHEAD_BYTES) + "\n"  # 1,000 bytes with the event's overhead
+    logs = LogStore(max_stored_bytes=100_000)
+    for index in range(30):
+        logs.append("old", "quiet", f"{index:03d}{line[3:]}")
+    for index in range(200):
+        logs.append("busy", "live", f"{index:03d}{line[3:]}")
+
+    assert logs.streams("old") == [], "the quiet stream should have given way first"
+    kept = [int(e.message[:3]) for e in logs.events("busy")]
+    assert kept == list(range(200 - len(kept), 200))
+    assert 90 <= len(kept) <= 105  # shed to 90% when over, checked every 5% that comes in
+
+
 def queries(store: LogStore, retention: list[Any] | None = None) -> LogQueries:
     return LogQueries(store, "us-east-1", "123456789012",
                       lambda group, days: (retention if retention is not None else []).append(
@@ -380,6 +418,28 @@ def test_archive_restores_logs_and_keeps_the_newest(tmp_path: Path) -> None:
     assert group.retention_days == 30
     restored.append("fn", "stream", "after restart\n")
     assert restored.events("fn")[-1].seq > restored.events("fn")[-2].seq
+    restored_archive.close()
+
+
+def test_a_burst_the_disk_cannot_keep_up_with_is_bounded_in_memory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What does not fit the archive's queue is left out of the copy on disk; the in-memory
+    store and the order of what is written are untouched."""
+    monkeypatch.setattr(log_persistence, "MAX_QUEUED_BYTES", 100 * 1024)
+    archive = LogArchive(tmp_path / "logs.db")
+    store = LogStore(on_append=archive.record)
+    for index in range(300):  # the writer is not started yet: nothing leaves the queue
+        store.append("fn", "stream", f"line {index:03d} {'x' * 1000}\n")
+    archive.restore_into(LogStore())
+    archive.close()
+
+    assert len(store.events("fn")) == 300
+    restored_archive = LogArchive(tmp_path / "logs.db")
+    restored = LogStore()
+    restored_archive.restore_into(restored)
+    written = [int(e.message.split()[1]) for e in restored.events("fn")]
+    assert written == list(range(len(written)))
+    assert len(written) == 100 * 1024 // len(store.events("fn")[0].message)
     restored_archive.close()
 
 

@@ -39,7 +39,7 @@ def test_output_sits_between_start_and_end_report() -> None:
 
     expected = [start(), "hello\n", "world\n", end(), REPORT]
     assert emitted == expected
-    assert record.lines == expected
+    assert list(record.lines) == expected
     assert record.complete.is_set()
 
 
@@ -196,7 +196,7 @@ def test_next_start_flushes_the_previous_partial_line() -> None:
     output.feed(b"second says hi\n")
 
     assert emitted[-3:] == ["partial\n", start(OTHER_RID), "second says hi\n"]
-    assert second.lines == [start(OTHER_RID), "second says hi\n"]
+    assert list(second.lines) == [start(OTHER_RID), "second says hi\n"]
     assert "second says hi\n" not in first.lines
 
 
@@ -256,8 +256,12 @@ def test_tail_of_a_short_log_is_the_whole_log() -> None:
 
 
 def test_tail_is_the_last_4096_bytes() -> None:
-    record = finished_log([f"line {i:05d} ".encode() + b"x" * 80 + b"\n" for i in range(200)])
-    whole = "".join(record.lines)
+    output, emitted = collector(expects_marker=False)
+    record = output.begin(RID, "$LATEST")
+    for i in range(200):
+        output.feed(f"line {i:05d} ".encode() + b"x" * 80 + b"\n")
+    output.end(record, REPORT)
+    whole = "".join(emitted)
 
     tail = record.tail()
 
@@ -265,6 +269,24 @@ def test_tail_is_the_last_4096_bytes() -> None:
     assert tail == whole[-4096:]
     assert len(tail.encode()) == 4096
     assert tail.endswith(REPORT)
+
+
+@pytest.mark.parametrize("line", [b"x" * 99 + b"\n", b"\n", b"y" * 3_000_000 + b"\n"],
+                         ids=["100-byte-lines", "empty-lines", "3-mb-lines"])
+def test_a_large_output_keeps_only_what_the_tail_needs(line: bytes) -> None:
+    """Every line is emitted, but the record holds about 4 KB however much is written."""
+    output, emitted = collector(expects_marker=False)
+    record = output.begin(RID, "$LATEST")
+    chunk = line * max(1, 65536 // len(line))
+    written = 0
+    while written < 2**20:
+        output.feed(chunk)
+        written += len(chunk)
+    output.end(record, REPORT)
+
+    assert len(emitted) == 1 + written // len(line) + 2
+    assert sum(map(len, record.lines)) < 2 * 4096
+    assert record.tail() == "".join(emitted[-5000:])[-4096:]
 
 
 def test_tail_cut_inside_a_multibyte_character_stays_within_4096_bytes() -> None:

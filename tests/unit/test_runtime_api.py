@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -200,6 +201,45 @@ def test_response_sent_in_chunks_is_read_whole(runtime: Runtime) -> None:
         connection.close()
 
     assert finished(inv).payload == b'{"part": "one"}'
+
+
+def send_and_hang_up(runtime: Runtime, raw: bytes) -> bytes:
+    """Send raw bytes on a fresh connection, close our side, and return what came back."""
+    host, port = runtime.listener.address.rsplit(":", 1)
+    with socket.create_connection((host, int(port)), timeout=5) as connection:
+        connection.sendall(raw)
+        connection.shutdown(socket.SHUT_WR)
+        return connection.recv(65536)
+
+
+@pytest.mark.parametrize("framing", ["content-length", "chunked"])
+def test_half_sent_response_is_refused_and_settles_nothing(runtime: Runtime,
+                                                           framing: str) -> None:
+    inv = taken(runtime, invocation())
+    path = f"{BASE}/invocation/{inv.request_id}/response"
+    if framing == "chunked":
+        head = "Transfer-Encoding: chunked\r\n\r\n3e8\r\n"
+    else:
+        head = "Content-Length: 1000\r\n\r\n"
+
+    answer = send_and_hang_up(runtime, f"POST {path} HTTP/1.1\r\nHost: runtime\r\n{head}"
+                              .encode() + b'{"half": tr')
+
+    assert answer == b""
+    assert not inv.done.wait(0.3), "a fragment was taken for the answer"
+    assert runtime.respond(inv.request_id, b'{"whole": true}').status == 202
+    assert finished(inv).payload == b'{"whole": true}'
+
+
+def test_malformed_content_length_is_a_bad_request(runtime: Runtime) -> None:
+    inv = taken(runtime, invocation())
+    path = f"{BASE}/invocation/{inv.request_id}/response"
+
+    answer = send_and_hang_up(runtime, f"POST {path} HTTP/1.1\r\nHost: runtime\r\n"
+                              "Content-Length: lots\r\n\r\n".encode())
+
+    assert answer.startswith(b"HTTP/1.1 400 ")
+    assert not inv.done.is_set()
 
 
 def test_invocation_log_has_start_end_and_report(runtime: Runtime) -> None:
