@@ -65,6 +65,10 @@ STANDBY_VARIABLES = {
 }
 
 
+def container_name(spec: LaunchSpec) -> str:
+    return f"lambda-sim-{spec.function_name}-{spec.environment_id[:12]}"
+
+
 def debugpy_home() -> Path:
     """The folder holding the installed debugpy package, mounted into debugged containers."""
     spec = importlib.util.find_spec("debugpy")
@@ -232,6 +236,8 @@ class DockerExecutor(Executor):
                     runtime.sink.disconnect()
                     runtime.stop()
                     continue
+                threading.Thread(target=self._rename, daemon=True, name="standby-rename",
+                                 args=(runtime, container_name(spec))).start()
                 return runtime
             return self._start_container(self._function_container(spec, image),
                                          OutputSink(on_output, on_exit))
@@ -321,7 +327,7 @@ class DockerExecutor(Executor):
                            f"{spec.variables.get('PYTHONPATH', '')}:{DEBUGPY_MOUNT}"}
         return self._container_config(
             image, spec.memory_mb, spec.tmp_size_mb, mounts,
-            name=f"lambda-sim-{spec.function_name}-{spec.environment_id[:12]}",
+            name=container_name(spec),
             environment=environment,
             labels={"lambda-sim.function": spec.function_name,
                     "lambda-sim.environment": spec.environment_id},
@@ -365,6 +371,14 @@ class DockerExecutor(Executor):
         slot.container_id = runtime.container_id
         if self._closed.is_set() or not self._standby.started(slot, profile):
             runtime.stop()
+
+    def _rename(self, runtime: ContainerRuntime, name: str) -> None:
+        """A claimed standby takes its function's name, as `docker ps` shows it (its labels,
+        set at creation, stay a standby's). Off the invoke's path."""
+        try:
+            self.api.rename(runtime.container_id, name)
+        except (DockerException, RequestException) as error:
+            log.debug("could not rename %s to %s: %s", runtime.container_id[:12], name, error)
 
     def _stop_slot(self, slot: StandbySlot) -> None:
         runtime = self._runtimes.get(slot.container_id)

@@ -65,46 +65,75 @@ class Container:
             engine.close()
 
 
-def _containers(label: str, all_states: bool = True) -> list[Container]:
+def _containers(filters: dict[str, str], all_states: bool = True) -> list[Container]:
     import docker
 
     engine = docker.APIClient()
     try:
         return [Container(summary) for summary in engine.containers(
-            all=all_states, filters={"label": label})]
+            all=all_states, filters=filters)]
     finally:
         engine.close()
 
 
 def function_containers(function_name: str, all_states: bool = True) -> list[Container]:
-    """The containers of one function (function names are unique per test)."""
-    return _containers(f"lambda-sim.function={function_name}", all_states)
+    """The containers of one function (function names are unique per test): made for it
+    (labelled), or standby containers it claimed (renamed for it)."""
+    found = {c.id: c for c in _containers({"label": f"lambda-sim.function={function_name}"},
+                                          all_states)}
+    claimed = _containers({"name": f"^/lambda-sim-{function_name}-[0-9a-f]{{12}}$"}, all_states)
+    found.update((c.id, c) for c in claimed)
+    return list(found.values())
 
 
 def state_dir_containers(state_dir: Path) -> list[Container]:
-    return _containers(f"{STATE_DIR_LABEL}={state_dir.resolve()}")
+    return _containers({"label": f"{STATE_DIR_LABEL}={state_dir.resolve()}"})
 
 
-def function_processes(function_name: str) -> list[psutil.Process]:
-    """Host processes started for a function (its runtimes and anything they forked), found
-    by the variable every one of them inherits. Containers' processes count too."""
-    found = []
+def function_processes(function_name: str, url: str | None = None) -> list[psutil.Process]:
+    """Host processes started for a function: those started with an exec carry the
+    function's variables (`/proc/<pid>/environ`); runtimes forked from the simulator's zygote
+    show the zygote's, so those of live environments come from the simulator (`url`), with
+    what they started. Containers' processes count too."""
+    found = {}
     for process in psutil.process_iter():
         try:
             if process.environ().get("AWS_LAMBDA_FUNCTION_NAME") == function_name:
-                found.append(process)
+                found[process.pid] = process
         except (psutil.Error, OSError):
             continue
-    return found
+    for pid in environment_pids(url, function_name) if url else []:
+        try:
+            runtime = psutil.Process(pid)
+            for process in [runtime, *runtime.children(recursive=True)]:
+                found[process.pid] = process
+        except psutil.Error:
+            continue
+    return list(found.values())
 
 
-def runtimes_left(executor: str, function_name: str) -> list[str]:
+def environment_pids(url: str, function_name: str) -> list[int]:
+    """The runtime processes of a function's live environments, as the simulator says."""
+    try:
+        rows = requests.get(f"{url}/_simulator/environments", timeout=10).json()
+    except (requests.RequestException, ValueError):
+        return []
+    return [int(row["runtime"].split()[1]) for row in rows["environments"]
+            if row["function"] == function_name and (row["runtime"] or "").startswith("process")]
+
+
+def runtimes_left(executor: str, function_name: str, url: str | None = None) -> list[str]:
     """What still runs for a function: its containers (Docker) or processes, described."""
     if executor == "docker":
         return [f"container {c.name} ({c.status})" for c in function_containers(function_name)]
-    return [f"process {p.pid} {' '.join(p.cmdline())[:60]}"
-            for p in function_processes(function_name) if p.is_running()
-            and p.status() != psutil.STATUS_ZOMBIE]
+    left = []
+    for process in function_processes(function_name, url):
+        try:
+            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                left.append(f"process {process.pid} {' '.join(process.cmdline())[:60]}")
+        except psutil.Error:
+            continue
+    return left
 
 
 def free_port() -> int:

@@ -23,8 +23,8 @@ from tests.conftest import require_docker
 from tests.helpers import create_function, lambda_client
 from tests.reliability.support import (
     ServeProcess,
+    environment_pids,
     function_containers,
-    function_processes,
     runtimes_left,
     wait_until,
 )
@@ -54,8 +54,7 @@ def handler(event, context):
     if fault == "orphan":
         if os.fork() == 0:
             os.setsid()
-            time.sleep(300)
-            os._exit(0)
+            os.execvp("sleep", ["sleep", "300"])
         os._exit(1)
     if fault == "hang-up":
         post_half_an_answer(context.aws_request_id)
@@ -96,10 +95,10 @@ def assert_replaced_and_clean(client: Any, executor: str, name: str, old_stream:
     assert "FunctionError" not in response, body
     assert body["alive"] is True
     assert body["stream"] != old_stream, "the broken environment was reused"
-    left = wait_until(lambda: (lambda found: found if len(found) <= 1 else None)(
-        runtimes_left(executor, name)), 15, interval=0.25)
-    assert left is not None, f"left behind: {runtimes_left(executor, name)}"
-    assert len(left) == 1, left
+    url = client.meta.endpoint_url
+    left = wait_until(lambda: (lambda found: found if len(found) == 1 else None)(
+        runtimes_left(executor, name, url)), 15, interval=0.25)
+    assert left is not None, f"left behind: {runtimes_left(executor, name, url)}"
 
 
 @pytest.mark.parametrize("fault", list(FAULTS))
@@ -127,21 +126,20 @@ def test_half_sent_answer_is_not_taken_for_the_answer(client: Any) -> None:
     assert body == {"whole": True}
 
 
-def kill_runtime(executor: str, name: str) -> None:
+def kill_runtime(client: Any, executor: str, name: str) -> None:
     """What `docker kill` does to a container, or SIGKILL to a process environment."""
     if executor == "docker":
-        (container,) = function_containers(name, all_states=False)
+        (container,) = wait_until(lambda: function_containers(name, all_states=False), 10)
         container.kill()
         return
-    runtimes = [p for p in function_processes(name) if p.ppid() == os.getpid()]
-    assert len(runtimes) == 1, runtimes
-    runtimes[0].send_signal(signal.SIGKILL)
+    (runtime,) = environment_pids(client.meta.endpoint_url, name)
+    os.kill(runtime, signal.SIGKILL)
 
 
 def test_environment_killed_mid_invoke(client: Any, executor_name: str) -> None:
     name = create_function(client, FAULTY, Timeout=60)
     _, warm = call(client, name)
-    killer = threading.Timer(1.0, kill_runtime, args=(executor_name, name))
+    killer = threading.Timer(1.0, kill_runtime, args=(client, executor_name, name))
     killer.start()
     started = time.monotonic()
     try:
