@@ -18,7 +18,7 @@ import pytest
 
 from simulator.server import SimulatorServer
 from tests.conftest import require_docker
-from tests.helpers import ROLE, lambda_client, running_server, unique_name
+from tests.helpers import ROLE, eventually, lambda_client, running_server, unique_name
 
 IMAGE = "lambda-sim-test/awslambdaric-python:3.11"
 IMAGE_V2 = "lambda-sim-test/awslambdaric-python:3.11-v2"
@@ -267,14 +267,16 @@ def test_an_image_removed_after_create_fails_the_invoke_with_the_reason(
 
 def test_an_entrypoint_that_cannot_start_fails_the_invoke_and_leaves_nothing_behind(
         client: Any, engine: docker.DockerClient) -> None:
+    """The container's init starts, and cannot run the entry point: the runtime exits before
+    it ever asks for work, which the caller gets as the function's failure."""
     name = create_image_function(client, IMAGE, ImageConfig={"EntryPoint": ["/no/such/file"]})
 
-    with pytest.raises(client.exceptions.ServiceException) as caught:
-        client.invoke(FunctionName=name)
-
-    assert "/no/such/file" in caught.value.response["Error"]["Message"]
-    assert engine.containers.list(all=True, filters={"label": f"lambda-sim.function={name}"}) \
-        == []
+    response = client.invoke(FunctionName=name)
+    error = json.loads(response["Payload"].read())
+    assert response["FunctionError"] == "Unhandled"
+    assert error["errorType"] == "Runtime.ExitError", error
+    assert eventually(lambda: engine.containers.list(
+        all=True, filters={"label": f"lambda-sim.function={name}"}) == [], timeout=10)
 
 
 @pytest.mark.parametrize(("settings", "message"), [

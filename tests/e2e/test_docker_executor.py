@@ -114,7 +114,7 @@ def test_cold_starts_claim_standby_containers_that_serve_one_function(
                 "label": f"{STATE_DIR_LABEL}={state_dir.resolve()}", "status": "running"})
             claimed = {row["runtime"].split()[1] for row in environment_rows(server.url)}
             return [row["Id"] for row in rows if row["Id"][:12] not in claimed
-                    and row["Names"][0].startswith("/lambda-sim-standby-")]
+                    and "lambda-sim.standby" in (row.get("Labels") or {})]
 
         assert eventually(lambda: len(standby()) == 1, timeout=30)
         waiting = standby()[0]
@@ -124,7 +124,13 @@ def test_cold_starts_claim_standby_containers_that_serve_one_function(
             answers[name] = json.loads(reply["Payload"].read())
         (claimed,) = environment_containers(engine, server.url, first)
         assert claimed.id == waiting
-        assert claimed.name.startswith("lambda-sim-standby-")
+        slot_id = claimed.labels["lambda-sim.standby"]  # made as a standby ...
+
+        def renamed() -> bool:  # ... and named for its function once claimed
+            claimed.reload()
+            return bool(claimed.name.startswith(f"lambda-sim-{first}-"))
+
+        assert eventually(renamed, timeout=10), claimed.name
         assert_locked_down(claimed, 160)
         assert answers[first] == {"files": ["app.py", "first.txt"], "opt": [], "mine": "one",
                                   "standby": None, "name": first, "tz": ":UTC"}
@@ -132,7 +138,7 @@ def test_cold_starts_claim_standby_containers_that_serve_one_function(
         assert answers[second]["mine"] == "two"
         assert eventually(lambda: len(standby()) == 1, timeout=30), \
             f"no standby took its place: {standby()}"
-        slot = state_dir / "standby" / claimed.name.removeprefix("lambda-sim-standby-")
+        slot = state_dir / "standby" / slot_id
         assert (slot / "task" / "first.txt").read_text() == "1"
         claimed.kill()
         assert eventually(lambda: not slot.exists(), timeout=10), \

@@ -42,23 +42,29 @@ def test_engine_outage_fails_fast_and_recovers(tmp_path: Path,
     try:
         client = lambda_client(server.url)
         warm = create_function(client, HANDLER)
-        cold = create_function(client, HANDLER)
+        colds = [create_function(client, HANDLER) for _ in range(4)]
         assert json.loads(client.invoke(FunctionName=warm)["Payload"].read()) == {"ok": True}
+        time.sleep(1)  # the standby container claimed by that invoke has been replaced
 
         proxy.stop()
-        for _ in range(3):
+        failures = []
+        for cold in colds:
             started = time.monotonic()
-            with pytest.raises(ClientError) as failed:
+            try:
                 client.invoke(FunctionName=cold)
-            elapsed = time.monotonic() - started
-            error = failed.value.response
+            except ClientError as failed:
+                failures.append((failed.response, time.monotonic() - started))
+        # A standby started before the outage needs no engine to be claimed; every other
+        # cold start does, and fails fast.
+        assert len(failures) >= len(colds) - 1, failures
+        for error, elapsed in failures:
             assert error["Error"]["Code"] == "ServiceException"
             assert error["ResponseMetadata"]["HTTPStatusCode"] == 500
             assert "Docker" in error["Error"]["Message"]
             assert elapsed < 5, f"took {elapsed:.1f} s to fail"
 
         proxy.start()
-        for name in (cold, warm):
+        for name in (*colds, warm):
             answer = wait_until(partial(_invoke_or_none, client, name), 30, 0.5)
             assert answer == {"ok": True}, f"{name} did not recover"
     finally:

@@ -10,7 +10,7 @@ from docker.errors import NotFound
 from requests.exceptions import ConnectionError as EngineUnreachable
 
 from simulator.executors import docker as docker_executor
-from simulator.executors.docker import ContainerRuntime
+from simulator.executors.docker import ContainerRuntime, OutputSink
 
 
 class FlakyEngine:
@@ -50,7 +50,7 @@ class Forgotten(list[str]):
 def runtime(engine: FlakyEngine) -> tuple[ContainerRuntime, Forgotten]:
     forgotten = Forgotten()
     api: Any = engine
-    return ContainerRuntime(api, "c0ffee", on_removed=forgotten), forgotten
+    return ContainerRuntime(api, "c0ffee", OutputSink(), on_removed=forgotten), forgotten
 
 
 def test_a_removal_the_engine_refused_is_retried_until_it_is_done() -> None:
