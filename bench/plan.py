@@ -22,11 +22,11 @@ PAYLOAD_SIZES = (KB, 100 * KB, 1024 * KB, MAX_SYNC_REQUEST - 1000)
 PAYLOAD_SAMPLES = 20
 RELOAD_SAMPLES = 20
 # Slow peers stop sampling at these budgets (but never below MIN_SAMPLES).
-SAMPLE_BUDGET_SECONDS = 6.0
-SCALE_DEADLINE_SECONDS = 30.0
+SAMPLE_BUDGET_SECONDS = 4.0
+SCALE_DEADLINE_SECONDS = 15.0
 MIN_SAMPLES = 5
 # Before each target, wait up to this long for the machine's CPU to be mostly idle.
-SETTLE_SECONDS = 10.0
+SETTLE_SECONDS = 5.0
 
 
 @dataclass(frozen=True)
