@@ -17,8 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from simulator.errors import EnvironmentUnavailable
-from simulator.executors.base import RunningRuntime, sets_start_variables
-from simulator.executors.process_cleanup import kill_environments, kill_group
+from simulator.executors.base import sets_start_variables
 from simulator.images import bootstrap_path
 
 log = logging.getLogger(__name__)
@@ -35,38 +34,6 @@ EndCallback = Callable[[int], None]
 def forkable(variables: dict[str, str]) -> bool:
     """A function that sets a variable read at a process's start gets a process of its own."""
     return not sets_start_variables(variables, ALLOWED_START_VARIABLES)
-
-
-class ForkedRuntime(RunningRuntime):
-    """A runtime the zygote forked: the leader of its own session, and the subreaper of its
-    descendants, so that none escapes it while it runs; the zygote kills those it inherits
-    when the runtime ends."""
-
-    def __init__(self, pid: int, tmp_dir: Path, environment_id: str) -> None:
-        self.pid = pid
-        self.tmp_dir = tmp_dir
-        self.environment_id = environment_id
-        self._stopped = threading.Event()
-
-    @property
-    def handle(self) -> str:
-        return f"process {self.pid}"
-
-    def stop(self) -> None:
-        if self._stopped.is_set():
-            return
-        self._stopped.set()
-        self.kill_all()
-
-    def kill_all(self) -> None:
-        """The runtime's group, the runtime if it is not yet the group's leader, and what
-        it started with an exec (those carry the environment's mark)."""
-        kill_group(self.pid)
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        kill_environments({self.environment_id})
 
 
 class ForkServer:

@@ -28,14 +28,9 @@ from simulator.executors.base import (
     OutputCallback,
     RunningRuntime,
 )
-from simulator.executors.forkserver import ForkedRuntime, ForkServer, forkable
+from simulator.executors.forkserver import ForkServer, forkable
 from simulator.executors.platforms import host_problem
-from simulator.executors.process_cleanup import (
-    RuntimeRecords,
-    kill_environments,
-    kill_group,
-    mark,
-)
+from simulator.executors.process_cleanup import MarkedRuntime, RuntimeRecords, mark
 from simulator.images import bootstrap_path, custom_entrypoint_path, node_launcher_path
 
 log = logging.getLogger(__name__)
@@ -46,29 +41,13 @@ ADDRESS_SPACE_HEADROOM_MB = 256
 READ_CHUNK = 65536
 
 
-class ProcessRuntime(RunningRuntime):
+class ProcessRuntime(MarkedRuntime):
+    """A runtime started as a process of its own (not forked from the zygote)."""
+
     def __init__(self, process: subprocess.Popen[bytes], tmp_dir: Path,
                  environment_id: str) -> None:
+        super().__init__(process.pid, tmp_dir, environment_id)
         self.process = process
-        self.tmp_dir = tmp_dir
-        self.environment_id = environment_id
-        self._stopped = threading.Event()
-
-    @property
-    def handle(self) -> str:
-        return f"process {self.process.pid}"
-
-    def stop(self) -> None:
-        if self._stopped.is_set():
-            return
-        self._stopped.set()
-        self.kill_all()
-
-    def kill_all(self) -> None:
-        """The runtime's process group, then whatever left the group (a child in a session
-        of its own) but still carries the environment's mark."""
-        kill_group(self.process.pid)
-        kill_environments({self.environment_id})
 
 
 class ProcessExecutor(Executor):
@@ -81,7 +60,7 @@ class ProcessExecutor(Executor):
         self._records = RuntimeRecords(state_dir / "runtimes")
         self._command = list(command) if command else None
         self.writes_end_marker = command is None
-        self._runtimes: set[ProcessRuntime | ForkedRuntime] = set()
+        self._runtimes: set[MarkedRuntime] = set()
         self._lock = threading.Lock()
         self._fork_servers: dict[str, ForkServer] = {}
 
@@ -165,7 +144,7 @@ class ProcessExecutor(Executor):
             shutil.rmtree(tmp_dir, ignore_errors=True)
             raise
         self._records.add(spec.environment_id, pid)
-        runtime = ForkedRuntime(pid, tmp_dir, spec.environment_id)
+        runtime = MarkedRuntime(pid, tmp_dir, spec.environment_id)
         with self._lock:
             self._runtimes.add(runtime)
         reader = threading.Thread(target=_pump_descriptor, args=(output, on_output),
@@ -177,13 +156,13 @@ class ProcessExecutor(Executor):
         ).start()
         return runtime
 
-    def _wait_forked(self, runtime: ForkedRuntime, ended: queue.Queue[int],
+    def _wait_forked(self, runtime: MarkedRuntime, ended: queue.Queue[int],
                      reader: threading.Thread, on_exit: ExitCallback) -> None:
         code = ended.get()
         self._finish(runtime, reader)
         on_exit(ExitStatus.from_code(code))
 
-    def _finish(self, runtime: ProcessRuntime | ForkedRuntime, reader: threading.Thread) -> None:
+    def _finish(self, runtime: MarkedRuntime, reader: threading.Thread) -> None:
         """Kill whatever the runtime left behind (a forked child would otherwise hold the
         output pipe open), then free its folder."""
         runtime.stop()

@@ -12,8 +12,11 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+
+from simulator.executors.base import RunningRuntime
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +48,34 @@ def kill_group(pgid: int) -> None:
         os.killpg(pgid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+class MarkedRuntime(RunningRuntime):
+    """A runtime on the host, killed with everything it started: its process group, itself
+    if it is not yet the group's leader (a fork just made), and what left the group but
+    carries the environment's mark. A runtime forked from the zygote is also the subreaper of
+    its descendants, and the zygote kills those it inherits when the runtime ends."""
+
+    def __init__(self, pid: int, tmp_dir: Path, environment_id: str) -> None:
+        self.pid = pid
+        self.tmp_dir = tmp_dir
+        self.environment_id = environment_id
+        self._stopped = threading.Event()
+
+    @property
+    def handle(self) -> str:
+        return f"process {self.pid}"
+
+    def stop(self) -> None:
+        if self._stopped.is_set():
+            return
+        self._stopped.set()
+        self.kill_all()
+
+    def kill_all(self) -> None:
+        kill_group(self.pid)
+        _kill(self.pid)
+        kill_environments({self.environment_id})
 
 
 class RuntimeRecords:
