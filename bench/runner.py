@@ -75,7 +75,9 @@ class Runner:
                 self._step(target, scenario)
         finally:
             self.say(f"stopping {target.name}")
+            began = time.monotonic()
             target.stop()
+            self.say(f"{target.name}: stopping took {time.monotonic() - began:.1f} s")
 
     def _step(self, target: Target, scenario: str) -> None:
         why = target.unsupported(scenario.split(".")[0]) or target.unsupported(scenario)
@@ -83,6 +85,7 @@ class Runner:
             self._mark(target, scenario, Measurement.absent(why))
             return
         task = self.progress.add_task(f"  {target.name}: {scenario}", total=None)
+        began = time.monotonic()
 
         def tick(done: int, total: int) -> None:
             self.progress.update(task, completed=done, total=total)
@@ -95,6 +98,7 @@ class Runner:
             found = {}
         finally:
             self.progress.remove_task(task)
+            self.say(f"{target.name}: {scenario} took {time.monotonic() - began:.1f} s")
         for key, measurement in found.items():
             self.results.put(key, target.name, measurement)
 

@@ -39,13 +39,12 @@ from simulator.events.mappings import EventSourceMappings
 from simulator.events.schedules import EventBridgeRules, Scheduler
 from simulator.events.template_wiring import TemplateWiring
 from simulator.executors.base import Executor
-from simulator.executors.docker import DockerExecutor
 from simulator.executors.process import ProcessExecutor
 from simulator.layer_service import LayerService
 from simulator.layers import LayerStore
 from simulator.observability.components import Observability
 from simulator.observability.dashboard import dashboard
-from simulator.observability.prometheus import prometheus_api
+from simulator.observability.prometheus_api import prometheus_api
 from simulator.registry import FunctionRegistry
 from simulator.service import LambdaService
 from simulator.tagging import TagService
@@ -146,6 +145,8 @@ def choose_executor(settings: Settings) -> tuple[Executor, str]:
         executor = ProcessExecutor(settings.state_dir)
         executor.start()
         return executor, "requested"
+    from simulator.executors.docker import DockerExecutor  # the Docker SDK only when used
+
     docker_executor = DockerExecutor(
         settings.state_dir, settings.docker_network, settings.docker_network_internal,
         settings.runtime_api_host, settings.standby,

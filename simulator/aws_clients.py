@@ -1,20 +1,21 @@
 """boto3 clients for the simulator's own endpoint, as its pollers, schedulers and event wiring
 use them: real clients of the same services users call, signed with the access token when
-the server requires one."""
+the server requires one. boto3 (and botocore's HTTP stack) is imported on first use, not when
+the server starts: many sessions never need it, and it costs several MB."""
 
 from __future__ import annotations
 
 from typing import Any
-
-import boto3
-from botocore.config import Config
 
 from simulator.config import Settings
 
 
 def own_client(settings: Settings, service: str, region: str | None = None,
                **config: Any) -> Any:
-    return boto3.client(
+    import boto3
+    from botocore.config import Config
+
+    return boto3.session.Session().client(
         service, endpoint_url=settings.endpoint_url, region_name=region or settings.region,
         aws_access_key_id=settings.access_token or "test", aws_secret_access_key="test",
         config=Config(**config) if config else None,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
 import shutil
 import subprocess
 import tempfile
@@ -25,9 +24,8 @@ import docker
 import docker.errors
 import requests
 
-# Beside the package in a checkout; an installed copy says where its folder is.
-RUNTIME_IMAGES_DIR = Path(os.environ.get("LAMBDA_SIM_RUNTIME_IMAGES")
-                          or Path(__file__).resolve().parent.parent / "runtime_images")
+from simulator.runtime_files import RUNTIME_IMAGES_DIR, image_name
+
 HASH_LABEL = "lambda-sim.content-hash"
 DEBIAN_MIRROR = "http://deb.debian.org/debian"
 DEBOOTSTRAP = ["debootstrap", "--variant=minbase"]
@@ -112,26 +110,6 @@ class ImageBuildError(RuntimeError):
 
 class BaseUnavailable(Exception):
     """No base image can be had for a runtime; its build is skipped, the others go on."""
-
-
-def image_name(runtime: str) -> str:
-    return f"lambda-sim/{runtime}:latest"
-
-
-def bootstrap_path() -> Path:
-    """The Python runtime's bootstrap, which the process executor runs with a host Python."""
-    return RUNTIME_IMAGES_DIR / "python" / "bootstrap.py"
-
-
-def node_launcher_path() -> Path:
-    """The Node.js runtime's launcher (sizes V8's heap, then runs bootstrap.js), which the
-    process executor runs with the host's `node` on the PATH."""
-    return RUNTIME_IMAGES_DIR / "nodejs" / "bootstrap.sh"
-
-
-def custom_entrypoint_path() -> Path:
-    """The custom runtimes' entrypoint, which starts the function's own `bootstrap`."""
-    return RUNTIME_IMAGES_DIR / "provided" / "entrypoint.sh"
 
 
 def build_images(

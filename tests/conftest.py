@@ -24,7 +24,7 @@ def docker_unavailable_reason() -> str | None:
         client.ping()
     except Exception as error:  # any failure means: no engine
         return f"no Docker engine: {error}"
-    from simulator.images import image_name
+    from simulator.runtime_files import image_name
 
     try:
         client.images.get(image_name("python3.11"))

@@ -7,17 +7,17 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-import botocore.session
 from botocore import xform_name
 from botocore.model import OperationModel
 from botocore.validate import ParamValidator
 
 from simulator.errors import ValidationException
+from simulator.service_models import service_model
 
 
 @functools.cache
 def _operations() -> dict[str, OperationModel]:
-    model = botocore.session.get_session().get_service_model("lambda")
+    model = service_model("lambda")
     return {xform_name(name): model.operation_model(name) for name in model.operation_names}
 
 

@@ -14,7 +14,6 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError
 from rich.table import Table
@@ -77,6 +76,8 @@ def _common(parser: argparse.ArgumentParser, run: Any) -> None:
 
 
 def client(args: argparse.Namespace, service: str) -> Any:
+    import boto3  # here, not at the top: `lambda-sim serve` builds this parser too
+
     return boto3.client(service, endpoint_url=endpoint(args.endpoint), region_name="us-east-1",
                         aws_access_key_id="test", aws_secret_access_key="test",
                         config=Config(retries={"max_attempts": 1}, read_timeout=900))

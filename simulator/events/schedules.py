@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-import boto3
 from aws_croniter import AwsCroniter
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
+from simulator.aws_clients import own_client
 from simulator.config import Settings
 from simulator.errors import LambdaError, ResourceNotFoundException
 from simulator.events.targets import target_input
@@ -209,7 +208,6 @@ class EventBridgeRules:
                  ) -> None:
         self._settings = settings
         self._services_loaded = services_loaded
-        self._session = boto3.session.Session()
         self._client: Any = None
         self._endpoint = ""
 
@@ -233,12 +231,8 @@ class EventBridgeRules:
         """Made on first use: the endpoint's port is known only once the server listens."""
         endpoint = self._settings.endpoint_url
         if self._client is None or endpoint != self._endpoint:
-            self._client = self._session.client(
-                "events", endpoint_url=endpoint, region_name=self._settings.region,
-                aws_access_key_id=self._settings.access_token or "test",
-                aws_secret_access_key="test",
-                config=Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=10),
-            )
+            self._client = own_client(self._settings, "events", retries={"max_attempts": 1},
+                                      connect_timeout=2, read_timeout=10)
             self._endpoint = endpoint
         return self._client
 

@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from simulator.aws_clients import own_client
 from simulator.config import Settings
 from simulator.models import FunctionConfig, InvocationResult
 from simulator.service import LambdaService
@@ -123,11 +122,6 @@ class SqsConnection:
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
-        self._session = boto3.session.Session(
-            # A server bound beyond loopback wants its access token as the access key id.
-            aws_access_key_id=settings.access_token or "test", aws_secret_access_key="test",
-            region_name=settings.region,
-        )
         self._lock = threading.Lock()
         self._clients: dict[tuple[str, str], Any] = {}
         self._urls: dict[tuple[str, str], str] = {}
@@ -138,12 +132,10 @@ class SqsConnection:
         with self._lock:
             client = self._clients.get((endpoint, region))
             if client is None:
-                client = self._session.client(
-                    "sqs", endpoint_url=endpoint, region_name=region,
-                    config=Config(retries={"max_attempts": 2, "mode": "standard"},
-                                  read_timeout=RECEIVE_WAIT_SECONDS + 30,
-                                  max_pool_connections=50),
-                )
+                client = own_client(
+                    self._settings, "sqs", region, max_pool_connections=50,
+                    retries={"max_attempts": 2, "mode": "standard"},
+                    read_timeout=RECEIVE_WAIT_SECONDS + 30)
                 self._clients[(endpoint, region)] = client
             return client
 

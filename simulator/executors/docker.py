@@ -40,7 +40,7 @@ from simulator.executors.standby import (
     StandbySlot,
     servable,
 )
-from simulator.images import image_name
+from simulator.runtime_files import image_name
 
 log = logging.getLogger(__name__)
 

@@ -5,25 +5,24 @@ fields, XML answers). Both become the same request dicts, with `datetime` timest
 
 from __future__ import annotations
 
-import functools
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 from xml.etree import ElementTree
 
-import botocore.session
 from botocore.model import OperationModel, ServiceModel, Shape
 from botocore.utils import parse_timestamp
+
+from simulator import service_models
 
 TARGET_PREFIX = "GraniteServiceVersion20100801."
 JSON_CONTENT_TYPE = "application/x-amz-json-1.0"
 XML_CONTENT_TYPE = "text/xml"
 
 
-@functools.cache
 def service_model() -> ServiceModel:
-    return botocore.session.get_session().get_service_model("cloudwatch")
+    return service_models.service_model("cloudwatch")
 
 
 def operation_model(name: str) -> OperationModel | None:

@@ -1,13 +1,12 @@
 """The metrics in Prometheus' text format, for `/_simulator/metrics`: counters since start,
 a duration histogram, and the environments of each function right now. Read from the
-recorder at scrape time, so the invoke path records once for both CloudWatch and here."""
+recorder at scrape time, so the invoke path records once for both CloudWatch and here. Loaded
+on the first scrape (`prometheus_api`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from flask import Blueprint, Response, current_app
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.core import (
     CounterMetricFamily,
     GaugeMetricFamily,
@@ -74,16 +73,3 @@ def lambda_registry(recorder: MetricsRecorder, environments: EnvironmentCensus
     registry = CollectorRegistry(auto_describe=False)
     registry.register(LambdaCollector(recorder, environments))
     return registry
-
-
-prometheus_api = Blueprint("prometheus_api", __name__)
-
-
-@prometheus_api.get("/_simulator/metrics")
-def metrics() -> Response:
-    service = current_app.extensions["lambda_service"]
-    recorder = current_app.extensions["observability"].metrics
-    registry = lambda_registry(recorder, lambda: {
-        function.name: service.pool.counts(function.name) for function in service.registry.all()
-    })
-    return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)

@@ -14,7 +14,7 @@ import docker
 import pytest
 
 from simulator.executors.docker import STATE_DIR_LABEL
-from simulator.images import image_name
+from simulator.runtime_files import image_name
 from simulator.server import SimulatorServer
 from tests.conftest import require_docker
 from tests.helpers import create_function, eventually, lambda_client, running_server

@@ -16,7 +16,7 @@ import docker
 import pytest
 
 from simulator.executors.platforms import emulates
-from simulator.images import image_name
+from simulator.runtime_files import image_name
 from simulator.server import SimulatorServer
 from tests.conftest import require_docker
 from tests.helpers import ROLE, create_function, lambda_client, running_server, unique_name

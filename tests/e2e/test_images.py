@@ -13,7 +13,8 @@ from pathlib import Path
 import docker
 import pytest
 
-from simulator.images import build_images, image_name
+from simulator.images import build_images
+from simulator.runtime_files import image_name
 
 pytestmark = pytest.mark.docker
 

@@ -1,0 +1,22 @@
+"""`/_simulator/metrics`: the Prometheus scrape endpoint. The exposition code (and
+prometheus_client) is imported on the first scrape: a server nobody scrapes never loads it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app
+
+prometheus_api = Blueprint("prometheus_api", __name__)
+
+
+@prometheus_api.get("/_simulator/metrics")
+def metrics() -> Response:
+    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+    from simulator.observability.prometheus import lambda_registry
+
+    service = current_app.extensions["lambda_service"]
+    recorder = current_app.extensions["observability"].metrics
+    registry = lambda_registry(recorder, lambda: {
+        function.name: service.pool.counts(function.name) for function in service.registry.all()
+    })
+    return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,32 @@
+"""Where the runtimes' own files live (bootstraps, launchers, Dockerfiles) and what their
+images are called. Apart from the image builder so that running functions as processes does
+not load the Docker SDK."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# Beside the package in a checkout; an installed copy says where its folder is.
+RUNTIME_IMAGES_DIR = Path(os.environ.get("LAMBDA_SIM_RUNTIME_IMAGES")
+                          or Path(__file__).resolve().parent.parent / "runtime_images")
+
+
+def image_name(runtime: str) -> str:
+    return f"lambda-sim/{runtime}:latest"
+
+
+def bootstrap_path() -> Path:
+    """The Python runtime's bootstrap, which the process executor runs with a host Python."""
+    return RUNTIME_IMAGES_DIR / "python" / "bootstrap.py"
+
+
+def node_launcher_path() -> Path:
+    """The Node.js runtime's launcher (sizes V8's heap, then runs bootstrap.js), which the
+    process executor runs with the host's `node` on the PATH."""
+    return RUNTIME_IMAGES_DIR / "nodejs" / "bootstrap.sh"
+
+
+def custom_entrypoint_path() -> Path:
+    """The custom runtimes' entrypoint, which starts the function's own `bootstrap`."""
+    return RUNTIME_IMAGES_DIR / "provided" / "entrypoint.sh"
