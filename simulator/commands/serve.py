@@ -17,6 +17,10 @@ from simulator import __version__
 from simulator.commands.console import console, fail
 from simulator.config import DEFAULT_PORT, Settings
 
+# How often the idle main thread gives memory back: moto's object records, then malloc's
+# free pages.
+HOUSEKEEPING_SECONDS = 30.0
+
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     serve = commands.add_parser("serve", help="run the simulator in the foreground")
@@ -63,7 +67,9 @@ def run(args: argparse.Namespace) -> int:
     functions_log = logging.getLogger("simulator.functions")
     functions_log.addHandler(function_lines)
     functions_log.propagate = False
+    from simulator import allocator
     from simulator.app import Simulator
+    from simulator.events import moto_bridge
     from simulator.server import SimulatorServer
     from simulator.templates import TemplateError
 
@@ -74,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         debug_port=args.debug_port, standby=args.standby,
         vpc_networks=args.vpc_networks, foreign_architectures=args.foreign_architectures,
     )
+    allocator.limit_arenas()
     simulator = Simulator(settings)
     server = SimulatorServer(simulator).start()
     console.print(
@@ -104,7 +111,9 @@ def run(args: argparse.Namespace) -> int:
                 fail(str(error))
             console.print(f"template {template}: {len(report.functions)} functions "
                           f"({', '.join(report.functions)}), watching for changes")
-        stopped.wait()
+        while not stopped.wait(HOUSEKEEPING_SECONDS):
+            moto_bridge.forget_tracked_models()
+            allocator.trim()
         console.print("stopping: removing execution environments")
     finally:
         server.stop()

@@ -72,6 +72,17 @@ class _FunctionStandIn:
         deliver(self._arn, s3_event_from_moto(event))
 
 
+def forget_tracked_models() -> None:
+    """moto records every model object it makes (each SQS message, each S3 object with its
+    data) in a list on its class, for a dashboard the simulator does not serve, so a server
+    running for hours would hold every message ever sent. Emptying those lists releases what
+    moto's own state no longer holds; a no-op until moto is loaded."""
+    if _installed:
+        from moto.core.model_instances import reset_model_data
+
+        reset_model_data()
+
+
 def install() -> None:
     """Patch moto's hand-over points, once per process, when moto is first loaded."""
     with _lock:

@@ -23,6 +23,10 @@ from simulator.models import InvocationResult
 NAMESPACE = "AWS/Lambda"
 RESERVOIR_SIZE = 1_000
 RETENTION_SECONDS = 24 * 3600
+# Minutes older than this keep a tenth of their reservoir: a day of a busy function's
+# percentiles would otherwise hold 23 MB of samples.
+COMPACT_AFTER_SECONDS = 3600
+COMPACT_RESERVOIR_SIZE = 100
 DURATION_BUCKETS_MS = (1, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000,
                        60_000, 300_000, 900_000)
 PERCENTILE = re.compile(r"^p(\d{1,2}(?:\.\d+)?|100)$")
@@ -77,6 +81,11 @@ class Aggregate:
             slot = random.randrange(self._seen)
             if slot < RESERVOIR_SIZE:
                 self.samples[slot] = value
+
+    def shrink(self, size: int) -> None:
+        """Keep a random `size` of the reservoir (still a uniform sample of the minute)."""
+        if self.samples is not None and len(self.samples) > size:
+            self.samples = array("d", random.sample(list(self.samples), size))
 
     def absorb(self, other: Aggregate) -> None:
         """Add another span's samples (the reservoirs are concatenated, not resampled)."""
@@ -134,6 +143,7 @@ class FunctionTotals:
 class _FunctionMetrics:
     minutes: dict[int, dict[str, Aggregate]] = field(default_factory=dict)
     totals: FunctionTotals = field(default_factory=FunctionTotals)
+    shrunk_through: int = 0  # the newest minute whose reservoirs are shrunk
 
 
 class MetricsRecorder:
@@ -146,6 +156,7 @@ class MetricsRecorder:
         self._clock = clock
         self._lock = threading.Lock()
         self._functions: dict[str, _FunctionMetrics] = {}
+        self._swept_minute = 0
 
     def record(self, function_name: str, result: InvocationResult | None,
                throttled: bool) -> None:
@@ -157,7 +168,9 @@ class MetricsRecorder:
             bucket = metrics.minutes.get(minute)
             if bucket is None:
                 bucket = metrics.minutes[minute] = {}
-                self._forget_before(metrics, minute - RETENTION_SECONDS)
+                if minute > self._swept_minute:
+                    self._swept_minute = minute
+                    self._sweep(minute)
             totals = metrics.totals
             if throttled or result is None:
                 _add(bucket, "Throttles", 1)
@@ -207,13 +220,21 @@ class MetricsRecorder:
                     for name, metrics in self._functions.items()
                     for t in [metrics.totals]}
 
-    @staticmethod
-    def _forget_before(metrics: _FunctionMetrics, cutoff: int) -> None:
-        """Minutes arrive in order, so the oldest are first. Lock held."""
-        for minute in list(metrics.minutes):
-            if minute >= cutoff:
-                break
-            del metrics.minutes[minute]
+    def _sweep(self, minute: int) -> None:
+        """Once a minute, over every function (deleted ones too): drop the minutes past
+        retention and shrink the reservoirs of those past an hour. Lock held."""
+        forget_before = minute - RETENTION_SECONDS
+        shrink_before = minute - COMPACT_AFTER_SECONDS
+        for metrics in self._functions.values():
+            for started in list(metrics.minutes):
+                if started >= shrink_before:
+                    break  # minutes arrive in order: the rest are newer
+                if started < forget_before:
+                    del metrics.minutes[started]
+                elif started > metrics.shrunk_through:
+                    for aggregate in metrics.minutes[started].values():
+                        aggregate.shrink(COMPACT_RESERVOIR_SIZE)
+                    metrics.shrunk_through = started
 
 
 def _add(bucket: dict[str, Aggregate], metric: str, value: float) -> None:

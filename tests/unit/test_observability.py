@@ -32,7 +32,13 @@ from simulator.observability.log_persistence import LogArchive
 from simulator.observability.log_queries import LogQueries
 from simulator.observability.metric_math import evaluate
 from simulator.observability.metric_queries import MetricQueries
-from simulator.observability.metrics import Aggregate, MetricsRecorder
+from simulator.observability.metrics import (
+    COMPACT_AFTER_SECONDS,
+    COMPACT_RESERVOIR_SIZE,
+    RETENTION_SECONDS,
+    Aggregate,
+    MetricsRecorder,
+)
 from simulator.observability.saved_events import SavedEvents
 
 LINES = [
@@ -146,6 +152,23 @@ def recorded() -> MetricsRecorder:
     recorder.record("fn", result(50), throttled=False)
     recorder.record("fn", None, throttled=True)
     return recorder
+
+
+def test_old_minutes_shrink_then_go_for_every_function_even_a_deleted_one() -> None:
+    """After an hour a minute keeps 100 of its samples; after a day it goes, also for a
+    function that no longer records (deleted), once any function starts a new minute."""
+    clock = Clock(START.timestamp())
+    recorder = MetricsRecorder(lambda name: 0, clock)
+    for value in range(2_000):
+        recorder.record("gone", result(float(value)), throttled=False)
+    clock.now += COMPACT_AFTER_SECONDS + 60
+    recorder.record("busy", result(1.0), throttled=False)
+    [old] = recorder.minutes("Duration", "gone", 0, clock.now).values()
+    assert old.samples is not None and len(old.samples) == COMPACT_RESERVOIR_SIZE
+    assert old.statistic("SampleCount") == 2_000 and old.statistic("Maximum") == 1_999
+    clock.now += RETENTION_SECONDS
+    recorder.record("busy", result(1.0), throttled=False)
+    assert recorder.minutes("Duration", "gone", 0, clock.now) == {}
 
 
 def statistics(recorder: MetricsRecorder, metric: str, period: int = 60,
