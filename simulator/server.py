@@ -17,6 +17,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wsgi import LimitedStream
 
 from simulator.app import Simulator
+from simulator.request_heads import QuickHeadParsing
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ NO_BODY_STATUSES = frozenset({204, 304})
 SERVER_ERROR = (b'{"Type": "Service", "Message": "The server could not answer the request."}')
 
 
-class _RequestHandler(WSGIRequestHandler):
+class _RequestHandler(QuickHeadParsing, WSGIRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = IDLE_CONNECTION_SECONDS
 

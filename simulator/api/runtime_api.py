@@ -15,6 +15,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from simulator.environments.environment import Environment, RuntimeApiError
+from simulator.request_heads import QuickHeadParsing
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ class _Server(ThreadingHTTPServer):
         log.debug("runtime connection from %s ended abruptly", client_address, exc_info=True)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(QuickHeadParsing, BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
 
