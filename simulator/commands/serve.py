@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import queue
 import signal
 import sys
 import threading
+from logging.handlers import QueueHandler, QueueListener
 from pathlib import Path
 from types import FrameType
 
@@ -61,12 +63,14 @@ def run(args: argparse.Namespace) -> int:
         handlers=[RichHandler(console=console, show_path=False, markup=False)],
     )
     # Function output is the busiest log by far and sits on the invoke path: plain lines,
-    # no layout or highlighting.
+    # no layout or highlighting, written by a thread of their own (an invoke only queues them).
     function_lines = logging.StreamHandler(sys.stderr)
     function_lines.setFormatter(logging.Formatter("%(message)s"))
+    lines_writer = QueueListener(queue.SimpleQueue(), function_lines)
     functions_log = logging.getLogger("simulator.functions")
-    functions_log.addHandler(function_lines)
+    functions_log.addHandler(QueueHandler(lines_writer.queue))
     functions_log.propagate = False
+    lines_writer.start()
     from simulator import allocator
     from simulator.app import Simulator
     from simulator.events import moto_bridge
@@ -117,4 +121,5 @@ def run(args: argparse.Namespace) -> int:
         console.print("stopping: removing execution environments")
     finally:
         server.stop()
+        lines_writer.stop()
     return 0
