@@ -5,11 +5,9 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import queue
 import signal
 import sys
 import threading
-from logging.handlers import QueueHandler, QueueListener
 from pathlib import Path
 from types import FrameType
 
@@ -17,6 +15,7 @@ from rich.logging import RichHandler
 
 from simulator import __version__
 from simulator.commands.console import console, fail
+from simulator.commands.function_lines import FunctionLines
 from simulator.config import DEFAULT_PORT, Settings
 
 # How often the idle main thread gives memory back: moto's object records, then malloc's
@@ -63,14 +62,11 @@ def run(args: argparse.Namespace) -> int:
         handlers=[RichHandler(console=console, show_path=False, markup=False)],
     )
     # Function output is the busiest log by far and sits on the invoke path: plain lines,
-    # no layout or highlighting, written by a thread of their own (an invoke only queues them).
-    function_lines = logging.StreamHandler(sys.stderr)
-    function_lines.setFormatter(logging.Formatter("%(message)s"))
-    lines_writer = QueueListener(queue.SimpleQueue(), function_lines)
+    # no layout or highlighting, written apart from it.
+    function_lines = FunctionLines(sys.stderr)
     functions_log = logging.getLogger("simulator.functions")
-    functions_log.addHandler(QueueHandler(lines_writer.queue))
+    functions_log.addHandler(function_lines)
     functions_log.propagate = False
-    lines_writer.start()
     from simulator import allocator
     from simulator.app import Simulator
     from simulator.events import moto_bridge
@@ -121,5 +117,5 @@ def run(args: argparse.Namespace) -> int:
         console.print("stopping: removing execution environments")
     finally:
         server.stop()
-        lines_writer.stop()
+        function_lines.close()
     return 0
