@@ -32,6 +32,7 @@ class TemplateWiring:
         self._mappings = mappings
         self._scheduler = scheduler
         self._routes = routes
+        self._clients: dict[tuple[str, str], Any] = {}
 
     def __call__(self, template: Template) -> None:
         self._create_resources(template)
@@ -51,7 +52,6 @@ class TemplateWiring:
                 NotificationConfiguration={"LambdaFunctionConfigurations": configurations})
 
     def _create_resources(self, template: Template) -> None:
-        sqs = self._client("sqs")
         for queue in sorted(template.queues, key=lambda q: q.redrive_policy is not None):
             attributes = {"VisibilityTimeout": str(queue.visibility_timeout),
                           "MessageRetentionPeriod": str(queue.message_retention_period),
@@ -62,20 +62,18 @@ class TemplateWiring:
                 attributes["RedrivePolicy"] = json.dumps({
                     "deadLetterTargetArn": queue.redrive_policy.dead_letter_target_arn,
                     "maxReceiveCount": queue.redrive_policy.max_receive_count})
-            sqs.create_queue(QueueName=queue.name, Attributes=attributes)
-        s3 = self._client("s3")
+            self._client("sqs").create_queue(QueueName=queue.name, Attributes=attributes)
         for bucket in template.buckets:
             try:
-                s3.create_bucket(Bucket=bucket.name)
+                self._client("s3").create_bucket(Bucket=bucket.name)
             except ClientError as error:
                 if error.response["Error"]["Code"] != "BucketAlreadyOwnedByYou":
                     raise
-        sns = self._client("sns")
         for topic in template.topics:
-            sns.create_topic(Name=topic.name,
+            self._client("sns").create_topic(Name=topic.name,
                              Attributes={"FifoTopic": "true"} if topic.fifo else {})
-        events = self._client("events")
         for rule in template.rules:
+            events = self._client("events")
             settings: dict[str, Any] = {"Name": rule.name,
                                         "State": "ENABLED" if rule.enabled else "DISABLED"}
             if rule.schedule_expression:
@@ -144,4 +142,10 @@ class TemplateWiring:
             self._mappings.create(body)
 
     def _client(self, service: str) -> Any:
-        return own_client(self._settings, service)
+        """Made on first need and kept: a client costs tens of milliseconds and megabytes,
+        and most templates need few of them (one without event sources, none)."""
+        key = (service, self._settings.endpoint_url)
+        client = self._clients.get(key)
+        if client is None:
+            client = self._clients[key] = own_client(self._settings, service)
+        return client
