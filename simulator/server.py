@@ -88,19 +88,19 @@ class _RequestHandler(QuickHeadParsing, WSGIRequestHandler):
         if body is not None and body.limit - body.tell() > MAX_DRAIN_BYTES:
             self.close_connection = True  # too much left unread to drain: said in the headers
         code, _, reason = status.partition(" ")
-        self.send_response(int(code), reason)
-        for key, value in headers:
-            if key.lower() not in ("content-length", "connection", "transfer-encoding"):
-                self.send_header(key, value)
+        head = [f"HTTP/1.1 {code} {reason}", f"Server: {self.version_string()}",
+                f"Date: {self.date_time_string()}"]
+        head += [f"{key}: {value}" for key, value in headers
+                 if key.lower() not in ("content-length", "connection", "transfer-encoding")]
         no_body = self.command == "HEAD" or int(code) in NO_BODY_STATUSES or int(code) < 200
         declared = next((v for k, v in headers if k.lower() == "content-length"), None)
-        self.send_header("Content-Length", declared if no_body and declared else
-                         str(0 if no_body else len(payload)))
+        head.append("Content-Length: " + (declared if no_body and declared else
+                                          str(0 if no_body else len(payload))))
         if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if not no_body:
-            self.wfile.write(payload)
+            head.append("Connection: close")
+        # One write for head and body: no small-segment stall before the client has it all.
+        self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
+                         + (b"" if no_body else payload))
 
 
 class SimulatorServer:
