@@ -14,7 +14,7 @@ COLD_SAMPLES = 10
 # bursts are scenario 5.
 COLD_SPACING_SECONDS = 1.0
 THROUGHPUT_CLIENTS = (1, 4, 8, 32)
-THROUGHPUT_SECONDS = 5.0
+THROUGHPUT_SECONDS = 3.0
 SCALE_INVOKES = 200
 SCALE_SLEEP_SECONDS = 1.0
 MEMORY_ENVIRONMENTS = 50
@@ -23,7 +23,7 @@ PAYLOAD_SAMPLES = 20
 RELOAD_SAMPLES = 20
 # Slow peers stop sampling at these budgets (but never below MIN_SAMPLES).
 SAMPLE_BUDGET_SECONDS = 4.0
-SCALE_DEADLINE_SECONDS = 15.0
+SCALE_DEADLINE_SECONDS = 10.0
 MIN_SAMPLES = 5
 # Before each target, wait up to this long for the machine's CPU to be mostly idle.
 SETTLE_SECONDS = 5.0

@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
             console.print(f"template {template}: {len(report.functions)} functions "
                           f"({', '.join(report.functions)}), watching for changes")
         while not stopped.wait(HOUSEKEEPING_SECONDS):
-            moto_bridge.forget_tracked_models()
+            moto_bridge.release_records()
             allocator.trim()
         console.print("stopping: removing execution environments")
     finally:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -27,6 +28,7 @@ _deliveries: list[Deliver] = []
 _lock = threading.Lock()
 _installed = False
 _completing_upload = threading.local()
+MAX_DELETED_RECEIPTS = 10_000
 
 
 def attach(deliver: Deliver) -> None:
@@ -72,15 +74,27 @@ class _FunctionStandIn:
         deliver(self._arn, s3_event_from_moto(event))
 
 
-def forget_tracked_models() -> None:
-    """moto records every model object it makes (each SQS message, each S3 object with its
-    data) in a list on its class, for a dashboard the simulator does not serve, so a server
-    running for hours would hold every message ever sent. Emptying those lists releases what
-    moto's own state no longer holds; a no-op until moto is loaded."""
-    if _installed:
-        from moto.core.model_instances import reset_model_data
+def release_records() -> None:
+    """Let go of what moto keeps only as history, so a server running for days does not grow
+    with its traffic: every model object moto made (each SQS message, each S3 object with its
+    data), listed on its class for a dashboard the simulator does not serve; and each SQS
+    queue's receipt handles of deleted messages, kept so a repeated delete succeeds (cleared
+    past `MAX_DELETED_RECEIPTS`, after which a repeat of a delete that old is refused as an
+    invalid handle). A no-op until moto is loaded."""
+    if not _installed:
+        return
+    from moto.core.model_instances import reset_model_data
 
-        reset_model_data()
+    reset_model_data()
+    sqs_models = sys.modules.get("moto.sqs.models")
+    if sqs_models is None:
+        return
+    # dict's own views: moto's mappings would create a backend for each region asked for.
+    for account in list(dict.values(sqs_models.sqs_backends)):
+        for backend in list(dict.values(account)):
+            for queue in list(backend.queues.values()):
+                if len(queue.deleted_messages) > MAX_DELETED_RECEIPTS:
+                    queue.deleted_messages = set()
 
 
 def install() -> None:
