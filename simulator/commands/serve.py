@@ -13,7 +13,7 @@ from types import FrameType
 
 from rich.logging import RichHandler
 
-from simulator import __version__
+from simulator import __version__, allocator
 from simulator.commands.console import console, fail
 from simulator.commands.function_lines import FunctionLines
 from simulator.config import DEFAULT_PORT, Settings
@@ -56,6 +56,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    allocator.limit_arenas()  # before any thread of the server's starts
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(message)s",
@@ -67,7 +68,6 @@ def run(args: argparse.Namespace) -> int:
     functions_log = logging.getLogger("simulator.functions")
     functions_log.addHandler(function_lines)
     functions_log.propagate = False
-    from simulator import allocator
     from simulator.app import Simulator
     from simulator.events import moto_bridge
     from simulator.server import SimulatorServer
@@ -80,7 +80,6 @@ def run(args: argparse.Namespace) -> int:
         debug_port=args.debug_port, standby=args.standby,
         vpc_networks=args.vpc_networks, foreign_architectures=args.foreign_architectures,
     )
-    allocator.limit_arenas()
     simulator = Simulator(settings)
     server = SimulatorServer(simulator).start()
     console.print(
