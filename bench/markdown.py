@@ -60,6 +60,7 @@ class Report:
     verdicts: list[Verdict]
     failures: dict[str, str]
     seconds: dict[str, float]
+    steps: dict[str, dict[str, float]]
     load: dict[str, tuple[float, float]]
     total_seconds: float
     started: str
@@ -129,8 +130,10 @@ def _peers(report: Report) -> str:
     for target in report.targets:
         seconds = report.seconds.get(target.name)
         load, busy = report.load.get(target.name, (0.0, 0.0))
-        took = f" ({seconds:.0f} s; load average {load:.1f} at start, machine CPU {busy:.0f}% " \
-            "busy while it ran)" if seconds is not None else ""
+        steps = ", ".join(f"{step} {spent:.0f}"
+                          for step, spent in report.steps.get(target.name, {}).items())
+        took = f" ({seconds:.0f} s: {steps}; load average {load:.1f} at start, machine CPU " \
+            f"{busy:.0f}% busy while it ran)" if seconds is not None else ""
         if target.name in report.failures:
             lines.append(f"- **{target.name}**: could not run: {report.failures[target.name]}")
         else:

@@ -29,6 +29,7 @@ class Runner:
         self.results = results
         self.failures: dict[str, str] = {}  # target → why it could not run
         self.seconds: dict[str, float] = {}  # target → wall time, start to stop
+        self.steps: dict[str, dict[str, float]] = {}  # target → scenario (and "stop") → s
         # target → (1-minute load average at its start, % CPU busy while it ran)
         self.load: dict[str, tuple[float, float]] = {}
         self.progress = Progress(TextColumn("{task.description:<44}"), BarColumn(),
@@ -61,6 +62,7 @@ class Runner:
         self.progress.console.print(f"  {line}")
 
     def _run_target(self, target: Target) -> None:
+        began = time.monotonic()
         try:
             target.start(self.say)
         except Exception as error:  # a peer that cannot run is reported, never fatal
@@ -70,6 +72,7 @@ class Runner:
             self._mark(target, "", Measurement.absent(f"could not run: {why}"))
             target.stop()
             return
+        self._took(target, "start", began)
         try:
             for scenario in ORDER:
                 self._step(target, scenario)
@@ -77,7 +80,7 @@ class Runner:
             self.say(f"stopping {target.name}")
             began = time.monotonic()
             target.stop()
-            self.say(f"{target.name}: stopping took {time.monotonic() - began:.1f} s")
+            self._took(target, "stop", began)
 
     def _step(self, target: Target, scenario: str) -> None:
         why = target.unsupported(scenario.split(".")[0]) or target.unsupported(scenario)
@@ -98,9 +101,14 @@ class Runner:
             found = {}
         finally:
             self.progress.remove_task(task)
-            self.say(f"{target.name}: {scenario} took {time.monotonic() - began:.1f} s")
+            self._took(target, scenario, began)
         for key, measurement in found.items():
             self.results.put(key, target.name, measurement)
+
+    def _took(self, target: Target, step: str, began: float) -> None:
+        seconds = time.monotonic() - began
+        self.steps.setdefault(target.name, {})[step] = seconds
+        self.say(f"{target.name}: {step} took {seconds:.1f} s")
 
     def _scenario(self, target: Target, scenario: str) -> Step:
         plan = self.plan
