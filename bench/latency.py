@@ -17,17 +17,23 @@ from bench.target import ApiTarget, Target
 Tick = Callable[[int, int], None]
 ONE_KB = payload(KB)
 RELOAD_WAIT_SECONDS = 30.0
+FAILING_SAMPLES = 2
 
 
 def collect(target: Target, take: Callable[[int], Sample], count: int, plan: Plan,
             tick: Tick) -> list[Sample]:
-    """`count` samples; a peer stops at the time budget (once it has the minimum)."""
+    """`count` samples; a peer stops at the time budget (once it has the minimum), or once
+    its first `FAILING_SAMPLES` all failed (the rest would fail the same way)."""
     deadline = time.monotonic() + plan.sample_budget_seconds
     samples: list[Sample] = []
     for index in range(count):
         samples.append(take(index))
         tick(index + 1, count)
-        if target.budgeted and len(samples) >= plan.min_samples and time.monotonic() > deadline:
+        if not target.budgeted:
+            continue
+        if len(samples) >= plan.min_samples and time.monotonic() > deadline:
+            break
+        if len(samples) == FAILING_SAMPLES and all(s.error for s in samples):
             break
     return samples
 
@@ -51,9 +57,13 @@ def p(pct: float) -> Callable[[list[float]], float]:
 
 
 def warm(target: Target, plan: Plan, tick: Tick) -> dict[str, Measurement]:
-    """Scenarios 1 and 2: the empty handler, 1 KB payload, after a warm-up."""
-    for _ in range(plan.warmup_invokes):
+    """Scenarios 1 and 2: the empty handler, 1 KB payload, after a warm-up (a peer's within
+    its time budget)."""
+    deadline = time.monotonic() + plan.sample_budget_seconds
+    for index in range(plan.warmup_invokes):
         target.invoke("empty", ONE_KB)
+        if target.budgeted and index >= 1 and time.monotonic() > deadline:
+            break
     samples = collect(target, lambda _: target.invoke("empty", ONE_KB), plan.warm_samples,
                       plan, tick)
     found = {f"warm.p{pct}": summarise(samples, p(pct)) for pct in (50, 95, 99)}

@@ -104,8 +104,9 @@ def _together(call: Callable[[int], Any], count: int) -> list[Any]:
 
 def _warm_up(target: ApiTarget, clients: int, call: Callable[[int], Any]) -> None:
     """Rounds of simultaneous invokes until there is an environment per client, so no cold
-    start falls in the measured window; it stops early when a round adds none."""
-    seen = -1
+    start falls in the measured window; it stops early when a round adds none (or leaves
+    none: a target that runs a container per invoke)."""
+    seen = 0
     for _ in range(WARM_UP_ROUNDS):
         _together(call, clients)
         count = target.environment_count("empty")
