@@ -26,7 +26,8 @@ MAX_STREAMS_PER_GROUP = 50
 MAX_STREAMS = 500
 # What all events may hold, their messages and an estimate of each event's own overhead. Over
 # it, the least recently written streams lose their oldest events until 90% of it is used.
-MAX_STORED_BYTES = 16 * 2**20
+# About 30,000 lines of ordinary length; older ones stay in the archive on disk.
+MAX_STORED_BYTES = 8 * 2**20
 EVENT_OVERHEAD_BYTES = 200
 DAY_MS = 86_400_000
 
