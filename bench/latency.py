@@ -120,11 +120,9 @@ def hot_reload(target: ApiTarget, plan: Plan, tick: Tick) -> dict[str, Measureme
     folder = target.code_folder(RELOAD)
     assert folder is not None, "a target that reloads names its code folder"
     target.invoke(RELOAD, b"{}")
-    samples = []
-    for version in range(1, plan.reload_samples + 1):
-        samples.append(_one_reload(target, folder / "app.py", version,
-                                   plan.cold_spacing_seconds))
-        tick(version, plan.reload_samples)
+    samples = collect(target, lambda index: _one_reload(target, folder / "app.py", index + 1,
+                                                        plan.cold_spacing_seconds),
+                      plan.reload_samples, plan, tick)
     return {"reload": summarise(samples, median)}
 
 

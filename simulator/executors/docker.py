@@ -284,7 +284,10 @@ class DockerExecutor(Executor):
     def _start_container(self, config: dict[str, Any], sink: OutputSink,
                          networks: tuple[str, ...] = (),
                          slot: StandbySlot | None = None) -> ContainerRuntime:
-        """Create, attach to and start a container; its output and end go to `sink`."""
+        """Create, attach to and start a container; its output and end go to `sink`. None
+        starts once the executor is shutting down (one that was starting is removed)."""
+        if self._closed.is_set():
+            raise EnvironmentUnavailable("The simulator is stopping.")
         container_id = ""
         try:
             container_id = str(self.api.create_container(**config)["Id"])
@@ -299,7 +302,12 @@ class DockerExecutor(Executor):
                 from error
         runtime = ContainerRuntime(self.api, container_id, sink, self._forget, slot)
         with self._lock:
-            self._runtimes[container_id] = runtime
+            closed = self._closed.is_set()
+            if not closed:
+                self._runtimes[container_id] = runtime
+        if closed:  # shutdown has taken its list of containers: this one is not on it
+            runtime.stop()
+            raise EnvironmentUnavailable("The simulator is stopping.")
         name = config["name"].rsplit("-", 1)[-1][:8]
         threading.Thread(target=self._pump, args=(container_id, output, sink), daemon=True,
                          name=f"output-{name}").start()
