@@ -74,7 +74,7 @@ class MotoTarget(ApiTarget):
     def stop(self) -> None:
         """moto keeps each function's code in a volume while invokes run: a server stopped
         mid-invoke leaves containers and volumes behind, removed here."""
-        processes.stop(self._process, grace=30)
+        processes.stop(self._process, grace=10)
         api = docker_client().api
         volumes = set()
         for image in (LAMBDA_IMAGE, BUSYBOX):

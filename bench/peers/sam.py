@@ -67,7 +67,7 @@ class SamTarget(ApiTarget):
             raise TargetUnavailable(f"{error}: {processes.tail(log)}") from None
 
     def stop(self) -> None:
-        processes.stop(self._process, grace=60)
+        processes.stop(self._process, grace=15)
         remove_containers({"label": CONTAINER_LABEL})
         shutil.rmtree(self._folder, ignore_errors=True)
 
