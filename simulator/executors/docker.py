@@ -52,6 +52,8 @@ DEBUGPY_MOUNT = "/var/lambda-sim-debug"
 PIDS_LIMIT = 1024
 REMOVAL_RETRY_FIRST_DELAY = 0.5
 REMOVAL_RETRY_MAX_DELAY = 10.0
+# Shutdown waits this long for container starts under way to remove what they made.
+SHUTDOWN_START_WAIT_SECONDS = 30.0
 # A new standby is started this long after one is claimed: creating a container takes the
 # engine most of a core here for a few hundred milliseconds, which the claimed environment's
 # first invokes should not have to share.
@@ -182,6 +184,8 @@ class DockerExecutor(Executor):
         self._info: dict[str, Any] | None = None
         self._runtimes: dict[str, ContainerRuntime] = {}
         self._lock = threading.Lock()
+        self._starts_settled = threading.Condition(self._lock)
+        self._starting = 0
 
     @property
     def api(self) -> docker.APIClient:
@@ -259,6 +263,9 @@ class DockerExecutor(Executor):
             thread.start()
         for thread in threads:
             thread.join(timeout=30)
+        with self._starts_settled:  # a start under way removes its own container: wait for it
+            self._starts_settled.wait_for(lambda: self._starting == 0,
+                                          timeout=SHUTDOWN_START_WAIT_SECONDS)
 
     # -- internals ------------------------------------------------------------------------
 
@@ -285,9 +292,22 @@ class DockerExecutor(Executor):
                          networks: tuple[str, ...] = (),
                          slot: StandbySlot | None = None) -> ContainerRuntime:
         """Create, attach to and start a container; its output and end go to `sink`. None
-        starts once the executor is shutting down (one that was starting is removed)."""
-        if self._closed.is_set():
-            raise EnvironmentUnavailable("The simulator is stopping.")
+        starts once the executor is shutting down (one that was starting is removed, and
+        shutdown waits for that)."""
+        with self._lock:
+            if self._closed.is_set():
+                raise EnvironmentUnavailable("The simulator is stopping.")
+            self._starting += 1
+        try:
+            return self._create_and_start(config, sink, networks, slot)
+        finally:
+            with self._starts_settled:
+                self._starting -= 1
+                self._starts_settled.notify_all()
+
+    def _create_and_start(self, config: dict[str, Any], sink: OutputSink,
+                          networks: tuple[str, ...],
+                          slot: StandbySlot | None) -> ContainerRuntime:
         container_id = ""
         try:
             container_id = str(self.api.create_container(**config)["Id"])

@@ -1,4 +1,4 @@
-"""Removing a container when the Docker engine is away for a while."""
+"""Removing containers: while the Docker engine is away, and while the simulator stops."""
 
 from __future__ import annotations
 
@@ -78,3 +78,56 @@ def test_a_removal_that_works_at_once_is_not_retried(gone: bool) -> None:
 
     assert engine.calls == 1
     assert forgotten == ["c0ffee"]
+
+
+class SlowCreatingEngine:
+    """Creates a container only when told to; records what it removes."""
+
+    def __init__(self) -> None:
+        self.creating = threading.Event()
+        self.create = threading.Event()
+        self.removed: list[str] = []
+
+    def create_container(self, **config: Any) -> dict[str, str]:
+        self.creating.set()
+        self.create.wait(5)
+        return {"Id": "late0ffee"}
+
+    def attach(self, container_id: str, **options: Any) -> list[bytes]:
+        return []
+
+    def start(self, container_id: str) -> None:
+        pass
+
+    def remove_container(self, container_id: str, force: bool) -> None:
+        self.removed.append(container_id)
+
+
+def test_shutdown_waits_for_a_container_start_under_way_to_remove_what_it_made(
+        tmp_path: Any) -> None:
+    """A container created while the simulator stops is removed before shutdown returns:
+    nothing is left behind for whoever lists containers next."""
+    engine = SlowCreatingEngine()
+    executor = docker_executor.DockerExecutor(tmp_path, network="none")
+    executor._client = type("Client", (), {"api": engine})()  # type: ignore[assignment]
+    failures: list[Exception] = []
+
+    def start() -> None:
+        try:
+            executor._start_container({"name": "lambda-sim-f-1"}, OutputSink())
+        except docker_executor.EnvironmentUnavailable as error:
+            failures.append(error)
+
+    starting = threading.Thread(target=start)
+    starting.start()
+    assert engine.creating.wait(5)
+    stopping = threading.Thread(target=executor.shutdown)
+    stopping.start()
+    stopping.join(0.2)
+    assert stopping.is_alive(), "shutdown returned while a container was being created"
+    engine.create.set()
+    stopping.join(5)
+    starting.join(5)
+    assert not stopping.is_alive()
+    assert engine.removed == ["late0ffee"]
+    assert [str(error) for error in failures] == ["The simulator is stopping."]
