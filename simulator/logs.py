@@ -9,15 +9,12 @@ persistence layer uses it as the row id, so order survives a restart."""
 from __future__ import annotations
 
 import itertools
-import logging
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-
-log = logging.getLogger("simulator.functions")
 
 MAX_EVENTS_PER_STREAM = 10_000
 # Every environment started opens a stream, so without these a long-running server's memory
@@ -32,8 +29,11 @@ EVENT_OVERHEAD_BYTES = 200
 DAY_MS = 86_400_000
 
 
+LOG_GROUP_PREFIX = "/aws/lambda/"
+
+
 def log_group_name(function_name: str) -> str:
-    return f"/aws/lambda/{function_name}"
+    return f"{LOG_GROUP_PREFIX}{function_name}"
 
 
 def new_log_stream_name(environment_id: str, version: str = "$LATEST") -> str:
@@ -100,7 +100,8 @@ AppendListener = Callable[[LogGroup, LogStream, LogEvent], None]
 
 class LogStore:
     """Every function's log groups and streams; thread-safe, append-only but for retention.
-    `on_append` sees each new event (persistence); it must not block."""
+    Listeners (`on_append`, then those added with `listen`) see each new event; they must not
+    block, since appends happen on the invoke path."""
 
     def __init__(self, on_append: AppendListener | None = None,
                  max_streams_per_group: int = MAX_STREAMS_PER_GROUP,
@@ -109,7 +110,7 @@ class LogStore:
         self._lock = threading.Lock()
         self._groups: dict[str, LogGroup] = {}
         self._sequence = itertools.count(1)
-        self._on_append = on_append
+        self._listeners: list[AppendListener] = [on_append] if on_append else []
         self._max_streams_per_group = max_streams_per_group
         self._max_streams = max_streams
         self._max_stored_bytes = max_stored_bytes
@@ -124,9 +125,11 @@ class LogStore:
                 group = self._groups[group_name] = LogGroup(group_name)
             stream = self._stream(group, stream_name, event.timestamp_ms)
             self._add(stream, event)
-        if self._on_append is not None:
-            self._on_append(group, stream, event)
-        log.info("[%s] %s", function_name, message.rstrip("\n"))
+        for listener in self._listeners:
+            listener(group, stream, event)
+
+    def listen(self, listener: AppendListener) -> None:
+        self._listeners.append(listener)
 
     def restore(self, group: LogGroup, events: Iterable[tuple[str, int, LogEvent]]) -> None:
         """Bring back a persisted group: `events` are (stream name, stream creation, event)

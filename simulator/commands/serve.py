@@ -62,12 +62,6 @@ def run(args: argparse.Namespace) -> int:
         format="%(message)s",
         handlers=[RichHandler(console=console, show_path=False, markup=False)],
     )
-    # Function output is the busiest log by far and sits on the invoke path: plain lines,
-    # no layout or highlighting, written apart from it.
-    function_lines = FunctionLines(sys.stderr)
-    functions_log = logging.getLogger("simulator.functions")
-    functions_log.addHandler(function_lines)
-    functions_log.propagate = False
     from simulator.app import Simulator
     from simulator.events import moto_bridge
     from simulator.server import SimulatorServer
@@ -81,6 +75,10 @@ def run(args: argparse.Namespace) -> int:
         vpc_networks=args.vpc_networks, foreign_architectures=args.foreign_architectures,
     )
     simulator = Simulator(settings)
+    # Function output is the busiest log by far and sits on the invoke path: plain lines,
+    # no layout or highlighting, written apart from it.
+    function_lines = FunctionLines(sys.stderr)
+    simulator.logs.listen(function_lines.record)
     server = SimulatorServer(simulator).start()
     console.print(
         f"[bold]Lambda Simulator {__version__}[/] on [cyan]{server.url}[/] · executor "
