@@ -16,6 +16,7 @@ from bench.metrics import throughput_key
 from bench.plan import KB, Plan
 from bench.results import Measurement
 from bench.target import ApiTarget
+from bench.wire import WireClient, capture_invoke
 
 Tick = Callable[[int, int], None]
 POLL_SECONDS = 0.1
@@ -35,8 +36,9 @@ def throughput(target: ApiTarget, plan: Plan, tick: Tick) -> dict[str, Measureme
 
 def _throughput(target: ApiTarget, clients: int, seconds: float) -> Measurement:
     name, body = function_name("empty"), payload(KB)
-    boto = [target.client() for _ in range(clients)]
-    _warm_up(target, clients, lambda i: timed_invoke(boto[i], name, body))
+    request = capture_invoke(target.client(), name, body)
+    wires = [WireClient(target.url, request) for _ in range(clients)]
+    _warm_up(target, clients, lambda i: wires[i].invoke())
     environments = target.environment_count("empty")
     counts = [[0, 0] for _ in range(clients)]  # ok, failed
     first_error: list[str] = []
@@ -46,10 +48,10 @@ def _throughput(target: ApiTarget, clients: int, seconds: float) -> Measurement:
     def run(index: int) -> None:
         start.wait()
         while time.monotonic() < deadline:
-            sample = timed_invoke(boto[index], name, body)
-            counts[index][sample.error is not None] += 1
-            if sample.error and not first_error:
-                first_error.append(sample.error)
+            error = wires[index].invoke()
+            counts[index][error is not None] += 1
+            if error and not first_error:
+                first_error.append(error)
 
     threads = [threading.Thread(target=run, args=(i,), daemon=True) for i in range(clients)]
     for thread in threads:
@@ -61,6 +63,8 @@ def _throughput(target: ApiTarget, clients: int, seconds: float) -> Measurement:
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - began
+    for wire in wires:
+        wire.close()
     ok, failed = sum(c[0] for c in counts), sum(c[1] for c in counts)
     note = f"{failed} errors" + (f" ({first_error[0]})" if first_error else "")
     note += f"; environments: {environments}; CPU: {cpu.report(elapsed)}"
