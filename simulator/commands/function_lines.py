@@ -2,17 +2,20 @@
 path only queues each line (a `LogStore` listener), and the writer wakes at most every
 `WRITE_INTERVAL`. Writing and flushing each START, END and REPORT line where it was logged
 took a seventh of the server's time on a warm invoke, and passing each through `logging`
-another tenth."""
+another tenth.
+
+The queue is bounded: a function that writes faster than the console takes is held back (its
+output is read more slowly), rather than the server holding what it wrote."""
 
 from __future__ import annotations
 
-import queue
 import threading
 from typing import TextIO
 
 from simulator.logs import LOG_GROUP_PREFIX, LogEvent, LogGroup, LogStream
 
 WRITE_INTERVAL = 0.05
+MAX_QUEUED_LINES = 2_000
 
 
 class FunctionLines:
@@ -20,31 +23,41 @@ class FunctionLines:
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
-        self._lines: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
+        self._pending: list[tuple[str, str]] = []
+        self._room = threading.Condition()
+        self._wake = threading.Event()
         self._closed = threading.Event()
         self._writer = threading.Thread(target=self._write_forever, name="function-lines",
                                         daemon=True)
         self._writer.start()
 
     def record(self, group: LogGroup, stream: LogStream, event: LogEvent) -> None:
-        """Queue only: formatting and writing happen on the writer thread."""
-        self._lines.put((group.name, event.message))
+        """Queue only (formatting and writing happen on the writer thread); wait while the
+        queue is full."""
+        with self._room:
+            while len(self._pending) >= MAX_QUEUED_LINES and self._writer.is_alive():
+                self._wake.set()
+                self._room.wait(WRITE_INTERVAL)
+            self._pending.append((group.name, event.message))
 
     def close(self) -> None:
         """Write what is queued, then stop."""
         self._closed.set()
+        self._wake.set()
         self._writer.join(timeout=5)
 
     def _write_forever(self) -> None:
         while True:
-            closing = self._closed.wait(WRITE_INTERVAL)
-            lines = []
-            while not self._lines.empty():
-                group_name, message = self._lines.get_nowait()
-                function_name = group_name.removeprefix(LOG_GROUP_PREFIX)
-                lines.append(f"[{function_name}] {message.rstrip(chr(10))}\n")
-            if lines:
-                self._stream.write("".join(lines))
+            self._wake.wait(WRITE_INTERVAL)
+            self._wake.clear()
+            closing = self._closed.is_set()
+            with self._room:
+                batch, self._pending = self._pending, []
+                self._room.notify_all()
+            if batch:
+                self._stream.write("".join(
+                    f"[{group_name.removeprefix(LOG_GROUP_PREFIX)}] {message.rstrip(chr(10))}\n"
+                    for group_name, message in batch))
                 self._stream.flush()
             if closing:
                 return
