@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import docker
-from docker.errors import DockerException, NotFound
+from docker.errors import APIError, DockerException, NotFound
 from docker.types import Mount
 from requests.exceptions import RequestException
 
@@ -52,6 +52,8 @@ DEBUGPY_MOUNT = "/var/lambda-sim-debug"
 PIDS_LIMIT = 1024
 REMOVAL_RETRY_FIRST_DELAY = 0.5
 REMOVAL_RETRY_MAX_DELAY = 10.0
+# The engine here makes about six containers a second however many it is asked for at once.
+PARALLEL_STARTS = 8
 # Shutdown waits this long for container starts under way to remove what they made.
 SHUTDOWN_START_WAIT_SECONDS = 30.0
 # A new standby is started this long after one is claimed: creating a container takes the
@@ -113,6 +115,14 @@ class OutputSink:
             on_exit(status)
 
 
+def _gone_or_going(error: Exception) -> bool:
+    """The container is removed already, or the engine is removing it (a server stopping on
+    the same state dir, or a removal this one asked for before)."""
+    return isinstance(error, NotFound) or (
+        isinstance(error, APIError) and error.status_code == 409
+        and "already in progress" in str(error.explanation))
+
+
 class ContainerRuntime(RunningRuntime):
     """A removal the engine cannot take (it is unreachable) is retried in the background,
     with backoff, until it can: an outage never leaves a container behind. `on_removed`
@@ -150,12 +160,11 @@ class ContainerRuntime(RunningRuntime):
                 return True
             try:
                 self.api.remove_container(self.container_id, force=True)
-            except NotFound:
-                pass
             except (DockerException, RequestException) as error:
-                log.warning("could not remove container %s (will retry): %s",
-                            self.container_id[:12], error)
-                return False
+                if not _gone_or_going(error):
+                    log.warning("could not remove container %s (will retry): %s",
+                                self.container_id[:12], error)
+                    return False
             self._removed.set()
         self._on_removed(self.container_id)
         return True
@@ -168,6 +177,7 @@ class ContainerRuntime(RunningRuntime):
 
 class DockerExecutor(Executor):
     name = "docker"
+    parallel_starts = PARALLEL_STARTS
 
     def __init__(self, state_dir: Path, network: str, internal_network: bool = False,
                  runtime_api_host: str = "", standby: int = 1) -> None:
@@ -566,4 +576,8 @@ class DockerExecutor(Executor):
         )
         for orphan in orphans:
             log.info("removing orphan container %s", orphan["Names"][0].lstrip("/"))
-            self.api.remove_container(orphan["Id"], force=True)
+            try:
+                self.api.remove_container(orphan["Id"], force=True)
+            except APIError as error:
+                if not _gone_or_going(error):
+                    raise

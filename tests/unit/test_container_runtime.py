@@ -6,7 +6,7 @@ import threading
 from typing import Any
 
 import pytest
-from docker.errors import NotFound
+from docker.errors import APIError, NotFound
 from requests.exceptions import ConnectionError as EngineUnreachable
 
 from simulator.executors import docker as docker_executor
@@ -14,11 +14,13 @@ from simulator.executors.docker import ContainerRuntime, OutputSink
 
 
 class FlakyEngine:
-    """Refuses the first `failures` removals as an unreachable engine does."""
+    """Refuses the first `failures` removals as an unreachable engine does; then answers as
+    for a container that is `gone` already, or `going` (another removal is under way)."""
 
-    def __init__(self, failures: int, gone: bool = False) -> None:
+    def __init__(self, failures: int, gone: bool = False, going: bool = False) -> None:
         self.failures = failures
         self.gone = gone
+        self.going = going
         self.calls = 0
 
     def remove_container(self, container_id: str, force: bool) -> None:
@@ -27,6 +29,13 @@ class FlakyEngine:
             raise EngineUnreachable("engine unreachable")
         if self.gone:
             raise NotFound("no such container")
+        if self.going:
+            raise APIError("conflict", response=Conflict(),
+                           explanation="removal of container c0ffee is already in progress")
+
+
+class Conflict:
+    status_code = 409
 
 
 @pytest.fixture(autouse=True)
@@ -68,9 +77,10 @@ def test_a_removal_the_engine_refused_is_retried_until_it_is_done() -> None:
     assert engine.calls == 5
 
 
-@pytest.mark.parametrize("gone", [False, True], ids=["removed", "already-gone"])
-def test_a_removal_that_works_at_once_is_not_retried(gone: bool) -> None:
-    engine = FlakyEngine(failures=0, gone=gone)
+@pytest.mark.parametrize(("gone", "going"), [(False, False), (True, False), (False, True)],
+                         ids=["removed", "already-gone", "already-going"])
+def test_a_removal_that_works_at_once_is_not_retried(gone: bool, going: bool) -> None:
+    engine = FlakyEngine(failures=0, gone=gone, going=going)
     container, forgotten = runtime(engine)
 
     container.stop()
