@@ -63,6 +63,8 @@ class EnvironmentPool:
         self._region = region
         self._limits = limits
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)  # an environment freed, a start ended
+        self._starts = 0  # starts in progress on the invoke path
         self._idle: dict[str, list[Environment]] = {}
         self._live: dict[str, dict[str, Environment]] = {}
         self._endpoints: dict[str, RuntimeEndpoint] = {}
@@ -81,21 +83,43 @@ class EnvironmentPool:
     # -- acquire / release: the invoke path -----------------------------------------------------
 
     def acquire(self, function: FunctionConfig) -> tuple[Environment, bool]:
-        """A warm environment of this function's generation, or a new one (cold: True)."""
+        """A warm environment of this function's generation, or a new one (cold: True).
+
+        When the executor's starts in progress are at its limit (the engine makes containers
+        only so fast), the invoke waits for a start to finish, and takes a warm environment
+        that frees up meanwhile: a burst scales out at the engine's pace, and its queued
+        invokes are not all left waiting on containers made one after another."""
         with self._lock:
             self._admit(function)
             self._generations.setdefault(function.pool_key, function.generation)
-            idle = self._idle.get(function.pool_key, [])
-            for environment in reversed(idle):
-                if environment.alive and environment.function.generation == function.generation:
-                    idle.remove(environment)
+            while True:
+                environment = self._take_idle(function)
+                if environment is not None:
                     return environment, False
+                if self._closed.is_set() or self._starts < (self._executor.parallel_starts
+                                                            or self._starts + 1):
+                    break
+                self._changed.wait()
+            self._starts += 1
         try:
             return self._start(function), True
         except BaseException:
             with self._lock:
                 self._leave(function.name)
             raise
+        finally:
+            with self._changed:
+                self._starts -= 1
+                self._changed.notify_all()
+
+    def _take_idle(self, function: FunctionConfig) -> Environment | None:
+        """Lock held."""
+        idle = self._idle.get(function.pool_key, [])
+        for environment in reversed(idle):
+            if environment.alive and environment.function.generation == function.generation:
+                idle.remove(environment)
+                return environment
+        return None
 
     def release(self, environment: Environment) -> None:
         function = environment.function
@@ -104,6 +128,7 @@ class EnvironmentPool:
             current = self._generations.get(function.pool_key) == function.generation
             if current and environment.mark_idle():
                 self._idle.setdefault(function.pool_key, []).append(environment)
+                self._changed.notify_all()
                 return
         self._discard(environment)
 
@@ -207,6 +232,8 @@ class EnvironmentPool:
         """Stop every environment, several at a time: removing a container takes the
         engine a quarter of a second or more, and a burst can leave hundreds."""
         self._closed.set()
+        with self._changed:  # invokes waiting for a start go on, and are refused
+            self._changed.notify_all()
         with ThreadPoolExecutor(SHUTDOWN_WORKERS, thread_name_prefix="stop") as stopping:
             list(stopping.map(self._discard, self.live_environments()))
         self._executor.shutdown()

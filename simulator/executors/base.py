@@ -96,6 +96,9 @@ class Executor(ABC):
 
     name: str
     writes_end_marker = True
+    # How many launches may be under way at once (None: no limit). More than the engine can
+    # work on only queue inside it, where no invoke can take a warm environment instead.
+    parallel_starts: int | None = None
 
     @abstractmethod
     def start(self) -> None:

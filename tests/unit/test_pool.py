@@ -167,6 +167,49 @@ def test_concurrent_invocations_each_get_an_environment_of_their_own(start: Star
     assert stack.pool.counts("fn").warm == count
 
 
+class OneStartAtATime(FakeExecutor):
+    """An engine that makes one environment at a time, slowly; records the most launches
+    it saw under way at once."""
+
+    parallel_starts = 1
+
+    def __init__(self) -> None:
+        super().__init__({"app.handler": environment_of}, launch_delay=0.2)
+        self.under_way = 0
+        self.most_under_way = 0
+        self._counting = threading.Lock()
+
+    def launch(self, *args: Any, **kwargs: Any) -> Any:
+        with self._counting:
+            self.under_way += 1
+            self.most_under_way = max(self.most_under_way, self.under_way)
+        try:
+            return super().launch(*args, **kwargs)
+        finally:
+            with self._counting:
+                self.under_way -= 1
+
+
+def test_invokes_past_the_executors_parallel_starts_wait_and_take_a_freed_environment(
+        start: Start) -> None:
+    """A burst on an engine that makes environments slowly: no more launches run at once
+    than the executor takes, and the invokes that waited for one are answered by the warm
+    environments that freed up meanwhile."""
+    executor = OneStartAtATime()
+    stack = start(executor)
+    function = create(stack)
+    count = 8
+
+    with ThreadPoolExecutor(count) as threads:
+        results = list(threads.map(lambda _: stack.service.run(function, b"{}"),
+                                   range(count)))
+
+    assert [result.error_type for result in results] == [None] * count
+    assert executor.most_under_way == 1
+    assert executor.launches < count
+    assert sum(not result.cold for result in results) == count - executor.launches
+
+
 # -- throttling -------------------------------------------------------------------------------
 
 
