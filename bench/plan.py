@@ -23,7 +23,7 @@ PAYLOAD_SAMPLES = 20
 RELOAD_SAMPLES = 20
 # Slow peers stop sampling at these budgets (but never below MIN_SAMPLES).
 SAMPLE_BUDGET_SECONDS = 4.0
-SCALE_DEADLINE_SECONDS = 10.0
+SCALE_DEADLINE_SECONDS = 20.0
 MIN_SAMPLES = 5
 # Before each target, wait up to this long for the machine's CPU to be mostly idle.
 SETTLE_SECONDS = 5.0
