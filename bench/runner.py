@@ -79,7 +79,10 @@ class Runner:
         finally:
             self.say(f"stopping {target.name}")
             began = time.monotonic()
-            target.stop()
+            try:
+                target.stop()
+            except Exception as error:  # what it left is the next target's noise, not fatal
+                self.say(f"[red]{target.name}: stopping failed:[/] {error}")
             self._took(target, "stop", began)
 
     def _step(self, target: Target, scenario: str) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import docker
 import psutil
+import requests
 
 from bench.client import Sample, lambda_client, timed_invoke
 from bench.functions import function_name
@@ -20,6 +21,7 @@ from bench.functions import function_name
 Say = Callable[[str], None]
 MB = 1024 * 1024
 REMOVAL_WORKERS = 8  # within the Docker client's connection pool (10)
+REMOVAL_SECONDS = 180.0
 
 
 class TargetUnavailable(Exception):
@@ -136,14 +138,25 @@ def container_memory_mb(filters: dict[str, Any]) -> tuple[float, str] | None:
 
 def remove_containers(filters: dict[str, Any]) -> None:
     """Several at a time: after a scale-out there can be hundreds, each a quarter of a
-    second or more of the engine's work."""
+    second or more of the engine's work. A peer's scale-out can leave creations queued in
+    the engine after its server is gone, so the listing is repeated until none is left (or
+    `REMOVAL_SECONDS` have passed); an engine too busy to answer in time never ends the run."""
     api = docker_client().api
+    deadline = time.monotonic() + REMOVAL_SECONDS
 
     def remove(container: dict[str, Any]) -> None:
         try:
             api.remove_container(container["Id"], force=True)
-        except docker.errors.APIError:
+        except (docker.errors.DockerException, requests.exceptions.RequestException):
             pass
 
-    with ThreadPoolExecutor(REMOVAL_WORKERS) as removing:
-        list(removing.map(remove, api.containers(all=True, filters=filters, quiet=True)))
+    while time.monotonic() < deadline:
+        try:
+            left = api.containers(all=True, filters=filters, quiet=True)
+        except (docker.errors.DockerException, requests.exceptions.RequestException):
+            time.sleep(1)
+            continue
+        if not left:
+            return
+        with ThreadPoolExecutor(REMOVAL_WORKERS) as removing:
+            list(removing.map(remove, left))
