@@ -171,6 +171,7 @@ class InvocationResult:
     log_record: Any = None  # the environment's InvocationLog, when the invocation ran
     cold: bool = False
     phases_ms: dict[str, float] = field(default_factory=dict)
+    request_id: str = ""
 
     @property
     def failed(self) -> bool:

@@ -88,8 +88,7 @@ class _RequestHandler(QuickHeadParsing, WSGIRequestHandler):
         if body is not None and body.limit - body.tell() > MAX_DRAIN_BYTES:
             self.close_connection = True  # too much left unread to drain: said in the headers
         code, _, reason = status.partition(" ")
-        head = [f"HTTP/1.1 {code} {reason}", f"Server: {self.version_string()}",
-                f"Date: {self.date_time_string()}"]
+        head = [f"HTTP/1.1 {code} {reason}", f"Date: {self.date_time_string()}"]
         head += [f"{key}: {value}" for key, value in headers
                  if key.lower() not in ("content-length", "connection", "transfer-encoding")]
         no_body = self.command == "HEAD" or int(code) in NO_BODY_STATUSES or int(code) < 200

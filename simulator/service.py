@@ -10,7 +10,7 @@ import logging
 import threading
 import time
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,8 @@ class InvokeOutcome:
     log_result: str | None = None
     executed_version: str | None = None
     result: InvocationResult | None = None
+    # AWS's `x-amzn-RequestId`: a synchronous invoke's is the id its function sees.
+    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 
 class LambdaService:
@@ -317,7 +319,7 @@ class LambdaService:
             return InvokeOutcome(202)
         result = self.run(function, payload, context, trace_id, want_log=log_type == "Tail")
         outcome = InvokeOutcome(200, result.payload, executed_version=function.version,
-                                result=result)
+                                result=result, request_id=result.request_id)
         if result.failed:
             outcome.function_error = "Unhandled"
         if log_type == "Tail" and result.log_record is not None:
@@ -382,6 +384,7 @@ class LambdaService:
             error_type="Runtime.Unknown",
         )
         result.cold = cold
+        result.request_id = invocation.request_id
         dispatched = invocation.dispatched_at or acquired
         result.phases_ms = {
             "launch": (acquired - started) * 1000,

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs
 
 from simulator.api.error_shapes import Headers, error_parts
 from simulator.api.http_api import URL_HOST_PATTERN
-from simulator.api.lambda_api import server_timing
+from simulator.api.lambda_api import invoke_headers
 from simulator.errors import LambdaError, ServiceException
 from simulator.service import LambdaService
 
@@ -58,16 +58,8 @@ class InvokePath:
             log.exception("unexpected error on invoke of %s", match.group("name"))
             return _answer(start_response, *error_parts(
                 ServiceException(f"An internal error occurred: {error}")))
-        headers: Headers = [("Content-Type", "application/json")]
-        if outcome.function_error:
-            headers.append(("X-Amz-Function-Error", outcome.function_error))
-        if outcome.log_result is not None:
-            headers.append(("X-Amz-Log-Result", outcome.log_result))
-        if outcome.executed_version:
-            headers.append(("X-Amz-Executed-Version", outcome.executed_version))
-        if outcome.result is not None:
-            headers.append(("Server-Timing", server_timing(outcome.result, received)))
-        return _answer(start_response, outcome.status, headers, outcome.payload)
+        return _answer(start_response, outcome.status, invoke_headers(outcome, received),
+                       outcome.payload)
 
 
 def _answer(start_response: Callable[..., Any], status: int, headers: Headers,

@@ -12,7 +12,7 @@ from simulator.account_settings import account_settings
 from simulator.api.wire_types import check_body_types
 from simulator.errors import InvalidRequestContentException, UnsupportedMediaTypeException
 from simulator.models import InvocationResult
-from simulator.service import LambdaService
+from simulator.service import InvokeOutcome, LambdaService
 from simulator.tagging import TagService
 
 lambda_api = Blueprint("lambda_api", __name__)
@@ -89,17 +89,22 @@ def invoke(name: str) -> Response:
         client_context=request.headers.get("X-Amz-Client-Context"),
         trace_id=request.headers.get("X-Amzn-Trace-Id"),
     )
-    response = Response(outcome.payload, status=outcome.status,
-                        content_type="application/json")
+    return Response(outcome.payload, status=outcome.status,
+                    headers=invoke_headers(outcome, received))
+
+
+def invoke_headers(outcome: InvokeOutcome, received: float) -> list[tuple[str, str]]:
+    """An Invoke answer's headers, as AWS sends them, and our Server-Timing split."""
+    headers = [("Content-Type", "application/json"), ("x-amzn-RequestId", outcome.request_id)]
     if outcome.function_error:
-        response.headers["X-Amz-Function-Error"] = outcome.function_error
+        headers.append(("X-Amz-Function-Error", outcome.function_error))
     if outcome.log_result is not None:
-        response.headers["X-Amz-Log-Result"] = outcome.log_result
+        headers.append(("X-Amz-Log-Result", outcome.log_result))
     if outcome.executed_version:
-        response.headers["X-Amz-Executed-Version"] = outcome.executed_version
+        headers.append(("X-Amz-Executed-Version", outcome.executed_version))
     if outcome.result is not None:
-        response.headers["Server-Timing"] = server_timing(outcome.result, received)
-    return response
+        headers.append(("Server-Timing", server_timing(outcome.result, received)))
+    return headers
 
 
 def server_timing(result: InvocationResult, received: float) -> str:

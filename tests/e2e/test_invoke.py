@@ -72,6 +72,7 @@ def test_event_runs_in_the_background(client: Any, server: SimulatorServer) -> N
                              Payload=json.dumps({"async": True}))
     assert response["StatusCode"] == 202
     assert response["Payload"].read() == b""
+    assert len(response["ResponseMetadata"]["RequestId"]) == 36
     deadline = time.time() + 30
     while time.time() < deadline:
         lines = [e.message for e in server.simulator.logs.events(name)]
@@ -115,6 +116,8 @@ def test_context_and_environment(client: Any, executor_name: str) -> None:
     client_context = base64.b64encode(json.dumps({"custom": {"k": "v"}}).encode()).decode()
     response, body = invoke(client, name, ClientContext=client_context)
     assert body["function_name"] == name
+    # The answer's request id (boto3's RequestId) is the one the function saw, as on AWS.
+    assert response["ResponseMetadata"]["RequestId"] == body["aws_request_id"]
     assert body["invoked_function_arn"].endswith(f":function:{name}")
     assert body["function_version"] == "$LATEST"
     assert body["memory_limit_in_mb"] == "256"
