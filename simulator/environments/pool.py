@@ -96,21 +96,27 @@ class EnvironmentPool:
                 environment = self._take_idle(function)
                 if environment is not None:
                     return environment, False
-                if self._closed.is_set() or self._starts < (self._executor.parallel_starts
-                                                            or self._starts + 1):
+                if self._may_start():
                     break
                 self._changed.wait()
             self._starts += 1
+        started = False
         try:
-            return self._start(function), True
-        except BaseException:
-            with self._lock:
-                self._leave(function.name)
-            raise
+            environment = self._start(function)
+            started = True
+            return environment, True
         finally:
             with self._changed:
                 self._starts -= 1
+                if not started:
+                    self._leave(function.name)
                 self._changed.notify_all()
+
+    def _may_start(self) -> bool:
+        """Lock held. Within the executor's parallel starts; always once stopping (the start
+        is then refused at once)."""
+        limit = self._executor.parallel_starts
+        return self._closed.is_set() or limit is None or self._starts < limit
 
     def _take_idle(self, function: FunctionConfig) -> Environment | None:
         """Lock held."""
