@@ -33,6 +33,7 @@ import psutil
 from bench.reliability_load import ROLE, Server, code_zip, drain, queue
 
 IDLE_TIMEOUT_SECONDS = 20
+STANDBY_PREFIX = "lambda-sim-standby-"  # an unclaimed standby's name; claimed ones are renamed
 HANDLERS = {
     "soak-ok": ("def handler(event, context):\n    return {'ok': event.get('n')}\n", 3),
     "soak-error": ("def handler(event, context):\n    raise ValueError('expected')\n", 3),
@@ -148,16 +149,19 @@ class Soak:
     # -- the watching ----------------------------------------------------------------------------
 
     def runtimes(self) -> int:
-        """Containers of this server's state folder, or its runtime processes."""
+        """Environments' containers of this server's state folder (not the standby kept ready
+        for the next cold start), or its runtime processes."""
         if self.executor == "docker":
             import docker
 
             engine = docker.APIClient()
             try:
-                return len(engine.containers(all=True, filters={
-                    "label": f"lambda-sim.state-dir={self.server.state_dir.resolve()}"}))
+                containers = engine.containers(all=True, filters={
+                    "label": f"lambda-sim.state-dir={self.server.state_dir.resolve()}"})
             finally:
                 engine.close()
+            return sum(not name.startswith(f"/{STANDBY_PREFIX}")
+                       for container in containers for name in container["Names"][:1])
         state = str(self.server.state_dir.resolve())
         count = 0
         for process in psutil.process_iter():

@@ -12,13 +12,13 @@ import logging
 import shutil
 import socket
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import docker
 from docker.errors import APIError, DockerException, NotFound
-from docker.types import Mount
+from docker.types import CancellableStream, Mount
 from requests.exceptions import RequestException
 
 from simulator.errors import EnvironmentUnavailable
@@ -30,6 +30,7 @@ from simulator.executors.base import (
     OutputCallback,
     RunningRuntime,
 )
+from simulator.executors.engine_connections import close_idle
 from simulator.executors.platforms import MACHINES, emulates, image_problem
 from simulator.executors.standby import (
     CHANNEL_NAME,
@@ -121,6 +122,18 @@ def _gone_or_going(error: Exception) -> bool:
     return isinstance(error, NotFound) or (
         isinstance(error, APIError) and error.status_code == 409
         and "already in progress" in str(error.explanation))
+
+
+def _close_stream(output: CancellableStream) -> None:
+    """An attached stream's socket is the caller's to close: left to the garbage collector,
+    a server at rest would keep one for each container it ever ran."""
+    try:
+        output.close()  # shuts the socket down; its descriptor is the response's to close
+        response = getattr(output, "_response", None)
+        if response is not None:
+            response.close()
+    except (OSError, DockerException) as error:
+        log.debug("closing an output stream: %s", error)
 
 
 class ContainerRuntime(RunningRuntime):
@@ -319,6 +332,7 @@ class DockerExecutor(Executor):
                           networks: tuple[str, ...],
                           slot: StandbySlot | None) -> ContainerRuntime:
         container_id = ""
+        output: CancellableStream | None = None
         try:
             container_id = str(self.api.create_container(**config)["Id"])
             self._join_networks(container_id, networks)
@@ -326,6 +340,8 @@ class DockerExecutor(Executor):
                                      logs=False)
             self.api.start(container_id)
         except (DockerException, RequestException) as error:
+            if output is not None:
+                _close_stream(output)
             if container_id:  # created, but it will never run: not left behind
                 ContainerRuntime(self.api, container_id, sink, self._forget).stop()
             raise EnvironmentUnavailable(f"Docker could not start the environment: {error}") \
@@ -336,6 +352,7 @@ class DockerExecutor(Executor):
             if not closed:
                 self._runtimes[container_id] = runtime
         if closed:  # shutdown has taken its list of containers: this one is not on it
+            _close_stream(output)
             runtime.stop()
             raise EnvironmentUnavailable("The simulator is stopping.")
         name = config["name"].rsplit("-", 1)[-1][:8]
@@ -500,12 +517,14 @@ class DockerExecutor(Executor):
             self._info = dict(self._client.info())
         return self._info
 
-    def _pump(self, container_id: str, output: Iterator[bytes], sink: OutputSink) -> None:
+    def _pump(self, container_id: str, output: CancellableStream, sink: OutputSink) -> None:
         try:
             for chunk in output:
                 sink.output(chunk)
         except (DockerException, RequestException) as error:
             log.debug("output stream of %s ended: %s", container_id[:12], error)
+        finally:
+            _close_stream(output)
 
     def _wait(self, runtime: ContainerRuntime) -> None:
         code, oom = -9, False
@@ -522,11 +541,22 @@ class DockerExecutor(Executor):
             self._standby.remove(runtime.slot)
             runtime.slot.discard()
         runtime.sink.exit(ExitStatus.from_code(code, oom_killed=oom))
+        self._release_connections_at_rest()  # this wait's own connections are idle only now
 
     def _forget(self, container_id: str) -> None:
-        """A container is forgotten once removed, not before: shutdown retries the rest."""
+        """A container is forgotten once removed, not before: shutdown retries the rest. The
+        last environment's removal lets go of the engine connections kept for reuse."""
         with self._lock:
             self._runtimes.pop(container_id, None)
+        self._release_connections_at_rest()
+
+    def _release_connections_at_rest(self) -> None:
+        """With no environment left, close the engine connections kept for reuse."""
+        with self._lock:
+            at_rest = self._starting == 0 and len(self._runtimes) <= self._standby.waiting()
+        if at_rest and self._client is not None:
+            closed = close_idle(self.api)
+            log.debug("no environment left: closed %d idle engine connections", closed)
 
     def _has_image(self, image: str) -> bool:
         if image in self._images:

@@ -205,6 +205,11 @@ class StandbyPool:
             if slots and slot in slots:
                 slots.remove(slot)
 
+    def waiting(self) -> int:
+        """How many started slots wait to be claimed."""
+        with self._lock:
+            return sum(len(slots) for slots in self._ready.values())
+
     def drain(self) -> list[StandbySlot]:
         with self._lock:
             slots = [slot for group in self._ready.values() for slot in group]

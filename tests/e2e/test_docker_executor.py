@@ -7,10 +7,12 @@ from __future__ import annotations
 import json
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import docker
+import psutil
 import pytest
 
 from simulator.executors.docker import STATE_DIR_LABEL
@@ -174,3 +176,38 @@ def test_orphans_of_a_crashed_run_are_removed_at_start(engine: docker.DockerClie
                         docker_network_internal=True) as server:
         assert server.simulator.executor.name == "docker"
         assert containers_of(engine, state_dir) == []
+
+
+SLOW_HANDLER = """
+import time
+
+def handler(event, context):
+    time.sleep(0.3)
+    return "ok"
+"""
+
+
+def test_a_server_at_rest_keeps_no_sockets_for_the_containers_it_ran(
+        engine: docker.DockerClient, tmp_path: Path) -> None:
+    """Each container holds engine connections while it lives (its output, its wait); once
+    every environment is reaped, the server is back to the descriptors it had before the
+    burst, however many containers the burst took."""
+    process = psutil.Process()
+    with running_server(tmp_path / "state", "docker", docker_network="lambda-sim-test",
+                        docker_network_internal=True, standby=0, idle_timeout=1.0) as server:
+        names = [create_function(lambda_client(server.url), SLOW_HANDLER) for _ in range(3)]
+
+        def burst(invokes: int) -> None:
+            client = lambda_client(server.url, max_pool_connections=invokes)
+            with ThreadPoolExecutor(invokes) as pool:
+                replies = list(pool.map(lambda i: client.invoke(FunctionName=names[i % 3]),
+                                        range(invokes)))
+            client.close()
+            assert {reply["StatusCode"] for reply in replies} == {200}
+            assert eventually(lambda: environment_rows(server.url) == [], timeout=30)
+
+        burst(1)
+        before = process.num_fds()
+        burst(9)
+        assert eventually(lambda: process.num_fds() <= before + 2, timeout=10), \
+            f"{process.num_fds()} descriptors open at rest, {before} before the burst"

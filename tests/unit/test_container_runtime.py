@@ -90,21 +90,33 @@ def test_a_removal_that_works_at_once_is_not_retried(gone: bool, going: bool) ->
     assert forgotten == ["c0ffee"]
 
 
+class OutputStream(list[bytes]):
+    """An attached output stream with nothing in it."""
+
+    closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
 class SlowCreatingEngine:
     """Creates a container only when told to; records what it removes."""
+
+    adapters: dict[str, Any] = {}  # no connection kept for reuse
 
     def __init__(self) -> None:
         self.creating = threading.Event()
         self.create = threading.Event()
         self.removed: list[str] = []
+        self.output = OutputStream()
 
     def create_container(self, **config: Any) -> dict[str, str]:
         self.creating.set()
         self.create.wait(5)
         return {"Id": "late0ffee"}
 
-    def attach(self, container_id: str, **options: Any) -> list[bytes]:
-        return []
+    def attach(self, container_id: str, **options: Any) -> OutputStream:
+        return self.output
 
     def start(self, container_id: str) -> None:
         pass
@@ -140,4 +152,5 @@ def test_shutdown_waits_for_a_container_start_under_way_to_remove_what_it_made(
     starting.join(5)
     assert not stopping.is_alive()
     assert engine.removed == ["late0ffee"]
+    assert engine.output.closed, "the container's output stream was left open"
     assert [str(error) for error in failures] == ["The simulator is stopping."]
