@@ -14,7 +14,6 @@ import socket
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -211,7 +210,8 @@ class SqsPoller:
     to an invoker, which invokes the function and settles the batch. The number of invokers
     bounds the mapping's concurrent batches (`ScalingConfig.MaximumConcurrency`); the receiver
     only takes a batch when an invoker is free, so no batch waits in the simulator while its
-    visibility timeout runs."""
+    visibility timeout runs. Each invoker is a thread of its own batch, so a mapping at rest
+    holds none."""
 
     def __init__(self, config: PollerConfig, service: LambdaService,
                  connection: SqsConnection) -> None:
@@ -220,9 +220,8 @@ class SqsPoller:
         self._connection = connection
         self._stop = threading.Event()
         self._free_invokers = threading.Semaphore(config.concurrency)
-        self._invokers = ThreadPoolExecutor(config.concurrency,
-                                            thread_name_prefix=f"sqs-{config.queue.name}")
-        self._in_flight: set[Future[None]] = set()
+        self._in_flight: set[threading.Thread] = set()
+        self._in_flight_lock = threading.Lock()
         self._receiver = threading.Thread(target=self._receive, daemon=True,
                                           name=f"sqs-poller-{config.queue.name}")
 
@@ -241,14 +240,14 @@ class SqsPoller:
     def join(self, deadline: float) -> None:
         """Wait for the poller, until `deadline` (a `time.monotonic()` moment) at most."""
         self._receiver.join(max(deadline - time.monotonic(), 0))
-        wait(list(self._in_flight), timeout=max(deadline - time.monotonic(), 0))
+        with self._in_flight_lock:
+            invokers = list(self._in_flight)
+        for invoker in invokers:
+            invoker.join(max(deadline - time.monotonic(), 0))
 
     def _receive(self) -> None:
-        try:
-            if self._connection.wait_until_serving(self._stop):
-                self._receive_until_stopped()
-        finally:
-            self._invokers.shutdown(wait=False)
+        if self._connection.wait_until_serving(self._stop):
+            self._receive_until_stopped()
 
     def _receive_until_stopped(self) -> None:
         backoff = BACKOFF_START_SECONDS
@@ -278,9 +277,11 @@ class SqsPoller:
         if self._stop.is_set():
             self._connection.release(self.config.queue, messages)
             return False
-        future = self._invokers.submit(self._invoke, function, messages)
-        self._in_flight.add(future)
-        future.add_done_callback(self._in_flight.discard)
+        invoker = threading.Thread(target=self._invoke, args=(function, messages),
+                                   daemon=True, name=f"sqs-{self.config.queue.name}")
+        with self._in_flight_lock:
+            self._in_flight.add(invoker)
+        invoker.start()
         return True
 
     def _invoke(self, function: FunctionConfig, messages: list[dict[str, Any]]) -> None:
@@ -306,6 +307,8 @@ class SqsPoller:
                 log.exception("SQS poller of %s for %s: a batch could not be settled",
                               function.name, self.config.queue.arn)
         finally:
+            with self._in_flight_lock:
+                self._in_flight.discard(threading.current_thread())
             self._free_invokers.release()
 
     def _collect(self) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ FIFO order, enable/disable, restarts, and no message lost under load)."""
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -18,7 +19,13 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from simulator.server import SimulatorServer
-from tests.helpers import create_function, lambda_client, running_server, unique_name
+from tests.helpers import (
+    create_function,
+    eventually,
+    lambda_client,
+    running_server,
+    unique_name,
+)
 
 # Prints the event, then one line per message: `PROCESSED|FAILED <body> <receive count> <group>`.
 # A message fails when its body starts with "fail", when it is listed in FAIL_FIRST_TRY and
@@ -488,3 +495,7 @@ def test_burst_loses_no_message(local_sqs: Sqs, process_server: SimulatorServer)
     assert not missing, sorted(missing)[:20]
     assert set(processed) | set(dead) == set(sent)
     assert dead, "with a 20% failure rate and maxReceiveCount 2, some reach the DLQ"
+    invokers = f"sqs-{url.rsplit('/', 1)[-1]}"
+    assert eventually(lambda: not [thread.name for thread in threading.enumerate()
+                                   if thread.name.startswith(invokers)], timeout=10), \
+        "the mapping at rest kept threads for the batches it invoked"
