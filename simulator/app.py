@@ -11,6 +11,7 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.exceptions import RequestEntityTooLarge as WerkzeugTooLarge
 
+from simulator.api.aws_gateway import ServiceDispatcher
 from simulator.api.error_shapes import error_parts
 from simulator.api.event_source_api import event_source_api
 from simulator.api.http_api import http_api
@@ -21,8 +22,6 @@ from simulator.api.runtime_api import RuntimeApiListener
 from simulator.api.schedule_api import schedule_api
 from simulator.api.simulator_api import simulator_api
 from simulator.api.versions_api import versions_api
-from simulator.aws_gateway import ServiceDispatcher
-from simulator.codestore import CodeStore
 from simulator.config import Settings
 from simulator.environments.pool import EnvironmentPool, PoolLimits
 from simulator.errors import (
@@ -40,18 +39,19 @@ from simulator.events.schedules import EventBridgeRules, Scheduler
 from simulator.events.template_wiring import TemplateWiring
 from simulator.executors.base import Executor
 from simulator.executors.process import ProcessExecutor
-from simulator.layer_service import LayerService
-from simulator.layers import LayerStore
-from simulator.observability.components import Observability
+from simulator.functions.code_store import CodeStore
+from simulator.functions.layer_operations import LayerService
+from simulator.functions.layer_store import LayerStore
+from simulator.functions.registry import FunctionRegistry
+from simulator.functions.tag_operations import TagService
+from simulator.functions.validation import SUPPORTED_RUNTIMES
+from simulator.functions.version_operations import VersionService
+from simulator.functions.version_store import VersionStore
+from simulator.observability.composition import Observability
 from simulator.observability.dashboard import dashboard
 from simulator.observability.prometheus_api import prometheus_api
-from simulator.registry import FunctionRegistry
 from simulator.service import LambdaService
-from simulator.tagging import TagService
-from simulator.validation import SUPPORTED_RUNTIMES
-from simulator.version_service import VersionService
-from simulator.versions import VersionStore
-from simulator.workspace import DeployReport, Workspace
+from simulator.workspace.local_functions import DeployReport, Workspace
 
 log = logging.getLogger(__name__)
 

@@ -14,11 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from simulator.async_invoke import AsyncInvocations
-from simulator.code_source import zip_from
-from simulator.codestore import CodeStore
 from simulator.config import Settings
-from simulator.destinations import DestinationSender
 from simulator.environments.environment import Environment
 from simulator.environments.pool import EnvironmentPool
 from simulator.errors import (
@@ -32,17 +28,11 @@ from simulator.errors import (
     TooManyRequestsException,
     ValidationException,
 )
-from simulator.layer_service import LayerService
-from simulator.models import (
-    LATEST,
-    FunctionConfig,
-    Invocation,
-    InvocationResult,
-    new_revision_id,
-)
-from simulator.observability.observer import InvocationObserver, NoObserver
-from simulator.registry import FunctionRegistry
-from simulator.validation import (
+from simulator.functions.code_store import CodeStore
+from simulator.functions.code_upload import zip_from
+from simulator.functions.layer_operations import LayerService
+from simulator.functions.registry import FunctionRegistry
+from simulator.functions.validation import (
     MAX_LIST_ITEMS,
     Violations,
     check_architectures,
@@ -55,7 +45,17 @@ from simulator.validation import (
     validate_package_type,
     validate_tags,
 )
-from simulator.versions import VersionStore
+from simulator.functions.version_store import VersionStore
+from simulator.invocation.async_invocations import AsyncInvocations
+from simulator.invocation.destinations import DestinationSender
+from simulator.invocation.observer import InvocationObserver, NoObserver
+from simulator.models import (
+    LATEST,
+    FunctionConfig,
+    Invocation,
+    InvocationResult,
+    new_revision_id,
+)
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from simulator.server import SimulatorServer
+from simulator.api.http_server import SimulatorServer
 from tests.helpers import lambda_client, running_server
 
 EXECUTORS = ["process", "docker"]
@@ -24,7 +24,7 @@ def docker_unavailable_reason() -> str | None:
         client.ping()
     except Exception as error:  # any failure means: no engine
         return f"no Docker engine: {error}"
-    from simulator.runtime_files import image_name
+    from simulator.executors.runtime_files import image_name
 
     try:
         client.images.get(image_name("python3.11"))

@@ -13,8 +13,8 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
+from simulator.api.aws_gateway import signed_service
 from simulator.api.lambda_api import answer, empty, json_body
-from simulator.aws_gateway import signed_service
 from simulator.errors import (
     InvalidParameterValueException,
     LambdaError,
@@ -45,14 +45,14 @@ from simulator.events.http_routes import (
     new_url_id,
     url_timestamp,
 )
-from simulator.models import FunctionConfig
-from simulator.service import MAX_SYNC_PAYLOAD, LambdaService
-from simulator.validation import (
+from simulator.functions.validation import (
     Violations,
     check_range,
     parse_function_reference,
     validate_max_items,
 )
+from simulator.models import FunctionConfig
+from simulator.service import MAX_SYNC_PAYLOAD, LambdaService
 
 log = logging.getLogger(__name__)
 

@@ -8,12 +8,12 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from simulator.account_settings import account_settings
 from simulator.api.wire_types import check_body_types
 from simulator.errors import InvalidRequestContentException, UnsupportedMediaTypeException
+from simulator.functions.account_settings import account_settings
+from simulator.functions.tag_operations import TagService
 from simulator.models import InvocationResult
 from simulator.service import InvokeOutcome, LambdaService
-from simulator.tagging import TagService
 
 lambda_api = Blueprint("lambda_api", __name__)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, request
 
 from simulator.api.lambda_api import answer, empty, json_body
-from simulator.layer_service import LayerService
+from simulator.functions.layer_operations import LayerService
 
 layers_api = Blueprint("layers_api", __name__)
 

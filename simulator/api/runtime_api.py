@@ -14,8 +14,8 @@ import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from simulator.api.request_headers import QuickHeadParsing
 from simulator.environments.environment import Environment, RuntimeApiError
-from simulator.request_heads import QuickHeadParsing
 
 log = logging.getLogger(__name__)
 

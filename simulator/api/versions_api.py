@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, request
 
 from simulator.api.lambda_api import answer, empty, json_body
-from simulator.version_service import VersionService
+from simulator.functions.version_operations import VersionService
 
 versions_api = Blueprint("versions_api", __name__)
 

@@ -11,8 +11,8 @@ from botocore import xform_name
 from botocore.model import OperationModel
 from botocore.validate import ParamValidator
 
+from simulator.botocore_models import service_model
 from simulator.errors import ValidationException
-from simulator.service_models import service_model
 
 
 @functools.cache

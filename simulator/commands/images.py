@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     import docker
     from docker.errors import DockerException
 
-    from simulator.images import build_images
+    from simulator.executors.image_builder import build_images
 
     try:
         client = docker.from_env()

@@ -13,7 +13,7 @@ from types import FrameType
 
 from rich.logging import RichHandler
 
-from simulator import __version__, allocator
+from simulator import __version__, malloc_arenas
 from simulator.commands.console import console, fail
 from simulator.commands.function_lines import FunctionLines
 from simulator.config import DEFAULT_PORT, Settings
@@ -56,15 +56,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    allocator.limit_arenas()  # before any thread of the server's starts
+    malloc_arenas.limit_arenas()  # before any thread of the server's starts
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(message)s",
         handlers=[RichHandler(console=console, show_path=False, markup=False)],
     )
+    from simulator.api.http_server import SimulatorServer
     from simulator.app import Simulator
     from simulator.events import moto_bridge
-    from simulator.server import SimulatorServer
     from simulator.templates import TemplateError
 
     settings = Settings.from_env(
@@ -110,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
                           f"({', '.join(report.functions)}), watching for changes")
         while not stopped.wait(HOUSEKEEPING_SECONDS):
             moto_bridge.release_records()
-            allocator.trim()
+            malloc_arenas.trim()
         console.print("stopping: removing execution environments")
     finally:
         server.stop()

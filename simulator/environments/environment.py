@@ -17,8 +17,8 @@ from enum import Enum
 
 from simulator.environments.output import InvocationLog, OutputCollector, report_line
 from simulator.executors.base import ExitStatus, RunningRuntime
-from simulator.logs import new_log_stream_name
 from simulator.models import FunctionConfig, Invocation, InvocationResult
+from simulator.observability.log_store import new_log_stream_name
 
 log = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ from simulator.events.sqs import (
     SqsConnection,
     SqsPoller,
 )
+from simulator.functions.validation import Violations, check_range, parse_function_reference
 from simulator.service import LambdaService
-from simulator.validation import Violations, check_range, parse_function_reference
 
 log = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from simulator.events.shapes import s3_event_from_moto, sns_event
+from simulator.events.event_json import s3_event_from_moto, sns_event
 from simulator.events.targets import target_input
 
 log = logging.getLogger(__name__)

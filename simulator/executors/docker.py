@@ -32,6 +32,7 @@ from simulator.executors.base import (
 )
 from simulator.executors.engine_connections import close_idle
 from simulator.executors.platforms import MACHINES, emulates, image_problem
+from simulator.executors.runtime_files import image_name
 from simulator.executors.standby import (
     CHANNEL_NAME,
     CHANNEL_VARIABLE,
@@ -41,7 +42,6 @@ from simulator.executors.standby import (
     StandbySlot,
     servable,
 )
-from simulator.runtime_files import image_name
 
 log = logging.getLogger(__name__)
 

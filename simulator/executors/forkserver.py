@@ -18,7 +18,7 @@ from pathlib import Path
 
 from simulator.errors import EnvironmentUnavailable
 from simulator.executors.base import sets_start_variables
-from simulator.runtime_files import bootstrap_path
+from simulator.executors.runtime_files import bootstrap_path
 
 log = logging.getLogger(__name__)
 

@@ -31,7 +31,11 @@ from simulator.executors.base import (
 from simulator.executors.forkserver import ForkServer, forkable
 from simulator.executors.platforms import host_problem
 from simulator.executors.process_cleanup import MarkedRuntime, RuntimeRecords, mark
-from simulator.runtime_files import bootstrap_path, custom_entrypoint_path, node_launcher_path
+from simulator.executors.runtime_files import (
+    bootstrap_path,
+    custom_entrypoint_path,
+    node_launcher_path,
+)
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from xml.etree import ElementTree
 from botocore.model import OperationModel, ServiceModel, Shape
 from botocore.utils import parse_timestamp
 
-from simulator import service_models
+from simulator import botocore_models as service_models
 
 TARGET_PREFIX = "GraniteServiceVersion20100801."
 JSON_CONTENT_TYPE = "application/x-amz-json-1.0"

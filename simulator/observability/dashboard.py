@@ -12,9 +12,9 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from simulator import __version__
 from simulator.errors import InvalidRequestContentException
-from simulator.logs import log_group_name
 from simulator.models import FunctionConfig
-from simulator.observability.components import Observability
+from simulator.observability.composition import Observability
+from simulator.observability.log_store import log_group_name
 from simulator.service import LambdaService
 
 MAX_LOG_LINES = 1_000

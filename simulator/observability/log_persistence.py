@@ -18,7 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator.logs import DAY_MS, LogEvent, LogGroup, LogStore, LogStream, now_ms
+from simulator.observability.log_store import (
+    DAY_MS,
+    LogEvent,
+    LogGroup,
+    LogStore,
+    LogStream,
+    now_ms,
+)
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from simulator.logs import LogEvent, LogStore, StreamInfo
 from simulator.observability.errors import LogsInvalidParameter, LogsResourceNotFound
 from simulator.observability.filter_pattern import FilterPatternError, parse_filter_pattern
+from simulator.observability.log_store import LogEvent, LogStore, StreamInfo
 
 MAX_PAGE = 50
 MAX_EVENTS = 10_000

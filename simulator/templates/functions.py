@@ -8,13 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from simulator.functions.validation import SUPPORTED_RUNTIMES
 from simulator.templates.code_location import CodeLocation, RemoteCode, local_code
 from simulator.templates.events import sam_events
 from simulator.templates.intrinsics import Resolver
 from simulator.templates.sam_globals import merged
 from simulator.templates.specs import EventSpec, FunctionSpec, TemplateError
-from simulator.templates.values import as_int, stringify
-from simulator.validation import SUPPORTED_RUNTIMES
+from simulator.templates.value_coercion import as_int, stringify
 
 SETTINGS = ("Runtime", "Handler", "PackageType", "MemorySize", "Timeout", "Environment",
             "Description", "Layers", "ReservedConcurrentExecutions", "Architectures",

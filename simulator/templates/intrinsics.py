@@ -20,7 +20,7 @@ from simulator.templates.naming import (
     generated_name,
 )
 from simulator.templates.specs import TemplateError
-from simulator.templates.values import as_bool, stringify
+from simulator.templates.value_coercion import as_bool, stringify
 
 NO_VALUE = object()  # what `AWS::NoValue` stands for: the property or list item is removed
 SUB_VARIABLE = re.compile(r"\$\{([^}]*)\}")

@@ -7,7 +7,7 @@ from typing import Any
 
 from simulator.templates.intrinsics import Unresolvable
 from simulator.templates.specs import TemplateError
-from simulator.templates.values import stringify
+from simulator.templates.value_coercion import stringify
 
 LIST_TYPES = ("CommaDelimitedList", "List<")
 SSM_TYPE = "AWS::SSM::Parameter::Value<"

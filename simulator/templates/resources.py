@@ -17,7 +17,7 @@ from simulator.templates.specs import (
     RuleSpec,
     TopicSpec,
 )
-from simulator.templates.values import as_bool, as_document, as_int, stringify
+from simulator.templates.value_coercion import as_bool, as_document, as_int, stringify
 
 
 def properties_of(logical_id: str, resource: dict[str, Any], resolver: Resolver) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from pathlib import Path
 import docker
 import pytest
 
-from simulator.images import build_images
-from simulator.runtime_files import image_name
+from simulator.executors.image_builder import build_images
+from simulator.executors.runtime_files import image_name
 
 pytestmark = pytest.mark.docker
 

@@ -19,7 +19,11 @@ from typing import Any
 import psutil
 import pytest
 
-from simulator.logs import EVENT_OVERHEAD_BYTES, MAX_EVENTS_PER_STREAM, MAX_STORED_BYTES
+from simulator.observability.log_store import (
+    EVENT_OVERHEAD_BYTES,
+    MAX_EVENTS_PER_STREAM,
+    MAX_STORED_BYTES,
+)
 from tests.conftest import require_docker
 from tests.helpers import create_function, lambda_client
 from tests.reliability.support import (

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.runtime_files import bootstrap_path
+from simulator.executors.runtime_files import bootstrap_path
 
 API = "/2018-06-01/runtime"
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:fn"

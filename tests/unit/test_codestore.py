@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.codestore import MAX_UNZIPPED_BYTES, CodeStore
 from simulator.errors import InvalidParameterValueException
+from simulator.functions.code_store import MAX_UNZIPPED_BYTES, CodeStore
 
 Entry = tuple[str, bytes, int]  # name, content, st_mode (type and permission bits)
 

@@ -8,7 +8,7 @@ import threading
 import time
 
 from simulator.commands.function_lines import MAX_QUEUED_LINES, WRITE_INTERVAL, FunctionLines
-from simulator.logs import LogStore
+from simulator.observability.log_store import LogStore
 
 
 def test_lines_arrive_in_order_soon_and_all_by_close() -> None:

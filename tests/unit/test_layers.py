@@ -9,18 +9,18 @@ from typing import Any
 
 import pytest
 
-from simulator.code_source import zip_from
-from simulator.codestore import CodeStore
 from simulator.config import Settings
 from simulator.errors import (
     InvalidParameterValueException,
     ResourceNotFoundException,
     ValidationException,
 )
-from simulator.layer_service import LayerService
-from simulator.layers import LayerStore
-from simulator.opt_tree import merge_folders
-from simulator.validation import validate_tags
+from simulator.functions.code_store import CodeStore
+from simulator.functions.code_upload import zip_from
+from simulator.functions.layer_operations import LayerService
+from simulator.functions.layer_store import LayerStore
+from simulator.functions.opt_folder import merge_folders
+from simulator.functions.validation import validate_tags
 from tests.helpers import make_zip
 
 PREFIX = "arn:aws:lambda:us-east-1:000000000000:layer:"

@@ -13,9 +13,8 @@ from botocore.parsers import QueryParser
 from botocore.serialize import QuerySerializer
 from werkzeug.test import Client
 
-from simulator.aws_gateway import ServiceDispatcher
+from simulator.api.aws_gateway import ServiceDispatcher
 from simulator.errors import InvalidParameterValueException
-from simulator.logs import EVENT_OVERHEAD_BYTES, LogStore
 from simulator.models import InvocationResult
 from simulator.observability import cloudwatch_wire, log_persistence
 from simulator.observability.cloudwatch_api import create_cloudwatch_app
@@ -30,6 +29,7 @@ from simulator.observability.filter_pattern import FilterPatternError, parse_fil
 from simulator.observability.history import InvocationHistory
 from simulator.observability.log_persistence import LogArchive
 from simulator.observability.log_queries import LogQueries
+from simulator.observability.log_store import EVENT_OVERHEAD_BYTES, LogStore
 from simulator.observability.metric_math import evaluate
 from simulator.observability.metric_queries import MetricQueries
 from simulator.observability.metrics import (

@@ -16,17 +16,17 @@ from typing import Any, cast
 import pytest
 
 from simulator.api.runtime_api import RuntimeApiListener
-from simulator.codestore import CodeStore
 from simulator.config import Settings
 from simulator.environments.environment import Environment
 from simulator.environments.pool import EnvironmentPool, PoolLimits, image_settings
 from simulator.errors import ServiceException, TooManyRequestsException
 from simulator.executors.fake import Crash, FakeContext, FakeExecutor, FakeRuntime
-from simulator.logs import LogStore
+from simulator.functions.code_store import CodeStore
+from simulator.functions.registry import FunctionRegistry
+from simulator.functions.version_store import VersionStore
 from simulator.models import FunctionConfig
-from simulator.registry import FunctionRegistry
+from simulator.observability.log_store import LogStore
 from simulator.service import LambdaService
-from simulator.versions import VersionStore
 from tests.helpers import ROLE, eventually, make_zip
 
 CODE = base64.b64encode(make_zip({"app.py": "# the fake executor runs registered callables\n"}))

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from simulator.request_heads import MAX_HEADERS, QuickHeadParsing
+from simulator.api.request_headers import MAX_HEADERS, QuickHeadParsing
 
 
 class _Echo(QuickHeadParsing, BaseHTTPRequestHandler):

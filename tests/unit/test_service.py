@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from simulator.api.runtime_api import RuntimeApiListener
-from simulator.codestore import CodeStore
 from simulator.config import Settings
 from simulator.environments.pool import EnvironmentPool, PoolLimits
 from simulator.errors import (
@@ -26,15 +25,16 @@ from simulator.errors import (
     ResourceNotFoundException,
 )
 from simulator.executors.fake import FakeContext, FakeExecutor
-from simulator.logs import LogStore
-from simulator.registry import FunctionRegistry
+from simulator.functions.code_store import CodeStore
+from simulator.functions.registry import FunctionRegistry
+from simulator.functions.version_store import VersionStore
+from simulator.observability.log_store import LogStore
 from simulator.service import (
     MAX_ASYNC_PAYLOAD,
     MAX_SYNC_PAYLOAD,
     LambdaService,
     _resolved_image_uri,
 )
-from simulator.versions import VersionStore
 from tests.helpers import ROLE, eventually, make_zip
 
 ARN = "arn:aws:lambda:us-east-1:000000000000:function:fn"

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from simulator.errors import InvalidParameterValueException, ValidationException
-from simulator.validation import (
+from simulator.functions.validation import (
     AWS_NAME_RULE,
     parse_function_reference,
     validate_environment,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from simulator.errors import InvalidParameterValueException, ServiceException
-from simulator.folders import build_folder
+from simulator.functions.atomic_folders import build_folder
 
 MAX_UNZIPPED_BYTES = 262_144_000
 MAX_ZIPPED_BYTES = 50 * 1024 * 1024

@@ -15,10 +15,10 @@ from simulator.errors import (
     ResourceConflictException,
     ResourceNotFoundException,
 )
+from simulator.functions.validation import Violations, check_pattern, check_range
+from simulator.functions.version_store import Alias
 from simulator.models import LATEST, FunctionConfig
 from simulator.service import LambdaService
-from simulator.validation import Violations, check_pattern, check_range
-from simulator.versions import Alias
 
 ALIAS_NAME = re.compile(r"(?!^[0-9]+$)([a-zA-Z0-9\-_]+)")
 VERSION = re.compile(r"(\$LATEST|[0-9]+)")

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from simulator.async_queue import AsyncQueue, QueuedEvent
 from simulator.config import Settings
-from simulator.destinations import DestinationSender
 from simulator.errors import TooManyRequestsException
+from simulator.invocation.destinations import DestinationSender
+from simulator.invocation.event_queue import AsyncQueue, QueuedEvent
 from simulator.models import LATEST, FunctionConfig, InvocationResult
 
 log = logging.getLogger(__name__)

@@ -7,9 +7,9 @@ import re
 from typing import Any
 
 from simulator.errors import InvalidParameterValueException, ResourceNotFoundException
+from simulator.functions.validation import Violations, validate_tags
 from simulator.models import FunctionConfig
 from simulator.service import LambdaService
-from simulator.validation import Violations, validate_tags
 
 TAGGABLE_RESOURCE_RULE = (
     r"arn:(aws[a-zA-Z-]*):lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:"

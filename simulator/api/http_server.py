@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wsgi import LimitedStream
 
+from simulator.api.request_headers import QuickHeadParsing
 from simulator.app import Simulator
-from simulator.request_heads import QuickHeadParsing
 
 log = logging.getLogger(__name__)
 

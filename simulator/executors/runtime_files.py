@@ -9,7 +9,7 @@ from pathlib import Path
 
 # Beside the package in a checkout; an installed copy says where its folder is.
 RUNTIME_IMAGES_DIR = Path(os.environ.get("LAMBDA_SIM_RUNTIME_IMAGES")
-                          or Path(__file__).resolve().parent.parent / "runtime_images")
+                          or Path(__file__).resolve().parents[2] / "runtime_images")
 
 
 def image_name(runtime: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from simulator.folders import build_folder
+from simulator.functions.atomic_folders import build_folder
 
 
 def merge_folders(sources: list[Path], target: Path) -> Path:

@@ -24,7 +24,7 @@ import docker
 import docker.errors
 import requests
 
-from simulator.runtime_files import RUNTIME_IMAGES_DIR, image_name
+from simulator.executors.runtime_files import RUNTIME_IMAGES_DIR, image_name
 
 HASH_LABEL = "lambda-sim.content-hash"
 DEBIAN_MIRROR = "http://deb.debian.org/debian"

@@ -13,14 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulator.codestore import CodeStore
-from simulator.dependencies import DependencyError, install_requirements
-from simulator.local_code import file_digest, folder_digest
+from simulator.functions.code_store import CodeStore
+from simulator.functions.opt_folder import merge_folders
 from simulator.models import FunctionConfig
-from simulator.opt_tree import merge_folders
-from simulator.reload import CodeWatcher
 from simulator.service import LambdaService
 from simulator.templates import FunctionSpec, Template, TemplateError, load_template
+from simulator.workspace.folder_checksum import file_digest, folder_digest
+from simulator.workspace.hot_reload import CodeWatcher
+from simulator.workspace.requirements import DependencyError, install_requirements
 
 log = logging.getLogger(__name__)
 

@@ -6,17 +6,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from simulator.aws_gateway import WSGIApp
+from simulator.api.aws_gateway import WSGIApp
 from simulator.config import Settings
-from simulator.logs import LogStore
+from simulator.invocation.observer import Observers
 from simulator.observability.cloudwatch_api import create_cloudwatch_app
 from simulator.observability.history import InvocationHistory
 from simulator.observability.log_persistence import LogArchive
 from simulator.observability.log_queries import LogQueries
+from simulator.observability.log_store import LogStore
 from simulator.observability.logs_api import create_logs_app
 from simulator.observability.metric_queries import MetricQueries
 from simulator.observability.metrics import MetricsRecorder
-from simulator.observability.observer import Observers
 from simulator.observability.saved_events import SavedEvents
 
 

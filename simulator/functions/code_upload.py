@@ -9,8 +9,8 @@ import base64
 import binascii
 from typing import Any
 
-from simulator.codestore import UNZIP_FAILED
 from simulator.errors import InvalidParameterValueException
+from simulator.functions.code_store import UNZIP_FAILED
 
 NO_SOURCE = "Please provide a source for function code."
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.codestore import MAX_UNZIPPED_BYTES, MAX_ZIPPED_BYTES
+from simulator.functions.code_store import MAX_UNZIPPED_BYTES, MAX_ZIPPED_BYTES
 from simulator.service import LambdaService
 
 TOTAL_CODE_SIZE_LIMIT = 80_530_636_800  # 75 GB

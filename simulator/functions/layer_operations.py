@@ -10,13 +10,13 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from simulator.code_source import zip_from
-from simulator.codestore import CodeStore
 from simulator.config import Settings
 from simulator.errors import InvalidParameterValueException, ResourceNotFoundException
-from simulator.layers import LayerStore, LayerVersion
-from simulator.opt_tree import merge_folders
-from simulator.validation import KNOWN_RUNTIMES, Violations, check_length, check_range
+from simulator.functions.code_store import CodeStore
+from simulator.functions.code_upload import zip_from
+from simulator.functions.layer_store import LayerStore, LayerVersion
+from simulator.functions.opt_folder import merge_folders
+from simulator.functions.validation import KNOWN_RUNTIMES, Violations, check_length, check_range
 
 REGION = r"(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}"
 LAYER_NAME_RULE = (rf"(arn:(aws[a-zA-Z-]*)?:lambda:{REGION}:\d{{12}}:layer:[a-zA-Z0-9-_]+)"
