@@ -1,4 +1,5 @@
-"""Composition root and Flask app factory: settings → executor → pool → service → API."""
+"""Composition root and Flask app factory: settings → executor → pool → control plane and
+data plane → API."""
 
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ from simulator.events.template_wiring import TemplateWiring
 from simulator.executors.base import Executor
 from simulator.executors.process import ProcessExecutor
 from simulator.functions.code_store import CodeStore
+from simulator.functions.function_operations import FunctionOperations
 from simulator.functions.layer_operations import LayerService
 from simulator.functions.layer_store import LayerStore
 from simulator.functions.registry import FunctionRegistry
@@ -47,10 +49,10 @@ from simulator.functions.tag_operations import TagService
 from simulator.functions.validation import SUPPORTED_RUNTIMES
 from simulator.functions.version_operations import VersionService
 from simulator.functions.version_store import VersionStore
+from simulator.invocation.invoker import Invoker
 from simulator.observability.composition import Observability
 from simulator.observability.dashboard import dashboard
 from simulator.observability.prometheus_api import prometheus_api
-from simulator.service import LambdaService
 from simulator.workspace.local_functions import DeployReport, Workspace
 
 log = logging.getLogger(__name__)
@@ -93,24 +95,25 @@ class Simulator:
         self.layers = LayerService(settings, self.layer_store,
                                    CodeStore(settings.state_dir / "layers"),
                                    settings.state_dir / "opt" / "layers")
-        self.service = LambdaService(settings, self.registry, self.code, self.pool,
-                                     self.versions, observer=self.observability.observer,
-                                     layers=self.layers)
+        self.functions = FunctionOperations(settings, self.registry, self.code, self.pool,
+                                            self.versions, layers=self.layers)
+        self.invoker = Invoker(settings, self.functions, self.pool,
+                               observer=self.observability.observer)
         for function in self.registry.all():
             self.pool.anticipate(function)
         self.http_routes = HttpRoutes(settings.state_dir / "http.db")
         self.function_urls = FunctionUrls(settings.state_dir / "http.db")
-        self.scheduler = Scheduler(settings, self.service, rules=EventBridgeRules(
+        self.scheduler = Scheduler(settings, self.invoker, rules=EventBridgeRules(
             settings, services_loaded=lambda: self.wsgi_app.aws_app_loaded))
-        self.event_sources = EventSourceMappings(settings, self.service)
+        self.event_sources = EventSourceMappings(settings, self.functions, self.invoker)
         self.event_sources.start()
         self.app = create_app(self)
         self.wsgi_app = ServiceDispatcher(
-            InvokePath(self.app, self.service, MAX_REQUEST_BYTES),
+            InvokePath(self.app, self.invoker, MAX_REQUEST_BYTES),
             settings.account_id, settings.access_token,
             services=self.observability.service_apps(
                 fallback=lambda environ, start: self.wsgi_app.aws_app(environ, start)))
-        moto_bridge.attach(self.service.deliver_if_known)
+        moto_bridge.attach(self.invoker.deliver_if_known)
         self.scheduler.start()
         self.workspace: Workspace | None = None
 
@@ -120,17 +123,18 @@ class Simulator:
         if self.workspace is None:
             wiring = TemplateWiring(self.settings, self.event_sources, self.scheduler,
                                     self.http_routes)
-            self.workspace = Workspace(self.service, self.code, self.settings.state_dir,
+            self.workspace = Workspace(self.functions, self.layers, self.code,
+                                       self.settings.state_dir,
                                        self.settings.watch_mode, wire_events=wiring)
         return self.workspace.load(path, overrides)
 
     def close(self) -> None:
-        moto_bridge.detach(self.service.deliver_if_known)
+        moto_bridge.detach(self.invoker.deliver_if_known)
         if self.workspace is not None:
             self.workspace.close()
         self.event_sources.close()
         self.scheduler.stop()
-        self.service.shutdown()
+        self.invoker.shutdown()
         self.pool.shutdown()
         self.observability.close()
         self.registry.close()
@@ -175,14 +179,17 @@ def create_app(simulator: Simulator) -> Flask:
     app = Flask("simulator")
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.config["EXECUTOR_NAME"] = simulator.executor.name
-    app.extensions["lambda_service"] = simulator.service
+    app.extensions["functions"] = simulator.functions
+    app.extensions["invoker"] = simulator.invoker
+    app.extensions["pool"] = simulator.pool
     app.extensions["logs"] = simulator.logs
     app.extensions["load_template"] = simulator.load_template
     app.register_blueprint(lambda_api)
-    app.extensions["tag_service"] = TagService(simulator.service)
+    app.extensions["tag_service"] = TagService(simulator.functions)
     app.extensions["layer_service"] = simulator.layers
     app.register_blueprint(layers_api)
-    app.extensions["version_service"] = VersionService(simulator.service)
+    app.extensions["version_service"] = VersionService(
+        simulator.settings, simulator.functions, simulator.versions, simulator.pool)
     app.register_blueprint(versions_api)
     app.extensions["event_source_mappings"] = simulator.event_sources
     app.register_blueprint(event_source_api)

@@ -45,14 +45,15 @@ from simulator.events.http_routes import (
     new_url_id,
     url_timestamp,
 )
+from simulator.functions.function_operations import FunctionOperations
 from simulator.functions.validation import (
     Violations,
     check_range,
     parse_function_reference,
     validate_max_items,
 )
+from simulator.invocation.invoker import MAX_SYNC_PAYLOAD, Invoker
 from simulator.models import FunctionConfig
-from simulator.service import MAX_SYNC_PAYLOAD, LambdaService
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +69,12 @@ INVOKE_MODES = ("RESPONSE_STREAM", "BUFFERED")
 URL_QUALIFIER_PATTERN = re.compile(r"((?!^\d+$)^[0-9a-zA-Z-_]+$)")
 
 
-def service() -> LambdaService:
-    return current_app.extensions["lambda_service"]  # type: ignore[no-any-return]
+def functions() -> FunctionOperations:
+    return current_app.extensions["functions"]  # type: ignore[no-any-return]
+
+
+def invoker() -> Invoker:
+    return current_app.extensions["invoker"]  # type: ignore[no-any-return]
 
 
 def http_routes() -> HttpRoutes:
@@ -117,7 +122,7 @@ def remove_api(api_id: str) -> Response:
 
 
 def stage_url(api_id: str, stage: str) -> str:
-    return f"{service().settings.endpoint_url}/_simulator/http/{api_id}/{stage}/"
+    return f"{functions().settings.endpoint_url}/_simulator/http/{api_id}/{stage}/"
 
 
 @http_api.route("/_simulator/http/<api_id>/<stage>", methods=SERVED_METHODS)
@@ -129,7 +134,7 @@ def serve_route(api_id: str, stage: str, path: str = "") -> Response:
     if matched is None:
         return flask_response(gateway_error(404, "Not Found"))
     route = matched.route
-    settings = service().settings
+    settings = functions().settings
     destination = Destination(
         api_id=api_id,
         account_id=settings.account_id,
@@ -193,7 +198,7 @@ def delete_function_url_config(name: str) -> Response:
 
 @http_api.get("/2021-10-31/functions/<name>/urls")
 def list_function_url_configs(name: str) -> Response:
-    function = service().function(name)
+    function = functions().function(name)
     limit = validate_max_items(request.args.get("MaxItems"))
     configs = function_urls().for_function(function.name)
     marker = request.args.get("Marker")
@@ -215,7 +220,7 @@ def url_target(reference: str) -> tuple[FunctionConfig, str | None]:
             v.add(qualifier, "qualifier", "Member must satisfy regular expression pattern: "
                   f"{URL_QUALIFIER_PATTERN.pattern}")
         v.raise_if_any()
-    return service().function(name, qualifier), qualifier
+    return functions().function(name, qualifier), qualifier
 
 
 def existing_url(function: FunctionConfig, qualifier: str | None) -> FunctionUrlConfig:
@@ -276,14 +281,14 @@ def validate_cors(v: Violations, cors: Any) -> dict[str, Any]:
 
 
 def url_arn(function: FunctionConfig, qualifier: str | None) -> str:
-    arn = function.arn(service().settings.region, service().settings.account_id)
+    arn = function.arn(functions().settings.region, functions().settings.account_id)
     return f"{arn}:{qualifier}" if qualifier else arn
 
 
 def describe_url(config: FunctionUrlConfig, function: FunctionConfig) -> dict[str, Any]:
     """The FunctionUrlConfig shape of the Lambda API."""
     described: dict[str, Any] = {
-        "FunctionUrl": f"{service().settings.endpoint_url}/_simulator/url/{config.url_id}/",
+        "FunctionUrl": f"{functions().settings.endpoint_url}/_simulator/url/{config.url_id}/",
         "FunctionArn": url_arn(function, config.qualifier),
         "AuthType": config.auth_type,
         "CreationTime": config.creation_time,
@@ -332,7 +337,7 @@ def serve_url(url_id: str, path: str) -> Response:
         return flask_response(preflight_response(cors, origin))
     destination = Destination(
         api_id=url_id,
-        account_id=service().settings.account_id,
+        account_id=functions().settings.account_id,
         domain_name=request.host.rsplit(":", 1)[0],
         authorizer=authorizer,
     )
@@ -350,7 +355,7 @@ def iam_authorizer() -> dict[str, Any] | None:
     credential = CREDENTIAL_PATTERN.search(request.headers.get("Authorization", ""))
     return {"iam": {
         "accessKey": credential.group("access_key") if credential else None,
-        "accountId": service().settings.account_id,
+        "accountId": functions().settings.account_id,
         "callerId": None,
         "cognitoIdentity": None,
         "principalOrgId": None,
@@ -383,7 +388,7 @@ def invoke(function_name: str, qualifier: str | None, event: dict[str, Any],
     if len(payload) > MAX_SYNC_PAYLOAD:
         return gateway_error(413, "Request Entity Too Large")
     try:
-        result = service().run(service().function(function_name, qualifier), payload)
+        result = invoker().run(functions().function(function_name, qualifier), payload)
     except TooManyRequestsException:
         return throttled_response(payload_version)
     except LambdaError as error:

@@ -17,7 +17,7 @@ from simulator.api.error_shapes import Headers, error_parts
 from simulator.api.http_api import URL_HOST_PATTERN
 from simulator.api.lambda_api import invoke_headers
 from simulator.errors import LambdaError, ServiceException
-from simulator.service import LambdaService
+from simulator.invocation.invoker import Invoker
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +26,9 @@ INVOKE_PATH = re.compile(r"/2015-03-31/functions/(?P<name>[^/]+)/invocations")
 
 
 class InvokePath:
-    def __init__(self, app: WSGIApp, service: LambdaService, max_request_bytes: int) -> None:
+    def __init__(self, app: WSGIApp, invoker: Invoker, max_request_bytes: int) -> None:
         self._app = app
-        self._service = service
+        self._invoker = invoker
         self._max_request_bytes = max_request_bytes
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -43,7 +43,7 @@ class InvokePath:
         received = time.monotonic()
         query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         try:
-            outcome = self._service.invoke(
+            outcome = self._invoker.invoke(
                 match.group("name"),
                 query["Qualifier"][0] if "Qualifier" in query else None,
                 environ["wsgi.input"].read(int(length)),

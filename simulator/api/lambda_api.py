@@ -11,15 +11,20 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from simulator.api.wire_types import check_body_types
 from simulator.errors import InvalidRequestContentException, UnsupportedMediaTypeException
 from simulator.functions.account_settings import account_settings
+from simulator.functions.function_operations import FunctionOperations
 from simulator.functions.tag_operations import TagService
+from simulator.invocation.invoker import InvokeOutcome, Invoker
 from simulator.models import InvocationResult
-from simulator.service import InvokeOutcome, LambdaService
 
 lambda_api = Blueprint("lambda_api", __name__)
 
 
-def service() -> LambdaService:
-    return current_app.extensions["lambda_service"]  # type: ignore[no-any-return]
+def functions() -> FunctionOperations:
+    return current_app.extensions["functions"]  # type: ignore[no-any-return]
+
+
+def invoker() -> Invoker:
+    return current_app.extensions["invoker"]  # type: ignore[no-any-return]
 
 
 def json_body() -> dict[str, Any]:
@@ -52,35 +57,35 @@ def empty(status: int) -> Response:
 @lambda_api.post("/2015-03-31/functions")
 @lambda_api.post("/2015-03-31/functions/")
 def create_function() -> Response:
-    return answer(service().create_function(json_body()), 201)
+    return answer(functions().create_function(json_body()), 201)
 
 
 @lambda_api.get("/2015-03-31/functions")
 @lambda_api.get("/2015-03-31/functions/")
 def list_functions() -> Response:
-    return answer(service().list_functions(request.args.get("Marker"),
+    return answer(functions().list_functions(request.args.get("Marker"),
                                            request.args.get("MaxItems")))
 
 
 @lambda_api.get("/2015-03-31/functions/<name>/configuration")
 def get_function_configuration(name: str) -> Response:
-    return answer(service().get_function_configuration(name, request.args.get("Qualifier")))
+    return answer(functions().get_function_configuration(name, request.args.get("Qualifier")))
 
 
 @lambda_api.put("/2015-03-31/functions/<name>/configuration")
 def update_function_configuration(name: str) -> Response:
-    return answer(service().update_function_configuration(name, json_body()))
+    return answer(functions().update_function_configuration(name, json_body()))
 
 
 @lambda_api.put("/2015-03-31/functions/<name>/code")
 def update_function_code(name: str) -> Response:
-    return answer(service().update_function_code(name, json_body()))
+    return answer(functions().update_function_code(name, json_body()))
 
 
 @lambda_api.post("/2015-03-31/functions/<name>/invocations")
 def invoke(name: str) -> Response:
     received = time.monotonic()
-    outcome = service().invoke(
+    outcome = invoker().invoke(
         name,
         request.args.get("Qualifier"),
         request.get_data(cache=False),
@@ -119,54 +124,54 @@ def server_timing(result: InvocationResult, received: float) -> str:
 
 @lambda_api.get("/2015-03-31/functions/<name>")
 def get_function(name: str) -> Response:
-    return answer(service().get_function(name, request.args.get("Qualifier")))
+    return answer(functions().get_function(name, request.args.get("Qualifier")))
 
 
 @lambda_api.delete("/2015-03-31/functions/<name>")
 def delete_function(name: str) -> Response:
-    service().delete_function(name, request.args.get("Qualifier"))
+    functions().delete_function(name, request.args.get("Qualifier"))
     return empty(204)
 
 
 @lambda_api.put("/2017-10-31/functions/<name>/concurrency")
 def put_function_concurrency(name: str) -> Response:
-    return answer(service().put_function_concurrency(name, json_body()))
+    return answer(functions().put_function_concurrency(name, json_body()))
 
 
 @lambda_api.get("/2019-09-30/functions/<name>/concurrency")
 def get_function_concurrency(name: str) -> Response:
-    return answer(service().get_function_concurrency(name))
+    return answer(functions().get_function_concurrency(name))
 
 
 @lambda_api.delete("/2017-10-31/functions/<name>/concurrency")
 def delete_function_concurrency(name: str) -> Response:
-    service().delete_function_concurrency(name)
+    functions().delete_function_concurrency(name)
     return empty(204)
 
 
 @lambda_api.put("/2019-09-25/functions/<name>/event-invoke-config")
 def put_function_event_invoke_config(name: str) -> Response:
-    return answer(service().put_event_invoke_config(name, json_body()))
+    return answer(functions().put_event_invoke_config(name, json_body()))
 
 
 @lambda_api.post("/2019-09-25/functions/<name>/event-invoke-config")
 def update_function_event_invoke_config(name: str) -> Response:
-    return answer(service().put_event_invoke_config(name, json_body(), merge=True))
+    return answer(functions().put_event_invoke_config(name, json_body(), merge=True))
 
 
 @lambda_api.get("/2019-09-25/functions/<name>/event-invoke-config")
 def get_function_event_invoke_config(name: str) -> Response:
-    return answer(service().get_event_invoke_config(name))
+    return answer(functions().get_event_invoke_config(name))
 
 
 @lambda_api.get("/2019-09-25/functions/<name>/event-invoke-config/list")
 def list_function_event_invoke_configs(name: str) -> Response:
-    return answer(service().list_event_invoke_configs(name))
+    return answer(functions().list_event_invoke_configs(name))
 
 
 @lambda_api.delete("/2019-09-25/functions/<name>/event-invoke-config")
 def delete_function_event_invoke_config(name: str) -> Response:
-    service().delete_event_invoke_config(name)
+    functions().delete_event_invoke_config(name)
     return empty(204)
 
 
@@ -194,4 +199,4 @@ def list_tags(resource: str) -> Response:
 @lambda_api.get("/2016-08-19/account-settings")
 @lambda_api.get("/2016-08-19/account-settings/")
 def get_account_settings() -> Response:
-    return answer(account_settings(service()))
+    return answer(account_settings(functions(), current_app.extensions["layer_service"]))

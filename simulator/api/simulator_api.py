@@ -8,15 +8,20 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from simulator import __version__
+from simulator.environments.pool import EnvironmentPool
 from simulator.errors import InvalidParameterValueException
-from simulator.service import LambdaService
+from simulator.functions.function_operations import FunctionOperations
 from simulator.templates import TemplateError
 
 simulator_api = Blueprint("simulator_api", __name__, url_prefix="/_simulator")
 
 
-def service() -> LambdaService:
-    return current_app.extensions["lambda_service"]  # type: ignore[no-any-return]
+def functions() -> FunctionOperations:
+    return current_app.extensions["functions"]  # type: ignore[no-any-return]
+
+
+def pool() -> EnvironmentPool:
+    return current_app.extensions["pool"]  # type: ignore[no-any-return]
 
 
 @simulator_api.get("/health")
@@ -25,13 +30,13 @@ def health() -> Response:
         "status": "ok",
         "executor": current_app.config["EXECUTOR_NAME"],
         "version": __version__,
-        "functions": len(service().registry.all()),
+        "functions": len(functions().all_latest()),
     })
 
 
 @simulator_api.get("/code/<name>.zip")
 def code(name: str) -> Response:
-    return Response(service().code_zip(name), content_type="application/zip")
+    return Response(functions().code_zip(name), content_type="application/zip")
 
 
 @simulator_api.get("/layers/<name>/<version>.zip")
@@ -42,11 +47,11 @@ def layer_code(name: str, version: str) -> Response:
 
 
 @simulator_api.get("/functions")
-def functions() -> Response:
+def function_rows() -> Response:
     """Each function with its environment counts: what `lambda-sim ls` shows."""
     rows = []
-    for function in service().registry.all():
-        counts = service().pool.counts(function.name)
+    for function in functions().all_latest():
+        counts = pool().counts(function.name)
         rows.append({"name": function.name, "runtime": function.runs_on,
                      "warm": counts.warm, "busy": counts.busy, "starting": counts.starting})
     return jsonify({"functions": rows})
@@ -59,14 +64,14 @@ def environments() -> Response:
     cannot say."""
     rows = [{"id": e.id, "function": e.function.name, "version": e.function.version,
              "state": e.state.value, "runtime": e.runtime.handle if e.runtime else None}
-            for e in service().pool.live_environments()]
+            for e in pool().live_environments()]
     return jsonify({"environments": rows})
 
 
 @simulator_api.get("/logs/<name>")
 def logs(name: str) -> Response:
     """The function's log events after `since` (epoch ms), oldest first."""
-    service().function(name)
+    functions().function(name)
     since_text = request.args.get("since", "0") or "0"
     if not since_text.isdigit():
         raise InvalidParameterValueException("since: milliseconds since the epoch, as digits")

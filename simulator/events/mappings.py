@@ -29,8 +29,9 @@ from simulator.events.sqs import (
     SqsConnection,
     SqsPoller,
 )
+from simulator.functions.function_operations import FunctionOperations
 from simulator.functions.validation import Violations, check_range, parse_function_reference
-from simulator.service import LambdaService
+from simulator.invocation.invoker import Invoker
 
 log = logging.getLogger(__name__)
 
@@ -145,9 +146,11 @@ class MappingStore:
 class EventSourceMappings:
     """The mapping operations and the pollers of the enabled mappings."""
 
-    def __init__(self, settings: Settings, service: LambdaService) -> None:
+    def __init__(self, settings: Settings, functions: FunctionOperations,
+                 invoker: Invoker) -> None:
         self._settings = settings
-        self._service = service
+        self._functions = functions
+        self._invoker = invoker
         self._store = MappingStore(settings.state_dir / "event_source_mappings.db")
         self._sqs = SqsConnection(settings)
         self._pollers: dict[str, SqsPoller] = {}
@@ -177,7 +180,7 @@ class EventSourceMappings:
 
     def create(self, body: dict[str, Any]) -> dict[str, Any]:
         _check_settings(body, creating=True)
-        function = self._service.function(body["FunctionName"])
+        function = self._functions.function(body["FunctionName"])
         queue = _queue(body.get("EventSourceArn"))
         attributes = self._queue_attributes(queue)
         mapping = EventSourceMapping(
@@ -227,7 +230,7 @@ class EventSourceMappings:
             mapping = self._mapping(key)
             changes = _changes(body)
             if body.get("FunctionName"):
-                changes["function_name"] = self._service.function(body["FunctionName"]).name
+                changes["function_name"] = self._functions.function(body["FunctionName"]).name
             updated = replace(mapping, **changes, last_modified=time.time())
             queue = _queue(updated.event_source_arn)
             _check_batching(updated, queue)
@@ -254,7 +257,7 @@ class EventSourceMappings:
         queue = Queue.from_arn(mapping.event_source_arn)
         if not mapping.enabled or queue is None:
             return
-        poller = SqsPoller(mapping.poller_config(queue), self._service, self._sqs)
+        poller = SqsPoller(mapping.poller_config(queue), self._invoker, self._sqs)
         self._pollers[mapping.uuid] = poller
         poller.start()
 

@@ -23,8 +23,8 @@ from botocore.exceptions import ClientError
 
 from simulator.aws_clients import own_client
 from simulator.config import Settings
+from simulator.invocation.invoker import Invoker
 from simulator.models import FunctionConfig, InvocationResult
-from simulator.service import LambdaService
 
 log = logging.getLogger(__name__)
 
@@ -213,10 +213,10 @@ class SqsPoller:
     visibility timeout runs. Each invoker is a thread of its own batch, so a mapping at rest
     holds none."""
 
-    def __init__(self, config: PollerConfig, service: LambdaService,
+    def __init__(self, config: PollerConfig, invoker: Invoker,
                  connection: SqsConnection) -> None:
         self.config = config
-        self._service = service
+        self._invoker = invoker
         self._connection = connection
         self._stop = threading.Event()
         self._free_invokers = threading.Semaphore(config.concurrency)
@@ -270,7 +270,7 @@ class SqsPoller:
 
     def _take_batch(self) -> bool:
         """Receive a batch and hand it to an invoker; False if there was none to hand over."""
-        function = self._service.function(self.config.function_name)
+        function = self._invoker.resolve(self.config.function_name)
         messages = self._collect()
         if not messages:
             return False
@@ -287,7 +287,7 @@ class SqsPoller:
     def _invoke(self, function: FunctionConfig, messages: list[dict[str, Any]]) -> None:
         try:
             event = {"Records": [sqs_record(m, self.config.queue) for m in messages]}
-            result = self._service.run(function, json.dumps(event).encode())
+            result = self._invoker.run(function, json.dumps(event).encode())
             done = settled(messages, result, self.config.report_batch_item_failures,
                            self.config.queue.fifo)
             if len(done) < len(messages):

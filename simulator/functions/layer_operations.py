@@ -38,7 +38,7 @@ class LayerService:
     def __init__(self, settings: Settings, store: LayerStore, code: CodeStore,
                  opt_root: Path) -> None:
         self.settings = settings
-        self.store = store
+        self._store = store
         self._code = code
         self._opt_root = opt_root
         # A delete's clean-up never removes content a publish or an attach is using.
@@ -62,7 +62,7 @@ class LayerService:
         content = zip_from(body.get("Content") or {})
         with self._lock:
             stored = self._code.store(content)
-            layer = self.store.publish(
+            layer = self._store.publish(
                 name, code_sha256=stored.sha256, code_size=stored.size,
                 content_dir=str(stored.directory), description=body.get("Description") or "",
                 compatible_runtimes=tuple(runtimes),
@@ -88,8 +88,8 @@ class LayerService:
                     marker: str | None, max_items: str | None) -> dict[str, Any]:
         limit = self._check_filters(runtime, architecture, max_items)
         items = []
-        for name in self.store.names():
-            latest = next((layer for layer in self.store.versions(name)
+        for name in self._store.names():
+            latest = next((layer for layer in self._store.versions(name)
                            if layer.matches(runtime, architecture)), None)
             if latest is not None and (marker is None or name > marker):
                 items.append({
@@ -106,7 +106,7 @@ class LayerService:
                       marker: str | None, max_items: str | None) -> dict[str, Any]:
         limit = self._check_filters(runtime, architecture, max_items)
         below = int(marker) if marker and marker.isdigit() else None
-        matching = [layer for layer in self.store.versions(self._name(layer_name))
+        matching = [layer for layer in self._store.versions(self._name(layer_name))
                     if layer.matches(runtime, architecture)
                     and (below is None or layer.version < below)]
         result: dict[str, Any] = {
@@ -119,8 +119,8 @@ class LayerService:
         """Idempotent, as on AWS. Functions using the version keep their merged /opt."""
         name = self._name(layer_name)
         with self._lock:
-            if self.store.delete(name, _version(version_number)) is not None:
-                self._code.collect({Path(layer.content_dir) for layer in self.store.all()})
+            if self._store.delete(name, _version(version_number)) is not None:
+                self._code.collect({Path(layer.content_dir) for layer in self._store.all()})
 
     def layer_zip(self, name: str, version_number: str) -> bytes:
         layer = self._find(name, version_number)
@@ -174,13 +174,17 @@ class LayerService:
             layers.append(layer)
         return layers
 
+    def stored_code_size(self) -> int:
+        """What every layer version's content counts towards the account's code storage."""
+        return sum(layer.code_size for layer in self._store.all())
+
     def resolve(self, arn: str) -> LayerVersion | None:
         """The version a layer version ARN names, if it is one of ours."""
         match = LAYER_VERSION_ARN.fullmatch(arn)
         if match is None or match["region"] != self.settings.region or \
                 match["account"] != self.settings.account_id:
             return None
-        return self.store.get(match["name"], int(match["version"]))
+        return self._store.get(match["name"], int(match["version"]))
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -196,7 +200,7 @@ class LayerService:
         return layer_name.rsplit(":", 1)[-1]
 
     def _find(self, name: str, version_number: str) -> LayerVersion:
-        layer = self.store.get(name, _version(version_number))
+        layer = self._store.get(name, _version(version_number))
         if layer is None:
             raise ResourceNotFoundException(NOT_FOUND)
         return layer

@@ -7,9 +7,9 @@ import re
 from typing import Any
 
 from simulator.errors import InvalidParameterValueException, ResourceNotFoundException
+from simulator.functions.function_operations import FunctionOperations
 from simulator.functions.validation import Violations, validate_tags
 from simulator.models import FunctionConfig
-from simulator.service import LambdaService
 
 TAGGABLE_RESOURCE_RULE = (
     r"arn:(aws[a-zA-Z-]*):lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:"
@@ -23,17 +23,17 @@ FUNCTION_ARN = re.compile(
 
 
 class TagService:
-    def __init__(self, service: LambdaService) -> None:
-        self._service = service
+    def __init__(self, functions: FunctionOperations) -> None:
+        self._functions = functions
 
     def tag(self, resource: str, body: dict[str, Any]) -> None:
         function = self._function(resource)
-        self._service.store_tags(function, validate_tags(body.get("Tags") or {},
+        self._functions.store_tags(function, validate_tags(body.get("Tags") or {},
                                                          existing=function.tags))
 
     def untag(self, resource: str, keys: list[str]) -> None:
         function = self._function(resource)
-        self._service.store_tags(
+        self._functions.store_tags(
             function, {k: v for k, v in function.tags.items() if k not in keys})
 
     def list_tags(self, resource: str) -> dict[str, Any]:
@@ -54,8 +54,8 @@ class TagService:
             raise InvalidParameterValueException(
                 "Tags are not supported on function versions or aliases: use the function's "
                 f"unqualified ARN, not {resource}")
-        settings = self._service.settings
-        function = self._service.registry.get(match["name"])
+        settings = self._functions.settings
+        function = self._functions.latest(match["name"])
         if function is None or match["region"] != settings.region or \
                 match["account"] != settings.account_id:
             raise ResourceNotFoundException(f"Function not found: {resource}")

@@ -9,31 +9,36 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from simulator.config import Settings
+from simulator.environments.pool import EnvironmentPool
 from simulator.errors import (
     InvalidParameterValueException,
     PreconditionFailedException,
     ResourceConflictException,
     ResourceNotFoundException,
 )
+from simulator.functions.function_operations import FunctionOperations
 from simulator.functions.validation import Violations, check_pattern, check_range
-from simulator.functions.version_store import Alias
+from simulator.functions.version_store import Alias, VersionStore
 from simulator.models import LATEST, FunctionConfig
-from simulator.service import LambdaService
 
 ALIAS_NAME = re.compile(r"(?!^[0-9]+$)([a-zA-Z0-9\-_]+)")
 VERSION = re.compile(r"(\$LATEST|[0-9]+)")
 
 
 class VersionService:
-    def __init__(self, service: LambdaService) -> None:
-        self._service = service
-        self._versions = service.versions
+    def __init__(self, settings: Settings, functions: FunctionOperations,
+                 versions: VersionStore, pool: EnvironmentPool) -> None:
+        self._settings = settings
+        self._functions = functions
+        self._versions = versions
+        self._pool = pool
         self._provisioned: dict[tuple[str, str], dict[str, Any]] = {}
 
     # -- versions -------------------------------------------------------------------------
 
     def publish(self, reference: str, body: dict[str, Any]) -> dict[str, Any]:
-        latest = self._service.function(reference)
+        latest = self._functions.function(reference)
         if body.get("CodeSha256") and body["CodeSha256"] != latest.code_sha256:
             raise InvalidParameterValueException(
                 f"CodeSHA256 ({body['CodeSha256']}) is different from current CodeSHA256 in "
@@ -48,14 +53,14 @@ class VersionService:
         return self._describe(version)
 
     def list_versions(self, reference: str) -> dict[str, Any]:
-        latest = self._service.function(reference)
+        latest = self._functions.function(reference)
         return {"Versions": [self._describe(latest)] + [
             self._describe(v) for v in self._versions.versions(latest.name)]}
 
     # -- aliases --------------------------------------------------------------------------
 
     def create_alias(self, reference: str, body: dict[str, Any]) -> dict[str, Any]:
-        function = self._service.function(reference)
+        function = self._functions.function(reference)
         name = body.get("Name")
         self._check_alias(name, body.get("FunctionVersion"))
         if self._versions.alias(function.name, name) is not None:
@@ -67,7 +72,7 @@ class VersionService:
         return alias.to_api(self._arn(function))
 
     def update_alias(self, reference: str, name: str, body: dict[str, Any]) -> dict[str, Any]:
-        function = self._service.function(reference)
+        function = self._functions.function(reference)
         alias = self._alias(function, name)
         if body.get("RevisionId") and body["RevisionId"] != alias.revision_id:
             raise PreconditionFailedException(
@@ -83,17 +88,17 @@ class VersionService:
         return updated.to_api(self._arn(function))
 
     def get_alias(self, reference: str, name: str) -> dict[str, Any]:
-        function = self._service.function(reference)
+        function = self._functions.function(reference)
         return self._alias(function, name).to_api(self._arn(function))
 
     def list_aliases(self, reference: str, function_version: str | None) -> dict[str, Any]:
-        function = self._service.function(reference)
+        function = self._functions.function(reference)
         aliases = [a for a in self._versions.aliases(function.name)
                    if function_version in (None, a.function_version)]
         return {"Aliases": [a.to_api(self._arn(function)) for a in aliases]}
 
     def delete_alias(self, reference: str, name: str) -> None:
-        function = self._service.function(reference)
+        function = self._functions.function(reference)
         self._versions.delete_alias(function.name, name)
 
     # -- provisioned concurrency ----------------------------------------------------------
@@ -104,13 +109,13 @@ class VersionService:
             raise InvalidParameterValueException(
                 "Provisioned Concurrency Configs cannot be applied to unpublished function "
                 "versions.")
-        function = self._service.function(reference, qualifier)
+        function = self._functions.function(reference, qualifier)
         count = body.get("ProvisionedConcurrentExecutions")
         v = Violations()
         check_range(v, count, "provisionedConcurrentExecutions", 1, None)
         v.raise_if_any()
         for _ in range(count):
-            self._service.pool.prewarm(function, provisioned=True)
+            self._pool.prewarm(function, provisioned=True)
         config = {"RequestedProvisionedConcurrentExecutions": count,
                   "AvailableProvisionedConcurrentExecutions": count,
                   "AllocatedProvisionedConcurrentExecutions": count,
@@ -122,7 +127,7 @@ class VersionService:
                 "AllocatedProvisionedConcurrentExecutions": 0}
 
     def get_provisioned(self, reference: str, qualifier: str | None) -> dict[str, Any]:
-        function = self._service.function(reference)
+        function = self._functions.function(reference)
         config = self._provisioned.get((function.name, qualifier or ""))
         if config is None:
             raise ProvisionedConcurrencyConfigNotFound(
@@ -130,18 +135,18 @@ class VersionService:
         return config
 
     def delete_provisioned(self, reference: str, qualifier: str | None) -> None:
-        function = self._service.function(reference, qualifier)
+        function = self._functions.function(reference, qualifier)
         self._provisioned.pop((function.name, qualifier or ""), None)
-        self._service.pool.retire(function.pool_key, time.time_ns())
+        self._pool.retire(function.pool_key, time.time_ns())
 
     # -- helpers --------------------------------------------------------------------------
 
     def _describe(self, function: FunctionConfig) -> dict[str, Any]:
-        return function.to_api(self._service.settings.region,
-                               self._service.settings.account_id)
+        return function.to_api(self._settings.region,
+                               self._settings.account_id)
 
     def _arn(self, function: FunctionConfig) -> str:
-        return function.arn(self._service.settings.region, self._service.settings.account_id)
+        return function.arn(self._settings.region, self._settings.account_id)
 
     def _alias(self, function: FunctionConfig, name: str) -> Alias:
         alias = self._versions.alias(function.name, name)

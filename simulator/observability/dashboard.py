@@ -11,11 +11,12 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from simulator import __version__
+from simulator.environments.pool import EnvironmentPool
 from simulator.errors import InvalidRequestContentException
+from simulator.functions.function_operations import FunctionOperations
 from simulator.models import FunctionConfig
 from simulator.observability.composition import Observability
 from simulator.observability.log_store import log_group_name
-from simulator.service import LambdaService
 
 MAX_LOG_LINES = 1_000
 FIRST_LOG_LINES = 300
@@ -28,14 +29,18 @@ def observability() -> Observability:
     return current_app.extensions["observability"]  # type: ignore[no-any-return]
 
 
-def service() -> LambdaService:
-    return current_app.extensions["lambda_service"]  # type: ignore[no-any-return]
+def functions() -> FunctionOperations:
+    return current_app.extensions["functions"]  # type: ignore[no-any-return]
+
+
+def pool() -> EnvironmentPool:
+    return current_app.extensions["pool"]  # type: ignore[no-any-return]
 
 
 @dashboard.get("")
 @dashboard.get("/")
 def page() -> str:
-    settings = service().settings
+    settings = functions().settings
     return render_template(
         "dashboard/index.html", version=__version__, endpoint=settings.endpoint_url,
         executor=current_app.config["EXECUTOR_NAME"], region=settings.region,
@@ -51,7 +56,7 @@ def state() -> Response:
         "id": e.id, "function": e.function.name, "state": e.state.value,
         "ageSeconds": round(now - e.launched_at, 1),
         "idleSeconds": round(now - e.last_used, 1) if e.state.value == "idle" else None,
-    } for e in service().pool.live_environments()]
+    } for e in pool().live_environments()]
     return jsonify({"functions": function_rows(), "environments": environments,
                     "invocations": invocation_rows()})
 
@@ -94,8 +99,8 @@ def delete_event(name: str, event_name: str) -> Response:
 def function_rows() -> list[dict[str, Any]]:
     totals = observability().metrics.totals()
     rows = []
-    for function in service().registry.all():
-        counts = service().pool.counts(function.name)
+    for function in functions().all_latest():
+        counts = pool().counts(function.name)
         function_totals = totals.get(function.name)
         invocations = function_totals.invocations if function_totals else 0
         rows.append({

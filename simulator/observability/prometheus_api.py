@@ -14,9 +14,10 @@ def metrics() -> Response:
 
     from simulator.observability.prometheus import lambda_registry
 
-    service = current_app.extensions["lambda_service"]
+    functions = current_app.extensions["functions"]
+    pool = current_app.extensions["pool"]
     recorder = current_app.extensions["observability"].metrics
     registry = lambda_registry(recorder, lambda: {
-        function.name: service.pool.counts(function.name) for function in service.registry.all()
+        function.name: pool.counts(function.name) for function in functions.all_latest()
     })
     return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.functions.code_store import CodeStore
+from simulator.functions.function_operations import FunctionOperations
+from simulator.functions.layer_operations import LayerService
 from simulator.functions.opt_folder import merge_folders
 from simulator.models import FunctionConfig
-from simulator.service import LambdaService
 from simulator.templates import FunctionSpec, Template, TemplateError, load_template
 from simulator.workspace.folder_checksum import file_digest, folder_digest
 from simulator.workspace.hot_reload import CodeWatcher
@@ -38,10 +39,11 @@ class DeployReport:
 
 
 class Workspace:
-    def __init__(self, service: LambdaService, code: CodeStore, state_dir: Path,
-                 watch_mode: str = "auto", wire_events: WireEvents | None = None,
-                 prewarm: bool = True) -> None:
-        self._service = service
+    def __init__(self, functions: FunctionOperations, layers: LayerService | None,
+                 code: CodeStore, state_dir: Path, watch_mode: str = "auto",
+                 wire_events: WireEvents | None = None, prewarm: bool = True) -> None:
+        self._functions = functions
+        self._layers = layers
         self._code = code
         self._state_dir = state_dir
         self._wire_events = wire_events
@@ -71,7 +73,7 @@ class Workspace:
         removed = sorted(previous - set(deployed))
         for name in removed:
             self._watcher.unwatch(f"function:{name}")
-            self._service.delete_function(name)
+            self._functions.delete_function(name)
         self._template = template
         if self._wire_events is not None:
             self._wire_events(template)
@@ -85,7 +87,7 @@ class Workspace:
     # -- functions ------------------------------------------------------------------------
 
     def _deploy_function(self, spec: FunctionSpec, template: Template) -> FunctionConfig:
-        function = self._service.put_function(self._config(spec, template))
+        function = self._functions.put_function(self._config(spec, template))
         folders = [p for p in [spec.code_dir, *self._layer_dirs(spec, template)] if p]
         self._watcher.watch(f"function:{spec.name}", folders,
                             lambda: self._code_digest(spec, template))
@@ -124,8 +126,8 @@ class Workspace:
         for name in spec.layers:
             if name in layers:
                 folders.append(layers[name].content_dir.resolve())
-            elif self._service.layers is not None and \
-                    (published := self._service.layers.resolve(name)) is not None:
+            elif self._layers is not None and \
+                    (published := self._layers.resolve(name)) is not None:
                 folders.append(Path(published.content_dir))
         return folders
 
@@ -169,6 +171,6 @@ class Workspace:
         spec = next((f for f in template.functions if f.name == name), None) if template else None
         if spec is None or template is None:
             return
-        function = self._service.put_function(self._config(spec, template),
+        function = self._functions.put_function(self._config(spec, template),
                                               warm_first=self._prewarm)
         log.info("reloaded %s (generation %d)", name, function.generation)

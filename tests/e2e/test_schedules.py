@@ -47,7 +47,7 @@ def events(server: SimulatorServer) -> Iterator[Any]:
 def manual_scheduler(server: SimulatorServer) -> Iterator[tuple[Scheduler, ManualClock]]:
     """A second scheduler on the server's rules and functions, on a clock the test drives."""
     clock = ManualClock(datetime(2026, 11, 27, 7, 0, tzinfo=UTC))
-    scheduler = Scheduler(server.simulator.settings, server.simulator.service, clock=clock)
+    scheduler = Scheduler(server.simulator.settings, server.simulator.invoker, clock=clock)
     scheduler.start()
     yield scheduler, clock
     scheduler.stop()

@@ -22,11 +22,12 @@ from simulator.environments.pool import EnvironmentPool, PoolLimits, image_setti
 from simulator.errors import ServiceException, TooManyRequestsException
 from simulator.executors.fake import Crash, FakeContext, FakeExecutor, FakeRuntime
 from simulator.functions.code_store import CodeStore
+from simulator.functions.function_operations import FunctionOperations
 from simulator.functions.registry import FunctionRegistry
 from simulator.functions.version_store import VersionStore
+from simulator.invocation.invoker import Invoker
 from simulator.models import FunctionConfig
 from simulator.observability.log_store import LogStore
-from simulator.service import LambdaService
 from tests.helpers import ROLE, eventually, make_zip
 
 CODE = base64.b64encode(make_zip({"app.py": "# the fake executor runs registered callables\n"}))
@@ -46,10 +47,11 @@ class Stack:
 
     registry: FunctionRegistry
     pool: EnvironmentPool
-    service: LambdaService
+    functions: FunctionOperations
+    invoker: Invoker
 
     def close(self) -> None:
-        self.service.shutdown()
+        self.invoker.shutdown()
         self.pool.shutdown()
         self.registry.close()
 
@@ -75,9 +77,9 @@ def start(tmp_path: Path) -> Iterator[Start]:
             region=settings.region,
             limits=PoolLimits(settings.account_concurrency, settings.idle_timeout),
         )
-        service = LambdaService(settings, registry, CodeStore(state_dir / "code"), pool,
-                                 VersionStore(state_dir / "versions.db"))
-        started.append(Stack(registry, pool, service))
+        functions = FunctionOperations(settings, registry, CodeStore(state_dir / "code"), pool,
+                                       VersionStore(state_dir / "versions.db"))
+        started.append(Stack(registry, pool, functions, Invoker(settings, functions, pool)))
         return started[-1]
 
     yield start_stack
@@ -87,12 +89,12 @@ def start(tmp_path: Path) -> Iterator[Start]:
 
 def create(stack: Stack, name: str = "fn", handler: str = "app.handler",
            reserved: int | None = None, **fields: Any) -> FunctionConfig:
-    stack.service.create_function({
+    stack.functions.create_function({
         "FunctionName": name, "Runtime": "python3.12", "Role": ROLE, "Handler": handler,
         "Code": {"ZipFile": CODE.decode()}, **fields,
     })
     if reserved is not None:
-        stack.service.put_function_concurrency(name, {"ReservedConcurrentExecutions": reserved})
+        stack.functions.put_function_concurrency(name, {"ReservedConcurrentExecutions": reserved})
     return current(stack, name)
 
 
@@ -137,7 +139,7 @@ def test_invocations_in_a_row_run_in_one_warm_environment(
     stack = start(executor)
     function = create(stack)
 
-    results = [stack.service.run(function, b"{}") for _ in range(3)]
+    results = [stack.invoker.run(function, b"{}") for _ in range(3)]
 
     assert [result.cold for result in results] == [True, False, False]
     assert len({result.payload for result in results}) == 1
@@ -157,7 +159,7 @@ def test_concurrent_invocations_each_get_an_environment_of_their_own(start: Star
     function = create(stack)
 
     with ThreadPoolExecutor(count) as threads:
-        results = list(threads.map(lambda _: stack.service.run(function, b"{}"),
+        results = list(threads.map(lambda _: stack.invoker.run(function, b"{}"),
                                    range(count)))
 
     assert [result.error_type for result in results] == [None] * count
@@ -201,7 +203,7 @@ def test_invokes_past_the_executors_parallel_starts_wait_and_take_a_freed_enviro
     count = 8
 
     with ThreadPoolExecutor(count) as threads:
-        results = list(threads.map(lambda _: stack.service.run(function, b"{}"),
+        results = list(threads.map(lambda _: stack.invoker.run(function, b"{}"),
                                    range(count)))
 
     assert [result.error_type for result in results] == [None] * count
@@ -236,7 +238,7 @@ def test_reserved_concurrency_of_zero_throttles_every_invoke(
     create(stack, reserved=0)
 
     with pytest.raises(TooManyRequestsException) as throttled:
-        stack.service.invoke("fn", None, b"{}")
+        stack.invoker.invoke("fn", None, b"{}")
 
     assert throttled.value.status == 429
     assert throttled.value.fields["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded"
@@ -287,7 +289,7 @@ def test_an_update_stops_idle_environments_at_once_and_busy_ones_on_release(
     idle, _ = stack.pool.acquire(function)
     stack.pool.release(idle)
 
-    stack.service.update_function_configuration("fn", {"Description": "second"})
+    stack.functions.update_function_configuration("fn", {"Description": "second"})
 
     assert eventually(lambda: not idle.alive)
     assert busy.alive
@@ -311,15 +313,15 @@ def test_a_busy_environment_of_a_deleted_function_never_serves_its_successor(
     stack = start(FakeExecutor({"app.old": old, "app.new": lambda event, context: "new"}))
     create(stack, handler="app.old")
     with ThreadPoolExecutor(1) as threads:
-        running = threads.submit(stack.service.invoke, "fn", None, b"{}")
+        running = threads.submit(stack.invoker.invoke, "fn", None, b"{}")
         assert entered.wait(5)
-        stack.service.delete_function("fn")
+        stack.functions.delete_function("fn")
         create(stack, handler="app.new")
-        assert stack.service.invoke("fn", None, b"{}").payload == b'"new"'
+        assert stack.invoker.invoke("fn", None, b"{}").payload == b'"new"'
         finish.set()
         assert running.result(5).payload == b'"old"'
 
-    assert stack.service.invoke("fn", None, b"{}").payload == b'"new"'
+    assert stack.invoker.invoke("fn", None, b"{}").payload == b'"new"'
 
 
 # -- failures ---------------------------------------------------------------------------------
@@ -331,7 +333,7 @@ def test_a_failed_launch_gives_its_concurrency_back(start: Start) -> None:
     function = create(stack, reserved=1)
 
     with pytest.raises(ServiceException) as failed:
-        stack.service.invoke("fn", None, b"{}")
+        stack.invoker.invoke("fn", None, b"{}")
 
     assert failed.value.status == 500
     assert stack.pool.live_environments() == []
@@ -345,10 +347,10 @@ def test_a_runtime_crash_answers_exit_error_and_the_next_invoke_starts_afresh(
 ) -> None:
     stack = start(executor)
     create(stack)
-    warm = stack.service.invoke("fn", None, b"{}")
+    warm = stack.invoker.invoke("fn", None, b"{}")
 
-    crashed = stack.service.invoke("fn", None, b'{"crash": true}')
-    after = stack.service.invoke("fn", None, b"{}")
+    crashed = stack.invoker.invoke("fn", None, b'{"crash": true}')
+    after = stack.invoker.invoke("fn", None, b"{}")
 
     error = json.loads(crashed.payload)
     assert crashed.function_error == "Unhandled"
@@ -368,7 +370,7 @@ def test_a_timed_out_invocation_answers_sandbox_timedout_and_loses_its_environme
     stack = start(executor)
     create(stack, handler="app.stuck", Timeout=1)
 
-    timed_out = stack.service.invoke("fn", None, b"{}")
+    timed_out = stack.invoker.invoke("fn", None, b"{}")
     finish.set()
 
     error = json.loads(timed_out.payload)
@@ -383,8 +385,8 @@ def test_a_failed_init_answers_its_invocation_and_is_not_reused(
     stack = start(executor)
     create(stack, handler="app.missing")
 
-    first = stack.service.invoke("fn", None, b"{}")
-    second = stack.service.invoke("fn", None, b"{}")
+    first = stack.invoker.invoke("fn", None, b"{}")
+    second = stack.invoker.invoke("fn", None, b"{}")
 
     assert json.loads(first.payload)["errorType"] == "Runtime.ImportModuleError"
     assert json.loads(second.payload)["errorType"] == "Runtime.ImportModuleError"
@@ -406,9 +408,9 @@ def test_shutdown_stops_every_environment_and_answers_the_invocation_in_flight(
     stack = start(executor)
     idle_function, busy_function = create(stack, "idle"), create(stack, "busy",
                                                                       "app.blocking")
-    stack.service.run(idle_function, b"{}")
+    stack.invoker.run(idle_function, b"{}")
     with ThreadPoolExecutor(1) as threads:
-        running = threads.submit(stack.service.run, busy_function, b"{}")
+        running = threads.submit(stack.invoker.run, busy_function, b"{}")
         assert entered.wait(5)
         environments = stack.pool.live_environments()
 

@@ -8,6 +8,7 @@ import json
 import re
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +27,11 @@ from simulator.errors import (
 )
 from simulator.executors.fake import FakeContext, FakeExecutor
 from simulator.functions.code_store import CodeStore
+from simulator.functions.function_operations import FunctionOperations, _resolved_image_uri
 from simulator.functions.registry import FunctionRegistry
 from simulator.functions.version_store import VersionStore
+from simulator.invocation.invoker import MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD, Invoker
 from simulator.observability.log_store import LogStore
-from simulator.service import (
-    MAX_ASYNC_PAYLOAD,
-    MAX_SYNC_PAYLOAD,
-    LambdaService,
-    _resolved_image_uri,
-)
 from tests.helpers import ROLE, eventually, make_zip
 
 ARN = "arn:aws:lambda:us-east-1:000000000000:function:fn"
@@ -69,22 +66,31 @@ def pool(executor: FakeExecutor) -> Iterator[EnvironmentPool]:
     environments.shutdown()
 
 
+@dataclass
+class LambdaService:
+    """The control plane and the data plane, as the simulator composes them."""
+
+    functions: FunctionOperations
+    invoker: Invoker
+
+
 @pytest.fixture
 def service(tmp_path: Path, pool: EnvironmentPool) -> Iterator[LambdaService]:
     """The service as the simulator composes it, without the HTTP app and event sources."""
     settings = Settings.from_env(environ={}, port=0, state_dir=tmp_path)
     registry = FunctionRegistry(tmp_path / "functions.db")
-    service = LambdaService(settings, registry, CodeStore(tmp_path / "code"), pool,
-                             VersionStore(tmp_path / "versions.db"))
-    yield service
-    service.shutdown()
+    functions = FunctionOperations(settings, registry, CodeStore(tmp_path / "code"), pool,
+                                   VersionStore(tmp_path / "versions.db"))
+    invoker = Invoker(settings, functions, pool)
+    yield LambdaService(functions, invoker)
+    invoker.shutdown()
     registry.close()
 
 
 def create(service: LambdaService, name: str = "fn", **fields: Any) -> dict[str, Any]:
     body = {"FunctionName": name, "Runtime": "python3.12", "Role": ROLE,
             "Handler": "app.handler", "Code": {"ZipFile": zip_of("# first\n")}, **fields}
-    return service.create_function(body)
+    return service.functions.create_function(body)
 
 
 # -- create, get, list ------------------------------------------------------------------------
@@ -93,7 +99,7 @@ def create(service: LambdaService, name: str = "fn", **fields: Any) -> dict[str,
 def test_create_answers_pending_and_get_shows_the_function_active(service: LambdaService) -> None:
     created = create(service, Timeout=7)
 
-    found = service.get_function("fn")
+    found = service.functions.get_function("fn")
 
     assert created["State"] == "Pending"
     assert created["FunctionArn"] == ARN
@@ -101,7 +107,7 @@ def test_create_answers_pending_and_get_shows_the_function_active(service: Lambd
     assert found["Configuration"]["Timeout"] == 7
     assert found["Configuration"]["RevisionId"] == created["RevisionId"]
     assert found["Code"]["Location"].endswith("/_simulator/code/fn.zip")
-    assert service.get_function_configuration(ARN) == found["Configuration"]
+    assert service.functions.get_function_configuration(ARN) == found["Configuration"]
 
 
 def test_create_with_a_taken_name_conflicts(service: LambdaService) -> None:
@@ -113,7 +119,7 @@ def test_create_with_a_taken_name_conflicts(service: LambdaService) -> None:
 
 def test_get_of_an_unknown_function_is_not_found(service: LambdaService) -> None:
     with pytest.raises(ResourceNotFoundException) as missing:
-        service.get_function("nope")
+        service.functions.get_function("nope")
 
     assert missing.value.status == 404
 
@@ -125,14 +131,14 @@ def test_list_pages_in_name_order_by_marker_and_max_items(service: LambdaService
     pages: list[list[str]] = []
     marker = None
     while True:
-        page = service.list_functions(marker, "2")
+        page = service.functions.list_functions(marker, "2")
         pages.append([function["FunctionName"] for function in page["Functions"]])
         marker = page.get("NextMarker")
         if marker is None:
             break
 
     assert pages == [["fn-0", "fn-1"], ["fn-2", "fn-3"], ["fn-4"]]
-    everything = service.list_functions(None, None)
+    everything = service.functions.list_functions(None, None)
     assert len(everything["Functions"]) == 5 and "NextMarker" not in everything
 
 
@@ -143,16 +149,17 @@ def test_update_code_bumps_the_revision_and_retires_warm_environments(
     pool: EnvironmentPool, service: LambdaService
 ) -> None:
     created = create(service)
-    service.invoke("fn", None, b"{}")
+    service.invoker.invoke("fn", None, b"{}")
     [warm] = pool.live_environments()
 
-    updated = service.update_function_code("fn", {"ZipFile": zip_of("# second\n")})
+    updated = service.functions.update_function_code("fn", {"ZipFile": zip_of("# second\n")})
 
     assert updated["RevisionId"] != created["RevisionId"]
     assert updated["CodeSha256"] != created["CodeSha256"]
-    assert service.get_function("fn")["Configuration"]["RevisionId"] == updated["RevisionId"]
+    configuration = service.functions.get_function("fn")["Configuration"]
+    assert configuration["RevisionId"] == updated["RevisionId"]
     assert eventually(lambda: not warm.alive)
-    after = service.invoke("fn", None, b"{}")
+    after = service.invoker.invoke("fn", None, b"{}")
     assert after.result is not None and after.result.cold
 
 
@@ -161,21 +168,21 @@ def test_update_configuration_bumps_the_revision_and_runs_the_new_settings(
 ) -> None:
     executor.handlers["app.other"] = lambda event, context: "other"
     created = create(service)
-    service.invoke("fn", None, b"{}")
+    service.invoker.invoke("fn", None, b"{}")
 
-    updated = service.update_function_configuration("fn", {"Handler": "app.other"})
+    updated = service.functions.update_function_configuration("fn", {"Handler": "app.other"})
 
     assert updated["RevisionId"] != created["RevisionId"]
     assert updated["Handler"] == "app.other"
-    assert service.invoke("fn", None, b"{}").payload == b'"other"'
+    assert service.invoker.invoke("fn", None, b"{}").payload == b'"other"'
 
 
 def test_update_with_a_stale_revision_id_is_refused(service: LambdaService) -> None:
     created = create(service)
-    service.update_function_configuration("fn", {"Description": "second"})
+    service.functions.update_function_configuration("fn", {"Description": "second"})
 
     with pytest.raises(PreconditionFailedException):
-        service.update_function_configuration(
+        service.functions.update_function_configuration(
             "fn", {"Description": "third", "RevisionId": created["RevisionId"]}
         )
 
@@ -184,17 +191,17 @@ def test_delete_removes_the_function_and_stops_its_environments(
     pool: EnvironmentPool, service: LambdaService
 ) -> None:
     create(service)
-    service.invoke("fn", None, b"{}")
+    service.invoker.invoke("fn", None, b"{}")
     [warm] = pool.live_environments()
 
-    service.delete_function("fn")
+    service.functions.delete_function("fn")
 
     with pytest.raises(ResourceNotFoundException):
-        service.get_function("fn")
+        service.functions.get_function("fn")
     with pytest.raises(ResourceNotFoundException):
-        service.invoke("fn", None, b"{}")
+        service.invoker.invoke("fn", None, b"{}")
     with pytest.raises(ResourceNotFoundException):
-        service.delete_function("fn")
+        service.functions.delete_function("fn")
     assert eventually(lambda: not warm.alive)
 
 
@@ -204,9 +211,9 @@ def test_delete_of_a_version_that_does_not_exist_keeps_the_function(
     create(service)
 
     with pytest.raises(ResourceNotFoundException):
-        service.delete_function("fn", "1")
+        service.functions.delete_function("fn", "1")
 
-    assert service.get_function("fn")["Configuration"]["FunctionName"] == "fn"
+    assert service.functions.get_function("fn")["Configuration"]["FunctionName"] == "fn"
 
 
 # -- reserved concurrency ---------------------------------------------------------------------
@@ -215,28 +222,28 @@ def test_delete_of_a_version_that_does_not_exist_keeps_the_function(
 def test_concurrency_is_put_read_and_deleted(service: LambdaService) -> None:
     create(service)
 
-    put = service.put_function_concurrency("fn", {"ReservedConcurrentExecutions": 10})
+    put = service.functions.put_function_concurrency("fn", {"ReservedConcurrentExecutions": 10})
 
     assert put == {"ReservedConcurrentExecutions": 10}
-    assert service.get_function_concurrency("fn") == put
-    assert service.get_function("fn")["Concurrency"] == put
-    service.delete_function_concurrency("fn")
-    assert service.get_function_concurrency("fn") == {}
-    assert "Concurrency" not in service.get_function("fn")
+    assert service.functions.get_function_concurrency("fn") == put
+    assert service.functions.get_function("fn")["Concurrency"] == put
+    service.functions.delete_function_concurrency("fn")
+    assert service.functions.get_function_concurrency("fn") == {}
+    assert "Concurrency" not in service.functions.get_function("fn")
 
 
 def test_reservations_must_leave_100_unreserved(service: LambdaService) -> None:
     create(service, "first")
     create(service, "second")
-    service.put_function_concurrency("first", {"ReservedConcurrentExecutions": 900})
+    service.functions.put_function_concurrency("first", {"ReservedConcurrentExecutions": 900})
 
     with pytest.raises(InvalidParameterValueException) as refused:
-        service.put_function_concurrency("second", {"ReservedConcurrentExecutions": 1})
+        service.functions.put_function_concurrency("second", {"ReservedConcurrentExecutions": 1})
 
     assert "minimum value of [100]" in refused.value.message
-    service.put_function_concurrency("first", {"ReservedConcurrentExecutions": 900})
+    service.functions.put_function_concurrency("first", {"ReservedConcurrentExecutions": 900})
     with pytest.raises(InvalidParameterValueException):
-        service.put_function_concurrency("first", {"ReservedConcurrentExecutions": 901})
+        service.functions.put_function_concurrency("first", {"ReservedConcurrentExecutions": 901})
 
 
 @pytest.mark.parametrize("reserved", [-1, "5", 2.5, True, None])
@@ -244,7 +251,7 @@ def test_concurrency_must_be_a_non_negative_integer(service: LambdaService, rese
     create(service)
 
     with pytest.raises(InvalidParameterValueException):
-        service.put_function_concurrency("fn", {"ReservedConcurrentExecutions": reserved})
+        service.functions.put_function_concurrency("fn", {"ReservedConcurrentExecutions": reserved})
 
 
 # -- invocation types -------------------------------------------------------------------------
@@ -253,7 +260,7 @@ def test_concurrency_must_be_a_non_negative_integer(service: LambdaService, rese
 def test_request_response_answers_200_with_the_result(service: LambdaService) -> None:
     create(service)
 
-    outcome = service.invoke("fn", None, b'{"key": "value"}')
+    outcome = service.invoker.invoke("fn", None, b'{"key": "value"}')
 
     assert outcome.status == 200
     assert json.loads(outcome.payload) == {"key": "value"}
@@ -271,7 +278,7 @@ def test_a_handler_exception_answers_200_with_an_unhandled_function_error(
     executor.handlers["app.fail"] = fail
     create(service, Handler="app.fail")
 
-    outcome = service.invoke("fn", None, b"{}")
+    outcome = service.invoker.invoke("fn", None, b"{}")
 
     assert outcome.status == 200
     assert outcome.function_error == "Unhandled"
@@ -291,7 +298,7 @@ def test_event_answers_202_and_runs_in_the_background(
     executor.handlers["app.record"] = record
     create(service, Handler="app.record")
 
-    outcome = service.invoke("fn", None, b'{"n": 1}', invocation_type="Event")
+    outcome = service.invoker.invoke("fn", None, b'{"n": 1}', invocation_type="Event")
 
     assert outcome.status == 202 and outcome.payload == b""
     assert ran.wait(5)
@@ -303,7 +310,7 @@ def test_dry_run_answers_204_and_runs_nothing(
 ) -> None:
     create(service)
 
-    outcome = service.invoke("fn", None, b"{}", invocation_type="DryRun")
+    outcome = service.invoker.invoke("fn", None, b"{}", invocation_type="DryRun")
 
     assert outcome.status == 204
     assert executor.launches == 0
@@ -314,7 +321,7 @@ def test_an_unknown_invocation_type_is_refused(service: LambdaService) -> None:
     create(service)
 
     with pytest.raises(InvalidParameterValueException):
-        service.invoke("fn", None, b"{}", invocation_type="Later")
+        service.invoker.invoke("fn", None, b"{}", invocation_type="Later")
 
 
 # -- payloads ---------------------------------------------------------------------------------
@@ -331,7 +338,7 @@ def test_a_6_mb_payload_runs_synchronously(service: LambdaService, executor: Fak
     executor.handlers["app.size"] = lambda event, context: len(event)
     create(service, Handler="app.size")
 
-    outcome = service.invoke("fn", None, json_string_of_size(MAX_SYNC_PAYLOAD))
+    outcome = service.invoker.invoke("fn", None, json_string_of_size(MAX_SYNC_PAYLOAD))
 
     assert outcome.payload == str(MAX_SYNC_PAYLOAD - 2).encode()
 
@@ -341,7 +348,7 @@ def test_a_1_mb_event_is_accepted(service: LambdaService) -> None:
 
     payload = json_string_of_size(MAX_ASYNC_PAYLOAD)
 
-    assert service.invoke("fn", None, payload, invocation_type="Event").status == 202
+    assert service.invoker.invoke("fn", None, payload, invocation_type="Event").status == 202
 
 
 @pytest.mark.parametrize(("invocation_type", "limit"), LIMITS)
@@ -351,7 +358,7 @@ def test_a_payload_over_the_limit_is_too_large(
     create(service)
 
     with pytest.raises(RequestEntityTooLargeException) as refused:
-        service.invoke("fn", None, json_string_of_size(limit + 1),
+        service.invoker.invoke("fn", None, json_string_of_size(limit + 1),
                        invocation_type=invocation_type)
 
     assert refused.value.status == 413
@@ -362,7 +369,7 @@ def test_a_payload_that_is_not_json_is_refused(service: LambdaService, payload: 
     create(service)
 
     with pytest.raises(InvalidRequestContentException):
-        service.invoke("fn", None, payload)
+        service.invoker.invoke("fn", None, payload)
 
 
 @pytest.mark.parametrize("payload", [b"", b"  \n"])
@@ -371,7 +378,7 @@ def test_an_empty_payload_arrives_as_an_empty_object(
 ) -> None:
     create(service)
 
-    assert service.invoke("fn", None, payload).payload == b"{}"
+    assert service.invoker.invoke("fn", None, payload).payload == b"{}"
 
 
 def test_client_context_reaches_the_handler_decoded(
@@ -382,7 +389,7 @@ def test_client_context_reaches_the_handler_decoded(
     context = {"custom": {"tenant": "a"}, "env": {}, "client": {}}
     encoded = base64.b64encode(json.dumps(context).encode()).decode()
 
-    outcome = service.invoke("fn", None, b"{}", client_context=encoded)
+    outcome = service.invoker.invoke("fn", None, b"{}", client_context=encoded)
 
     assert json.loads(outcome.payload) == context
 
@@ -397,7 +404,7 @@ def test_a_client_context_that_is_not_base64_json_is_refused(
     create(service)
 
     with pytest.raises(InvalidRequestContentException):
-        service.invoke("fn", None, b"{}", client_context=client_context)
+        service.invoker.invoke("fn", None, b"{}", client_context=client_context)
 
 
 # -- qualifiers -------------------------------------------------------------------------------
@@ -412,7 +419,7 @@ def test_latest_can_be_named_every_way(
 ) -> None:
     create(service)
 
-    assert service.invoke(reference, qualifier, b"{}").status == 200
+    assert service.invoker.invoke(reference, qualifier, b"{}").status == 200
 
 
 @pytest.mark.parametrize(("reference", "qualifier"), [("fn", "1"), ("fn", "prod"), ("fn:1", None)])
@@ -422,7 +429,7 @@ def test_a_qualifier_other_than_latest_is_not_found(
     create(service)
 
     with pytest.raises(ResourceNotFoundException):
-        service.invoke(reference, qualifier, b"{}")
+        service.invoker.invoke(reference, qualifier, b"{}")
 
 
 @pytest.mark.parametrize(("reference", "qualifier"), [("fn:$LATEST", "1"), ("fn:1", "2")])
@@ -432,7 +439,7 @@ def test_a_qualifier_that_contradicts_the_name_is_invalid(
     create(service)
 
     with pytest.raises(InvalidParameterValueException):
-        service.invoke(reference, qualifier, b"{}")
+        service.invoker.invoke(reference, qualifier, b"{}")
 
 
 # -- logs -------------------------------------------------------------------------------------
@@ -448,7 +455,7 @@ def test_log_type_tail_returns_the_invocation_log(
     executor.handlers["app.named"] = named
     create(service, Handler="app.named")
 
-    outcome = service.invoke("fn", None, b"{}", log_type="Tail")
+    outcome = service.invoker.invoke("fn", None, b"{}", log_type="Tail")
 
     assert outcome.log_result is not None
     request_id = json.loads(outcome.payload)

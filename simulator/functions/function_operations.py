@@ -1,31 +1,23 @@
-"""The Lambda service: the control-plane operations and the invoke path
-(lookup → acquire an environment → hand the invocation over → wait for its answer)."""
+"""The function operations of the Lambda API (create, read, update, delete, concurrency,
+event invoke configs) and what a reference names: `$LATEST`, a version or an alias."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import logging
 import threading
 import time
-import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from simulator.config import Settings
-from simulator.environments.environment import Environment
 from simulator.environments.pool import EnvironmentPool
 from simulator.errors import (
     EnvironmentUnavailable,
     InvalidParameterValueException,
-    InvalidRequestContentException,
     PreconditionFailedException,
-    RequestEntityTooLargeException,
     ResourceConflictException,
     ResourceNotFoundException,
-    TooManyRequestsException,
     ValidationException,
 )
 from simulator.functions.code_store import CodeStore
@@ -46,40 +38,18 @@ from simulator.functions.validation import (
     validate_tags,
 )
 from simulator.functions.version_store import VersionStore
-from simulator.invocation.async_invocations import AsyncInvocations
-from simulator.invocation.destinations import DestinationSender
-from simulator.invocation.observer import InvocationObserver, NoObserver
-from simulator.models import (
-    LATEST,
-    FunctionConfig,
-    Invocation,
-    InvocationResult,
-    new_revision_id,
-)
+from simulator.models import LATEST, FunctionConfig, new_revision_id
 
 log = logging.getLogger(__name__)
 
-MAX_SYNC_PAYLOAD = 6_291_456
-MAX_ASYNC_PAYLOAD = 1_048_576
-MAX_CLIENT_CONTEXT = 3583
 UNRESERVED_MINIMUM = 100
-LOG_TAIL_WAIT_SECONDS = 1.0
-DEBUGGER_ATTACH_SECONDS = 600.0
 
 
-@dataclass
-class InvokeOutcome:
-    status: int
-    payload: bytes = b""
-    function_error: str | None = None
-    log_result: str | None = None
-    executed_version: str | None = None
-    result: InvocationResult | None = None
-    # AWS's `x-amzn-RequestId`: a synchronous invoke's is the id its function sees.
-    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+class FunctionOperations:
+    """The control plane's functions: each `$LATEST` in the registry, its versions in the
+    version store. A change to what runs is a new generation, whose old environments the
+    pool retires."""
 
-
-class LambdaService:
     def __init__(
         self,
         settings: Settings,
@@ -87,19 +57,14 @@ class LambdaService:
         code: CodeStore,
         pool: EnvironmentPool,
         versions: VersionStore,
-        observer: InvocationObserver | None = None,
         layers: LayerService | None = None,
     ) -> None:
         self.settings = settings
-        self.observer = observer or NoObserver()
-        self.versions = versions
-        self.registry = registry
-        self.code = code
-        self.pool = pool
-        self.layers = layers  # None: no layer can be attached
-        self._async = AsyncInvocations(
-            settings, self.lookup, self.run, DestinationSender(settings, self.submit_event)
-        )
+        self._versions = versions
+        self._registry = registry
+        self._code = code
+        self._pool = pool
+        self._layers = layers  # None: no layer can be attached
         self._write_lock = threading.Lock()
 
     # -- control plane ------------------------------------------------------------------------
@@ -116,9 +81,9 @@ class LambdaService:
             package_type=package_type, state="Active", last_update_status="Successful",
             **code, **settings,
         )
-        if not self.registry.add(function):
+        if not self._registry.add(function):
             raise ResourceConflictException(f"Function already exist: {function.name}")
-        self.pool.anticipate(function)
+        self._pool.anticipate(function)
         log.info("created function %s (%s)", function.name, function.runs_on)
         return self._describe(function, state="Pending", last_update_status=None)
 
@@ -135,7 +100,7 @@ class LambdaService:
         }
         if function.reserved_concurrency is not None:
             result["Concurrency"] = {"ReservedConcurrentExecutions": function.reserved_concurrency}
-        latest = self.registry.get(function.name)
+        latest = self._registry.get(function.name)
         if latest is not None and latest.tags:
             result["Tags"] = dict(latest.tags)
         return result
@@ -147,7 +112,7 @@ class LambdaService:
 
     def list_functions(self, marker: str | None, max_items: str | None) -> dict[str, Any]:
         limit = validate_max_items(max_items)
-        functions = self.registry.all()
+        functions = self._registry.all()
         start = 0
         if marker:
             names = [function.name for function in functions]
@@ -164,7 +129,7 @@ class LambdaService:
             raise InvalidParameterValueException(
                 f"Function {function.name} is a container image ({function.image_uri}): it "
                 "has no deployment package to download.")
-        return self.code.zip_path(Path(function.code_dir)).read_bytes()
+        return self._code.zip_path(Path(function.code_dir)).read_bytes()
 
     def update_function_code(self, reference: str, body: dict[str, Any]) -> dict[str, Any]:
         function = self.function(reference)
@@ -192,14 +157,14 @@ class LambdaService:
     def delete_function(self, reference: str, qualifier: str | None = None) -> None:
         function = self.function(reference, qualifier)
         if function.version != LATEST:
-            self.versions.delete_version(function.name, function.version)
-            self.pool.retire(function.pool_key, None)
+            self._versions.delete_version(function.name, function.version)
+            self._pool.retire(function.pool_key, None)
             return
         name = function.name
-        if self.registry.remove(name) is None:
+        if self._registry.remove(name) is None:
             raise ResourceNotFoundException(self._not_found(name))
-        self.versions.forget(name)
-        self.pool.retire_function(name)
+        self._versions.forget(name)
+        self._pool.retire_function(name)
         log.info("deleted function %s", name)
 
     def put_function_concurrency(self, reference: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -210,7 +175,7 @@ class LambdaService:
                 "ReservedConcurrentExecutions must be a non-negative integer"
             )
         others = sum(
-            f.reserved_concurrency or 0 for f in self.registry.all() if f.name != function.name
+            f.reserved_concurrency or 0 for f in self._registry.all() if f.name != function.name
         )
         if others + reserved > self.settings.account_concurrency - UNRESERVED_MINIMUM:
             raise InvalidParameterValueException(
@@ -267,11 +232,11 @@ class LambdaService:
         pins an image to its digest: a later build under the same tag needs a code update."""
         uri = validate_image_uri(code, package_type)
         if uri is None:
-            stored = self.code.store(zip_from(code))
+            stored = self._code.store(zip_from(code))
             return {"code_sha256": stored.sha256, "code_size": stored.size,
                     "code_dir": str(stored.directory)}
         try:
-            image_id = self.pool.resolve_image(uri)
+            image_id = self._pool.resolve_image(uri)
         except EnvironmentUnavailable as error:  # checked, and refused, at the first invoke
             log.warning("cannot check the image %s: %s", uri, error)
             return {"image_uri": uri, "resolved_image_uri": uri, "code_sha256": "",
@@ -288,129 +253,18 @@ class LambdaService:
         arn = function.arn(self.settings.region, self.settings.account_id)
         return {"FunctionArn": f"{arn}:{LATEST}", "DestinationConfig": {}, **config}
 
-    # -- invoke ---------------------------------------------------------------------------
+    # -- what the registry holds ------------------------------------------------------------
 
-    def invoke(
-        self,
-        reference: str,
-        qualifier: str | None,
-        payload: bytes,
-        invocation_type: str = "RequestResponse",
-        log_type: str | None = None,
-        client_context: str | None = None,
-        trace_id: str | None = None,
-    ) -> InvokeOutcome:
-        function = self.function(reference, qualifier, route=True)
-        if invocation_type not in ("RequestResponse", "Event", "DryRun"):
-            raise InvalidParameterValueException(
-                f"Unsupported invocation type {invocation_type}"
-            )
-        limit = MAX_ASYNC_PAYLOAD if invocation_type == "Event" else MAX_SYNC_PAYLOAD
-        if len(payload) > limit:
-            raise RequestEntityTooLargeException(
-                f"Request must be smaller than {limit} bytes for the InvokeFunction operation"
-            )
-        payload = _checked_json(payload)
-        context = _decode_client_context(client_context)
-        if invocation_type == "DryRun":
-            return InvokeOutcome(204)
-        if invocation_type == "Event":
-            self.submit_event(_reference(function), payload)
-            return InvokeOutcome(202)
-        result = self.run(function, payload, context, trace_id, want_log=log_type == "Tail")
-        outcome = InvokeOutcome(200, result.payload, executed_version=function.version,
-                                result=result, request_id=result.request_id)
-        if result.failed:
-            outcome.function_error = "Unhandled"
-        if log_type == "Tail" and result.log_record is not None:
-            result.log_record.complete.wait(LOG_TAIL_WAIT_SECONDS)
-            outcome.log_result = base64.b64encode(result.log_record.tail().encode()).decode()
-        return outcome
+    def latest(self, name: str) -> FunctionConfig | None:
+        """A function's `$LATEST`, None if there is no such function."""
+        return self._registry.get(name)
 
-    def submit_event(self, reference: str, payload: bytes) -> None:
-        """Queue an asynchronous invocation, as S3, SNS, EventBridge and `Event` invokes do."""
-        function = self.function(reference, route=True)
-        self._async.submit(_reference(function), payload)
+    def all_latest(self) -> list[FunctionConfig]:
+        """Every function's `$LATEST`, sorted by name."""
+        return self._registry.all()
 
-    def deliver_if_known(self, function_arn: str, payload: bytes) -> bool:
-        """Queue an event from a shared source (moto's S3/SNS/EventBridge) if the function
-        is ours; False lets another simulator in the process take it."""
-        try:
-            self.submit_event(function_arn, payload)
-        except (ResourceNotFoundException, ValidationException):
-            return False
-        return True
-
-    def run(
-        self,
-        function: FunctionConfig,
-        payload: bytes,
-        client_context: str | None = None,
-        trace_id: str | None = None,
-        want_log: bool = False,
-    ) -> InvocationResult:
-        """Run one invocation to its answer: the path every event source shares."""
-        started = time.monotonic()
-        try:
-            environment, cold = self.pool.acquire(function)
-        except TooManyRequestsException:
-            self.observer.record(function.name, None, throttled=True)
-            raise
-        acquired = time.monotonic()
-        invocation = Invocation(
-            payload=payload,
-            invoked_arn=function.arn(self.settings.region, self.settings.account_id)
-            + ("" if function.version == LATEST else f":{function.version}"),
-            client_context=client_context,
-            trace_id=trace_id or _new_trace_id(),
-            want_log_tail=want_log,
-        )
-        self.pool.track_request(invocation.request_id, environment)
-        cold = cold or not environment.initialised
-        try:
-            environment.assign(invocation)
-            # Most answers come within the function's timeout even counted from here: one
-            # wait, and no wake-up at the dispatch on the way (it would compete with the
-            # Runtime API thread handing the event over).
-            if not invocation.done.wait(function.timeout):
-                self._await_late_answer(function, environment, invocation, acquired)
-        finally:
-            self.pool.forget_request(invocation.request_id)
-            self.pool.release(environment)
-        result = invocation.result or InvocationResult(
-            json.dumps({"errorType": "Runtime.Unknown",
-                        "errorMessage": f"RequestId: {invocation.request_id} Error: the "
-                        "execution environment did not answer"}).encode(),
-            error_type="Runtime.Unknown",
-        )
-        result.cold = cold
-        result.request_id = invocation.request_id
-        dispatched = invocation.dispatched_at or acquired
-        result.phases_ms = {
-            "launch": (acquired - started) * 1000,
-            "init": (dispatched - acquired) * 1000,
-            "invoke": (time.monotonic() - dispatched) * 1000,
-        }
-        self.observer.record(function.name, result, throttled=False)
-        return result
-
-    def _await_late_answer(self, function: FunctionConfig, environment: Environment,
-                           invocation: Invocation, assigned_at: float) -> None:
-        """The limits of a slow invocation: the runtime must take it within the start-up
-        allowance, then answer by its deadline (the timeout counted from the dispatch)."""
-        startup = self.settings.init_timeout + function.timeout
-        if function.name in self.pool.debug_ports:
-            startup = DEBUGGER_ATTACH_SECONDS  # the runtime waits for the debugger
-        if not invocation.dispatched.wait(max(assigned_at + startup - time.monotonic(), 0)):
-            environment.stop()
-            invocation.dispatched.wait(1.0)
-        remaining = invocation.deadline_ms / 1000 - time.time()
-        if not invocation.done.wait(max(remaining, 0)):
-            environment.time_out(invocation)
-        invocation.done.wait(5.0)
-
-    def shutdown(self) -> None:
-        self._async.close()
+    def published_versions(self, name: str) -> list[FunctionConfig]:
+        return self._versions.versions(name)
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -419,12 +273,12 @@ class LambdaService:
         """The configuration a reference names: `$LATEST`, a version, or an alias's version
         (with `route`, an alias's traffic weights pick the version, as an invoke does)."""
         name, qualifier = self._resolve_qualifier(reference, qualifier)
-        function = self.registry.get(name)
+        function = self._registry.get(name)
         if function is not None and qualifier not in (None, LATEST):
-            alias = None if qualifier.isdigit() else self.versions.alias(name, qualifier)
+            alias = None if qualifier.isdigit() else self._versions.alias(name, qualifier)
             version = qualifier if alias is None else (
                 alias.pick_version() if route else alias.function_version)
-            function = function if version == LATEST else self.versions.version(name, version)
+            function = function if version == LATEST else self._versions.version(name, version)
         if function is None:
             raise ResourceNotFoundException(self._not_found(name, qualifier))
         return function
@@ -457,7 +311,7 @@ class LambdaService:
         A replacement is a new generation: the old environments retire. `warm_first` starts
         the new generation's environment before publishing it (hot reload)."""
         with self._write_lock:
-            current = self.registry.get(function.name)
+            current = self._registry.get(function.name)
             if current is None:
                 stored = replace(function, state="Active", last_update_status="Successful")
             else:
@@ -468,27 +322,27 @@ class LambdaService:
                     event_invoke_config=current.event_invoke_config, tags=current.tags,
                 )
                 if warm_first:
-                    self.pool.warm_up(stored, self.settings.init_timeout)
-            self.registry.put(stored)
+                    self._pool.warm_up(stored, self.settings.init_timeout)
+            self._registry.put(stored)
         if current is not None:
-            self.pool.retire(stored.name, stored.generation)
-        self.pool.anticipate(stored)
+            self._pool.retire(stored.name, stored.generation)
+        self._pool.anticipate(stored)
         return stored
 
     def _attach_layers(self, arns: Any) -> dict[str, Any]:
-        if self.layers is None:
+        if self._layers is None:
             if arns:
                 raise InvalidParameterValueException(f"Layer version {arns[0]} does not exist.")
             return {"layers": [], "opt_dir": ""}
-        return self.layers.attach(arns)
+        return self._layers.attach(arns)
 
     def _replace(self, function: FunctionConfig, **changes: Any) -> dict[str, Any]:
         """A new generation of the function; its old environments retire."""
         with self._write_lock:
-            updated = (self.registry.get(function.name) or function).updated(**changes)
-            self.registry.put(updated)
-        self.pool.retire(updated.name, updated.generation)
-        self.pool.anticipate(updated)
+            updated = (self._registry.get(function.name) or function).updated(**changes)
+            self._registry.put(updated)
+        self._pool.retire(updated.name, updated.generation)
+        self._pool.anticipate(updated)
         return self._describe(updated, last_update_status="InProgress")
 
     def store_tags(self, function: FunctionConfig, tags: dict[str, str]) -> None:
@@ -497,15 +351,11 @@ class LambdaService:
     def _store(self, function: FunctionConfig, **changes: Any) -> None:
         """A change that does not touch what runs (e.g. concurrency): same generation."""
         with self._write_lock:
-            self.registry.put(replace(self.registry.get(function.name) or function, **changes))
+            self._registry.put(replace(self._registry.get(function.name) or function, **changes))
 
     def _describe(self, function: FunctionConfig, **overrides: Any) -> dict[str, Any]:
         shown = replace(function, **overrides) if overrides else function
         return shown.to_api(self.settings.region, self.settings.account_id)
-
-
-def _reference(function: FunctionConfig) -> str:
-    return function.name if function.version == LATEST else f"{function.name}:{function.version}"
 
 
 def _resolved_image_uri(uri: str, digest: str) -> str:
@@ -523,38 +373,3 @@ def _check_revision(function: FunctionConfig, revision_id: str | None) -> None:
             "The Revision Id provided does not match the latest Revision Id. Call the "
             "GetFunction/GetAlias API to retrieve the latest Revision Id"
         )
-
-
-def _checked_json(payload: bytes) -> bytes:
-    """AWS refuses a payload that is not JSON; an empty one arrives as `{}`."""
-    if not payload.strip():
-        return b"{}"
-    try:
-        json.loads(payload)
-    except (ValueError, UnicodeDecodeError, RecursionError) as error:
-        raise InvalidRequestContentException(
-            f"Could not parse request body into json: Could not parse payload into json: {error}"
-        ) from None
-    return payload
-
-
-def _decode_client_context(encoded: str | None) -> str | None:
-    if not encoded:
-        return None
-    if len(encoded) > MAX_CLIENT_CONTEXT:
-        raise InvalidRequestContentException(
-            f"Client context must be smaller than {MAX_CLIENT_CONTEXT} bytes."
-        )
-    try:
-        decoded = base64.b64decode(encoded, validate=True).decode()
-        json.loads(decoded)
-    except (binascii.Error, ValueError):
-        raise InvalidRequestContentException(
-            "Client context must be a valid Base64-encoded JSON object."
-        ) from None
-    return decoded
-
-
-def _new_trace_id() -> str:
-    root = f"1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]}"
-    return f"Root={root};Parent={uuid.uuid4().hex[:16]};Sampled=0"

@@ -1,0 +1,229 @@
+"""The invoke path every caller shares: resolve what a reference names, acquire an
+environment, hand the invocation over, wait for its answer. Synchronous invokes, `Event`
+invokes (through the asynchronous queue), function URLs and HTTP events, the SQS poller and
+moto's S3/SNS/EventBridge fan-in all come through `Invoker`."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from simulator.config import Settings
+from simulator.environments.environment import Environment
+from simulator.environments.pool import EnvironmentPool
+from simulator.errors import (
+    InvalidParameterValueException,
+    InvalidRequestContentException,
+    RequestEntityTooLargeException,
+    ResourceNotFoundException,
+    TooManyRequestsException,
+    ValidationException,
+)
+from simulator.functions.function_operations import FunctionOperations
+from simulator.invocation.async_invocations import AsyncInvocations
+from simulator.invocation.destinations import DestinationSender
+from simulator.invocation.observer import InvocationObserver, NoObserver
+from simulator.models import LATEST, FunctionConfig, Invocation, InvocationResult
+
+log = logging.getLogger(__name__)
+
+MAX_SYNC_PAYLOAD = 6_291_456
+MAX_ASYNC_PAYLOAD = 1_048_576
+MAX_CLIENT_CONTEXT = 3583
+LOG_TAIL_WAIT_SECONDS = 1.0
+DEBUGGER_ATTACH_SECONDS = 600.0
+
+
+@dataclass
+class InvokeOutcome:
+    status: int
+    payload: bytes = b""
+    function_error: str | None = None
+    log_result: str | None = None
+    executed_version: str | None = None
+    result: InvocationResult | None = None
+    # AWS's `x-amzn-RequestId`: a synchronous invoke's is the id its function sees.
+    request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+
+class Invoker:
+    def __init__(self, settings: Settings, functions: FunctionOperations,
+                 pool: EnvironmentPool, observer: InvocationObserver | None = None) -> None:
+        self.settings = settings
+        self._functions = functions
+        self._pool = pool
+        self._observer = observer or NoObserver()
+        self._async = AsyncInvocations(
+            settings, functions.lookup, self.run, DestinationSender(settings, self.submit_event)
+        )
+
+    def resolve(self, reference: str, qualifier: str | None = None) -> FunctionConfig:
+        """The configuration an invoke of `reference` runs: an alias's traffic weights pick
+        its version."""
+        return self._functions.function(reference, qualifier, route=True)
+
+    def invoke(
+        self,
+        reference: str,
+        qualifier: str | None,
+        payload: bytes,
+        invocation_type: str = "RequestResponse",
+        log_type: str | None = None,
+        client_context: str | None = None,
+        trace_id: str | None = None,
+    ) -> InvokeOutcome:
+        function = self.resolve(reference, qualifier)
+        if invocation_type not in ("RequestResponse", "Event", "DryRun"):
+            raise InvalidParameterValueException(
+                f"Unsupported invocation type {invocation_type}"
+            )
+        limit = MAX_ASYNC_PAYLOAD if invocation_type == "Event" else MAX_SYNC_PAYLOAD
+        if len(payload) > limit:
+            raise RequestEntityTooLargeException(
+                f"Request must be smaller than {limit} bytes for the InvokeFunction operation"
+            )
+        payload = _checked_json(payload)
+        context = _decode_client_context(client_context)
+        if invocation_type == "DryRun":
+            return InvokeOutcome(204)
+        if invocation_type == "Event":
+            self.submit_event(_reference(function), payload)
+            return InvokeOutcome(202)
+        result = self.run(function, payload, context, trace_id, want_log=log_type == "Tail")
+        outcome = InvokeOutcome(200, result.payload, executed_version=function.version,
+                                result=result, request_id=result.request_id)
+        if result.failed:
+            outcome.function_error = "Unhandled"
+        if log_type == "Tail" and result.log_record is not None:
+            result.log_record.complete.wait(LOG_TAIL_WAIT_SECONDS)
+            outcome.log_result = base64.b64encode(result.log_record.tail().encode()).decode()
+        return outcome
+
+    def submit_event(self, reference: str, payload: bytes) -> None:
+        """Queue an asynchronous invocation, as S3, SNS, EventBridge and `Event` invokes do."""
+        function = self.resolve(reference)
+        self._async.submit(_reference(function), payload)
+
+    def deliver_if_known(self, function_arn: str, payload: bytes) -> bool:
+        """Queue an event from a shared source (moto's S3/SNS/EventBridge) if the function
+        is ours; False lets another simulator in the process take it."""
+        try:
+            self.submit_event(function_arn, payload)
+        except (ResourceNotFoundException, ValidationException):
+            return False
+        return True
+
+    def run(
+        self,
+        function: FunctionConfig,
+        payload: bytes,
+        client_context: str | None = None,
+        trace_id: str | None = None,
+        want_log: bool = False,
+    ) -> InvocationResult:
+        """Run one invocation to its answer: the path every event source shares."""
+        started = time.monotonic()
+        try:
+            environment, cold = self._pool.acquire(function)
+        except TooManyRequestsException:
+            self._observer.record(function.name, None, throttled=True)
+            raise
+        acquired = time.monotonic()
+        invocation = Invocation(
+            payload=payload,
+            invoked_arn=function.arn(self.settings.region, self.settings.account_id)
+            + ("" if function.version == LATEST else f":{function.version}"),
+            client_context=client_context,
+            trace_id=trace_id or _new_trace_id(),
+            want_log_tail=want_log,
+        )
+        self._pool.track_request(invocation.request_id, environment)
+        cold = cold or not environment.initialised
+        try:
+            environment.assign(invocation)
+            # Most answers come within the function's timeout even counted from here: one
+            # wait, and no wake-up at the dispatch on the way (it would compete with the
+            # Runtime API thread handing the event over).
+            if not invocation.done.wait(function.timeout):
+                self._await_late_answer(function, environment, invocation, acquired)
+        finally:
+            self._pool.forget_request(invocation.request_id)
+            self._pool.release(environment)
+        result = invocation.result or InvocationResult(
+            json.dumps({"errorType": "Runtime.Unknown",
+                        "errorMessage": f"RequestId: {invocation.request_id} Error: the "
+                        "execution environment did not answer"}).encode(),
+            error_type="Runtime.Unknown",
+        )
+        result.cold = cold
+        result.request_id = invocation.request_id
+        dispatched = invocation.dispatched_at or acquired
+        result.phases_ms = {
+            "launch": (acquired - started) * 1000,
+            "init": (dispatched - acquired) * 1000,
+            "invoke": (time.monotonic() - dispatched) * 1000,
+        }
+        self._observer.record(function.name, result, throttled=False)
+        return result
+
+    def _await_late_answer(self, function: FunctionConfig, environment: Environment,
+                           invocation: Invocation, assigned_at: float) -> None:
+        """The limits of a slow invocation: the runtime must take it within the start-up
+        allowance, then answer by its deadline (the timeout counted from the dispatch)."""
+        startup = self.settings.init_timeout + function.timeout
+        if function.name in self._pool.debug_ports:
+            startup = DEBUGGER_ATTACH_SECONDS  # the runtime waits for the debugger
+        if not invocation.dispatched.wait(max(assigned_at + startup - time.monotonic(), 0)):
+            environment.stop()
+            invocation.dispatched.wait(1.0)
+        remaining = invocation.deadline_ms / 1000 - time.time()
+        if not invocation.done.wait(max(remaining, 0)):
+            environment.time_out(invocation)
+        invocation.done.wait(5.0)
+
+    def shutdown(self) -> None:
+        self._async.close()
+
+
+def _reference(function: FunctionConfig) -> str:
+    return function.name if function.version == LATEST else f"{function.name}:{function.version}"
+
+
+def _checked_json(payload: bytes) -> bytes:
+    """AWS refuses a payload that is not JSON; an empty one arrives as `{}`."""
+    if not payload.strip():
+        return b"{}"
+    try:
+        json.loads(payload)
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
+        raise InvalidRequestContentException(
+            f"Could not parse request body into json: Could not parse payload into json: {error}"
+        ) from None
+    return payload
+
+
+def _decode_client_context(encoded: str | None) -> str | None:
+    if not encoded:
+        return None
+    if len(encoded) > MAX_CLIENT_CONTEXT:
+        raise InvalidRequestContentException(
+            f"Client context must be smaller than {MAX_CLIENT_CONTEXT} bytes."
+        )
+    try:
+        decoded = base64.b64decode(encoded, validate=True).decode()
+        json.loads(decoded)
+    except (binascii.Error, ValueError):
+        raise InvalidRequestContentException(
+            "Client context must be a valid Base64-encoded JSON object."
+        ) from None
+    return decoded
+
+
+def _new_trace_id() -> str:
+    root = f"1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]}"
+    return f"Root={root};Parent={uuid.uuid4().hex[:16]};Sampled=0"
