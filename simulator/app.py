@@ -66,6 +66,13 @@ class Simulator:
     def __init__(self, settings: Settings, executor: Executor | None = None) -> None:
         self.settings = settings
         settings.state_dir.mkdir(parents=True, exist_ok=True)
+        # The stores first: a state folder this version cannot read stops the start before
+        # any environment or container exists.
+        self.registry = FunctionRegistry(settings.state_dir / "functions.db")
+        self.versions = VersionStore(settings.state_dir / "versions.db")
+        self.layer_store = LayerStore(settings.state_dir / "layers.db")
+        self.http_routes = HttpRoutes(settings.state_dir / "http.db")
+        self.function_urls = FunctionUrls(settings.state_dir / "http.db")
         if executor is None:
             executor, self.executor_reason = choose_executor(settings)
         else:
@@ -74,7 +81,6 @@ class Simulator:
         self.executor = executor
         self.observability = Observability(settings, busy=lambda name: self.pool.counts(name).busy)
         self.logs = self.observability.logs
-        self.registry = FunctionRegistry(settings.state_dir / "functions.db")
         self.code = CodeStore(settings.state_dir / "code")
         self.code.collect({Path(f.code_dir) for f in self.registry.all()})
         self.pool = EnvironmentPool(
@@ -90,8 +96,6 @@ class Simulator:
         self.pool.any_architecture = settings.foreign_architectures == "native"
         if settings.debug_function:
             self.pool.debug_ports[settings.debug_function] = settings.debug_port
-        self.versions = VersionStore(settings.state_dir / "versions.db")
-        self.layer_store = LayerStore(settings.state_dir / "layers.db")
         self.layers = LayerService(settings, self.layer_store,
                                    CodeStore(settings.state_dir / "layers"),
                                    settings.state_dir / "opt" / "layers")
@@ -101,8 +105,6 @@ class Simulator:
                                observer=self.observability.observer)
         for function in self.registry.all():
             self.pool.anticipate(function)
-        self.http_routes = HttpRoutes(settings.state_dir / "http.db")
-        self.function_urls = FunctionUrls(settings.state_dir / "http.db")
         self.scheduler = Scheduler(settings, self.invoker, rules=EventBridgeRules(
             settings, services_loaded=lambda: self.wsgi_app.aws_app_loaded))
         self.event_sources = EventSourceMappings(settings, self.functions, self.invoker)

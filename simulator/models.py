@@ -7,9 +7,13 @@ import json
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
+
+# A WSGI application, as the gateway routes requests between the simulator's apps.
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 LATEST = "$LATEST"
 

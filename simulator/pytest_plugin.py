@@ -82,9 +82,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def lambda_sim(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
                ) -> Iterator[LambdaSim]:
     """A simulator for the test session, on a free port, removed afterwards."""
-    from simulator.api.http_server import SimulatorServer
     from simulator.app import Simulator
     from simulator.config import Settings
+    from simulator.http_server import SimulatorServer
 
     settings = Settings.from_env(
         environ={}, port=0, state_dir=tmp_path_factory.mktemp("lambda-sim"),

@@ -16,10 +16,10 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from simulator.api.http_server import SimulatorServer
 from simulator.app import Simulator
 from simulator.config import Settings
 from simulator.executors.base import Executor
+from simulator.http_server import SimulatorServer
 
 ROLE = "arn:aws:iam::123456789012:role/lambda-role"
 

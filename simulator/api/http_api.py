@@ -23,6 +23,7 @@ from simulator.errors import (
     TooManyRequestsException,
 )
 from simulator.events.http_events import (
+    DEFAULT_STAGE,
     Destination,
     HttpRequest,
     HttpResponse,
@@ -38,7 +39,6 @@ from simulator.events.http_events import (
     v2_event,
 )
 from simulator.events.http_routes import (
-    DEFAULT_STAGE,
     FunctionUrlConfig,
     FunctionUrls,
     HttpRoutes,

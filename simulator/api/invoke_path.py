@@ -18,10 +18,10 @@ from simulator.api.http_api import URL_HOST_PATTERN
 from simulator.api.lambda_api import invoke_headers
 from simulator.errors import LambdaError, ServiceException
 from simulator.invocation.invoker import Invoker
+from simulator.models import WSGIApp
 
 log = logging.getLogger(__name__)
 
-WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 INVOKE_PATH = re.compile(r"/2015-03-31/functions/(?P<name>[^/]+)/invocations")
 
 

@@ -20,6 +20,8 @@ END_OF_HEAD = (b"\r\n", b"\n", b"")
 class QuickHeadParsing(BaseHTTPRequestHandler):
     """Mix in before a BaseHTTPRequestHandler subclass. HTTP/0.9 requests are refused."""
 
+    raw_requestline: bytes  # set by http.server's handle_one_request before parsing
+
     def parse_request(self) -> bool:
         self.command = None  # type: ignore[assignment]  # as http.server: unset until known
         self.request_version = self.default_request_version

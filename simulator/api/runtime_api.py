@@ -110,8 +110,9 @@ class _Handler(QuickHeadParsing, BaseHTTPRequestHandler):
             return
         environment = self.server.listener.environment
         if self.path == INIT_ERROR_ROUTE:
-            error_type = self.headers.get("Lambda-Runtime-Function-Error-Type", "Runtime.Unknown")
-            environment.init_error(body, error_type)
+            init_error_type = self.headers.get("Lambda-Runtime-Function-Error-Type",
+                                               "Runtime.Unknown")
+            environment.init_error(body, init_error_type)
             self._send_status_ok()
             return
         match = INVOCATION_ROUTE.fullmatch(self.path)
@@ -126,7 +127,7 @@ class _Handler(QuickHeadParsing, BaseHTTPRequestHandler):
             return
         memory = self.headers.get("Lambda-Sim-Max-Memory-Kb")
         max_memory_kb = int(memory) if memory and memory.isdigit() else None
-        error_type = None
+        error_type: str | None = None
         if kind == "error":
             error_type = self.headers.get("Lambda-Runtime-Function-Error-Type") or "Unhandled"
         elif len(body) > MAX_RESPONSE_BYTES:
@@ -179,7 +180,7 @@ class _Handler(QuickHeadParsing, BaseHTTPRequestHandler):
             return None
 
     def _read_chunked(self) -> bytes:
-        parts = []
+        parts: list[bytes] = []
         while True:
             line = self.rfile.readline()
             if not line:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import threading
 from typing import TextIO
 
-from simulator.observability.log_store import LOG_GROUP_PREFIX, LogEvent, LogGroup, LogStream
+from simulator.environments.log_names import LOG_GROUP_PREFIX
+from simulator.observability.log_store import LogEvent, LogGroup, LogStream
 
 WRITE_INTERVAL = 0.05
 MAX_QUEUED_LINES = 2_000

@@ -21,7 +21,7 @@ from rich.table import Table
 from simulator.commands.console import console, endpoint, fail, print_json, stdout
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:
+def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     invoke = commands.add_parser("invoke", help="invoke a function and show its answer")
     invoke.add_argument("name")
     invoke.add_argument("--event", help="a JSON file with the event, or - for standard input")

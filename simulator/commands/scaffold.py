@@ -80,7 +80,7 @@ Edit `hello/app.py` and invoke again: the new code answers, warm.
 """
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     init = commands.add_parser("init", help="scaffold a hello-world project")
     init.add_argument("directory", type=Path, nargs="?", default=Path("hello-lambda"))
     init.set_defaults(run=run)

@@ -13,7 +13,8 @@ from types import FrameType
 
 from rich.logging import RichHandler
 
-from simulator import __version__, malloc_arenas
+from simulator import __version__
+from simulator.commands import malloc_arenas
 from simulator.commands.console import console, fail
 from simulator.commands.function_lines import FunctionLines
 from simulator.config import DEFAULT_PORT, Settings
@@ -23,7 +24,7 @@ from simulator.config import DEFAULT_PORT, Settings
 HOUSEKEEPING_SECONDS = 30.0
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     serve = commands.add_parser("serve", help="run the simulator in the foreground")
     serve.add_argument("--host", help="listen address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help=f"listen port (default {DEFAULT_PORT})")
@@ -62,9 +63,10 @@ def run(args: argparse.Namespace) -> int:
         format="%(message)s",
         handlers=[RichHandler(console=console, show_path=False, markup=False)],
     )
-    from simulator.api.http_server import SimulatorServer
     from simulator.app import Simulator
     from simulator.events import moto_bridge
+    from simulator.http_server import SimulatorServer
+    from simulator.state_db import StateFolderError
     from simulator.templates import TemplateError
 
     settings = Settings.from_env(
@@ -74,7 +76,10 @@ def run(args: argparse.Namespace) -> int:
         debug_port=args.debug_port, standby=args.standby,
         vpc_networks=args.vpc_networks, foreign_architectures=args.foreign_architectures,
     )
-    simulator = Simulator(settings)
+    try:
+        simulator = Simulator(settings)
+    except StateFolderError as error:
+        fail(str(error))
     # Function output is the busiest log by far and sits on the invoke path: plain lines,
     # no layout or highlighting, written apart from it.
     function_lines = FunctionLines(sys.stderr)

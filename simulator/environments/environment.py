@@ -1,8 +1,9 @@
 """One execution environment: a runtime that pulls invocations one at a time.
 
-A small state machine guarded by one condition variable. The invoking thread hands an
-invocation over with `assign`; the runtime's Runtime API calls take it (`next_invocation`) and
-answer it (`answer`); the executor reports the runtime's end (`died`)."""
+A small state machine guarded by one condition variable, its moves listed in `TRANSITIONS`:
+a move not listed raises `IllegalTransition`. The invoking thread hands an invocation over
+with `assign`; the runtime's Runtime API calls take it (`next_invocation`) and answer it
+(`answer`); the executor reports the runtime's end (`died`)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import Enum
 
+from simulator.environments.log_names import new_log_stream_name
 from simulator.environments.output import InvocationLog, OutputCollector, report_line
 from simulator.executors.base import ExitStatus, RunningRuntime
 from simulator.models import FunctionConfig, Invocation, InvocationResult
-from simulator.observability.log_store import new_log_stream_name
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,28 @@ class EnvironmentState(Enum):
     IDLE = "idle"
     BUSY = "busy"
     DEAD = "dead"
+
+
+# Every move an environment may make. DEAD is final; stopping an environment twice is not
+# an error, since the executor's exit report and a stop may cross.
+TRANSITIONS: dict[EnvironmentState, frozenset[EnvironmentState]] = {
+    EnvironmentState.STARTING: frozenset({EnvironmentState.IDLE, EnvironmentState.BUSY,
+                                          EnvironmentState.DEAD}),
+    EnvironmentState.IDLE: frozenset({EnvironmentState.BUSY, EnvironmentState.DEAD}),
+    EnvironmentState.BUSY: frozenset({EnvironmentState.IDLE, EnvironmentState.DEAD}),
+    EnvironmentState.DEAD: frozenset({EnvironmentState.DEAD}),
+}
+
+
+class IllegalTransition(RuntimeError):
+    """A move the state machine does not allow: a bug in the caller, never a user error."""
+
+    def __init__(self, environment_id: str, current: EnvironmentState,
+                 target: EnvironmentState) -> None:
+        super().__init__(f"environment {environment_id} cannot go from {current.value} "
+                         f"to {target.value}")
+        self.current = current
+        self.target = target
 
 
 class RuntimeApiError(Exception):
@@ -60,7 +83,7 @@ class Environment:
         self.id = uuid.uuid4().hex
         self.function = function
         self.log_stream_name = new_log_stream_name(self.id, function.version)
-        self.state = EnvironmentState.STARTING
+        self._state = EnvironmentState.STARTING
         self.runtime: RunningRuntime | None = None
         self.launched_at = time.monotonic()
         self.last_used = self.launched_at
@@ -78,6 +101,16 @@ class Environment:
             lambda line: emit_log(self.log_stream_name, line), writes_end_marker
         )
 
+    @property
+    def state(self) -> EnvironmentState:
+        return self._state
+
+    def _move(self, target: EnvironmentState) -> None:
+        """Condition held."""
+        if target not in TRANSITIONS[self._state]:
+            raise IllegalTransition(self.id, self._state, target)
+        self._state = target
+
     # -- the invoking side -------------------------------------------------------------------
 
     def assign(self, invocation: Invocation) -> None:
@@ -86,9 +119,9 @@ class Environment:
         with self._cond:
             if self._pending is not None or self._current is not None:
                 raise RuntimeError(f"environment {self.id} is already busy")
-            if self.state is not EnvironmentState.DEAD:
+            if self._state is not EnvironmentState.DEAD:
                 self._pending = invocation
-                self.state = EnvironmentState.BUSY
+                self._move(EnvironmentState.BUSY)
                 self._cond.notify_all()
                 return
         if self._init_failure is not None:
@@ -99,9 +132,9 @@ class Environment:
     def mark_idle(self) -> bool:
         """Back to the pool after an invocation; False if the environment died meanwhile."""
         with self._cond:
-            if self.state is EnvironmentState.DEAD:
+            if self._state is EnvironmentState.DEAD:
                 return False
-            self.state = EnvironmentState.IDLE
+            self._move(EnvironmentState.IDLE)
             self.last_used = time.monotonic()
             return True
 
@@ -111,7 +144,7 @@ class Environment:
             if self._current is not invocation:
                 return
             self._current = None
-            self.state = EnvironmentState.DEAD
+            self._move(EnvironmentState.DEAD)
             self._cond.notify_all()
         timeout = self.function.timeout
         stamp = datetime.now(tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
@@ -127,14 +160,14 @@ class Environment:
     def stop(self) -> None:
         """Mark dead and stop the runtime; the executor's exit report follows."""
         with self._cond:
-            self.state = EnvironmentState.DEAD
+            self._move(EnvironmentState.DEAD)
             self._cond.notify_all()
         if self.runtime is not None:
             self.runtime.stop()
 
     @property
     def alive(self) -> bool:
-        return self.state is not EnvironmentState.DEAD
+        return self._state is not EnvironmentState.DEAD
 
     @property
     def initialised(self) -> bool:
@@ -145,7 +178,8 @@ class Environment:
         """Started ahead of demand: its init is not the first invoke's to report."""
         with self._cond:
             self._init_reported = True
-            self.state = EnvironmentState.IDLE
+            if self._state is EnvironmentState.STARTING:
+                self._move(EnvironmentState.IDLE)
 
     # -- the runtime side (Runtime API) ------------------------------------------------------
 
@@ -159,11 +193,12 @@ class Environment:
                 raise RuntimeApiError(
                     403, "InvalidStateTransition", "the current invocation has no answer yet"
                 )
-            while self._pending is None and self.state is not EnvironmentState.DEAD:
+            while self._pending is None and self._state is not EnvironmentState.DEAD:
                 self._cond.wait()
-            if self.state is EnvironmentState.DEAD:
+            if self._state is EnvironmentState.DEAD:
                 return None
             invocation, self._pending = self._pending, None
+            assert invocation is not None  # the wait ends with work or with death
             self._current = invocation
             previous = self._current_log
         if previous is not None:
@@ -186,7 +221,7 @@ class Environment:
                 )
             self._current = None
             if error_type in FATAL_ERROR_TYPES:
-                self.state = EnvironmentState.DEAD
+                self._move(EnvironmentState.DEAD)
                 self._cond.notify_all()
         self._settle(invocation, payload, error_type, max_memory_kb)
 
@@ -197,7 +232,7 @@ class Environment:
             invocation = self._pending or self._current
             self._pending = self._current = None
             self._init_failure = (payload, error_type)
-            self.state = EnvironmentState.DEAD
+            self._move(EnvironmentState.DEAD)
             self._cond.notify_all()
         if invocation is not None:
             self._fail(invocation, payload, error_type)
@@ -212,7 +247,7 @@ class Environment:
             self.exit_status = status
             invocation = self._current or self._pending
             self._pending = self._current = None
-            self.state = EnvironmentState.DEAD
+            self._move(EnvironmentState.DEAD)
             self._cond.notify_all()
         if invocation is not None and not invocation.done.is_set():
             self._fail_exited(invocation, status)

@@ -212,6 +212,17 @@ class EnvironmentPool:
         for environment in retired:
             self._stop_later(environment)
 
+    def end_provisioning(self, pool_key: str) -> None:
+        """A provisioned-concurrency config was deleted: its environments stay, warm, as
+        on-demand ones, reaped once idle like any other. The generation is unchanged, so
+        the next invokes are warm and provisioning again adds environments."""
+        now = time.monotonic()
+        with self._lock:
+            for environment in self._live.get(pool_key.split(":", 1)[0], {}).values():
+                if environment.function.pool_key == pool_key and environment.provisioned:
+                    environment.provisioned = False
+                    environment.last_used = max(environment.last_used, now)
+
     def retire_function(self, function_name: str) -> None:
         """A deleted function: every version's environments go."""
         with self._lock:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from simulator.environments.log_names import log_group_name
 from simulator.models import FunctionConfig
-from simulator.observability.log_store import log_group_name
 
 # Fixed dummy credentials: functions that call AWS talk to the simulator, never to AWS.
 LOCAL_CREDENTIALS = {

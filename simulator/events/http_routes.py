@@ -8,7 +8,6 @@ import dataclasses
 import json
 import re
 import secrets
-import sqlite3
 import string
 import threading
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Any
 
 from simulator.errors import InvalidParameterValueException
 from simulator.events.http_events import DEFAULT_ROUTE, DEFAULT_STAGE
+from simulator.state_db import Schema, open_database
 
 ROUTE_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"})
 PAYLOAD_FORMAT_VERSIONS = ("1.0", "2.0")
@@ -31,11 +31,15 @@ RESERVED_API_IDS = frozenset({"routes"})
 LITERAL, VARIABLE, GREEDY = 0, 1, 2
 
 
-def _connect(database: Path) -> sqlite3.Connection:
-    database.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(database, check_same_thread=False, isolation_level=None)
-    connection.execute("PRAGMA journal_mode=WAL")
-    return connection
+# Routes and function URLs share one file, so one schema holds both tables.
+SCHEMA = Schema("HTTP routes and function URLs", steps=[[
+    "CREATE TABLE IF NOT EXISTS routes (api_id TEXT NOT NULL, stage TEXT NOT NULL, "
+    "route_key TEXT NOT NULL, function_name TEXT NOT NULL, "
+    "payload_format_version TEXT NOT NULL, PRIMARY KEY (api_id, stage, route_key))",
+    "CREATE TABLE IF NOT EXISTS function_urls (url_id TEXT PRIMARY KEY, "
+    "function_name TEXT NOT NULL, qualifier TEXT NOT NULL, config TEXT NOT NULL, "
+    "UNIQUE (function_name, qualifier))",
+]])
 
 
 # -- API routes -----------------------------------------------------------------------------
@@ -150,12 +154,7 @@ class HttpRoutes:
     """The route tables of every API and stage. `add` replaces a route with the same key."""
 
     def __init__(self, database: Path) -> None:
-        self._db = _connect(database)
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS routes (api_id TEXT NOT NULL, stage TEXT NOT NULL, "
-            "route_key TEXT NOT NULL, function_name TEXT NOT NULL, "
-            "payload_format_version TEXT NOT NULL, PRIMARY KEY (api_id, stage, route_key))"
-        )
+        self._db = open_database(database, SCHEMA)
         self._lock = threading.Lock()
         self._routes: dict[tuple[str, str, str], Route] = {}
         rows = self._db.execute("SELECT api_id, route_key, function_name, "
@@ -248,12 +247,7 @@ class FunctionUrls:
     """Function URL configurations, one per function and qualifier, found by URL id."""
 
     def __init__(self, database: Path) -> None:
-        self._db = _connect(database)
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS function_urls (url_id TEXT PRIMARY KEY, "
-            "function_name TEXT NOT NULL, qualifier TEXT NOT NULL, config TEXT NOT NULL, "
-            "UNIQUE (function_name, qualifier))"
-        )
+        self._db = open_database(database, SCHEMA)
         self._lock = threading.Lock()
         self._configs: dict[str, FunctionUrlConfig] = {
             url_id: FunctionUrlConfig(**json.loads(config))

@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import sqlite3
 import threading
 import time
 import uuid
@@ -32,8 +31,13 @@ from simulator.events.sqs import (
 from simulator.functions.function_operations import FunctionOperations
 from simulator.functions.validation import Violations, check_range, parse_function_reference
 from simulator.invocation.invoker import Invoker
+from simulator.state_db import Schema, open_database
 
 log = logging.getLogger(__name__)
+
+SCHEMA = Schema("event source mappings", steps=[
+    ["CREATE TABLE IF NOT EXISTS mappings (uuid TEXT PRIMARY KEY, config TEXT NOT NULL)"],
+])
 
 REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures"
 DEFAULT_BATCH_SIZE = 10
@@ -52,6 +56,7 @@ NOT_FOR_SQS = (
     "SourceAccessConfigurations", "SelfManagedEventSource", "AmazonManagedKafkaEventSourceConfig",
     "SelfManagedKafkaEventSourceConfig", "DocumentDBEventSourceConfig", "ProvisionedPollerConfig",
 )
+
 STREAM_SERVICES = ("kinesis", "dynamodb", "kafka", "mq", "rds")
 
 
@@ -109,12 +114,7 @@ class MappingStore:
     """The mappings in memory, written through to SQLite."""
 
     def __init__(self, database: Path) -> None:
-        database.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(database, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS mappings (uuid TEXT PRIMARY KEY, config TEXT NOT NULL)"
-        )
+        self._db = open_database(database, SCHEMA)
         self._lock = threading.Lock()
         self._mappings = {
             key: EventSourceMapping(**json.loads(config))

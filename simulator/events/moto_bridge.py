@@ -112,7 +112,10 @@ def _install_once() -> None:
     from moto.s3 import models as s3_models
     from moto.sns import models as sns_models
 
-    lambda_utils.get_backend = lambda account_id, region: _LambdaBackendStandIn(region)
+    def stand_in(account_id: str, region: str) -> Any:
+        return _LambdaBackendStandIn(region)
+
+    lambda_utils.get_backend = stand_in
 
     original_complete = s3_models.S3Backend.complete_multipart_upload
 
@@ -123,7 +126,8 @@ def _install_once() -> None:
         finally:
             _completing_upload.active = False
 
-    s3_models.S3Backend.complete_multipart_upload = complete_multipart_upload
+    s3_models.S3Backend.complete_multipart_upload = (  # type: ignore[method-assign]
+        complete_multipart_upload)  # type: ignore[assignment]
 
     original_publish = sns_models.Subscription.publish
 
@@ -141,7 +145,7 @@ def _install_once() -> None:
             message_attributes or {}))
         return None
 
-    sns_models.Subscription.publish = publish
+    sns_models.Subscription.publish = publish  # type: ignore[method-assign, assignment]
 
     original_send = events_models.Rule.send_to_targets
 
@@ -154,8 +158,9 @@ def _install_once() -> None:
         if others:
             narrowed = copy.copy(rule)
             narrowed.targets = others
-            original_send(narrowed, event, transform_input)
+            original_send(narrowed, event, transform_input)  # type: ignore[arg-type]
 
-    events_models.Rule.send_to_targets = send_to_targets
+    events_models.Rule.send_to_targets = (  # type: ignore[method-assign]
+        send_to_targets)  # type: ignore[assignment]
     _installed = True
 

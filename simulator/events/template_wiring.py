@@ -108,7 +108,7 @@ class TemplateWiring:
                 self._scheduler.add_local(
                     properties.get("Name") or f"{template.stack_name}-{function.name}-"
                     f"{event.logical_id}",
-                    properties.get("Schedule") or properties.get("ScheduleExpression"),
+                    str(properties.get("Schedule") or properties.get("ScheduleExpression") or ""),
                     function.name, payload if isinstance(payload, str) or payload is None
                     else json.dumps(payload))
         elif event.type in ("Api", "HttpApi"):

@@ -89,10 +89,10 @@ def _fork(bootstrap: Any, request: dict[str, Any], output_fd: int,
         os.dup2(output_fd, 2)
         os.close(output_fd)
         # New streams over the new descriptors: the zygote's knew another file.
-        sys.stdout = sys.__stdout__ = open(1, "w", encoding="utf-8", closefd=False,
-                                           buffering=1)
-        sys.stderr = sys.__stderr__ = open(2, "w", encoding="utf-8", errors="backslashreplace",
-                                           closefd=False)
+        sys.stdout = open(1, "w", encoding="utf-8", closefd=False, buffering=1)
+        sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
+        setattr(sys, "__stdout__", sys.stdout)  # noqa: B010  (typeshed marks them final)
+        setattr(sys, "__stderr__", sys.stderr)  # noqa: B010
         for stream in (sys.stdout, sys.stderr):  # unbuffered, as `python -u` would be
             stream.reconfigure(write_through=True)
         os.chdir(request["cwd"])

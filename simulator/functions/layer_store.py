@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from simulator.models import aws_timestamp
+from simulator.state_db import Schema, open_database
+
+SCHEMA = Schema("layer versions", steps=[[
+    "CREATE TABLE IF NOT EXISTS layer_names (name TEXT PRIMARY KEY, "
+    "last_version INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS layer_versions (name TEXT, version INTEGER, config TEXT, "
+    "PRIMARY KEY (name, version))",
+]])
 
 
 @dataclass(frozen=True)
@@ -64,13 +71,7 @@ class LayerVersion:
 
 class LayerStore:
     def __init__(self, database: Path) -> None:
-        database.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(database, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS layer_names "
-                         "(name TEXT PRIMARY KEY, last_version INTEGER NOT NULL)")
-        self._db.execute("CREATE TABLE IF NOT EXISTS layer_versions (name TEXT, "
-                         "version INTEGER, config TEXT, PRIMARY KEY (name, version))")
+        self._db = open_database(database, SCHEMA)
         self._lock = threading.Lock()
         self._last: dict[str, int] = dict(
             self._db.execute("SELECT name, last_version FROM layer_names"))

@@ -3,21 +3,20 @@ SQLite in the state folder so that they survive a restart."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from pathlib import Path
 
 from simulator.models import FunctionConfig
+from simulator.state_db import Schema, open_database
+
+SCHEMA = Schema("functions", steps=[
+    ["CREATE TABLE IF NOT EXISTS functions (name TEXT PRIMARY KEY, config TEXT NOT NULL)"],
+])
 
 
 class FunctionRegistry:
     def __init__(self, database: Path) -> None:
-        database.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(database, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS functions (name TEXT PRIMARY KEY, config TEXT NOT NULL)"
-        )
+        self._db = open_database(database, SCHEMA)
         self._lock = threading.Lock()
         self._functions: dict[str, FunctionConfig] = {
             name: FunctionConfig.from_json(config)

@@ -61,8 +61,8 @@ class VersionService:
 
     def create_alias(self, reference: str, body: dict[str, Any]) -> dict[str, Any]:
         function = self._functions.function(reference)
-        name = body.get("Name")
-        self._check_alias(name, body.get("FunctionVersion"))
+        self._check_alias(body.get("Name"), body.get("FunctionVersion"))
+        name = str(body["Name"])
         if self._versions.alias(function.name, name) is not None:
             raise ResourceConflictException(
                 f"Alias already exists: {self._arn(function)}:{name}")
@@ -114,7 +114,7 @@ class VersionService:
         v = Violations()
         check_range(v, count, "provisionedConcurrentExecutions", 1, None)
         v.raise_if_any()
-        for _ in range(count):
+        for _ in range(int(str(count))):
             self._pool.prewarm(function, provisioned=True)
         config = {"RequestedProvisionedConcurrentExecutions": count,
                   "AvailableProvisionedConcurrentExecutions": count,
@@ -137,7 +137,7 @@ class VersionService:
     def delete_provisioned(self, reference: str, qualifier: str | None) -> None:
         function = self._functions.function(reference, qualifier)
         self._provisioned.pop((function.name, qualifier or ""), None)
-        self._pool.retire(function.pool_key, time.time_ns())
+        self._pool.end_provisioning(function.pool_key)
 
     # -- helpers --------------------------------------------------------------------------
 

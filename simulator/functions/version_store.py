@@ -6,13 +6,20 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
-import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from simulator.models import FunctionConfig, aws_timestamp, new_revision_id
+from simulator.state_db import Schema, open_database
+
+SCHEMA = Schema("published versions and aliases", steps=[[
+    "CREATE TABLE IF NOT EXISTS versions (name TEXT, version INTEGER, config TEXT, "
+    "PRIMARY KEY (name, version))",
+    "CREATE TABLE IF NOT EXISTS aliases (name TEXT, alias TEXT, config TEXT, "
+    "PRIMARY KEY (name, alias))",
+]])
 
 
 @dataclass(frozen=True)
@@ -46,12 +53,7 @@ class Alias:
 
 class VersionStore:
     def __init__(self, database: Path) -> None:
-        self._db = sqlite3.connect(database, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("CREATE TABLE IF NOT EXISTS versions (name TEXT, version INTEGER, "
-                         "config TEXT, PRIMARY KEY (name, version))")
-        self._db.execute("CREATE TABLE IF NOT EXISTS aliases (name TEXT, alias TEXT, "
-                         "config TEXT, PRIMARY KEY (name, alias))")
+        self._db = open_database(database, SCHEMA)
         self._lock = threading.Lock()
         self._versions: dict[str, dict[str, FunctionConfig]] = {}
         self._aliases: dict[str, dict[str, Alias]] = {}

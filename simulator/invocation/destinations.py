@@ -77,8 +77,8 @@ class DestinationSender:
     def _queue_url(self, arn: str) -> str:
         parts = arn.split(":")
         region, account, name = parts[3], parts[4], parts[5]
-        return self._client("sqs", region).get_queue_url(
-            QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"]
+        return str(self._client("sqs", region).get_queue_url(
+            QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"])
 
     def _client(self, service: str, region: str) -> Any:
         with self._lock:

@@ -6,13 +6,19 @@ from __future__ import annotations
 
 import heapq
 import logging
-import sqlite3
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from simulator.state_db import Schema, open_database
+
+SCHEMA = Schema("queued asynchronous invocations", steps=[
+    ["CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, function_name TEXT, "
+     "payload BLOB, enqueued_at REAL, attempts INTEGER, due_at REAL)"],
+])
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +39,7 @@ ProcessEvent = Callable[[QueuedEvent], "float | None"]
 
 class AsyncQueue:
     def __init__(self, database: Path, process: ProcessEvent, workers: int) -> None:
-        self._db = sqlite3.connect(database, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, function_name TEXT, "
-            "payload BLOB, enqueued_at REAL, attempts INTEGER, due_at REAL)"
-        )
+        self._db = open_database(database, SCHEMA)
         self._process = process
         self._lock = threading.Condition()
         self._heap: list[tuple[float, int, QueuedEvent]] = []

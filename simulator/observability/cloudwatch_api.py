@@ -15,8 +15,8 @@ from urllib.parse import parse_qsl
 from flask import Flask, Response, g, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from simulator.api.aws_gateway import WSGIApp
 from simulator.errors import LambdaError
+from simulator.models import WSGIApp
 from simulator.observability import cloudwatch_wire as wire
 from simulator.observability.errors import (
     CloudWatchError,

@@ -127,7 +127,7 @@ def to_xml(operation: OperationModel, result: dict[str, Any], request_id: str) -
              operation.output_shape)
     metadata = ElementTree.SubElement(root, "ResponseMetadata")
     ElementTree.SubElement(metadata, "RequestId").text = request_id
-    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+    return bytes(ElementTree.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
 def error_xml(code: str, message: str, sender: bool, request_id: str) -> bytes:
@@ -138,7 +138,7 @@ def error_xml(code: str, message: str, sender: bool, request_id: str) -> bytes:
     ElementTree.SubElement(error, "Code").text = code
     ElementTree.SubElement(error, "Message").text = message
     ElementTree.SubElement(root, "RequestId").text = request_id
-    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+    return bytes(ElementTree.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
 def _xml(element: ElementTree.Element, value: Any, shape: Shape) -> None:

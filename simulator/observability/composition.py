@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from simulator.api.aws_gateway import WSGIApp
 from simulator.config import Settings
 from simulator.invocation.observer import Observers
+from simulator.models import WSGIApp
 from simulator.observability.cloudwatch_api import create_cloudwatch_app
 from simulator.observability.history import InvocationHistory
 from simulator.observability.log_persistence import LogArchive

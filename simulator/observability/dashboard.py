@@ -11,12 +11,12 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from simulator import __version__
+from simulator.environments.log_names import log_group_name
 from simulator.environments.pool import EnvironmentPool
 from simulator.errors import InvalidRequestContentException
 from simulator.functions.function_operations import FunctionOperations
 from simulator.models import FunctionConfig
 from simulator.observability.composition import Observability
-from simulator.observability.log_store import log_group_name
 
 MAX_LOG_LINES = 1_000
 FIRST_LOG_LINES = 300

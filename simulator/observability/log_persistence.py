@@ -26,6 +26,7 @@ from simulator.observability.log_store import (
     LogStream,
     now_ms,
 )
+from simulator.state_db import Schema, open_database
 
 log = logging.getLogger(__name__)
 
@@ -39,17 +40,17 @@ FLUSH_INTERVAL = 0.5
 WRITE_INTERVAL = 0.2
 MAINTENANCE_INTERVAL = 60.0
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS log_groups (
-    name TEXT PRIMARY KEY, created_ms INTEGER NOT NULL, retention_days INTEGER);
-CREATE TABLE IF NOT EXISTS log_streams (
-    group_name TEXT NOT NULL, name TEXT NOT NULL, created_ms INTEGER NOT NULL,
-    PRIMARY KEY (group_name, name));
-CREATE TABLE IF NOT EXISTS log_events (
-    seq INTEGER PRIMARY KEY, group_name TEXT NOT NULL, stream_name TEXT NOT NULL,
-    timestamp_ms INTEGER NOT NULL, message TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS log_events_by_group ON log_events (group_name, seq);
-"""
+SCHEMA = Schema("function logs", steps=[[
+    "CREATE TABLE IF NOT EXISTS log_groups ("
+    " name TEXT PRIMARY KEY, created_ms INTEGER NOT NULL, retention_days INTEGER)",
+    "CREATE TABLE IF NOT EXISTS log_streams ("
+    " group_name TEXT NOT NULL, name TEXT NOT NULL, created_ms INTEGER NOT NULL,"
+    " PRIMARY KEY (group_name, name))",
+    "CREATE TABLE IF NOT EXISTS log_events ("
+    " seq INTEGER PRIMARY KEY, group_name TEXT NOT NULL, stream_name TEXT NOT NULL,"
+    " timestamp_ms INTEGER NOT NULL, message TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS log_events_by_group ON log_events (group_name, seq)",
+]])
 
 
 @dataclass(frozen=True)
@@ -72,10 +73,7 @@ class LogArchive:
 
     def __init__(self, path: Path, max_events_per_group: int = MAX_EVENTS_PER_GROUP) -> None:
         self._path = path
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        self._db = open_database(path, SCHEMA, synchronous="NORMAL")
         self._max_events = max_events_per_group
         self._queue: queue.Queue[_NewEvent | _Retention] = queue.Queue(MAX_QUEUED)
         self._counts: dict[str, int] = dict(self._db.execute(

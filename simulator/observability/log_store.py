@@ -14,7 +14,8 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+
+from simulator.environments.log_names import log_group_name
 
 MAX_EVENTS_PER_STREAM = 10_000
 # Every environment started opens a stream, so without these a long-running server's memory
@@ -29,17 +30,6 @@ EVENT_OVERHEAD_BYTES = 200
 DAY_MS = 86_400_000
 
 
-LOG_GROUP_PREFIX = "/aws/lambda/"
-
-
-def log_group_name(function_name: str) -> str:
-    return f"{LOG_GROUP_PREFIX}{function_name}"
-
-
-def new_log_stream_name(environment_id: str, version: str = "$LATEST") -> str:
-    """AWS's stream naming: `YYYY/MM/DD/[$LATEST]<32 hex>`."""
-    day = datetime.now(tz=UTC).strftime("%Y/%m/%d")
-    return f"{day}/[{version}]{environment_id}"
 
 
 def now_ms() -> int:

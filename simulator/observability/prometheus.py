@@ -42,7 +42,7 @@ class LambdaCollector(Collector):
         for name, (documentation, value) in counters.items():
             family = CounterMetricFamily(f"lambda_{name}", documentation, labels=labels)
             for function_name, function_totals in totals.items():
-                family.add_metric([function_name], value(function_totals))
+                family.add_metric([function_name], value(function_totals))  # type: ignore[no-untyped-call]
             yield family
         duration = HistogramMetricFamily(
             "lambda_duration_milliseconds", "The handler's run time.", labels=labels)

@@ -34,7 +34,7 @@ def is_intrinsic(value: Any) -> bool:
     if not isinstance(value, dict) or len(value) != 1:
         return False
     (key,) = value
-    return key == "Ref" or key.startswith("Fn::")
+    return bool(key == "Ref" or key.startswith("Fn::"))
 
 
 class Resolver:
@@ -181,7 +181,7 @@ class Resolver:
             return self.condition(arguments)
         if name == "Fn::Equals":
             left, right = self._arguments(name, arguments, 2)
-            return self._comparable(left) == self._comparable(right)
+            return bool(self._comparable(left) == self._comparable(right))
         if name == "Fn::Not":
             (operand,) = self._arguments(name, arguments, 1)
             return not self._condition_expression(operand)

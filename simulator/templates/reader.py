@@ -47,7 +47,7 @@ def _short_tag(loader: _TemplateLoader, suffix: str, node: yaml.Node) -> MarkedD
     elif isinstance(node, yaml.SequenceNode):
         value = loader.construct_sequence(node, deep=True)
     else:
-        value = _mapping(loader, node)  # type: ignore[arg-type]
+        value = _mapping(loader, node)
     name = suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}"
     if suffix == "GetAtt" and isinstance(value, str):
         value = value.split(".", 1)

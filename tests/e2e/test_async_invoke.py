@@ -11,7 +11,7 @@ from typing import Any
 import boto3
 import pytest
 
-from simulator.api.http_server import SimulatorServer
+from simulator.http_server import SimulatorServer
 from tests.helpers import create_function, lambda_client, running_server, unique_name
 
 FLAKY = """

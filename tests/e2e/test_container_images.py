@@ -17,7 +17,7 @@ from typing import Any
 import docker
 import pytest
 
-from simulator.api.http_server import SimulatorServer
+from simulator.http_server import SimulatorServer
 from tests.conftest import require_docker
 from tests.helpers import ROLE, eventually, lambda_client, running_server, unique_name
 

@@ -15,9 +15,9 @@ import docker
 import psutil
 import pytest
 
-from simulator.api.http_server import SimulatorServer
 from simulator.executors.docker import STATE_DIR_LABEL
 from simulator.executors.runtime_files import image_name
+from simulator.http_server import SimulatorServer
 from tests.conftest import require_docker
 from tests.helpers import create_function, eventually, lambda_client, running_server
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from simulator.api.http_server import SimulatorServer
+from simulator.http_server import SimulatorServer
 from tests.helpers import create_function, lambda_client, make_zip, running_server
 
 STATEFUL = """

@@ -8,7 +8,7 @@ from typing import Any
 
 import boto3
 
-from simulator.api.http_server import SimulatorServer
+from simulator.http_server import SimulatorServer
 from tests.helpers import create_function, unique_name
 
 WRITER = """

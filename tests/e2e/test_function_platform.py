@@ -15,9 +15,9 @@ from typing import Any
 import docker
 import pytest
 
-from simulator.api.http_server import SimulatorServer
 from simulator.executors.platforms import emulates
 from simulator.executors.runtime_files import image_name
+from simulator.http_server import SimulatorServer
 from tests.conftest import require_docker
 from tests.helpers import ROLE, create_function, lambda_client, running_server, unique_name
 

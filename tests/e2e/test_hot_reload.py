@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from simulator.api.http_server import SimulatorServer
+from simulator.http_server import SimulatorServer
 from tests.conftest import require_docker
 from tests.helpers import lambda_client, running_server
 

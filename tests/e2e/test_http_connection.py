@@ -9,7 +9,7 @@ import json
 import socket
 from urllib.parse import urlsplit
 
-from simulator.api.http_server import SimulatorServer
+from simulator.http_server import SimulatorServer
 from tests.helpers import create_function, lambda_client
 
 ECHO = """

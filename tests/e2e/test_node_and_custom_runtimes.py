@@ -19,9 +19,9 @@ import docker
 import pytest
 from botocore.exceptions import ClientError
 
-from simulator.api.http_server import SimulatorServer
 from simulator.executors.docker import DockerExecutor
 from simulator.executors.image_builder import RUNTIMES, build_images
+from simulator.http_server import SimulatorServer
 from tests.helpers import ROLE, create_function, unique_name
 
 NODE = "nodejs20.x"

@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.parser.models import (
     SnsModel,
 )
 
-from simulator.api.http_server import SimulatorServer
+from simulator.http_server import SimulatorServer
 from tests.helpers import create_function, unique_name
 
 RECORDER = """

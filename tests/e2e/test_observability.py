@@ -24,7 +24,7 @@ import pytest
 from botocore.config import Config
 from prometheus_client.parser import text_string_to_metric_families
 
-from simulator.api.http_server import SimulatorServer
+from simulator.http_server import SimulatorServer
 from tests.helpers import create_function, lambda_client, running_server
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"

@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from simulator.api.http_server import SimulatorServer
 from simulator.executors.process import ProcessExecutor
+from simulator.http_server import SimulatorServer
 from tests.helpers import create_function, lambda_client, running_server
 
 SLOW = """

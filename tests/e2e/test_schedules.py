@@ -18,8 +18,8 @@ import pytest
 import requests
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 
-from simulator.api.http_server import SimulatorServer
 from simulator.events.schedules import ManualClock, Scheduler
+from simulator.http_server import SimulatorServer
 from tests.helpers import create_function, unique_name
 
 RECORDER = """

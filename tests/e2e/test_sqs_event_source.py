@@ -18,7 +18,7 @@ from aws_lambda_powertools.utilities.parser.models import SqsModel
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from simulator.api.http_server import SimulatorServer
+from simulator.http_server import SimulatorServer
 from tests.helpers import (
     create_function,
     eventually,

@@ -11,7 +11,7 @@ from typing import Any
 import boto3
 import requests
 
-from simulator.api.http_server import SimulatorServer
+from simulator.http_server import SimulatorServer
 from simulator.templates import load_template
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "fixtures" / "templates"

@@ -26,7 +26,7 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.api.http_server import SimulatorServer
+from simulator.http_server import SimulatorServer
 from tests.helpers import ROLE, create_function, lambda_client, make_zip, running_server
 
 REQUESTS = int(os.environ.get("LAMBDA_SIM_FUZZ_REQUESTS", "2000"))

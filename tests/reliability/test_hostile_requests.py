@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import requests
 
-from simulator.api.http_server import SimulatorServer
+from simulator.http_server import SimulatorServer
 from tests.helpers import create_function, lambda_client, running_server
 from tests.reliability.support import aws_error
 

@@ -8,8 +8,8 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from simulator.api.http_server import SimulatorServer
 from simulator.events import moto_bridge
+from simulator.http_server import SimulatorServer
 from tests.helpers import unique_name
 
 

@@ -21,7 +21,7 @@ import pytest
 import requests
 from botocore.config import Config
 
-from simulator.api.http_server import SimulatorServer
+from simulator.http_server import SimulatorServer
 from tests.conftest import require_docker
 from tests.helpers import (
     ROLE,

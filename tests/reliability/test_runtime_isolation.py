@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from simulator.api.http_server import SimulatorServer
+from simulator.http_server import SimulatorServer
 from tests.helpers import create_function
 from tests.reliability.support import wait_until
 

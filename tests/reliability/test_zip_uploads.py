@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from simulator.api.http_server import SimulatorServer
+from simulator.http_server import SimulatorServer
 from tests.helpers import ROLE, create_function, make_zip, unique_name
 
 HANDLER = "def handler(event, context):\n    return 'original'\n"

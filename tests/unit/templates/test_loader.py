@@ -18,7 +18,7 @@ from simulator.templates import (
     load_template,
 )
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "templates"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "templates"
 ACCOUNT = "000000000000"
 HEADER = "Transform: AWS::Serverless-2016-10-31\n"
 

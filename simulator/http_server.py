@@ -13,7 +13,7 @@ import socket
 import threading
 from collections.abc import Iterable
 
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wsgi import LimitedStream
 
 from simulator.api.request_headers import QuickHeadParsing
@@ -50,7 +50,7 @@ class _RequestHandler(QuickHeadParsing, WSGIRequestHandler):
             self.close_connection = True
         else:
             length = int(environ.get("CONTENT_LENGTH") or 0)
-            body = LimitedStream(self.rfile, length)
+            body = LimitedStream(self.rfile, length)  # type: ignore[arg-type]
             environ["wsgi.input"] = body
         try:
             self._respond(environ, body)
@@ -71,7 +71,8 @@ class _RequestHandler(QuickHeadParsing, WSGIRequestHandler):
             return written.append
 
         try:
-            chunks: Iterable[bytes] = self.server.app(environ, start_response)
+            chunks: Iterable[bytes] = self.server.app(
+                environ, start_response)  # type: ignore[arg-type]
             try:
                 payload = b"".join([*written, *chunks])
             finally:
@@ -106,16 +107,16 @@ class SimulatorServer:
     def __init__(self, simulator: Simulator) -> None:
         self.simulator = simulator
         settings = simulator.settings
-        self._server: BaseWSGIServer = make_server(
+        self._server = _threaded(make_server(
             settings.host, settings.port, simulator.wsgi_app, threaded=True,
             request_handler=_RequestHandler,
-        )
+        ))
         self._server.daemon_threads = True
         settings.port = self._server.server_port
         self._thread: threading.Thread | None = None
         self._function_server = self._open_function_listener()
 
-    def _open_function_listener(self) -> BaseWSGIServer | None:
+    def _open_function_listener(self) -> ThreadedWSGIServer | None:
         """Functions that call AWS get `AWS_ENDPOINT_URL` pointing back here. Containers
         can't reach loopback, so for them the same app also listens on the address of the
         simulator's own Docker network."""
@@ -123,8 +124,8 @@ class SimulatorServer:
         if host in ("127.0.0.1", "localhost", self.simulator.settings.host):
             self.simulator.pool.function_endpoint = self.url
             return None
-        server = make_server(host, 0, self.simulator.wsgi_app, threaded=True,
-                             request_handler=_RequestHandler)
+        server = _threaded(make_server(host, 0, self.simulator.wsgi_app, threaded=True,
+                                       request_handler=_RequestHandler))
         server.daemon_threads = True
         self.simulator.pool.function_endpoint = f"http://{host}:{server.server_port}"
         return server
@@ -157,3 +158,9 @@ class SimulatorServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
         self.simulator.close()
+
+
+def _threaded(server: BaseWSGIServer) -> ThreadedWSGIServer:
+    """`make_server(threaded=True)` makes a ThreadedWSGIServer; its type says less."""
+    assert isinstance(server, ThreadedWSGIServer)
+    return server

@@ -1,42 +1,19 @@
-"""Function configuration as the API shows it, invocations, settings and exit wording."""
+"""Function configuration as the API shows it, and invocations."""
 
 from __future__ import annotations
 
 import re
 import threading
 import uuid
-from pathlib import Path
 
 import pytest
 
-from simulator.config import DEFAULT_PORT, Settings
-from simulator.environments.variables import lambda_variables
-from simulator.executors.base import ExitStatus
-from simulator.models import (
-    LATEST,
-    FunctionConfig,
-    Invocation,
-    InvocationResult,
-    aws_timestamp,
-)
+from simulator.models import LATEST, FunctionConfig, Invocation, InvocationResult, aws_timestamp
+from tests.helpers import ROLE
+from tests.unit.function_configs import REGION, function, image_function
 
-REGION = "us-east-1"
 ACCOUNT = "123456789012"
-ROLE = "arn:aws:iam::123456789012:role/lambda-role"
 LAST_MODIFIED = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000")
-
-
-def function(**changes: object) -> FunctionConfig:
-    fields: dict[str, object] = {
-        "name": "my-function",
-        "runtime": "python3.12",
-        "role": ROLE,
-        "handler": "app.handler",
-        "code_sha256": "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
-        "code_size": 321,
-    }
-    fields.update(changes)
-    return FunctionConfig(**fields)  # type: ignore[arg-type]
 
 
 # -- FunctionConfig ---------------------------------------------------------------------------
@@ -63,12 +40,6 @@ def test_to_api_has_the_function_configuration_shape() -> None:
     assert uuid.UUID(body["RevisionId"])
 
 
-def image_function() -> FunctionConfig:
-    return function(runtime="", handler="", package_type="Image", image_uri="app:1",
-                    resolved_image_uri="app@sha256:ab", code_sha256="ab", code_size=0,
-                    image_config={"Command": ["app.handler"]})
-
-
 def test_an_image_function_shows_its_image_config_and_no_runtime() -> None:
     body = image_function().to_api(REGION, ACCOUNT)
 
@@ -91,15 +62,6 @@ def test_vpc_config_is_shown_with_a_vpc_id_that_follows_the_subnets() -> None:
     assert re.fullmatch(r"vpc-[0-9a-f]{17}", body["VpcConfig"]["VpcId"])
     assert function(vpc_config=vpc).to_api(REGION, ACCOUNT)["VpcConfig"] == body["VpcConfig"]
     assert "VpcConfig" not in function().to_api(REGION, ACCOUNT)
-
-
-def test_an_image_keeps_its_own_runtime_variables() -> None:
-    variables = lambda_variables(image_function(), "stream", "10.0.0.1:9001", REGION)
-
-    for name in ("_HANDLER", "AWS_EXECUTION_ENV", "PATH", "PYTHONPATH", "LANG"):
-        assert name not in variables
-    assert variables["AWS_LAMBDA_RUNTIME_API"] == "10.0.0.1:9001"
-    assert lambda_variables(function(), "s", "h:1", REGION)["_HANDLER"] == "app.handler"
 
 
 def test_pending_function_says_it_is_being_created() -> None:
@@ -179,6 +141,11 @@ def test_last_modified_uses_lambda_timestamp_format(moment: float, expected: str
     assert aws_timestamp(moment) == expected
 
 
+def test_people_see_what_runs_a_function() -> None:
+    assert function().runs_on == "python3.12"
+    assert image_function().runs_on == "image app:1"
+
+
 # -- Invocation -------------------------------------------------------------------------------
 
 
@@ -248,168 +215,3 @@ def test_result_with_an_error_type_is_a_failure() -> None:
 
 def test_latest_is_spelled_like_aws() -> None:
     assert LATEST == "$LATEST"
-
-
-# -- Settings ---------------------------------------------------------------------------------
-
-
-def test_vpc_networks_map_subnets_to_docker_networks() -> None:
-    settings = Settings.from_env({"LAMBDA_SIM_VPC_NETWORKS": "subnet-a=net1, subnet-b = net2"})
-    assert settings.vpc_network_map == {"subnet-a": "net1", "subnet-b": "net2"}
-    assert Settings.from_env({}).vpc_network_map == {}
-
-
-def test_defaults_without_any_variables() -> None:
-    settings = Settings.from_env({})
-
-    assert settings.port == DEFAULT_PORT == 4570
-    assert settings.host == "127.0.0.1"
-    assert settings.region == "us-east-1"
-    assert settings.executor == "auto"
-    assert settings.state_dir.is_absolute()
-
-
-def test_variables_are_read_with_their_types(tmp_path: Path) -> None:
-    settings = Settings.from_env(
-        {
-            "LAMBDA_SIM_PORT": "5001",
-            "LAMBDA_SIM_HOST": "0.0.0.0",
-            "LAMBDA_SIM_REGION": "eu-west-1",
-            "LAMBDA_SIM_EXECUTOR": "process",
-            "LAMBDA_SIM_IDLE_TIMEOUT": "2.5",
-            "LAMBDA_SIM_ACCOUNT_CONCURRENCY": "10",
-            "LAMBDA_SIM_DOCKER_NETWORK_INTERNAL": "true",
-            "LAMBDA_SIM_STATE_DIR": str(tmp_path / "state"),
-            "LAMBDA_SIM_ACCOUNT_ID": "123456789012",
-        }
-    )
-
-    assert settings.port == 5001
-    assert settings.host == "0.0.0.0"
-    assert settings.region == "eu-west-1"
-    assert settings.executor == "process"
-    assert settings.idle_timeout == 2.5
-    assert settings.account_concurrency == 10
-    assert settings.docker_network_internal is True
-    assert settings.state_dir == tmp_path / "state"
-    assert settings.account_id == "123456789012"
-
-
-@pytest.mark.parametrize(
-    ("raw", "expected"),
-    [
-        ("1", True),
-        ("true", True),
-        ("YES", True),
-        ("on", True),
-        ("0", False),
-        ("false", False),
-        ("no", False),
-        ("", False),
-    ],
-)
-def test_boolean_variables(raw: str, expected: bool) -> None:
-    settings = Settings.from_env({"LAMBDA_SIM_DOCKER_NETWORK_INTERNAL": raw})
-
-    assert settings.docker_network_internal is expected
-
-
-def test_os_environment_is_read_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LAMBDA_SIM_PORT", "5002")
-
-    assert Settings.from_env().port == 5002
-
-
-def test_flags_override_variables() -> None:
-    environ = {"LAMBDA_SIM_PORT": "5001", "LAMBDA_SIM_REGION": "eu-west-1"}
-
-    settings = Settings.from_env(environ, port=6000, region=None)
-
-    assert settings.port == 6000
-    assert settings.region == "eu-west-1"
-
-
-def test_relative_state_dir_is_made_absolute(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-
-    settings = Settings.from_env({"LAMBDA_SIM_STATE_DIR": "state"})
-
-    assert settings.state_dir == (tmp_path / "state").resolve()
-
-
-def test_unrelated_variables_are_ignored() -> None:
-    settings = Settings.from_env({"PORT": "1", "SIM_PORT": "2", "LAMBDA_SIM_NOT_A_SETTING": "3"})
-
-    assert settings.port == DEFAULT_PORT
-
-
-@pytest.mark.parametrize(
-    ("host", "url"),
-    [
-        ("0.0.0.0", "http://127.0.0.1:4570"),
-        ("127.0.0.1", "http://127.0.0.1:4570"),
-        ("localhost", "http://localhost:4570"),
-    ],
-)
-def test_endpoint_url_is_reachable_locally(host: str, url: str) -> None:
-    assert Settings(host=host).endpoint_url == url
-
-
-# -- ExitStatus -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("code", "oom", "words"),
-    [
-        (1, False, "exit status 1"),
-        (2, False, "exit status 2"),
-        (255, False, "exit status 255"),
-        (-11, False, "signal: segmentation fault"),
-        (139, False, "signal: segmentation fault"),
-        (-9, False, "signal: killed"),
-        (137, False, "signal: killed"),
-        (137, True, "signal: killed"),
-        (-9, True, "signal: killed"),
-        (-6, False, "signal: aborted"),
-        (-15, False, "signal: terminated"),
-        (143, False, "signal: terminated"),
-        (-7, False, "signal: bus error"),
-    ],
-)
-def test_exit_is_described_like_lambda_does(code: int, oom: bool, words: str) -> None:
-    assert ExitStatus.from_code(code, oom_killed=oom).describe() == words
-
-
-@pytest.mark.parametrize(
-    ("code", "words"),
-    [
-        (-1, "signal: hangup"),
-        (-2, "signal: interrupt"),
-        (-8, "signal: floating point exception"),
-        (-13, "signal: broken pipe"),
-    ],
-)
-def test_other_signals_use_the_same_words_as_lambda(code: int, words: str) -> None:
-    assert ExitStatus.from_code(code).describe() == words
-
-
-def test_container_exit_code_of_a_signal_is_read_as_that_signal() -> None:
-    status = ExitStatus.from_code(137)
-
-    assert status.signal_number == 9
-    assert status.exit_code is None
-
-
-def test_plain_exit_code_is_kept() -> None:
-    status = ExitStatus.from_code(3)
-
-    assert status.exit_code == 3
-    assert status.signal_number is None
-    assert not status.oom_killed
-
-
-def test_people_see_what_runs_a_function() -> None:
-    assert function().runs_on == "python3.12"
-    assert image_function().runs_on == "image app:1"

@@ -15,6 +15,7 @@ from simulator.functions.validation import (
     validate_image_uri,
     validate_max_items,
     validate_package_type,
+    validate_tags,
 )
 
 ROLE = "arn:aws:iam::123456789012:role/lambda-role"
@@ -409,3 +410,16 @@ def test_more_than_sixteen_subnets_is_a_validation_error() -> None:
     with pytest.raises(ValidationException, match="at 'vpcConfig.subnetIds' failed to "
                        "satisfy constraint: Member must have length less than or equal to 16"):
         validate_function_settings({"VpcConfig": {"SubnetIds": subnets}}, creating=False)
+
+
+# -- tags -----------------------------------------------------------------------------------------
+
+
+def test_tags_limits() -> None:
+    assert validate_tags({"b": "2"}, existing={"a": "1"}) == {"a": "1", "b": "2"}
+    assert validate_tags({"a": ""}) == {"a": ""}
+    for bad in ({"": "x"}, {"k" * 129: "x"}, {"k": "v" * 257}, {"aws:x": "y"}, ["a"]):
+        with pytest.raises(InvalidParameterValueException):
+            validate_tags(bad)
+    with pytest.raises(InvalidParameterValueException, match="tag limit"):
+        validate_tags({"new": "x"}, existing={f"k{i}": "v" for i in range(50)})

@@ -1,0 +1,79 @@
+"""The environment's lifecycle is the transition table: every listed move is taken, and a
+move it does not list raises instead of corrupting the pool's view."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.environments.environment import (
+    TRANSITIONS,
+    Environment,
+    EnvironmentState,
+    IllegalTransition,
+)
+from simulator.executors.base import ExitStatus
+from simulator.models import FunctionConfig, Invocation
+
+ARN = "arn:aws:lambda:us-east-1:000000000000:function:fn"
+
+
+def environment() -> Environment:
+    function = FunctionConfig(name="fn", runtime="python3.12", handler="app.handler",
+                              role="arn:aws:iam::000000000000:role/r", code_sha256="",
+                              code_size=0)
+    return Environment(function, emit_log=lambda stream, line: None, writes_end_marker=True)
+
+
+def test_the_table_names_every_state_and_death_is_final() -> None:
+    assert set(TRANSITIONS) == set(EnvironmentState)
+    assert TRANSITIONS[EnvironmentState.DEAD] == {EnvironmentState.DEAD}
+    for state in EnvironmentState:
+        assert EnvironmentState.DEAD in TRANSITIONS[state]
+
+
+def test_a_cold_environment_goes_starting_busy_idle_busy() -> None:
+    env = environment()
+    assert env.state is EnvironmentState.STARTING
+    first = Invocation(payload=b"{}", invoked_arn=ARN)
+    env.assign(first)
+    assert env.state is EnvironmentState.BUSY
+    taken = env.next_invocation()  # the runtime's side: take it and answer
+    assert taken is first
+    env.answer(first.request_id, b"1", None, None)
+    assert first.done.is_set()
+    assert env.mark_idle() is True
+    assert env.state is EnvironmentState.IDLE
+    env.assign(Invocation(payload=b"{}", invoked_arn=ARN))
+    assert env.state is EnvironmentState.BUSY
+
+
+def test_an_idle_environment_cannot_be_marked_idle_again() -> None:
+    env = environment()
+    env.mark_prewarmed()
+    assert env.state is EnvironmentState.IDLE
+    with pytest.raises(IllegalTransition, match="cannot go from idle to idle"):
+        env.mark_idle()
+    assert env.state is EnvironmentState.IDLE
+
+
+def test_a_dead_environment_stays_dead() -> None:
+    env = environment()
+    env.died(ExitStatus(exit_code=1))
+    assert env.state is EnvironmentState.DEAD
+    assert env.mark_idle() is False
+    env.mark_prewarmed()  # a pre-warm that lost its runtime is not brought back to life
+    assert env.state is EnvironmentState.DEAD
+    assert not env.alive
+    env.stop()
+    assert env.state is EnvironmentState.DEAD
+
+
+def test_an_invocation_handed_to_a_dead_environment_fails_rather_than_waits() -> None:
+    env = environment()
+    env.died(ExitStatus(exit_code=2))
+    invocation = Invocation(payload=b"{}", invoked_arn=ARN)
+    env.assign(invocation)
+    assert invocation.done.is_set()
+    assert invocation.result is not None
+    assert invocation.result.error_type == "Runtime.ExitError"
+    assert env.state is EnvironmentState.DEAD

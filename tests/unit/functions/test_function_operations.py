@@ -1,0 +1,193 @@
+"""The control plane: creating, reading, listing, updating and deleting functions, and their
+reserved concurrency, with functions run by the fake executor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from simulator.environments.pool import EnvironmentPool
+from simulator.errors import (
+    InvalidParameterValueException,
+    PreconditionFailedException,
+    ResourceConflictException,
+    ResourceNotFoundException,
+)
+from simulator.executors.fake import FakeExecutor
+from simulator.functions.function_operations import _resolved_image_uri
+from tests.helpers import eventually
+from tests.unit.lambda_service import ARN, LambdaService, create, zip_of
+
+# -- create, get, list ------------------------------------------------------------------------
+
+
+def test_create_answers_pending_and_get_shows_the_function_active(service: LambdaService) -> None:
+    created = create(service, Timeout=7)
+
+    found = service.functions.get_function("fn")
+
+    assert created["State"] == "Pending"
+    assert created["FunctionArn"] == ARN
+    assert found["Configuration"]["State"] == "Active"
+    assert found["Configuration"]["Timeout"] == 7
+    assert found["Configuration"]["RevisionId"] == created["RevisionId"]
+    assert found["Code"]["Location"].endswith("/_simulator/code/fn.zip")
+    assert service.functions.get_function_configuration(ARN) == found["Configuration"]
+
+
+def test_create_with_a_taken_name_conflicts(service: LambdaService) -> None:
+    create(service)
+
+    with pytest.raises(ResourceConflictException):
+        create(service)
+
+
+def test_get_of_an_unknown_function_is_not_found(service: LambdaService) -> None:
+    with pytest.raises(ResourceNotFoundException) as missing:
+        service.functions.get_function("nope")
+
+    assert missing.value.status == 404
+
+
+def test_list_pages_in_name_order_by_marker_and_max_items(service: LambdaService) -> None:
+    for name in ["fn-3", "fn-0", "fn-4", "fn-1", "fn-2"]:
+        create(service, name)
+
+    pages: list[list[str]] = []
+    marker = None
+    while True:
+        page = service.functions.list_functions(marker, "2")
+        pages.append([function["FunctionName"] for function in page["Functions"]])
+        marker = page.get("NextMarker")
+        if marker is None:
+            break
+
+    assert pages == [["fn-0", "fn-1"], ["fn-2", "fn-3"], ["fn-4"]]
+    everything = service.functions.list_functions(None, None)
+    assert len(everything["Functions"]) == 5 and "NextMarker" not in everything
+
+
+# -- update and delete ------------------------------------------------------------------------
+
+
+def test_update_code_bumps_the_revision_and_retires_warm_environments(
+    pool: EnvironmentPool, service: LambdaService
+) -> None:
+    created = create(service)
+    service.invoker.invoke("fn", None, b"{}")
+    [warm] = pool.live_environments()
+
+    updated = service.functions.update_function_code("fn", {"ZipFile": zip_of("# second\n")})
+
+    assert updated["RevisionId"] != created["RevisionId"]
+    assert updated["CodeSha256"] != created["CodeSha256"]
+    configuration = service.functions.get_function("fn")["Configuration"]
+    assert configuration["RevisionId"] == updated["RevisionId"]
+    assert eventually(lambda: not warm.alive)
+    after = service.invoker.invoke("fn", None, b"{}")
+    assert after.result is not None and after.result.cold
+
+
+def test_update_configuration_bumps_the_revision_and_runs_the_new_settings(
+    service: LambdaService, executor: FakeExecutor
+) -> None:
+    executor.handlers["app.other"] = lambda event, context: "other"
+    created = create(service)
+    service.invoker.invoke("fn", None, b"{}")
+
+    updated = service.functions.update_function_configuration("fn", {"Handler": "app.other"})
+
+    assert updated["RevisionId"] != created["RevisionId"]
+    assert updated["Handler"] == "app.other"
+    assert service.invoker.invoke("fn", None, b"{}").payload == b'"other"'
+
+
+def test_update_with_a_stale_revision_id_is_refused(service: LambdaService) -> None:
+    created = create(service)
+    service.functions.update_function_configuration("fn", {"Description": "second"})
+
+    with pytest.raises(PreconditionFailedException):
+        service.functions.update_function_configuration(
+            "fn", {"Description": "third", "RevisionId": created["RevisionId"]}
+        )
+
+
+def test_delete_removes_the_function_and_stops_its_environments(
+    pool: EnvironmentPool, service: LambdaService
+) -> None:
+    create(service)
+    service.invoker.invoke("fn", None, b"{}")
+    [warm] = pool.live_environments()
+
+    service.functions.delete_function("fn")
+
+    with pytest.raises(ResourceNotFoundException):
+        service.functions.get_function("fn")
+    with pytest.raises(ResourceNotFoundException):
+        service.invoker.invoke("fn", None, b"{}")
+    with pytest.raises(ResourceNotFoundException):
+        service.functions.delete_function("fn")
+    assert eventually(lambda: not warm.alive)
+
+
+def test_delete_of_a_version_that_does_not_exist_keeps_the_function(
+    service: LambdaService,
+) -> None:
+    create(service)
+
+    with pytest.raises(ResourceNotFoundException):
+        service.functions.delete_function("fn", "1")
+
+    assert service.functions.get_function("fn")["Configuration"]["FunctionName"] == "fn"
+
+
+# -- reserved concurrency ---------------------------------------------------------------------
+
+
+def test_concurrency_is_put_read_and_deleted(service: LambdaService) -> None:
+    create(service)
+
+    put = service.functions.put_function_concurrency("fn", {"ReservedConcurrentExecutions": 10})
+
+    assert put == {"ReservedConcurrentExecutions": 10}
+    assert service.functions.get_function_concurrency("fn") == put
+    assert service.functions.get_function("fn")["Concurrency"] == put
+    service.functions.delete_function_concurrency("fn")
+    assert service.functions.get_function_concurrency("fn") == {}
+    assert "Concurrency" not in service.functions.get_function("fn")
+
+
+def test_reservations_must_leave_100_unreserved(service: LambdaService) -> None:
+    create(service, "first")
+    create(service, "second")
+    service.functions.put_function_concurrency("first", {"ReservedConcurrentExecutions": 900})
+
+    with pytest.raises(InvalidParameterValueException) as refused:
+        service.functions.put_function_concurrency("second", {"ReservedConcurrentExecutions": 1})
+
+    assert "minimum value of [100]" in refused.value.message
+    service.functions.put_function_concurrency("first", {"ReservedConcurrentExecutions": 900})
+    with pytest.raises(InvalidParameterValueException):
+        service.functions.put_function_concurrency("first", {"ReservedConcurrentExecutions": 901})
+
+
+@pytest.mark.parametrize("reserved", [-1, "5", 2.5, True, None])
+def test_concurrency_must_be_a_non_negative_integer(service: LambdaService, reserved: Any) -> None:
+    create(service)
+
+    with pytest.raises(InvalidParameterValueException):
+        service.functions.put_function_concurrency("fn", {"ReservedConcurrentExecutions": reserved})
+
+
+@pytest.mark.parametrize(("uri", "resolved"), [
+    ("app", "app@sha256:ab"),
+    ("app:1", "app@sha256:ab"),
+    ("localhost:5000/team/app:1", "localhost:5000/team/app@sha256:ab"),
+    ("localhost:5000/team/app", "localhost:5000/team/app@sha256:ab"),
+    ("123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:ff",
+     "123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:ab"),
+])
+def test_resolved_image_uri_names_the_repository_at_the_resolved_digest(
+        uri: str, resolved: str) -> None:
+    assert _resolved_image_uri(uri, "ab") == resolved

@@ -1,0 +1,98 @@
+"""Provisioned concurrency on a published version: deleting the config keeps the version's
+environments usable (the next invokes are warm) and the version can be provisioned again."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from simulator.api.runtime_api import RuntimeApiListener
+from simulator.config import Settings
+from simulator.environments.pool import EnvironmentPool, PoolLimits
+from simulator.executors.fake import FakeExecutor
+from simulator.functions.code_store import CodeStore
+from simulator.functions.function_operations import FunctionOperations
+from simulator.functions.registry import FunctionRegistry
+from simulator.functions.version_operations import (
+    ProvisionedConcurrencyConfigNotFound,
+    VersionService,
+)
+from simulator.functions.version_store import VersionStore
+from simulator.invocation.invoker import Invoker
+from simulator.observability.log_store import LogStore
+from tests.helpers import ROLE, eventually, make_zip
+
+
+@dataclass
+class Versions:
+    pool: EnvironmentPool
+    functions: FunctionOperations
+    invoker: Invoker
+    versions: VersionService
+
+    def provisioned(self, pool_key: str) -> int:
+        return sum(1 for e in self.pool.live_environments()
+                   if e.alive and e.provisioned and e.function.pool_key == pool_key)
+
+
+@pytest.fixture
+def stack(tmp_path: Path) -> Iterator[Versions]:
+    executor = FakeExecutor({"app.handler": lambda event, context: "ok"})
+    settings = Settings.from_env(environ={}, port=0, state_dir=tmp_path)
+    pool = EnvironmentPool(
+        executor,
+        open_endpoint=lambda environment: RuntimeApiListener(
+            environment, executor.runtime_api_host(), pool.owner_of),
+        emit_log=LogStore().append, region=settings.region, limits=PoolLimits())
+    registry = FunctionRegistry(tmp_path / "functions.db")
+    store = VersionStore(tmp_path / "versions.db")
+    functions = FunctionOperations(settings, registry, CodeStore(tmp_path / "code"), pool, store)
+    invoker = Invoker(settings, functions, pool)
+    yield Versions(pool, functions, invoker, VersionService(settings, functions, store, pool))
+    invoker.shutdown()
+    pool.shutdown()
+    registry.close()
+    store.close()
+
+
+def published(stack: Versions) -> str:
+    code: dict[str, Any] = {"ZipFile": base64.b64encode(
+        make_zip({"app.py": "def handler(e, c):\n    return 'ok'\n"})).decode()}
+    stack.functions.create_function({"FunctionName": "fn", "Runtime": "python3.12",
+                                     "Role": ROLE, "Handler": "app.handler", "Code": code})
+    return str(stack.versions.publish("fn", {})["Version"])
+
+
+def test_invokes_after_deleting_a_provisioned_config_are_warm(stack: Versions) -> None:
+    version = published(stack)
+    stack.versions.put_provisioned("fn", version, {"ProvisionedConcurrentExecutions": 2})
+    assert eventually(lambda: stack.provisioned(f"fn:{version}") == 2)
+
+    stack.versions.delete_provisioned("fn", version)
+    with pytest.raises(ProvisionedConcurrencyConfigNotFound):
+        stack.versions.get_provisioned("fn", version)
+
+    results = [stack.invoker.invoke("fn", version, b"{}") for _ in range(3)]
+    assert [r.payload for r in results] == [b'"ok"'] * 3
+    assert [r.result.cold for r in results if r.result] == [False, False, False]
+    assert stack.provisioned(f"fn:{version}") == 0
+
+
+def test_a_version_can_be_provisioned_again_after_its_config_is_deleted(
+    stack: Versions,
+) -> None:
+    version = published(stack)
+    stack.versions.put_provisioned("fn", version, {"ProvisionedConcurrentExecutions": 1})
+    assert eventually(lambda: stack.provisioned(f"fn:{version}") == 1)
+    stack.versions.delete_provisioned("fn", version)
+
+    stack.versions.put_provisioned("fn", version, {"ProvisionedConcurrentExecutions": 2})
+    assert eventually(lambda: stack.provisioned(f"fn:{version}") == 2)
+    warm = stack.pool.counts("fn").warm
+    assert warm == 3  # the two provisioned and the one that is now on demand
+    assert stack.invoker.invoke("fn", version, b"{}").result.cold is False  # type: ignore[union-attr]

@@ -1,0 +1,239 @@
+"""The data plane: the checks and shapes of invoke (invocation types, payload limits,
+client context, qualifiers, the log tail), with functions run by the fake executor."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import threading
+from typing import Any
+
+import pytest
+
+from simulator.environments.pool import EnvironmentPool
+from simulator.errors import (
+    InvalidParameterValueException,
+    InvalidRequestContentException,
+    RequestEntityTooLargeException,
+    ResourceNotFoundException,
+)
+from simulator.executors.fake import FakeContext, FakeExecutor
+from simulator.invocation.invoker import MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD
+from tests.unit.lambda_service import ARN, LambdaService, create
+
+# -- invocation types -------------------------------------------------------------------------
+
+
+def test_request_response_answers_200_with_the_result(service: LambdaService) -> None:
+    create(service)
+
+    outcome = service.invoker.invoke("fn", None, b'{"key": "value"}')
+
+    assert outcome.status == 200
+    assert json.loads(outcome.payload) == {"key": "value"}
+    assert outcome.function_error is None
+    assert outcome.executed_version == "$LATEST"
+    assert outcome.log_result is None
+
+
+def test_a_handler_exception_answers_200_with_an_unhandled_function_error(
+    service: LambdaService, executor: FakeExecutor
+) -> None:
+    def fail(event: Any, context: FakeContext) -> None:
+        raise ValueError("no good")
+
+    executor.handlers["app.fail"] = fail
+    create(service, Handler="app.fail")
+
+    outcome = service.invoker.invoke("fn", None, b"{}")
+
+    assert outcome.status == 200
+    assert outcome.function_error == "Unhandled"
+    assert json.loads(outcome.payload)["errorType"] == "ValueError"
+
+
+def test_event_answers_202_and_runs_in_the_background(
+    service: LambdaService, executor: FakeExecutor
+) -> None:
+    received: list[Any] = []
+    ran = threading.Event()
+
+    def record(event: Any, context: FakeContext) -> None:
+        received.append(event)
+        ran.set()
+
+    executor.handlers["app.record"] = record
+    create(service, Handler="app.record")
+
+    outcome = service.invoker.invoke("fn", None, b'{"n": 1}', invocation_type="Event")
+
+    assert outcome.status == 202 and outcome.payload == b""
+    assert ran.wait(5)
+    assert received == [{"n": 1}]
+
+
+def test_dry_run_answers_204_and_runs_nothing(
+    pool: EnvironmentPool, service: LambdaService, executor: FakeExecutor
+) -> None:
+    create(service)
+
+    outcome = service.invoker.invoke("fn", None, b"{}", invocation_type="DryRun")
+
+    assert outcome.status == 204
+    assert executor.launches == 0
+    assert pool.live_environments() == []
+
+
+def test_an_unknown_invocation_type_is_refused(service: LambdaService) -> None:
+    create(service)
+
+    with pytest.raises(InvalidParameterValueException):
+        service.invoker.invoke("fn", None, b"{}", invocation_type="Later")
+
+
+# -- payloads ---------------------------------------------------------------------------------
+
+
+def json_string_of_size(size: int) -> bytes:
+    return b'"' + b"x" * (size - 2) + b'"'
+
+
+LIMITS = [("RequestResponse", MAX_SYNC_PAYLOAD), ("Event", MAX_ASYNC_PAYLOAD)]
+
+
+def test_a_6_mb_payload_runs_synchronously(service: LambdaService, executor: FakeExecutor) -> None:
+    executor.handlers["app.size"] = lambda event, context: len(event)
+    create(service, Handler="app.size")
+
+    outcome = service.invoker.invoke("fn", None, json_string_of_size(MAX_SYNC_PAYLOAD))
+
+    assert outcome.payload == str(MAX_SYNC_PAYLOAD - 2).encode()
+
+
+def test_a_1_mb_event_is_accepted(service: LambdaService) -> None:
+    create(service)
+
+    payload = json_string_of_size(MAX_ASYNC_PAYLOAD)
+
+    assert service.invoker.invoke("fn", None, payload, invocation_type="Event").status == 202
+
+
+@pytest.mark.parametrize(("invocation_type", "limit"), LIMITS)
+def test_a_payload_over_the_limit_is_too_large(
+    service: LambdaService, invocation_type: str, limit: int
+) -> None:
+    create(service)
+
+    with pytest.raises(RequestEntityTooLargeException) as refused:
+        service.invoker.invoke("fn", None, json_string_of_size(limit + 1),
+                       invocation_type=invocation_type)
+
+    assert refused.value.status == 413
+
+
+@pytest.mark.parametrize("payload", [b"{not json", b'{"a": 1', b"\xff\xfe"])
+def test_a_payload_that_is_not_json_is_refused(service: LambdaService, payload: bytes) -> None:
+    create(service)
+
+    with pytest.raises(InvalidRequestContentException):
+        service.invoker.invoke("fn", None, payload)
+
+
+@pytest.mark.parametrize("payload", [b"", b"  \n"])
+def test_an_empty_payload_arrives_as_an_empty_object(
+    service: LambdaService, payload: bytes
+) -> None:
+    create(service)
+
+    assert service.invoker.invoke("fn", None, payload).payload == b"{}"
+
+
+def test_client_context_reaches_the_handler_decoded(
+    service: LambdaService, executor: FakeExecutor
+) -> None:
+    executor.handlers["app.context"] = lambda event, context: context.client_context
+    create(service, Handler="app.context")
+    context = {"custom": {"tenant": "a"}, "env": {}, "client": {}}
+    encoded = base64.b64encode(json.dumps(context).encode()).decode()
+
+    outcome = service.invoker.invoke("fn", None, b"{}", client_context=encoded)
+
+    assert json.loads(outcome.payload) == context
+
+
+@pytest.mark.parametrize(
+    "client_context",
+    ["not base64!", base64.b64encode(b"not json").decode(), base64.b64encode(b"\xff").decode()],
+)
+def test_a_client_context_that_is_not_base64_json_is_refused(
+    service: LambdaService, client_context: str
+) -> None:
+    create(service)
+
+    with pytest.raises(InvalidRequestContentException):
+        service.invoker.invoke("fn", None, b"{}", client_context=client_context)
+
+
+# -- qualifiers -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reference", "qualifier"),
+    [("fn", "$LATEST"), ("fn:$LATEST", None), ("fn:$LATEST", "$LATEST"), (ARN, None)],
+)
+def test_latest_can_be_named_every_way(
+    service: LambdaService, reference: str, qualifier: str | None
+) -> None:
+    create(service)
+
+    assert service.invoker.invoke(reference, qualifier, b"{}").status == 200
+
+
+@pytest.mark.parametrize(("reference", "qualifier"), [("fn", "1"), ("fn", "prod"), ("fn:1", None)])
+def test_a_qualifier_other_than_latest_is_not_found(
+    service: LambdaService, reference: str, qualifier: str | None
+) -> None:
+    create(service)
+
+    with pytest.raises(ResourceNotFoundException):
+        service.invoker.invoke(reference, qualifier, b"{}")
+
+
+@pytest.mark.parametrize(("reference", "qualifier"), [("fn:$LATEST", "1"), ("fn:1", "2")])
+def test_a_qualifier_that_contradicts_the_name_is_invalid(
+    service: LambdaService, reference: str, qualifier: str
+) -> None:
+    create(service)
+
+    with pytest.raises(InvalidParameterValueException):
+        service.invoker.invoke(reference, qualifier, b"{}")
+
+
+# -- logs -------------------------------------------------------------------------------------
+
+
+def test_log_type_tail_returns_the_invocation_log(
+    service: LambdaService, executor: FakeExecutor
+) -> None:
+    def named(event: Any, context: FakeContext) -> str:
+        context.print("hello from the handler")
+        return context.aws_request_id
+
+    executor.handlers["app.named"] = named
+    create(service, Handler="app.named")
+
+    outcome = service.invoker.invoke("fn", None, b"{}", log_type="Tail")
+
+    assert outcome.log_result is not None
+    request_id = json.loads(outcome.payload)
+    lines = base64.b64decode(outcome.log_result).decode().splitlines()
+    assert lines[0] == f"START RequestId: {request_id} Version: $LATEST"
+    assert lines[1] == "hello from the handler"
+    assert lines[2] == f"END RequestId: {request_id}"
+    assert re.fullmatch(
+        rf"REPORT RequestId: {request_id}\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\t"
+        r"Memory Size: 128 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms\t",
+        lines[3],
+    )
+    assert len(lines) == 4
