@@ -1,7 +1,7 @@
 """Hostile and broken code zips through boto3's CreateFunction and UpdateFunctionCode: each is
 refused with InvalidParameterValueException, nothing lands outside the code folder, no function
 is created, and an update leaves the function's code as it was. The unpacking rules themselves
-are unit-tested in `tests/unit/test_codestore.py`."""
+are unit-tested in `tests/unit/functions/test_code_store.py`."""
 
 from __future__ import annotations
 
