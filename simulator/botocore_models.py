@@ -1,6 +1,6 @@
 """botocore's service models (the wire contract), read with botocore's loader alone: a
-botocore session would also import its HTTP and credential stack, a few MB the server never
-uses."""
+botocore session would also import its HTTP and credential stack, memory the server would
+hold for nothing (docs/MEASUREMENTS.md)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """The route that carries the load, Invoke, answered without Flask's request context,
-routing and response objects: they were a third of the server's CPU on a warm invoke. A
-request that is anything but a plain invoke goes on to the full application, which stays the
-reference for every other route and for requests this path declines."""
+routing and response objects: they cost more than the rest of the route's handling, a share
+of the server's CPU on a warm invoke that docs/MEASUREMENTS.md gives. A request that is
+anything but a plain invoke goes on to the full application, which stays the reference for
+every other route and for requests this path declines."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """Request heads read without the email package. http.server hands header parsing to
-email.parser, which costs 50-70 µs a request: about a fifth of the server's work on a warm
-invoke, which takes three requests (the invoke and the runtime's `next` and `response`).
-The result is the same `http.client.HTTPMessage`, with the same limits, errors, keep-alive
-and `Expect: 100-continue` handling."""
+email.parser, which is slower than reading the head line by line, and a warm invoke takes
+three requests (the invoke and the runtime's `next` and `response`): docs/MEASUREMENTS.md
+gives the cost and its share of the server's work on a warm invoke. The result is the same
+`http.client.HTTPMessage`, with the same limits, errors, keep-alive and
+`Expect: 100-continue` handling."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """Function log lines on the console, written by a thread of their own in batches: the invoke
 path only queues each line (a `LogStore` listener), and the writer wakes at most every
-`WRITE_INTERVAL`. Writing and flushing each START, END and REPORT line where it was logged
-took a seventh of the server's time on a warm invoke, and passing each through `logging`
-another tenth.
+`WRITE_INTERVAL`. Writing and flushing each START, END and REPORT line where it was logged,
+and passing each through `logging`, added to the server's work on every warm invoke
+(docs/MEASUREMENTS.md has how much).
 
 The queue is bounded: a function that writes faster than the console takes is held back (its
 output is read more slowly), rather than the server holding what it wrote."""

@@ -246,8 +246,8 @@ class EnvironmentPool:
             return [e for envs in self._live.values() for e in envs.values()]
 
     def shutdown(self) -> None:
-        """Stop every environment, several at a time: removing a container takes the
-        engine a quarter of a second or more, and a burst can leave hundreds."""
+        """Stop every environment, several at a time: removing a container keeps the engine
+        busy for a while (docs/MEASUREMENTS.md), and a burst can leave hundreds."""
         self._closed.set()
         with self._changed:  # invokes waiting for a start go on, and are refused
             self._changed.notify_all()

@@ -202,7 +202,8 @@ class EventBridgeRules:
     """The scheduled rules in moto's EventBridge, read through our own endpoint with boto3
     (the wire protocol users' clients speak, not moto's internals). Scheduled rules live on
     the default bus only, as in AWS. Until the AWS services are first used there are no
-    rules, and nothing is read: loading them is the larger part of the server's memory."""
+    rules, and nothing is read: loading them is much of the server's memory
+    (docs/MEASUREMENTS.md)."""
 
     def __init__(self, settings: Settings, services_loaded: Callable[[], bool] = lambda: True
                  ) -> None:

@@ -142,8 +142,9 @@ class TemplateWiring:
             self._mappings.create(body)
 
     def _client(self, service: str) -> Any:
-        """Made on first need and kept: a client costs tens of milliseconds and megabytes,
-        and most templates need few of them (one without event sources, none)."""
+        """Made on first need and kept: a client takes time and memory to make
+        (docs/MEASUREMENTS.md), and most templates need few of them (one without event
+        sources, none)."""
         key = (service, self._settings.endpoint_url)
         client = self._clients.get(key)
         if client is None:

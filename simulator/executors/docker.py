@@ -53,12 +53,13 @@ DEBUGPY_MOUNT = "/var/lambda-sim-debug"
 PIDS_LIMIT = 1024
 REMOVAL_RETRY_FIRST_DELAY = 0.5
 REMOVAL_RETRY_MAX_DELAY = 10.0
-# The engine here makes about six containers a second however many it is asked for at once.
+# Starts under way at once: past a few, the engine makes containers no faster, so more would
+# only queue in it (its pace one at a time and this many at once: docs/MEASUREMENTS.md).
 PARALLEL_STARTS = 8
 # Shutdown waits this long for container starts under way to remove what they made.
 SHUTDOWN_START_WAIT_SECONDS = 30.0
-# A new standby is started this long after one is claimed: creating a container takes the
-# engine most of a core here for a few hundred milliseconds, which the claimed environment's
+# A new standby is started this long after one is claimed: creating a container keeps the
+# engine busy on the CPU for a while (docs/MEASUREMENTS.md), which the claimed environment's
 # first invokes should not have to share.
 REPLENISH_DELAY_SECONDS = 0.25
 # What a standby runtime starts with; the rest of its environment comes with its assignment.

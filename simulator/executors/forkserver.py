@@ -1,7 +1,7 @@
 """Python runtimes forked from a zygote that has already started the interpreter and imported
-the bootstrap: a process cold start becomes a fork (about a millisecond) plus the handler's
-import, and 200 environments start in well under a second instead of seconds of interpreter
-start-ups. See `zygote` for the other side."""
+the bootstrap: a process cold start becomes a fork plus the handler's import, and a burst of
+environments starts in a fraction of the time their interpreter start-ups would take
+(docs/MEASUREMENTS.md has both). See `zygote` for the other side."""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
 """Standby containers: started ahead of demand, before they know which function they serve.
 
-A cold start in Docker is mostly the engine creating and starting a container (hundreds of
-milliseconds). A standby container has already paid that: its runtime has started and waits
-on a named pipe in its own folder. Claiming it for a function links the function's code and
-layers into the folders the container already mounts (read-only) at /var/task and /opt, then
-writes the function's environment variables into the pipe; what is left of the cold start is
-the handler's import, as on AWS when a sandbox is claimed.
+A cold start in Docker is mostly the engine creating and starting a container (how long that
+takes: docs/MEASUREMENTS.md). A standby container has already paid that: its runtime has
+started and waits on a named pipe in its own folder. Claiming it for a function links the
+function's code and layers into the folders the container already mounts (read-only) at
+/var/task and /opt, then writes the function's environment variables into the pipe; what is
+left of the cold start is the handler's import, as on AWS when a sandbox is claimed.
 
 Each slot has its own folder, so a container sees only the code of the function it serves."""
 

@@ -1,8 +1,8 @@
 """Read a template file into plain dicts, short tags (`!Ref`, `!Sub` ...) turned into their
 long forms. JSON templates are JSON; YAML ones go through PyYAML's safe loader with a
 constructor for CloudFormation's tags, and their mappings keep their line for error
-messages. (cfn-lint's decoder did this before, at the price of importing all of cfn-lint:
-65 MB of a server's memory.)"""
+messages. (cfn-lint's decoder did this before, at the price of importing all of cfn-lint
+into the server's memory; docs/MEASUREMENTS.md has how much.)"""
 
 from __future__ import annotations
 

@@ -50,10 +50,11 @@ def settings(moto_port: int, tmp_path: Path) -> Settings:
     return Settings.from_env(environ={}, port=moto_port, state_dir=tmp_path)
 
 
-@pytest.fixture
-def sqs(settings: Settings) -> Any:
-    return boto3.client("sqs", endpoint_url=settings.endpoint_url, region_name="us-east-1",
-                        aws_access_key_id="test", aws_secret_access_key="test")
+@pytest.fixture(scope="module")
+def sqs(moto_port: int) -> Any:
+    return boto3.client("sqs", endpoint_url=f"http://127.0.0.1:{moto_port}",
+                        region_name="us-east-1", aws_access_key_id="test",
+                        aws_secret_access_key="test")
 
 
 class StandInInvoker:
@@ -160,7 +161,7 @@ def flat(batches: list[list[str]]) -> list[str]:
     return [body for batch in batches for body in batch]
 
 
-# -- what reaches the function, what is deleted --------------------------------------------------
+# -- what reaches the function, what is deleted -------------------------------------------------
 
 
 def test_a_batch_reaches_the_function_as_lambdas_sqs_event_and_is_deleted(
@@ -263,7 +264,7 @@ def test_the_queues_redrive_policy_moves_a_failing_message_to_the_dead_letter_qu
     assert invoker.bodies() == [["poison"]]
 
 
-# -- partial batch responses ------------------------------------------------------------------
+# -- partial batch responses --------------------------------------------------------------------
 
 
 def test_reported_item_failures_are_the_only_messages_that_return(

@@ -1,0 +1,303 @@
+"""Asynchronous invocation as AWS runs it: function errors retried (twice by default), throttles
+retried without counting as attempts until the event is too old, and the invocation record
+that OnSuccess / OnFailure destinations receive, or the original event a dead-letter queue
+receives."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from simulator.config import Settings
+from simulator.errors import TooManyRequestsException
+from simulator.invocation.async_invocations import AsyncInvocations
+from simulator.invocation.destinations import DestinationSender
+from simulator.invocation.event_queue import AsyncQueue, QueuedEvent
+from simulator.models import FunctionConfig, InvocationResult
+from tests.helpers import eventually
+from tests.unit.function_configs import function
+
+BASE_DELAY = 0.05
+ARN = "arn:aws:lambda:us-east-1:000000000000:function:my-function"
+ON_SUCCESS = "arn:aws:sqs:us-east-1:000000000000:on-success"
+ON_FAILURE = "arn:aws:sqs:us-east-1:000000000000:on-failure"
+DEAD_LETTERS = "arn:aws:sqs:us-east-1:000000000000:dead-letters"
+THROTTLE_REASON = "ReservedFunctionConcurrentInvocationLimitExceeded"
+ERROR = {"errorMessage": "no good", "errorType": "ValueError", "stackTrace": []}
+
+
+class Deliveries(DestinationSender):
+    """What would have been delivered, kept instead of sent."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings, lambda reference, payload: None)
+        self.records: list[tuple[str, dict[str, Any]]] = []
+        self.dead_letters: list[tuple[str, bytes, str, dict[str, Any]]] = []
+
+    def send_record(self, destination: str, record: dict[str, Any]) -> None:
+        self.records.append((destination, record))
+
+    def send_dead_letter(self, target: str, payload: bytes, request_id: str,
+                         error: dict[str, Any]) -> None:
+        self.dead_letters.append((target, payload, request_id, error))
+
+
+class Function:
+    """The function the events are for, and what each run of it does: `ok`, `error` or
+    `throttle`, in turn (the last one repeats)."""
+
+    def __init__(self, config: FunctionConfig | None, outcomes: list[str]) -> None:
+        self.config = config
+        self.outcomes = outcomes
+        self.runs: list[tuple[float, bytes]] = []
+        self.throttles = 0
+        self.looked_up: list[str] = []
+        self._lock = threading.Lock()
+
+    def lookup(self, reference: str) -> FunctionConfig | None:
+        self.looked_up.append(reference)
+        return self.config
+
+    def run(self, config: FunctionConfig, payload: bytes) -> InvocationResult:
+        with self._lock:
+            outcome = self.outcomes.pop(0) if len(self.outcomes) > 1 else self.outcomes[0]
+            if outcome == "throttle":
+                self.throttles += 1
+                raise TooManyRequestsException("Rate Exceeded.", THROTTLE_REASON)
+            self.runs.append((time.monotonic(), payload))
+        if outcome == "error":
+            return InvocationResult(json.dumps(ERROR).encode(), error_type="Unhandled")
+        return InvocationResult(b'{"answer": 42}')
+
+
+class Harness:
+    def __init__(self, tmp_path: Path) -> None:
+        self.settings = Settings(state_dir=tmp_path, async_retry_delay=BASE_DELAY,
+                                 async_workers=1)
+        self.sender = Deliveries(self.settings)
+        self.function = Function(None, ["ok"])
+        self.invocations: AsyncInvocations | None = None
+
+    def start(self, config: FunctionConfig | None, outcomes: list[str]) -> AsyncInvocations:
+        self.function.config = config
+        self.function.outcomes = outcomes
+        self.invocations = AsyncInvocations(self.settings, self.function.lookup,
+                                            self.function.run, self.sender)
+        return self.invocations
+
+    def settled(self) -> bool:
+        return self.invocations is not None and self.invocations.pending() == 0
+
+
+@pytest.fixture
+def harness(tmp_path: Path) -> Iterator[Harness]:
+    harness = Harness(tmp_path)
+    yield harness
+    if harness.invocations is not None:
+        harness.invocations.close()
+
+
+def with_destinations(**settings: Any) -> FunctionConfig:
+    """A function whose asynchronous results go to both destinations and a dead-letter queue;
+    `settings` adds to its EventInvokeConfig."""
+    return function(
+        dead_letter_target=DEAD_LETTERS,
+        event_invoke_config={"DestinationConfig": {"OnSuccess": {"Destination": ON_SUCCESS},
+                                                   "OnFailure": {"Destination": ON_FAILURE}},
+                             **settings})
+
+
+def test_a_success_sends_aws_invocation_record_to_on_success(harness: Harness) -> None:
+    invocations = harness.start(with_destinations(), ["ok"])
+
+    invocations.submit("my-function", b'{"order": 7}')
+
+    assert eventually(lambda: len(harness.sender.records) == 1)
+    destination, record = harness.sender.records[0]
+    assert destination == ON_SUCCESS
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", record.pop("timestamp"))
+    request_id = record["requestContext"].pop("requestId")
+    assert re.fullmatch(r"[0-9a-f-]{36}", request_id)
+    assert record == {
+        "version": "1.0",
+        "requestContext": {"functionArn": f"{ARN}:$LATEST", "condition": "Success",
+                           "approximateInvokeCount": 1},
+        "requestPayload": {"order": 7},
+        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST"},
+        "responsePayload": {"answer": 42},
+    }
+    assert harness.sender.dead_letters == []
+    assert eventually(harness.settled)
+
+
+def test_function_errors_are_retried_twice_then_go_to_on_failure_and_the_dead_letter_queue(
+    harness: Harness
+) -> None:
+    invocations = harness.start(with_destinations(), ["error"])
+
+    invocations.submit("my-function", b'{"order": 7}')
+
+    assert eventually(lambda: len(harness.sender.dead_letters) == 1)
+    assert len(harness.function.runs) == 3
+    [(destination, record)] = harness.sender.records
+    assert destination == ON_FAILURE
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert record["requestContext"]["approximateInvokeCount"] == 3
+    assert record["responseContext"] == {"statusCode": 200, "executedVersion": "$LATEST",
+                                         "functionError": "Unhandled"}
+    assert record["responsePayload"] == ERROR
+    assert record["requestPayload"] == {"order": 7}
+    target, payload, request_id, error = harness.sender.dead_letters[0]
+    assert (target, payload) == (DEAD_LETTERS, b'{"order": 7}')
+    assert request_id == record["requestContext"]["requestId"]
+    assert error == ERROR
+    assert eventually(harness.settled)
+
+
+def test_retries_wait_the_base_delay_then_twice_as_long(harness: Harness) -> None:
+    invocations = harness.start(function(), ["error"])
+
+    invocations.submit("my-function", b"{}")
+
+    assert eventually(lambda: len(harness.function.runs) == 3)
+    (first, _), (second, _), (third, _) = harness.function.runs
+    assert second - first >= BASE_DELAY * 0.9
+    assert third - second >= 2 * BASE_DELAY * 0.9
+
+
+def test_maximum_retry_attempts_zero_fails_after_one_run(harness: Harness) -> None:
+    invocations = harness.start(with_destinations(MaximumRetryAttempts=0), ["error"])
+
+    invocations.submit("my-function", b"{}")
+
+    assert eventually(lambda: len(harness.sender.records) == 1)
+    record = harness.sender.records[0][1]
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert record["requestContext"]["approximateInvokeCount"] == 1
+    time.sleep(3 * BASE_DELAY)
+    assert len(harness.function.runs) == 1
+
+
+def test_a_retry_that_succeeds_goes_to_on_success_only(harness: Harness) -> None:
+    invocations = harness.start(with_destinations(), ["error", "ok"])
+
+    invocations.submit("my-function", b"{}")
+
+    assert eventually(lambda: len(harness.sender.records) == 1)
+    destination, record = harness.sender.records[0]
+    assert destination == ON_SUCCESS
+    assert record["requestContext"]["approximateInvokeCount"] == 2
+    assert "functionError" not in record["responseContext"]
+    assert eventually(harness.settled)
+    assert harness.sender.dead_letters == []
+    assert len(harness.function.runs) == 2
+
+
+def test_throttles_are_retried_beyond_the_retry_attempts_and_are_not_counted(
+    harness: Harness
+) -> None:
+    invocations = harness.start(with_destinations(MaximumRetryAttempts=0),
+                                ["throttle", "throttle", "throttle", "ok"])
+
+    invocations.submit("my-function", b"{}")
+
+    assert eventually(lambda: len(harness.sender.records) == 1)
+    destination, record = harness.sender.records[0]
+    assert harness.function.throttles == 3
+    assert destination == ON_SUCCESS
+    assert record["requestContext"]["approximateInvokeCount"] == 1
+
+
+def queue_an_old_event(settings: Settings, age: float, payload: bytes) -> str:
+    """An event accepted `age` seconds ago and still queued (the simulator was stopped)."""
+    def untouched(event: QueuedEvent) -> float | None:
+        raise AssertionError("not processed here")
+
+    queue = AsyncQueue(settings.state_dir / "async_events.db", untouched, workers=0)
+    event = QueuedEvent("my-function", payload, enqueued_at=time.time() - age)
+    queue.put(event)
+    queue.close()
+    return event.id
+
+
+def test_an_event_older_than_six_hours_is_not_run_and_fails_as_event_age_exceeded(
+    harness: Harness
+) -> None:
+    event_id = queue_an_old_event(harness.settings, 6 * 3600 + 5, b'{"stale": true}')
+
+    harness.start(with_destinations(), ["ok"])
+
+    assert eventually(lambda: len(harness.sender.dead_letters) == 1)
+    assert harness.function.runs == []
+    [(destination, record)] = harness.sender.records
+    assert destination == ON_FAILURE
+    assert record["requestContext"]["condition"] == "EventAgeExceeded"
+    assert record["requestContext"]["requestId"] == event_id
+    assert record["requestPayload"] == {"stale": True}
+    assert "responseContext" not in record and "responsePayload" not in record
+    assert harness.sender.dead_letters[0][1:] == (b'{"stale": true}', event_id, {})
+
+
+def test_a_throttled_event_is_retried_until_it_is_too_old(harness: Harness) -> None:
+    queue_an_old_event(harness.settings, 59.7, b"{}")
+
+    harness.start(with_destinations(MaximumEventAgeInSeconds=60), ["throttle"])
+
+    assert eventually(lambda: len(harness.sender.records) == 1)
+    record = harness.sender.records[0][1]
+    assert record["requestContext"]["condition"] == "EventAgeExceeded"
+    assert harness.function.throttles >= 2
+    assert harness.function.runs == []
+
+
+def test_an_event_for_a_deleted_function_is_dropped(harness: Harness) -> None:
+    invocations = harness.start(None, ["ok"])
+
+    invocations.submit("gone:3", b"{}")
+
+    assert eventually(lambda: harness.function.looked_up == ["gone:3"] and harness.settled())
+    time.sleep(3 * BASE_DELAY)
+    assert harness.function.looked_up == ["gone:3"]
+    assert harness.function.runs == []
+    assert harness.sender.records == [] and harness.sender.dead_letters == []
+
+
+def test_without_destinations_or_dead_letter_queue_a_failure_sends_nothing(
+    harness: Harness
+) -> None:
+    invocations = harness.start(function(event_invoke_config={"MaximumRetryAttempts": 0}),
+                                ["error"])
+
+    invocations.submit("my-function", b"{}")
+
+    assert eventually(lambda: len(harness.function.runs) == 1 and harness.settled())
+    assert harness.sender.records == [] and harness.sender.dead_letters == []
+
+
+def test_a_payload_that_is_not_json_is_recorded_as_text(harness: Harness) -> None:
+    invocations = harness.start(with_destinations(), ["ok"])
+
+    invocations.submit("my-function", b"plain text")
+
+    assert eventually(lambda: len(harness.sender.records) == 1)
+    assert harness.sender.records[0][1]["requestPayload"] == "plain text"
+
+
+def test_a_queued_event_is_run_after_a_restart(harness: Harness) -> None:
+    first = harness.start(function(), ["throttle"])
+    first.submit("my-function", b'{"kept": true}')
+    assert eventually(lambda: harness.function.throttles >= 1)
+    first.close()
+
+    harness.start(with_destinations(), ["ok"])
+
+    assert eventually(lambda: len(harness.sender.records) == 1)
+    assert harness.sender.records[0][1]["requestPayload"] == {"kept": True}
+    assert harness.function.runs[0][1] == b'{"kept": true}'
