@@ -185,7 +185,7 @@ class EventSourceMappings:
         attributes = self._queue_attributes(queue)
         mapping = EventSourceMapping(
             uuid=str(uuid.uuid4()),
-            function_name=function.name,
+            function_name=_mapped_reference(body["FunctionName"], function.name),
             event_source_arn=queue.arn,
             **_changes(body),
         )
@@ -211,8 +211,10 @@ class EventSourceMappings:
         limit = _max_items(max_items)
         mappings = self._store.all()
         if function_name:
-            name, _ = parse_function_reference(function_name)
-            mappings = [m for m in mappings if m.function_name == name]
+            name, qualifier = parse_function_reference(function_name)
+            wanted = f"{name}:{qualifier}" if qualifier else name
+            mappings = [m for m in mappings if m.function_name == wanted
+                        or (not qualifier and m.function_name.split(":", 1)[0] == name)]
         if event_source_arn:
             mappings = [m for m in mappings if m.event_source_arn == event_source_arn]
         if marker:
@@ -230,7 +232,8 @@ class EventSourceMappings:
             mapping = self._mapping(key)
             changes = _changes(body)
             if body.get("FunctionName"):
-                changes["function_name"] = self._functions.function(body["FunctionName"]).name
+                changes["function_name"] = _mapped_reference(
+                    body["FunctionName"], self._functions.function(body["FunctionName"]).name)
             updated = replace(mapping, **changes, last_modified=time.time())
             queue = _queue(updated.event_source_arn)
             _check_batching(updated, queue)
@@ -395,3 +398,10 @@ def _parse_marker(marker: str) -> tuple[float, str]:
         return float(created), key
     except ValueError:
         raise InvalidParameterValueException(f"Invalid marker: {marker}") from None
+
+
+def _mapped_reference(reference: str, name: str) -> str:
+    """What a mapping invokes: the function, or the version or alias the reference names
+    (AWS keeps the qualifier in the mapping's FunctionArn and invokes through it)."""
+    _, qualifier = parse_function_reference(reference)
+    return f"{name}:{qualifier}" if qualifier else name

@@ -132,14 +132,18 @@ def _install_once() -> None:
     original_publish = sns_models.Subscription.publish
 
     def publish(subscription: Any, message: str, message_id: str, subject: str | None = None,
-                message_attributes: dict[str, Any] | None = None, *args: Any,
-                **kwargs: Any) -> None:
+                message_attributes: dict[str, Any] | None = None,
+                group_id: str | None = None, deduplication_id: str | None = None,
+                message_structure: str | None = None) -> None:
         if subscription.protocol != "lambda":
             return original_publish(subscription, message, message_id, subject,
-                                    message_attributes, *args, **kwargs)
+                                    message_attributes, group_id, deduplication_id,
+                                    message_structure)
         matcher = subscription._filter_policy_matcher
         if matcher is not None and not matcher.matches(message_attributes, message):
             return None
+        if message_structure == "json":
+            message = lambda_member(message)
         deliver(subscription.endpoint, sns_event(
             subscription.arn, subscription.topic.arn, message, message_id, subject,
             message_attributes or {}))
@@ -150,6 +154,8 @@ def _install_once() -> None:
     original_send = events_models.Rule.send_to_targets
 
     def send_to_targets(rule: Any, event: dict[str, Any], transform_input: bool = True) -> None:
+        if not fires_on_events(rule):
+            return
         functions = [t for t in rule.targets if ":lambda:" in t["Arn"]]
         if functions and rule.event_pattern.matches_event(event):
             for target in functions:
@@ -164,3 +170,15 @@ def _install_once() -> None:
         send_to_targets)  # type: ignore[assignment]
     _installed = True
 
+
+def lambda_member(message: str) -> str:
+    """A `MessageStructure=json` message as a Lambda subscriber gets it: the `lambda` member
+    if the publisher gave one, else `default` (SNS refuses a message without it)."""
+    members = json.loads(message)
+    return str(members.get("lambda", members.get("default", "")))
+
+
+def fires_on_events(rule: Any) -> bool:
+    """An EventBridge rule takes events only when enabled and with an event pattern: a rule
+    with a schedule alone fires on its schedule, never on what is put on its bus."""
+    return bool(rule.state != "DISABLED" and rule.event_pattern.dump())

@@ -15,7 +15,7 @@ from simulator.config import Settings
 from simulator.errors import TooManyRequestsException
 from simulator.invocation.destinations import DestinationSender
 from simulator.invocation.event_queue import AsyncQueue, QueuedEvent
-from simulator.models import LATEST, FunctionConfig, InvocationResult
+from simulator.models import FunctionConfig, InvocationResult
 
 log = logging.getLogger(__name__)
 
@@ -106,14 +106,14 @@ class AsyncInvocations:
             "timestamp": datetime.now(tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
             "requestContext": {
                 "requestId": event.id,
-                "functionArn": f"{arn}:{LATEST}",
+                "functionArn": f"{arn}:{function.version}",
                 "condition": condition,
                 "approximateInvokeCount": event.attempts,
             },
             "requestPayload": _json(event.payload),
         }
         if result is not None:
-            context: dict[str, Any] = {"statusCode": 200, "executedVersion": LATEST}
+            context: dict[str, Any] = {"statusCode": 200, "executedVersion": function.version}
             if result.failed:
                 context["functionError"] = "Unhandled"
             record["responseContext"] = context

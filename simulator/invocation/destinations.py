@@ -53,22 +53,20 @@ class DestinationSender:
                          error: dict[str, Any]) -> None:
         """The original event to a function's DeadLetterConfig target, with AWS's attributes."""
         service, region = _service_and_region(target)
-        attributes = {
-            "RequestID": request_id,
-            "ErrorCode": "200",
-            "ErrorMessage": str(error.get("errorMessage", ""))[:256] or "Unhandled",
+        message = str(error.get("errorMessage", "")) or "Unhandled"
+        attributes = {  # as AWS documents them: the status a number, the message's first KB
+            "RequestID": {"DataType": "String", "StringValue": request_id},
+            "ErrorCode": {"DataType": "Number", "StringValue": "200"},
+            "ErrorMessage": {"DataType": "String", "StringValue": _first_kilobyte(message)},
         }
         try:
             if service == "sqs":
                 self._client("sqs", region).send_message(
                     QueueUrl=self._queue_url(target), MessageBody=payload.decode(),
-                    MessageAttributes={k: {"DataType": "String", "StringValue": v}
-                                       for k, v in attributes.items()})
+                    MessageAttributes=attributes)
             elif service == "sns":
                 self._client("sns", region).publish(
-                    TopicArn=target, Message=payload.decode(),
-                    MessageAttributes={k: {"DataType": "String", "StringValue": v}
-                                       for k, v in attributes.items()})
+                    TopicArn=target, Message=payload.decode(), MessageAttributes=attributes)
             else:
                 log.warning("unsupported dead-letter target %s", target)
         except Exception:
@@ -100,3 +98,7 @@ def _detail_type(record: dict[str, Any]) -> str:
     if condition == "Success":
         return "Lambda Function Invocation Result - Success"
     return "Lambda Function Invocation Result - Failure"
+
+
+def _first_kilobyte(text: str) -> str:
+    return text.encode()[:1024].decode(errors="ignore")

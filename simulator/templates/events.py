@@ -45,7 +45,8 @@ def attach_event_source_mapping(
     properties = resolver.resolve(resource.get("Properties") or {}, where) or {}
     source, target = str(properties.get("EventSourceArn")), properties.get("FunctionName")
     label = f"Resource {logical_id} (AWS::Lambda::EventSourceMapping)"
-    if not source.startswith("arn:") or source.split(":")[2] != "sqs":
+    parts = source.split(":")
+    if len(parts) < 6 or parts[0] != "arn" or parts[2] != "sqs":
         resolver.warnings.append(
             f"{label} reads from {source}; the simulator only delivers SQS queues, so it is "
             "ignored."

@@ -161,7 +161,7 @@ class Resolver:
                     f"Resources.{logical_id}.Properties.{name_property}: {problem}; "
                     "a generated name is used."
                 )
-        if given:
+        if given and given is not NO_VALUE:  # `!Ref AWS::NoValue`: as if no name were given
             name = stringify(given)
         elif resource_type in LAYER_TYPES:
             name = logical_id
@@ -272,12 +272,16 @@ class Resolver:
     def _select(self, arguments: Any) -> Any:
         index, items = self._arguments("Fn::Select", self.evaluate(arguments), 2)
         try:
+            if not isinstance(items, list) or int(index) < 0:
+                raise IndexError(index)  # CloudFormation takes items of a list, counted from 0
             return items[int(index)]
         except (ValueError, TypeError, IndexError, KeyError):
             raise Unresolvable(f"Fn::Select cannot take item {index!r} of {items!r}") from None
 
     def _split(self, arguments: Any) -> list[str]:
         delimiter, text = self._arguments("Fn::Split", self.evaluate(arguments), 2)
+        if not stringify(delimiter):
+            raise Unresolvable("Fn::Split needs a delimiter that is not empty")
         return stringify(text).split(stringify(delimiter))
 
     def _if(self, arguments: Any) -> Any:

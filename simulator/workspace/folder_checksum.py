@@ -16,7 +16,8 @@ IGNORED_PREFIXES = (".#", "#", ".~")
 
 
 def is_ignored(path: Path) -> bool:
-    """Editor swap/backup files, bytecode and tool folders never count as a change."""
+    """Editor swap/backup files, bytecode and tool folders never count as a change. `path` is
+    taken inside the watched folder: the folder itself may well sit under `.aws-sam/`."""
     if any(part in IGNORED_NAMES for part in path.parts):
         return True
     name = path.name
@@ -31,7 +32,7 @@ def folder_digest(folder: Path) -> tuple[str, int]:
         directories[:] = sorted(d for d in directories if d not in IGNORED_NAMES)
         for name in sorted(files):
             path = Path(root) / name
-            if is_ignored(path) or not path.is_file():
+            if is_ignored(path.relative_to(folder)) or not path.is_file():
                 continue
             data = path.read_bytes()
             total += len(data)

@@ -42,17 +42,15 @@ class CodeWatcher:
                  ignored: Path | None = None) -> None:
         self._on_change = on_change
         self._ignored = ignored  # the state dir: its churn (standby folders, code) is ours
+        self._mode = mode
+        self._polling = mode == "polling"
         self._observer: BaseObserver = (
             PollingObserver(timeout=POLL_INTERVAL_SECONDS) if mode == "polling" else Observer()
         )
         try:
             self._observer.start()
         except OSError as error:
-            if mode != "auto":
-                raise
-            log.warning("file events unavailable (%s): watching by polling instead", error)
-            self._observer = PollingObserver(timeout=POLL_INTERVAL_SECONDS)
-            self._observer.start()
+            self._fall_back_to_polling(error)
         self._watches: dict[str, _Watch] = {}
         self._scheduled: set[tuple[Path, bool]] = set()
         self._lock = threading.Lock()
@@ -66,8 +64,29 @@ class CodeWatcher:
             self._watches[key] = watch
             for folder in watch.folders:
                 if (folder, recursive) not in self._scheduled and folder.is_dir():
-                    self._observer.schedule(_Handler(self), str(folder), recursive=recursive)
+                    self._schedule(folder, recursive)
                     self._scheduled.add((folder, recursive))
+
+    def _schedule(self, folder: Path, recursive: bool) -> None:
+        """Lock held. File events can run out (inotify's watch limit) at any folder: in
+        `auto` mode every folder is then watched by polling."""
+        try:
+            self._observer.schedule(_Handler(self), str(folder), recursive=recursive)
+        except OSError as error:
+            self._observer.stop()
+            self._fall_back_to_polling(error)
+            for scheduled, scheduled_recursive in self._scheduled:
+                self._observer.schedule(_Handler(self), str(scheduled),
+                                        recursive=scheduled_recursive)
+            self._observer.schedule(_Handler(self), str(folder), recursive=recursive)
+
+    def _fall_back_to_polling(self, error: OSError) -> None:
+        if self._mode != "auto" or self._polling:
+            raise error
+        log.warning("file events unavailable (%s): watching by polling instead", error)
+        self._polling = True
+        self._observer = PollingObserver(timeout=POLL_INTERVAL_SECONDS)
+        self._observer.start()
 
     def unwatch(self, key: str) -> None:
         with self._lock:
@@ -86,12 +105,12 @@ class CodeWatcher:
 
     def touched(self, path: Path) -> None:
         """A file event: schedule a check of every watch whose folders hold the path."""
-        if is_ignored(path) or (self._ignored is not None
-                                and (path == self._ignored or self._ignored in path.parents)):
+        if self._ignored is not None and (path == self._ignored
+                                          or self._ignored in path.parents):
             return
         with self._lock:
             for watch in self._watches.values():
-                if any(folder == path or folder in path.parents for folder in watch.folders):
+                if any(_holds(folder, path) for folder in watch.folders):
                     if watch.timer is not None:
                         watch.timer.cancel()
                     watch.timer = threading.Timer(DEBOUNCE_SECONDS, self._check, (watch,))
@@ -126,3 +145,10 @@ class _Handler(FileSystemEventHandler):
         for path in (event.src_path, getattr(event, "dest_path", "")):
             if path:
                 self._watcher.touched(Path(str(path)).resolve())
+
+
+def _holds(folder: Path, path: Path) -> bool:
+    """A change at `path` is one of `folder`'s, unless it is what editors and tools leave."""
+    if folder != path and folder not in path.parents:
+        return False
+    return not is_ignored(path.relative_to(folder))

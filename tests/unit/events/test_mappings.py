@@ -190,8 +190,6 @@ def test_a_function_named_by_arn_is_mapped_by_its_name(
     assert mappings.get(created["UUID"])["State"] == "Disabled"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a mapping keeps only the function's name, so a "
-                   "mapping to an alias runs $LATEST and clashes with the unqualified function's")
 def test_a_mapping_to_an_alias_keeps_the_alias(
         mappings: EventSourceMappings, make_queue: MakeQueue, stack: Stack) -> None:
     stack.versions.publish("fn", {})
@@ -202,6 +200,11 @@ def test_a_mapping_to_an_alias_keeps_the_alias(
                                 "Enabled": False})
 
     assert to_alias["FunctionArn"] == FUNCTION_ARN + "fn:live"
+    to_function = mappings.create({"FunctionName": "fn", "EventSourceArn": queue_arn,
+                                   "Enabled": False})  # another function ARN: no conflict
+    assert to_function["FunctionArn"] == FUNCTION_ARN + "fn"
+    listed = mappings.list("fn:live", None, None, None)["EventSourceMappings"]
+    assert [m["UUID"] for m in listed] == [to_alias["UUID"]]
 
 
 def test_messages_sent_to_a_mapped_queue_reach_the_function_and_leave_the_queue(

@@ -198,8 +198,6 @@ def test_sns_subscribers_of_other_protocols_are_served_by_moto(delivered: Delive
     assert [e["Records"][0]["Sns"]["Message"] for e in delivered.to()] == ["to everyone"]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the bridge's SNS publish ignores "
-                   "MessageStructure=json and hands the whole envelope to the function")
 def test_a_json_structured_sns_message_gives_the_function_its_lambda_member(
         delivered: Deliveries) -> None:
     sns = client("sns")
@@ -284,8 +282,6 @@ def test_an_s3_event_sent_to_eventbridge_reaches_a_rules_function(
     assert event["detail"]["object"]["key"] == "report.pdf"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: moto and the bridge deliver to the targets of a "
-                   "DISABLED rule")
 def test_a_disabled_rule_delivers_nothing(delivered: Deliveries) -> None:
     events = client("events")
     events.put_rule(Name="paused", EventPattern=json.dumps({"source": ["shop"]}),
@@ -297,8 +293,6 @@ def test_a_disabled_rule_delivers_nothing(delivered: Deliveries) -> None:
     assert delivered.to() == []
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a rule with a schedule and no event pattern "
-                   "matches every event put on its bus")
 def test_a_scheduled_rule_is_not_fired_by_events(delivered: Deliveries) -> None:
     events = client("events")
     events.put_rule(Name="hourly", ScheduleExpression="rate(1 hour)")

@@ -10,6 +10,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +136,17 @@ def test_a_success_sends_aws_invocation_record_to_on_success(harness: Harness) -
     }
     assert harness.sender.dead_letters == []
     assert eventually(harness.settled)
+
+
+def test_a_published_versions_record_names_the_version_that_ran(harness: Harness) -> None:
+    invocations = harness.start(replace(with_destinations(), version="3"), ["ok"])
+
+    invocations.submit("my-function:3", b"{}")
+
+    assert eventually(lambda: len(harness.sender.records) == 1)
+    _, record = harness.sender.records[0]
+    assert record["requestContext"]["functionArn"] == f"{ARN}:3"
+    assert record["responseContext"] == {"statusCode": 200, "executedVersion": "3"}
 
 
 def test_function_errors_are_retried_twice_then_go_to_on_failure_and_the_dead_letter_queue(

@@ -161,6 +161,18 @@ def test_a_dead_letter_to_sqs_is_the_original_event_with_aws_attributes(sent: Se
                   for name, value in message["MessageAttributes"].items()}
     assert attributes == {"RequestID": "c0ffee00-0000-4000-8000-000000000002",
                           "ErrorCode": "200", "ErrorMessage": "no good"}
+    assert {name: value["DataType"] for name, value in message["MessageAttributes"].items()
+            } == {"RequestID": "String", "ErrorCode": "Number", "ErrorMessage": "String"}
+
+
+def test_a_dead_letter_keeps_the_first_kilobyte_of_the_error_message(sent: Sent) -> None:
+    url, arn = queue("dead-letters")
+
+    sent.sender.send_dead_letter(arn, b"{}", "request-4", {"errorMessage": "é" * 600})
+
+    [message] = received(url)
+    kept = message["MessageAttributes"]["ErrorMessage"]["StringValue"]
+    assert kept == "é" * 512 and len(kept.encode()) == 1024
 
 
 def test_a_dead_letter_to_sns_carries_the_same_attributes(sent: Sent) -> None:

@@ -194,3 +194,13 @@ def test_a_mapping_to_a_function_that_is_not_loaded_is_ignored_with_a_warning() 
         "Resource Map (AWS::Lambda::EventSourceMapping) feeds the function elsewhere, which is "
         "not among the functions loaded; it is ignored."
     ]
+
+
+@pytest.mark.parametrize("source", ["arn:aws", "arn:", "arn:aws:sqs"])
+def test_a_mapping_from_a_truncated_arn_is_warned_about_not_a_crash(source: str) -> None:
+    subject = resolver()
+    before = functions()
+    after = attach_event_source_mapping(
+        "Map", mapping(EventSourceArn=source, FunctionName="demo-Worker"), subject, before)
+    assert after == before
+    assert len(subject.warnings) == 1 and "only delivers SQS queues" in subject.warnings[0]

@@ -427,3 +427,20 @@ def test_a_resource_may_not_be_named_after_itself() -> None:
         "FunctionName": {"Fn::Sub": "${Fn.Arn}"}}}}
     with pytest.raises(TemplateError, match="depend on each other: Fn -> Fn;"):
         resolver(resources=resources).physical("Fn")
+
+
+
+def test_a_name_that_resolves_to_no_value_gives_the_generated_name() -> None:
+    resources = {"Orders": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {
+        "Fn::If": ["Named", "given", {"Ref": "AWS::NoValue"}]}}}}
+    subject = resolver(resources=resources, conditions={"Named": {"Fn::Equals": ["a", "b"]}})
+    assert subject.physical("Orders").name.startswith("demo-Orders")
+
+
+def test_split_with_an_empty_delimiter_is_unresolvable() -> None:
+    assert "delimiter" in unresolvable_message({"Fn::Split": ["", "abc"]})
+
+
+@pytest.mark.parametrize("arguments", [["-1", ["a", "b"]], ["0", "abc"]])
+def test_select_takes_only_items_of_a_list_counted_from_zero(arguments: list[Any]) -> None:
+    assert "Fn::Select" in unresolvable_message({"Fn::Select": arguments})

@@ -111,3 +111,17 @@ def test_file_digest_is_the_hex_sha256_of_the_file_or_empty_when_missing(
     assert file_digest(template) == hashlib.sha256(b"Resources: {}\n").hexdigest()
     assert file_digest(tmp_path / "missing.yaml") == ""
     assert file_digest(tmp_path) == ""
+
+
+def test_a_folder_under_a_tool_folder_is_summed_by_its_own_files(tmp_path: Path) -> None:
+    built = tmp_path / ".aws-sam" / "build" / "Fn"  # what `sam build` makes
+    built.mkdir(parents=True)
+    (built / "app.py").write_text("def handler(event, context):\n    return 1\n")
+    (built / "__pycache__").mkdir()
+    (built / "__pycache__" / "app.cpython-311.pyc").write_bytes(b"bytecode")
+
+    digest, size = folder_digest(built)
+
+    assert size == len("def handler(event, context):\n    return 1\n")
+    (built / "app.py").write_text("changed\n")
+    assert folder_digest(built)[0] != digest

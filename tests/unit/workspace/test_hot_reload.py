@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from watchdog.observers.polling import PollingObserver
@@ -287,3 +288,34 @@ def test_events_mode_raises_when_file_events_cannot_start(
 
     with pytest.raises(OSError, match="not available"):
         start(mode="events")
+
+
+class NoWatchesLeft(PollingObserver):
+    """An observer that starts, then cannot watch a folder, as inotify at its watch limit."""
+
+    def schedule(self, *args: Any, **kwargs: Any) -> Any:
+        raise OSError(errno.ENOSPC, "inotify watch limit reached")
+
+
+def test_auto_mode_falls_back_to_polling_when_a_folder_cannot_be_watched(
+    start: Start, changes: Changes, code: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hot_reload, "Observer", NoWatchesLeft)
+
+    start().watch("function:fn", [code], digest_of(code))
+    (code / "app.py").write_text("changed\n")
+
+    assert eventually(lambda: changes.seen() == ["function:fn"], timeout=5)
+
+
+def test_a_folder_under_a_tool_folder_is_watched_for_its_own_changes(
+    start: Start, changes: Changes, tmp_path: Path
+) -> None:
+    built = tmp_path / ".aws-sam" / "build" / "Fn"  # what `sam build` makes
+    built.mkdir(parents=True)
+    (built / "app.py").write_text("first\n")
+    start().watch("function:fn", [built], digest_of(built))
+
+    (built / "app.py").write_text("changed\n")
+
+    assert eventually(lambda: changes.seen() == ["function:fn"], timeout=5)
