@@ -46,9 +46,11 @@ def parameter_values(
 
 
 def checked_value(name: str, kind: str, raw: Any, allowed: Any) -> Any:
-    if kind.startswith(LIST_TYPES):
+    """A value of the parameter's type; a list's items are each checked against
+    AllowedValues, as CloudFormation checks them."""
+    if _is_list(kind):
         items = raw if isinstance(raw, list) else stringify(raw).split(",")
-        return [stringify(item).strip() for item in items]
+        return [_allowed(name, stringify(item).strip(), allowed) for item in items]
     value = stringify(raw)
     if kind == "Number":
         try:
@@ -56,6 +58,17 @@ def checked_value(name: str, kind: str, raw: Any, allowed: Any) -> Any:
         except ValueError:
             message = f"parameter {name} is a Number, but its value is {value!r}"
             raise TemplateError(message) from None
+    return _allowed(name, value, allowed)
+
+
+def _is_list(kind: str) -> bool:
+    """`List<...>`, `CommaDelimitedList`, and the same read from Parameter Store
+    (`AWS::SSM::Parameter::Value<List<String>>`)."""
+    inner = kind.removeprefix(SSM_TYPE).removesuffix(">") if kind.startswith(SSM_TYPE) else kind
+    return inner.startswith(LIST_TYPES)
+
+
+def _allowed(name: str, value: str, allowed: Any) -> str:
     if isinstance(allowed, list) and value not in map(stringify, allowed):
         raise TemplateError(
             f"parameter {name} is {value!r}, which is not one of its AllowedValues "

@@ -124,3 +124,18 @@ def test_a_parameter_store_parameter_has_no_local_value_without_an_override() ->
 def test_an_override_gives_a_parameter_store_parameter_its_value() -> None:
     declared = {"Secret": {"Type": "AWS::SSM::Parameter::Value<String>"}}
     assert parameter_values(declared, {"Secret": "s3cret"}, []) == {"Secret": "s3cret"}
+
+
+def test_each_item_of_a_list_parameter_must_be_an_allowed_value() -> None:
+    declared = {"Stages": {"Type": "CommaDelimitedList", "Default": "dev,prod",
+                           "AllowedValues": ["dev", "prod"]}}
+    assert parameter_values(declared, {}, []) == {"Stages": ["dev", "prod"]}
+    with pytest.raises(TemplateError, match="parameter Stages is 'qa'"):
+        parameter_values(declared, {"Stages": "dev,qa"}, [])
+
+
+@pytest.mark.parametrize("kind", ["AWS::SSM::Parameter::Value<List<String>>",
+                                  "AWS::SSM::Parameter::Value<CommaDelimitedList>"])
+def test_a_parameter_store_list_given_by_override_is_a_list(kind: str) -> None:
+    declared = {"Subnets": {"Type": kind}}
+    assert parameter_values(declared, {"Subnets": "s-1, s-2"}, []) == {"Subnets": ["s-1", "s-2"]}
