@@ -58,7 +58,7 @@ def test_the_completed_s3_event_parses_with_powertools() -> None:
 
     [record] = parsed.Records
     assert record.s3.bucket.name == "uploads"
-    assert record.s3.object.key == "photos/cat.jpg"
+    assert record.s3.object is not None and record.s3.object.key == "photos/cat.jpg"
     assert record.s3.configurationId == "fn-Upload"
     assert str(record.requestParameters.sourceIPAddress) == "127.0.0.1/32"
 
