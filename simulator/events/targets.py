@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 
@@ -18,12 +19,21 @@ def target_input(target: dict[str, Any], event: dict[str, Any]) -> Any:
                                transformer.get("InputPathsMap") or {}, event)
     return event
 
+PATH_STEP = re.compile(r"\.(?P<member>[^.\[]+)|\[(?P<index>\d+)\]")
+
 
 def json_path(document: Any, path: str) -> Any:
-    """The simple JSONPath EventBridge accepts in practice: `$` or `$.a.b.c`."""
+    """The JSONPath EventBridge takes for InputPath and InputPathsMap: `$`, members
+    (`$.detail.id`) and array items (`$.resources[0]`); None where nothing is."""
     value = document
-    for part in [p for p in path.removeprefix("$").split(".") if p]:
-        value = value.get(part) if isinstance(value, dict) else None
+    for step in PATH_STEP.finditer(path.removeprefix("$")):
+        member, index = step.group("member"), step.group("index")
+        if member is not None:
+            value = value.get(member) if isinstance(value, dict) else None
+        elif isinstance(value, list) and int(index) < len(value):
+            value = value[int(index)]
+        else:
+            value = None
     return value
 
 

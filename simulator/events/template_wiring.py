@@ -62,7 +62,7 @@ class TemplateWiring:
                 attributes["RedrivePolicy"] = json.dumps({
                     "deadLetterTargetArn": queue.redrive_policy.dead_letter_target_arn,
                     "maxReceiveCount": queue.redrive_policy.max_receive_count})
-            self._client("sqs").create_queue(QueueName=queue.name, Attributes=attributes)
+            self._put_queue(queue.name, attributes)
         for bucket in template.buckets:
             try:
                 self._client("s3").create_bucket(Bucket=bucket.name)
@@ -84,6 +84,20 @@ class TemplateWiring:
             if rule.targets:
                 events.put_targets(Rule=rule.name, Targets=rule.targets)
 
+    def _put_queue(self, name: str, attributes: dict[str, str]) -> None:
+        """Create the queue, or bring an existing one's attributes to the template's, as a
+        stack update does (SQS refuses to create a queue again with other attributes)."""
+        sqs = self._client("sqs")
+        try:
+            sqs.create_queue(QueueName=name, Attributes=attributes)
+        except ClientError as error:
+            if error.response["Error"]["Code"] not in ("QueueAlreadyExists",
+                                                       "QueueNameExists"):
+                raise
+            changeable = {k: v for k, v in attributes.items() if k != "FifoQueue"}
+            sqs.set_queue_attributes(QueueUrl=sqs.get_queue_url(QueueName=name)["QueueUrl"],
+                                     Attributes=changeable)
+
     def _connect(self, template: Template, function: FunctionSpec, event: EventSpec,
                  notifications: dict[str, list[dict[str, Any]]]) -> None:
         properties = event.properties
@@ -99,8 +113,13 @@ class TemplateWiring:
         elif event.type == "SQS":
             self._map_queue(function, properties)
         elif event.type == "SNS":
+            attributes = {}
+            if properties.get("FilterPolicy"):  # SAM's FilterPolicy and its scope
+                attributes["FilterPolicy"] = json.dumps(properties["FilterPolicy"])
+                if properties.get("FilterPolicyScope"):
+                    attributes["FilterPolicyScope"] = str(properties["FilterPolicyScope"])
             self._client("sns").subscribe(TopicArn=properties["Topic"], Protocol="lambda",
-                                          Endpoint=function.arn)
+                                          Endpoint=function.arn, Attributes=attributes)
         elif event.type in ("Schedule", "ScheduleV2"):
             if properties.get("Enabled", True) is not False and \
                     properties.get("State", "ENABLED") != "DISABLED":

@@ -5,6 +5,7 @@ EventBridge's guide ("Transforming target input") on its example EC2 event."""
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 import pytest
@@ -140,3 +141,12 @@ def test_a_transformer_without_a_paths_map_sends_its_template() -> None:
 @pytest.mark.parametrize("template", ['"<state>"', "<state>"])
 def test_a_lone_variable_gives_its_value(template: str) -> None:
     assert transformed(template) == "RUNNING"
+
+
+def test_paths_reach_into_arrays_by_index() -> None:
+    event = {"resources": ["arn:first", "arn:second"], "detail": {"items": [{"id": 7}]}}
+    assert json_path(event, "$.resources[1]") == "arn:second"
+    assert json_path(event, "$.detail.items[0].id") == 7
+    assert json_path(event, "$.resources[5]") is None
+    assert json.loads(render_template('{"r": <r>}', {"r": "$.resources[0]"}, event)) == {
+        "r": "arn:first"}

@@ -326,6 +326,32 @@ def test_an_sns_event_subscribes_the_function_to_the_topic(wired: Wired, moto: M
         ("lambda", wired.function_arn)
 
 
+def test_an_sns_events_filter_policy_is_the_subscriptions(wired: Wired, moto: Moto) -> None:
+    alerts = moto.topic("filtered")
+    policy = {"severity": ["high"]}
+    wired.wiring(template(wired, EventSpec("Alerts", "SNS", {
+        "Topic": alerts.arn, "FilterPolicy": policy, "FilterPolicyScope": "MessageAttributes"}),
+        topics=[alerts]))
+
+    sns = moto.client("sns")
+    [subscription] = sns.list_subscriptions_by_topic(TopicArn=alerts.arn)["Subscriptions"]
+    attributes = sns.get_subscription_attributes(
+        SubscriptionArn=subscription["SubscriptionArn"])["Attributes"]
+    assert json.loads(attributes["FilterPolicy"]) == policy
+    assert attributes["FilterPolicyScope"] == "MessageAttributes"
+
+
+def test_a_queue_changed_in_the_template_is_updated_on_the_next_wiring(
+        wired: Wired, moto: Moto) -> None:
+    wired.wiring(template(wired, queues=[moto.queue("changing", visibility_timeout=30)]))
+    changed = moto.queue("changing", visibility_timeout=60)
+    wired.wiring(template(wired, queues=[changed]))
+
+    attributes = moto.client("sqs").get_queue_attributes(
+        QueueUrl=moto.queue_url(changed), AttributeNames=["VisibilityTimeout"])["Attributes"]
+    assert attributes["VisibilityTimeout"] == "60"
+
+
 # -- schedules --------------------------------------------------------------------------------
 
 
