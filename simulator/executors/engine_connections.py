@@ -24,11 +24,15 @@ def close_idle(api: docker.APIClient) -> int:
         waiting = pool.pool
         if waiting is None:  # the pool itself was closed
             continue
+        # Every slot comes out before any goes back: the queue is last in, first out, so a
+        # slot put back at once would be the next one taken.
+        taken = []
         for _ in range(waiting.qsize()):
             try:
-                connection = waiting.get_nowait()
+                taken.append(waiting.get_nowait())
             except queue.Empty:
                 break
+        for connection in taken:
             if connection is not None:
                 connection.close()
                 closed += 1

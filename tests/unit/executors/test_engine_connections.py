@@ -9,6 +9,7 @@ import socketserver
 import tempfile
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,6 +30,8 @@ class Engine:
     def __init__(self) -> None:
         self.accepted = 0
         self.closed = 0
+        self.answer_after = threading.Event()  # held: requests overlap, each on a connection
+        self.answer_after.set()
         self._lock = threading.Lock()
         engine = self
 
@@ -46,6 +49,7 @@ class Engine:
                     engine.closed += 1
 
             def do_GET(self) -> None:
+                engine.answer_after.wait(5)
                 self.send_response(200)
                 self.send_header("Content-Type", "text/plain")
                 self.send_header("Content-Length", "2")
@@ -144,4 +148,19 @@ def test_a_pool_closed_meanwhile_is_skipped(
     adapter = api.adapters["http+docker://"]
     for key in list(adapter.pools.keys()):
         adapter.pools[key].close()
+    assert close_idle(api) == 0
+
+
+def test_every_idle_connection_a_burst_left_is_closed(
+        unix_engine: tuple[Engine, docker.APIClient]) -> None:
+    engine, api = unix_engine
+    engine.answer_after.clear()
+    with ThreadPoolExecutor(4) as threads:
+        pings = [threads.submit(api.ping) for _ in range(4)]
+        assert eventually(lambda: engine.accepted == 4)
+        engine.answer_after.set()
+        assert all(ping.result() for ping in pings)
+
+    assert close_idle(api) == 4
+    assert eventually(lambda: engine.closed == 4)
     assert close_idle(api) == 0
