@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from rich.markup import escape
+
 from simulator import __version__
 from simulator.commands import images, remote, scaffold, serve
 from simulator.commands.console import CommandError, console
@@ -22,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except CommandError as error:
-        console.print(f"[red]error:[/] {error}")
+        console.print(f"[red]error:[/] {escape(str(error))}")
         return 1
     except KeyboardInterrupt:
         return 130

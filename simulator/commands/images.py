@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     import docker
     from docker.errors import DockerException
 
-    from simulator.executors.image_builder import build_images
+    from simulator.executors.image_builder import ImageBuildError, build_images
 
     try:
         client = docker.from_env()
@@ -31,8 +31,12 @@ def run(args: argparse.Namespace) -> int:
     except DockerException as error:
         fail(f"no Docker engine answers: {error}")
     with console.status("building runtime images…") as status:
-        outcomes = build_images(client, args.runtimes or None, offline=args.offline or None,
-                                report=lambda line: status.update(line))
+        try:
+            outcomes = build_images(client, args.runtimes or None,
+                                    offline=args.offline or None,
+                                    report=lambda line: status.update(line))
+        except (ValueError, ImageBuildError) as error:
+            fail(str(error).splitlines()[0])
     if args.json:
         print_json([vars(outcome) for outcome in outcomes])
     for outcome in outcomes:

@@ -16,6 +16,7 @@ from typing import Any
 
 from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError
+from rich.markup import escape
 from rich.table import Table
 
 from simulator.commands.console import console, endpoint, fail, print_json, stdout
@@ -93,11 +94,23 @@ def simulator_call(args: argparse.Namespace, path: str, body: Any = None,
         with urllib.request.urlopen(request, timeout=120) as response:
             return json.load(response)
     except urllib.error.HTTPError as error:
-        detail = json.load(error)
+        try:
+            detail = json.load(error)
+        except ValueError:  # not the simulator: a proxy's page, another server
+            fail(f"{url} answered HTTP {error.code} {error.reason}, not as a simulator would")
+        if not isinstance(detail, dict):
+            fail(f"{url} answered HTTP {error.code}: {detail}")
         message = detail.get("message") or detail.get("Message") or str(detail)
         fail(f"{detail['__type']}: {message}" if "__type" in detail else message)
     except urllib.error.URLError as error:
         fail(f"no simulator answers at {endpoint(args.endpoint)}: {error.reason}")
+
+
+def read_file(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        fail(f"cannot read {path}: {error.strerror}")
 
 
 def _aws_call(call: Any, **arguments: Any) -> Any:
@@ -113,7 +126,7 @@ def run_invoke(args: argparse.Namespace) -> int:
     if args.event == "-":
         payload = sys.stdin.read()
     elif args.event:
-        payload = Path(args.event).read_text()
+        payload = read_file(Path(args.event)).decode()
     else:
         payload = "{}"
     lam = client(args, "lambda")
@@ -130,7 +143,7 @@ def run_invoke(args: argparse.Namespace) -> int:
                     "FunctionError": response.get("FunctionError"), "Log": log})
     else:
         for line in log.splitlines():
-            console.print(f"[dim]{line}[/]")
+            console.print(f"[dim]{escape(line)}[/]")
         if args.asynchronous:
             console.print(f"[green]accepted[/] ({response['StatusCode']})")
         else:
@@ -174,11 +187,12 @@ def run_deploy(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report)
         return 0
-    console.print(f"[green]deployed[/] {', '.join(report['functions']) or 'no functions'}")
+    console.print(f"[green]deployed[/] "
+                  f"{escape(', '.join(report['functions'])) or 'no functions'}")
     for name in report["removed"]:
-        console.print(f"[yellow]removed[/] {name}")
+        console.print(f"[yellow]removed[/] {escape(name)}")
     for warning in report["warnings"]:
-        console.print(f"[yellow]warning:[/] {warning}")
+        console.print(f"[yellow]warning:[/] {escape(warning)}")
     return 0
 
 
@@ -187,7 +201,7 @@ def run_emit_s3(args: argparse.Namespace) -> int:
     if args.delete:
         _aws_call(s3.delete_object, Bucket=args.bucket, Key=args.key)
     else:
-        body = Path(args.body).read_bytes() if args.body else b""
+        body = read_file(Path(args.body)) if args.body else b""
         _aws_call(s3.put_object, Bucket=args.bucket, Key=args.key, Body=body)
     return _done(args, {"bucket": args.bucket, "key": args.key,
                         "action": "delete" if args.delete else "put"})
@@ -237,7 +251,7 @@ def _done(args: argparse.Namespace, result: dict[str, Any]) -> int:
     if args.json:
         print_json(result)
     else:
-        console.print("[green]sent[/] " + " ".join(f"{k}={v}" for k, v in result.items()))
+        console.print("[green]sent[/] " + escape(" ".join(f"{k}={v}" for k, v in result.items())))
     return 0
 
 

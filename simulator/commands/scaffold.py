@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from rich.markup import escape
+
 from simulator.commands.console import console, fail
 
 TEMPLATE = """\
@@ -100,6 +102,6 @@ def run(args: argparse.Namespace) -> int:
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    console.print(f"[green]created[/] {root}: " + ", ".join(files))
-    console.print(f"next: cd {root} && lambda-sim serve --template template.yaml")
+    console.print(f"[green]created[/] {escape(str(root))}: " + escape(", ".join(files)))
+    console.print(f"next: cd {escape(str(root))} && lambda-sim serve --template template.yaml")
     return 0

@@ -53,6 +53,15 @@ def test_a_command_error_is_one_error_line_and_exit_1(
     assert err == f"error: {tmp_path} exists and is not empty\n"
 
 
+def test_an_error_is_printed_as_it_is_never_read_as_markup(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "c[bold]d[red]"
+    folder.mkdir()
+    (folder / "kept.txt").write_text("mine")
+    assert main(["init", str(folder)]) == 1
+    assert capsys.readouterr().err == f"error: {folder} exists and is not empty\n"
+
+
 def test_a_successful_command_exits_0(tmp_path: Path) -> None:
     assert main(["init", str(tmp_path / "project")]) == 0
 

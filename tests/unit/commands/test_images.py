@@ -107,3 +107,11 @@ def test_a_skipped_runtime_does_not_fail_the_command(
     monkeypatch.setattr(image_builder, "build_images",
                         lambda client, runtimes, offline, report: OUTCOMES[2:])
     assert main(["images", "build", "python3.12"]) == 0
+
+
+def test_an_unknown_runtime_is_one_error_line(monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(docker, "from_env", AnsweringEngine)
+    assert main(["images", "build", "nosuch"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: unknown runtime(s) ['nosuch']") and err.count("\n") == 1

@@ -398,7 +398,8 @@ def stub() -> Iterator[dict[str, Any]]:
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            body = json.dumps(answer["body"]).encode()
+            raw = answer["body"]
+            body = raw if isinstance(raw, bytes) else json.dumps(raw).encode()
             self.send_response(answer["status"])
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -430,3 +431,21 @@ def test_a_simulator_api_error_is_its_type_and_message(
     stub.update(status=400, body=body)
     assert run(stub["url"], "ls") == 1
     assert one_error_line(capsys.readouterr().err) == line
+
+
+def test_an_error_page_that_is_not_the_simulators_is_one_error_line(
+        stub: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    stub.update(status=502, body=b"<html><body>Bad Gateway</body></html>")
+    assert run(stub["url"], "ls") == 1
+    line = one_error_line(capsys.readouterr().err)
+    assert line.startswith(stub["url"]) and "HTTP 502" in line
+
+
+@pytest.mark.parametrize("command", [["invoke", "fn", "--event"],
+                                     ["emit", "s3", "bucket", "key", "--body"]])
+def test_a_file_that_cannot_be_read_is_one_error_line(
+        command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "missing.json"
+    assert main([*command, str(missing), "--endpoint", "http://127.0.0.1:9"]) == 1
+    assert one_error_line(capsys.readouterr().err) == \
+        f"cannot read {missing}: No such file or directory"
