@@ -75,7 +75,8 @@ class LogArchive:
         self._path = path
         self._db = open_database(path, SCHEMA, synchronous="NORMAL")
         self._max_events = max_events_per_group
-        self._queue: queue.Queue[_NewEvent | _Retention] = queue.Queue(MAX_QUEUED)
+        # None wakes the writer at close, so that closing never waits out FLUSH_INTERVAL.
+        self._queue: queue.Queue[_NewEvent | _Retention | None] = queue.Queue(MAX_QUEUED)
         self._counts: dict[str, int] = dict(self._db.execute(
             "SELECT group_name, COUNT(*) FROM log_events GROUP BY group_name").fetchall())
         self._store: LogStore | None = None
@@ -127,6 +128,10 @@ class LogArchive:
     def close(self) -> None:
         """Write what is queued, then stop."""
         self._closed.set()
+        try:
+            self._queue.put_nowait(None)
+        except queue.Full:  # the writer is busy and sees the close after this batch
+            pass
         if self._writer.is_alive():
             self._writer.join(timeout=10)
         self._db.close()
@@ -150,14 +155,17 @@ class LogArchive:
 
     def _take_batch(self) -> list[_NewEvent | _Retention]:
         try:
-            batch = [self._queue.get(timeout=FLUSH_INTERVAL)]
+            first = self._queue.get(timeout=FLUSH_INTERVAL)
         except queue.Empty:
             return []
+        batch = [] if first is None else [first]
         while len(batch) < BATCH_SIZE:
             try:
-                batch.append(self._queue.get_nowait())
+                item = self._queue.get_nowait()
             except queue.Empty:
                 break
+            if item is not None:
+                batch.append(item)
         taken = sum(len(item.event.message) for item in batch if isinstance(item, _NewEvent))
         with self._queued_lock:
             self._queued_bytes -= taken
