@@ -13,6 +13,7 @@ import socket
 import threading
 from collections.abc import Iterable
 
+from werkzeug.exceptions import ClientDisconnected
 from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wsgi import LimitedStream
 
@@ -58,8 +59,11 @@ class _RequestHandler(QuickHeadParsing, WSGIRequestHandler):
             self.close_connection = True
             self.connection_dropped(error, environ)
             return
-        if body is not None and not body.is_exhausted:
-            body.exhaust()
+        if body is not None and not body.is_exhausted and not self.close_connection:
+            try:
+                body.exhaust()
+            except ClientDisconnected:  # gone before sending the body it announced
+                self.close_connection = True
 
     def _respond(self, environ: dict[str, object], body: LimitedStream | None) -> None:
         started: list[tuple[str, list[tuple[str, str]]]] = []

@@ -375,10 +375,28 @@ def test_a_body_too_large_to_drain_closes_the_connection(port: int) -> None:
                  + b"x" * 1000)
 
     status, headers, _ = read_response(sock)
+    sock.settimeout(5)
+    closed = closed_by_server(sock)  # at once: the rest of the body is never read
     sock.close()
 
     assert status == "HTTP/1.1 200 OK"
     assert headers["connection"] == "close"
+    assert closed
+
+
+def test_a_client_gone_before_the_body_it_announced_leaves_nothing_on_stderr(
+        port: int, capfd: pytest.CaptureFixture[str]) -> None:
+    sock = raw(port)
+    sock.sendall(b"POST /ignore HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789")
+    sock.shutdown(socket.SHUT_WR)
+    sock.settimeout(5)
+    read_response(sock)
+    sock.close()
+
+    connection = connect(port)  # the server goes on
+    connection.request("POST", "/echo", body=b"next client")
+    assert json.loads(connection.getresponse().read())["body"] == "next client"
+    assert "Exception occurred" not in capfd.readouterr().err
 
 
 # -- the server ------------------------------------------------------------------------------------
