@@ -54,6 +54,19 @@ class CodeStore:
     def zip_path(self, code_dir: Path) -> Path:
         return code_dir.with_suffix(".zip")
 
+    def package(self, code_dir: Path) -> bytes:
+        """The function's deployment package: the zip that was uploaded, or, for code that
+        lives in a local folder (a template's CodeUri), that folder zipped now."""
+        uploaded = self.zip_path(code_dir)
+        if uploaded.is_file():
+            return uploaded.read_bytes()
+        packed = io.BytesIO()
+        with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(code_dir.rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    archive.write(path, path.relative_to(code_dir).as_posix())
+        return packed.getvalue()
+
     def collect(self, referenced: set[Path]) -> None:
         """Remove unpacked code no function refers to any more."""
         for entry in self.root.iterdir():

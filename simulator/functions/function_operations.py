@@ -129,7 +129,7 @@ class FunctionOperations:
             raise InvalidParameterValueException(
                 f"Function {function.name} is a container image ({function.image_uri}): it "
                 "has no deployment package to download.")
-        return self._code.zip_path(Path(function.code_dir)).read_bytes()
+        return self._code.package(Path(function.code_dir))
 
     def update_function_code(self, reference: str, body: dict[str, Any]) -> dict[str, Any]:
         function = self.function(reference)

@@ -313,3 +313,23 @@ def test_collected_code_can_be_stored_again(store: CodeStore) -> None:
     stored = store.store(zip_bytes)
 
     assert (stored.directory / "app.py").read_text() == "x = 1\n"
+
+
+def test_the_package_of_uploaded_code_is_the_zip_that_was_uploaded(store: CodeStore) -> None:
+    uploaded = make_zip(regular("app.py", "def handler(e, c): return 1\n"))
+    stored = store.store(uploaded)
+    assert store.package(stored.directory) == uploaded
+
+
+def test_the_package_of_a_local_folder_is_that_folder_zipped(store: CodeStore,
+                                                              tmp_path: Path) -> None:
+    folder = tmp_path / "src"
+    (folder / "lib").mkdir(parents=True)
+    (folder / "app.py").write_text("import lib.util\n")
+    (folder / "lib" / "util.py").write_text("VALUE = 1\n")
+    (folder / "__pycache__").mkdir()
+    (folder / "__pycache__" / "app.cpython-311.pyc").write_bytes(b"bytecode")
+
+    with zipfile.ZipFile(io.BytesIO(store.package(folder))) as archive:
+        assert sorted(archive.namelist()) == ["app.py", "lib/util.py"]
+        assert archive.read("lib/util.py") == b"VALUE = 1\n"
