@@ -66,6 +66,7 @@ class VersionService:
         if self._versions.alias(function.name, name) is not None:
             raise ResourceConflictException(
                 f"Alias already exists: {self._arn(function)}:{name}")
+        self._check_version_exists(function, str(body["FunctionVersion"]))
         alias = Alias(function.name, name, body["FunctionVersion"],
                       body.get("Description") or "", self._weights(function, body))
         self._versions.put_alias(alias)
@@ -80,6 +81,7 @@ class VersionService:
                 "GetFunction/GetAlias API to retrieve the latest Revision Id")
         version = body.get("FunctionVersion") or alias.function_version
         self._check_alias(name, version)
+        self._check_version_exists(function, str(version))
         updated = Alias(function.name, name, version,
                         body.get("Description", alias.description) or "",
                         self._weights(function, body) if "RoutingConfig" in body
@@ -153,6 +155,12 @@ class VersionService:
         if alias is None:
             raise ResourceNotFoundException(f"Alias not found: {self._arn(function)}:{name}")
         return alias
+
+    def _check_version_exists(self, function: FunctionConfig, version: str) -> None:
+        """An alias points at `$LATEST` or a published version, as AWS checks."""
+        if version != LATEST and self._versions.version(function.name, version) is None:
+            raise ResourceNotFoundException(
+                f"Function not found: {self._arn(function)}:{version}")
 
     def _check_alias(self, name: Any, version: Any) -> None:
         v = Violations()

@@ -62,6 +62,8 @@ def test_aliases_route_to_versions(client: Any) -> None:
     assert alias["AliasArn"].endswith(f":function:{name}:live")
     with pytest.raises(client.exceptions.ResourceConflictException):
         client.create_alias(FunctionName=name, Name="live", FunctionVersion="1")
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        client.create_alias(FunctionName=name, Name="ghost", FunctionVersion="9")
     body, executed = invoke(client, name, "live")
     assert (body["code"], executed) == (1, "1")
     assert body["arn"].endswith(":live") or body["arn"].endswith(":1")

@@ -14,6 +14,7 @@ import pytest
 from simulator.api.runtime_api import RuntimeApiListener
 from simulator.config import Settings
 from simulator.environments.pool import EnvironmentPool, PoolLimits
+from simulator.errors import ResourceNotFoundException
 from simulator.executors.fake import FakeExecutor
 from simulator.functions.code_store import CodeStore
 from simulator.functions.function_operations import FunctionOperations
@@ -96,3 +97,17 @@ def test_a_version_can_be_provisioned_again_after_its_config_is_deleted(
     warm = stack.pool.counts("fn").warm
     assert warm == 3  # the two provisioned and the one that is now on demand
     assert stack.invoker.invoke("fn", version, b"{}").result.cold is False  # type: ignore[union-attr]
+
+
+def test_an_alias_must_point_at_a_version_that_exists(stack: Versions) -> None:
+    version = published(stack)
+    with pytest.raises(ResourceNotFoundException) as refused:
+        stack.versions.create_alias("fn", {"Name": "live", "FunctionVersion": "7"})
+    assert str(refused.value) == (
+        "Function not found: arn:aws:lambda:us-east-1:000000000000:function:fn:7")
+
+    stack.versions.create_alias("fn", {"Name": "live", "FunctionVersion": version})
+    stack.versions.create_alias("fn", {"Name": "head", "FunctionVersion": "$LATEST"})
+    with pytest.raises(ResourceNotFoundException):
+        stack.versions.update_alias("fn", "live", {"FunctionVersion": "8"})
+    assert stack.versions.get_alias("fn", "live")["FunctionVersion"] == version
