@@ -1,5 +1,5 @@
-"""docs/ARCHITECTURE.md names the invoke path as `file: function` hops; each must exist, so
-the map cannot drift from the code."""
+"""The layout stays as docs/ARCHITECTURE.md draws it: every `file: function` hop it names
+exists, every package says what it may import, and the unit tests mirror the packages."""
 
 from __future__ import annotations
 
@@ -40,3 +40,25 @@ def test_every_package_says_what_it_owns_and_may_import() -> None:
     for init in sorted((ROOT / "simulator").glob("*/__init__.py")):
         docstring = ast.get_docstring(ast.parse(init.read_text())) or ""
         assert "import" in docstring, f"{init.parent.name}/__init__.py"
+
+
+# Modules that declare and do nothing of their own, so a test file would only restate them.
+DECLARATIONS = {
+    "errors.py": "the exception tree: codes and statuses",
+    "observability/errors.py": "CloudWatch's errors in that tree",
+    "templates/specs.py": "frozen dataclasses of what a template describes",
+    "invocation/observer.py": "the observer protocol and its no-op",
+    "executors/fake.py": "the unit tests' own executor, which most of them run on",
+}
+
+
+def test_every_module_with_logic_has_its_unit_tests_beside_its_package() -> None:
+    missing = []
+    for module in sorted((ROOT / "simulator").rglob("*.py")):
+        relative = module.relative_to(ROOT / "simulator")
+        if module.name == "__init__.py" or relative.as_posix() in DECLARATIONS:
+            continue
+        expected = ROOT / "tests" / "unit" / relative.parent / f"test_{module.name}"
+        if not expected.is_file():
+            missing.append(expected.relative_to(ROOT).as_posix())
+    assert missing == []
