@@ -25,6 +25,7 @@ from simulator.errors import (
     ValidationException,
 )
 from simulator.functions.function_operations import FunctionOperations
+from simulator.functions.validation import parse_function_reference
 from simulator.invocation.async_invocations import AsyncInvocations
 from simulator.invocation.destinations import DestinationSender
 from simulator.invocation.observer import InvocationObserver, NoObserver
@@ -94,7 +95,9 @@ class Invoker:
         if invocation_type == "Event":
             self.submit_event(_reference(function), payload)
             return InvokeOutcome(202)
-        result = self.run(function, payload, context, trace_id, want_log=log_type == "Tail")
+        _, named = parse_function_reference(reference)
+        result = self.run(function, payload, context, trace_id, want_log=log_type == "Tail",
+                          invoked_as=qualifier or named)
         outcome = InvokeOutcome(200, result.payload, executed_version=function.version,
                                 result=result, request_id=result.request_id)
         if result.failed:
@@ -125,8 +128,11 @@ class Invoker:
         client_context: str | None = None,
         trace_id: str | None = None,
         want_log: bool = False,
+        invoked_as: str | None = None,
     ) -> InvocationResult:
-        """Run one invocation to its answer: the path every event source shares."""
+        """Run one invocation to its answer: the path every event source shares.
+        `invoked_as` is the qualifier the caller named (an alias, a version): the function
+        sees it in its invoked ARN, as on AWS."""
         started = time.monotonic()
         try:
             environment, cold = self._pool.acquire(function)
@@ -136,8 +142,8 @@ class Invoker:
         acquired = time.monotonic()
         invocation = Invocation(
             payload=payload,
-            invoked_arn=function.arn(self.settings.region, self.settings.account_id)
-            + ("" if function.version == LATEST else f":{function.version}"),
+            invoked_arn=_invoked_arn(function, self.settings.region, self.settings.account_id,
+                                     invoked_as),
             client_context=client_context,
             trace_id=trace_id or _new_trace_id(),
             want_log_tail=want_log,
@@ -188,6 +194,14 @@ class Invoker:
 
     def shutdown(self) -> None:
         self._async.close()
+
+
+def _invoked_arn(function: FunctionConfig, region: str, account_id: str,
+                 invoked_as: str | None) -> str:
+    arn = function.arn(region, account_id)
+    if invoked_as:
+        return f"{arn}:{invoked_as}"
+    return arn if function.version == LATEST else f"{arn}:{function.version}"
 
 
 def _reference(function: FunctionConfig) -> str:

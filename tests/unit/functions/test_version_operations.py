@@ -4,6 +4,7 @@ environments usable (the next invokes are warm) and the version can be provision
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +44,8 @@ class Versions:
 
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[Versions]:
-    executor = FakeExecutor({"app.handler": lambda event, context: "ok"})
+    executor = FakeExecutor({"app.handler": lambda event, context: "ok",
+                             "app.arn": lambda event, context: context.invoked_function_arn})
     settings = Settings.from_env(environ={}, port=0, state_dir=tmp_path)
     pool = EnvironmentPool(
         executor,
@@ -111,3 +113,19 @@ def test_an_alias_must_point_at_a_version_that_exists(stack: Versions) -> None:
     with pytest.raises(ResourceNotFoundException):
         stack.versions.update_alias("fn", "live", {"FunctionVersion": "8"})
     assert stack.versions.get_alias("fn", "live")["FunctionVersion"] == version
+
+
+def test_a_function_sees_the_arn_it_was_invoked_by(stack: Versions) -> None:
+    published(stack)
+    stack.functions.update_function_configuration("fn", {"Handler": "app.arn"})
+    version = str(stack.versions.publish("fn", {})["Version"])
+    stack.versions.create_alias("fn", {"Name": "live", "FunctionVersion": version})
+    arn = "arn:aws:lambda:us-east-1:000000000000:function:fn"
+
+    def invoked_arn(reference: str, qualifier: str | None = None) -> str:
+        return json.loads(stack.invoker.invoke(reference, qualifier, b"{}").payload)
+
+    assert invoked_arn("fn") == arn
+    assert invoked_arn("fn", "live") == f"{arn}:live"
+    assert invoked_arn("fn:live") == f"{arn}:live"
+    assert invoked_arn(f"{arn}:{version}") == f"{arn}:{version}"
