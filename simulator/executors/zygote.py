@@ -108,6 +108,8 @@ def _fork(bootstrap: Any, request: dict[str, Any], output_fd: int,
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         bootstrap.main()
     except SystemExit as ending:
+        if ending.code is not None and not isinstance(ending.code, int):
+            print(ending.code, file=sys.stderr)  # as the interpreter does with sys.exit("...")
         code = ending.code if isinstance(ending.code, int) else int(ending.code is not None)
         _flush()
         os._exit(code)

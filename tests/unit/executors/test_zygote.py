@@ -39,6 +39,8 @@ def main():
         sys.exit(int(os.environ.get("CODE", "0")))
     if act == "raise":
         raise RuntimeError("the bootstrap failed")
+    if act == "exit-with-message":
+        sys.exit("fatal: no config")
     if act == "allocate":
         bytearray(512 * 1024 * 1024)
         print("allocated")
@@ -146,6 +148,13 @@ def test_an_exception_from_the_bootstrap_is_a_traceback_and_status_1(
     text = read_all(output)
     assert text.startswith("Traceback (most recent call last):")
     assert text.rstrip().endswith("RuntimeError: the bootstrap failed")
+    assert zygote.expect("ended", answer["started"])["code"] == 1
+
+
+def test_an_exit_with_a_message_prints_it_and_is_status_1(
+        zygote: Zygote, tmp_path: Path) -> None:
+    answer, output = zygote.fork(request(tmp_path, "exit-with-message"))
+    assert read_all(output).strip() == "fatal: no config"  # as a Python of its own prints it
     assert zygote.expect("ended", answer["started"])["code"] == 1
 
 
