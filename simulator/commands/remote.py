@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -152,11 +153,24 @@ def run_invoke(args: argparse.Namespace) -> int:
 
 
 def run_logs(args: argparse.Namespace) -> int:
+    """Each line once. Lines are asked for from the newest millisecond already shown, since
+    more can arrive within it, and those already shown are skipped."""
     since = 0
+    shown_at_since: Counter[str] = Counter()
     while True:
-        events = simulator_call(args, f"logs/{urllib.parse.quote(args.name)}?since={since}")
+        events = simulator_call(
+            args, f"logs/{urllib.parse.quote(args.name)}?since={max(since - 1, 0)}")
+        already = Counter(shown_at_since)
         for event in events["events"]:
-            since = max(since, event["timestamp"])
+            timestamp, message = event["timestamp"], event["message"]
+            if timestamp < since:
+                continue
+            if timestamp == since and already[message] > 0:
+                already[message] -= 1
+                continue
+            if timestamp > since:
+                since, shown_at_since = timestamp, Counter()
+            shown_at_since[message] += 1
             if args.json:
                 sys.stdout.write(json.dumps(event) + "\n")
             else:

@@ -449,3 +449,37 @@ def test_a_file_that_cannot_be_read_is_one_error_line(
     assert main([*command, str(missing), "--endpoint", "http://127.0.0.1:9"]) == 1
     assert one_error_line(capsys.readouterr().err) == \
         f"cannot read {missing}: No such file or directory"
+
+
+def test_logs_follow_shows_a_line_that_arrives_within_a_millisecond_already_shown(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    pages = [[{"timestamp": 5, "message": "first\n"}],
+             [{"timestamp": 5, "message": "first\n"}, {"timestamp": 5, "message": "second\n"}],
+             [{"timestamp": 5, "message": "second\n"}, {"timestamp": 6, "message": "third\n"}]]
+    asked: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            page = pages.pop(0) if pages else None
+            body = json.dumps({"events": page} if page is not None
+                              else {"message": "stopped"}).encode()
+            self.send_response(200 if page is not None else 500)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=http.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        assert run(f"http://127.0.0.1:{http.server_address[1]}", "logs", "fn", "--follow") == 1
+    finally:
+        http.shutdown()
+        http.server_close()
+    assert capsys.readouterr().out.splitlines() == ["first", "second", "third"]
+    assert [path.rsplit("since=", 1)[1] for path in asked] == ["0", "4", "4", "5"]
