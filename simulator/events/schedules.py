@@ -319,6 +319,11 @@ class Scheduler:
         with self._lock:
             self._local[rule_name] = _Entry.begin(rule, self._clock.now())
 
+    def remove_local(self, rule_name: str) -> None:
+        """A template's schedule that a change of the template dropped."""
+        with self._lock:
+            self._local.pop(rule_name, None)
+
     def tick(self, refresh: bool = False) -> float:
         self._read_rules(force=refresh)
         now = self._clock.now()

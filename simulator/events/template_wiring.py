@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -33,16 +34,18 @@ class TemplateWiring:
         self._scheduler = scheduler
         self._routes = routes
         self._clients: dict[tuple[str, str], Any] = {}
+        self._wired = _Wired()  # what the last wiring connected, to undo what a change drops
 
     def __call__(self, template: Template) -> None:
         self._create_resources(template)
         notifications: dict[str, list[dict[str, Any]]] = {}
         self._routes.remove_api(REST_API_ID)
         self._routes.remove_api(HTTP_API_ID)
+        wired = _Wired()
         for function in template.functions:
             for event in function.events:
                 try:
-                    self._connect(template, function, event, notifications)
+                    self._connect(template, function, event, notifications, wired)
                 except (ClientError, LambdaError) as error:
                     log.warning("%s: event %s (%s) not connected: %s", function.name,
                                 event.logical_id, event.type, error)
@@ -50,6 +53,31 @@ class TemplateWiring:
             self._client("s3").put_bucket_notification_configuration(
                 Bucket=bucket,
                 NotificationConfiguration={"LambdaFunctionConfigurations": configurations})
+        wired.buckets = set(notifications)
+        self._disconnect(self._wired.dropped_by(wired))
+        self._wired = wired
+
+    def _disconnect(self, dropped: _Wired) -> None:
+        """Undo what the template no longer has, as a stack update removes it."""
+        for name in dropped.schedules:
+            self._scheduler.remove_local(name)
+        for bucket in dropped.buckets:
+            self._undo("notifications of bucket " + bucket,
+                       self._client("s3").put_bucket_notification_configuration,
+                       Bucket=bucket, NotificationConfiguration={})
+        for subscription in dropped.subscriptions:
+            self._undo("subscription " + subscription, self._client("sns").unsubscribe,
+                       SubscriptionArn=subscription)
+        for function_name, queue_arn in dropped.queue_mappings:
+            found = self._mappings.list(function_name, queue_arn, None, None)
+            for mapping in found.get("EventSourceMappings") or []:
+                self._mappings.delete(mapping["UUID"])
+
+    def _undo(self, what: str, call: Any, **arguments: Any) -> None:
+        try:
+            call(**arguments)
+        except ClientError as error:  # already gone with its resource
+            log.info("%s not removed: %s", what, error)
 
     def _create_resources(self, template: Template) -> None:
         for queue in sorted(template.queues, key=lambda q: q.redrive_policy is not None):
@@ -99,7 +127,7 @@ class TemplateWiring:
                                      Attributes=changeable)
 
     def _connect(self, template: Template, function: FunctionSpec, event: EventSpec,
-                 notifications: dict[str, list[dict[str, Any]]]) -> None:
+                 notifications: dict[str, list[dict[str, Any]]], wired: _Wired) -> None:
         properties = event.properties
         if event.type == "S3":
             events = properties.get("Events") or []
@@ -112,21 +140,26 @@ class TemplateWiring:
             notifications.setdefault(properties["Bucket"], []).append(configuration)
         elif event.type == "SQS":
             self._map_queue(function, properties)
+            wired.queue_mappings.add((function.name, properties["Queue"]))
         elif event.type == "SNS":
             attributes = {}
             if properties.get("FilterPolicy"):  # SAM's FilterPolicy and its scope
                 attributes["FilterPolicy"] = json.dumps(properties["FilterPolicy"])
                 if properties.get("FilterPolicyScope"):
                     attributes["FilterPolicyScope"] = str(properties["FilterPolicyScope"])
-            self._client("sns").subscribe(TopicArn=properties["Topic"], Protocol="lambda",
-                                          Endpoint=function.arn, Attributes=attributes)
+            subscribed = self._client("sns").subscribe(
+                TopicArn=properties["Topic"], Protocol="lambda", Endpoint=function.arn,
+                Attributes=attributes, ReturnSubscriptionArn=True)
+            wired.subscriptions.add(subscribed["SubscriptionArn"])
         elif event.type in ("Schedule", "ScheduleV2"):
             if properties.get("Enabled", True) is not False and \
                     properties.get("State", "ENABLED") != "DISABLED":
                 payload = properties.get("Input")
+                name = str(properties.get("Name") or f"{template.stack_name}-{function.name}-"
+                           f"{event.logical_id}")
+                wired.schedules.add(name)
                 self._scheduler.add_local(
-                    properties.get("Name") or f"{template.stack_name}-{function.name}-"
-                    f"{event.logical_id}",
+                    name,
                     str(properties.get("Schedule") or properties.get("ScheduleExpression") or ""),
                     function.name, payload if isinstance(payload, str) or payload is None
                     else json.dumps(payload))
@@ -169,3 +202,18 @@ class TemplateWiring:
         if client is None:
             client = self._clients[key] = own_client(self._settings, service)
         return client
+
+
+@dataclass
+class _Wired:
+    """The connections one wiring made that a later template may drop."""
+
+    schedules: set[str] = field(default_factory=set)
+    buckets: set[str] = field(default_factory=set)
+    subscriptions: set[str] = field(default_factory=set)
+    queue_mappings: set[tuple[str, str]] = field(default_factory=set)
+
+    def dropped_by(self, newer: _Wired) -> _Wired:
+        return _Wired(self.schedules - newer.schedules, self.buckets - newer.buckets,
+                      self.subscriptions - newer.subscriptions,
+                      self.queue_mappings - newer.queue_mappings)

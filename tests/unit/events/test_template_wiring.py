@@ -459,3 +459,27 @@ def test_an_event_that_cannot_be_connected_is_logged_and_the_rest_still_are(
     assert "fn: events of type Kinesis are not wired yet" in caplog.text
     assert routes_of(wired) == {(HTTP_API_ID, "GET /items", "fn", "2.0")}
     assert mappings_of(wired) == []
+
+
+def test_events_dropped_from_the_template_are_disconnected_on_the_next_wiring(
+        wired: Wired, moto: Moto) -> None:
+    orders, uploads, alerts = moto.queue("dropped"), moto.bucket("dropped"), moto.topic("dropped")
+    resources: dict[str, Any] = {"queues": [orders], "buckets": [uploads], "topics": [alerts]}
+    wired.wiring(template(
+        wired,
+        EventSpec("Upload", "S3", {"Bucket": uploads.name, "Events": "s3:ObjectCreated:*"}),
+        EventSpec("Orders", "SQS", {"Queue": orders.arn, "Enabled": False}),
+        EventSpec("Alerts", "SNS", {"Topic": alerts.arn}),
+        EventSpec("Nightly", "Schedule", {"Schedule": "rate(1 day)"}),
+        **resources))
+    sns, s3 = moto.client("sns"), moto.client("s3")
+    assert len(sns.list_subscriptions_by_topic(TopicArn=alerts.arn)["Subscriptions"]) == 1
+    assert len(wired.mappings.list("fn", orders.arn, None, None)["EventSourceMappings"]) == 1
+
+    wired.wiring(template(wired, **resources))  # the same resources, no events
+
+    assert wired.scheduler.listing() == []
+    assert s3.get_bucket_notification_configuration(Bucket=uploads.name).get(
+        "LambdaFunctionConfigurations", []) == []
+    assert sns.list_subscriptions_by_topic(TopicArn=alerts.arn)["Subscriptions"] == []
+    assert wired.mappings.list("fn", orders.arn, None, None)["EventSourceMappings"] == []
