@@ -95,9 +95,10 @@ class Invoker:
         if invocation_type == "Event":
             self.submit_event(_reference(function), payload)
             return InvokeOutcome(202)
-        _, named = parse_function_reference(reference)
+        named = qualifier or (parse_function_reference(reference)[1] if ":" in reference
+                              else None)  # a plain name (the common case) names none
         result = self.run(function, payload, context, trace_id, want_log=log_type == "Tail",
-                          invoked_as=qualifier or named)
+                          invoked_as=named)
         outcome = InvokeOutcome(200, result.payload, executed_version=function.version,
                                 result=result, request_id=result.request_id)
         if result.failed:
