@@ -4,11 +4,9 @@ caught before they leave, with a canned answer: no network."""
 
 from __future__ import annotations
 
-import io
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,19 +15,9 @@ from botocore.exceptions import ClientError
 
 from simulator.aws_clients import own_client
 from simulator.config import Settings
+from tests.unit.botocore_answers import ResponseBody
 
 SCOPE = re.compile(r"Credential=(?P<key>[^/]+)/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/")
-
-
-class _Body:
-    def __init__(self, data: bytes) -> None:
-        self._data = io.BytesIO(data)
-
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self._data.read()
-
-    def read(self, amount: int | None = None) -> bytes:
-        return self._data.read(amount)
 
 
 class Sent:
@@ -43,7 +31,7 @@ class Sent:
     def _answer(self, request: Any, **_: Any) -> AWSResponse:
         self.requests.append(request)
         headers = {"Content-Type": "application/x-amz-json-1.0"}
-        return AWSResponse(request.url, self._status, headers, _Body(self._body))
+        return AWSResponse(request.url, self._status, headers, ResponseBody(self._body))
 
     def scope(self) -> dict[str, str]:
         authorization = self.requests[-1].headers["Authorization"]

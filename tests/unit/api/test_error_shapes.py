@@ -3,9 +3,7 @@ Lambda client, fed the status, headers and body `error_parts` makes (no network)
 
 from __future__ import annotations
 
-import io
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -30,19 +28,7 @@ from simulator.errors import (
     UnsupportedMediaTypeException,
     ValidationException,
 )
-
-
-class _Body:
-    """What botocore reads a response body from (urllib3's response, reduced)."""
-
-    def __init__(self, data: bytes) -> None:
-        self._data = io.BytesIO(data)
-
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self._data.read()
-
-    def read(self, amount: int | None = None) -> bytes:
-        return self._data.read(amount)
+from tests.unit.botocore_answers import ResponseBody
 
 
 class ErrorClient:
@@ -59,7 +45,7 @@ class ErrorClient:
 
     def _answer(self, request: Any, **_: Any) -> AWSResponse:
         status, headers, body = error_parts(self.error)
-        return AWSResponse(request.url, status, headers, _Body(body))
+        return AWSResponse(request.url, status, headers, ResponseBody(body))
 
     def answering(self, error: LambdaError) -> Any:
         self.error = error

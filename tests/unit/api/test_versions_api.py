@@ -5,16 +5,11 @@ the simulator's app and through a boto3 client whose requests that test client a
 from __future__ import annotations
 
 import base64
-import io
 import json
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
-import boto3
 import pytest
-from botocore.awsrequest import AWSResponse
-from botocore.config import Config
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -38,42 +33,6 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
     simulator.close()
 
 
-@pytest.fixture
-def client(simulator: Simulator) -> FlaskClient:
-    return simulator.app.test_client()
-
-
-class _Body:
-    def __init__(self, data: bytes) -> None:
-        self._data = io.BytesIO(data)
-
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self._data.read()
-
-    def read(self, amount: int | None = None) -> bytes:
-        return self._data.read(amount)
-
-
-@pytest.fixture(scope="module")
-def boto(simulator: Simulator) -> Any:
-    """A boto3 Lambda client whose requests the app answers through its test client."""
-    client = boto3.session.Session().client(
-        "lambda", region_name="us-east-1", endpoint_url="http://lambda.test",
-        aws_access_key_id="test", aws_secret_access_key="test",
-        config=Config(retries={"total_max_attempts": 1}))
-    app_client = simulator.app.test_client()
-
-    def send(request: Any, **_: Any) -> AWSResponse:
-        url = urlsplit(request.url)
-        headers = {name: value.decode() if isinstance(value, bytes) else value
-                   for name, value in request.headers.items()}
-        response = app_client.open(url.path, method=request.method, query_string=url.query,
-                                   headers=headers, data=request.body or b"")
-        return AWSResponse(request.url, response.status_code, dict(response.headers),
-                           _Body(response.get_data()))
-
-    client.meta.events.register("before-send.lambda.*", send)
-    return client
 
 
 def create(client: FlaskClient, stage: str = "one") -> str:
