@@ -393,14 +393,18 @@ def test_emit_http_to_no_route_shows_the_404_and_exits_1(
 
 @pytest.fixture
 def stub() -> Iterator[dict[str, Any]]:
-    """A local HTTP server answering every request with `answer["status"]` and `answer["body"]`."""
-    answer: dict[str, Any] = {"status": 200, "body": {}}
+    """A local HTTP server answering with each of `answer["pages"]` (status, body) in turn,
+    then with `answer["status"]` and `answer["body"]`; the paths asked for are in
+    `answer["asked"]`."""
+    answer: dict[str, Any] = {"status": 200, "body": {}, "pages": [], "asked": []}
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            raw = answer["body"]
+            answer["asked"].append(self.path)
+            status, raw = (answer["pages"].pop(0) if answer["pages"]
+                           else (answer["status"], answer["body"]))
             body = raw if isinstance(raw, bytes) else json.dumps(raw).encode()
-            self.send_response(answer["status"])
+            self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
@@ -452,34 +456,14 @@ def test_a_file_that_cannot_be_read_is_one_error_line(
 
 
 def test_logs_follow_shows_a_line_that_arrives_within_a_millisecond_already_shown(
-        capsys: pytest.CaptureFixture[str]) -> None:
-    pages = [[{"timestamp": 5, "message": "first\n"}],
-             [{"timestamp": 5, "message": "first\n"}, {"timestamp": 5, "message": "second\n"}],
-             [{"timestamp": 5, "message": "second\n"}, {"timestamp": 6, "message": "third\n"}]]
-    asked: list[str] = []
+        stub: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
+    first, second, third = ({"timestamp": t, "message": f"{m}\n"}
+                            for t, m in ((5, "first"), (5, "second"), (6, "third")))
+    stub["pages"] = [(200, {"events": [first]}), (200, {"events": [first, second]}),
+                     (200, {"events": [second, third]})]
+    stub.update(status=500, body={"message": "stopped"})  # then an error ends the following
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            asked.append(self.path)
-            page = pages.pop(0) if pages else None
-            body = json.dumps({"events": page} if page is not None
-                              else {"message": "stopped"}).encode()
-            self.send_response(200 if page is not None else 500)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    assert run(stub["url"], "logs", "fn", "--follow") == 1
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=http.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        assert run(f"http://127.0.0.1:{http.server_address[1]}", "logs", "fn", "--follow") == 1
-    finally:
-        http.shutdown()
-        http.server_close()
     assert capsys.readouterr().out.splitlines() == ["first", "second", "third"]
-    assert [path.rsplit("since=", 1)[1] for path in asked] == ["0", "4", "4", "5"]
+    assert [path.rsplit("since=", 1)[1] for path in stub["asked"]] == ["0", "4", "4", "5"]
