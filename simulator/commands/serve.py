@@ -12,6 +12,7 @@ from pathlib import Path
 from types import FrameType
 
 from rich.logging import RichHandler
+from rich.markup import escape
 
 from simulator import __version__
 from simulator.commands import malloc_arenas
@@ -76,6 +77,15 @@ def run(args: argparse.Namespace) -> int:
         debug_port=args.debug_port, standby=args.standby,
         vpc_networks=args.vpc_networks, foreign_architectures=args.foreign_architectures,
     )
+    # Handled from the start: a stop that comes while the server starts (a supervisor's
+    # SIGTERM as soon as health answers) ends it cleanly, its environments removed.
+    stopped = threading.Event()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        stopped.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
     try:
         simulator = Simulator(settings)
     except StateFolderError as error:
@@ -96,13 +106,6 @@ def run(args: argparse.Namespace) -> int:
                                           "; consider --access-token"))
     template = args.template or (Path(os.environ["LAMBDA_SIM_TEMPLATE"])
                                  if os.environ.get("LAMBDA_SIM_TEMPLATE") else None)
-    stopped = threading.Event()
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        stopped.set()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
     try:
         if template is not None:
             overrides = dict(item.split("=", 1) for item in args.parameter_overrides
@@ -111,8 +114,9 @@ def run(args: argparse.Namespace) -> int:
                 report = simulator.load_template(template, overrides)
             except TemplateError as error:
                 fail(str(error))
-            console.print(f"template {template}: {len(report.functions)} functions "
-                          f"({', '.join(report.functions)}), watching for changes")
+            console.print(f"template {escape(str(template))}: {len(report.functions)} "
+                          f"functions ({escape(', '.join(report.functions))}), watching for "
+                          "changes")
         while not stopped.wait(HOUSEKEEPING_SECONDS):
             moto_bridge.release_records()
             malloc_arenas.trim()

@@ -47,11 +47,10 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 def fill(folder: Path) -> Path:
     """Write a file until the disk has no block left."""
     filler = folder / "filler"
-    with open(filler, "wb") as sink:
+    with open(filler, "wb", buffering=0) as sink:  # unbuffered: closing it writes nothing more
         try:
             while True:
                 sink.write(b"\0" * 65536)
-                sink.flush()
         except OSError as error:
             assert error.errno == errno.ENOSPC, error
     return filler

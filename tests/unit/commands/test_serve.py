@@ -43,13 +43,13 @@ Resources:
 
 
 class Serving:
-    """Runs `lambda-sim serve`; `while_up` runs on another thread once the server is up and the
-    signal handlers are set, then SIGTERM is delivered."""
+    """Runs `lambda-sim serve`; `while_up` runs on another thread once the server is up, then
+    SIGTERM is delivered."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.handlers: dict[int, Callable[[int, Any], None]] = {}
         self.servers: list[SimulatorServer] = []
-        self.registered = threading.Event()
+        self.up = threading.Event()  # the server answers (the handlers are set before)
         self.result: Any = None
         signals = SimpleNamespace(SIGTERM=SIGTERM, SIGINT=SIGINT, signal=self._register)
         monkeypatch.setattr(serve, "signal", signals)
@@ -57,21 +57,21 @@ class Serving:
 
         def recorded_start(server: SimulatorServer) -> SimulatorServer:
             self.servers.append(server)
-            return start(server)
+            started = start(server)
+            self.up.set()
+            return started
 
         monkeypatch.setattr(SimulatorServer, "start", recorded_start)
 
     def _register(self, number: int, handler: Callable[[int, Any], None]) -> None:
         self.handlers[number] = handler
-        if number == SIGTERM:
-            self.registered.set()
 
     def run(self, argv: list[str], while_up: Callable[[str], Any] | None = None) -> int:
         seen: dict[str, Any] = {}
 
         def drive() -> None:
-            self.registered.wait(timeout=20)
-            if SIGTERM not in self.handlers:  # the command ended before serving
+            self.up.wait(timeout=20)
+            if not self.servers:  # the command ended before serving
                 return
             try:
                 if while_up is not None:
@@ -86,7 +86,7 @@ class Serving:
         try:
             code = main(["serve", *argv])
         finally:
-            self.registered.set()
+            self.up.set()
             driver.join(timeout=20)
         if "error" in seen:
             raise seen["error"]
@@ -184,6 +184,24 @@ def test_serves_with_its_flags_loads_the_template_and_stops_cleanly_on_sigterm(
     assert set(serving.handlers) == {SIGTERM, SIGINT}  # Ctrl-C stops it the same way
     assert refuses_connections(server)
     assert (state / "functions.db").is_file()
+
+
+def test_a_sigterm_while_the_server_starts_stops_it_cleanly(
+        serving: Serving, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def terminated_at_once(number: int, handler: Callable[[int, Any], None]) -> None:
+        if number == SIGTERM:
+            handler(SIGTERM, None)  # before the simulator is even built
+
+    monkeypatch.setattr(serve, "signal", SimpleNamespace(
+        SIGTERM=SIGTERM, SIGINT=SIGINT, signal=terminated_at_once))
+    code = main(["serve", "--state-dir", str(tmp_path / "state"), "--executor", "process",
+                 "--port", "0"])
+
+    assert code == 0
+    [server] = serving.servers
+    assert capsys.readouterr().err.rstrip().endswith("stopping: removing execution environments")
+    assert refuses_connections(server)
 
 
 def test_lambda_sim_variables_apply_where_no_flag_is_given(
