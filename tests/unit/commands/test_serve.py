@@ -189,9 +189,12 @@ def test_serves_with_its_flags_loads_the_template_and_stops_cleanly_on_sigterm(
 def test_a_sigterm_while_the_server_starts_stops_it_cleanly(
         serving: Serving, tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> None:
+    servers_when_handled: list[int] = []
+
     def terminated_at_once(number: int, handler: Callable[[int, Any], None]) -> None:
+        servers_when_handled.append(len(serving.servers))
         if number == SIGTERM:
-            handler(SIGTERM, None)  # before the simulator is even built
+            handler(SIGTERM, None)  # as soon as it is handled
 
     monkeypatch.setattr(serve, "signal", SimpleNamespace(
         SIGTERM=SIGTERM, SIGINT=SIGINT, signal=terminated_at_once))
@@ -199,6 +202,7 @@ def test_a_sigterm_while_the_server_starts_stops_it_cleanly(
                  "--port", "0"])
 
     assert code == 0
+    assert servers_when_handled == [0, 0]  # handled before the server started answering
     [server] = serving.servers
     assert capsys.readouterr().err.rstrip().endswith("stopping: removing execution environments")
     assert refuses_connections(server)
