@@ -19,6 +19,7 @@ from simulator.api.http_api import http_api
 from simulator.api.invoke_path import InvokePath
 from simulator.api.lambda_api import lambda_api
 from simulator.api.layers_api import layers_api
+from simulator.api.policies_api import policies_api
 from simulator.api.runtime_api import RuntimeApiListener
 from simulator.api.schedule_api import schedule_api
 from simulator.api.simulator_api import simulator_api
@@ -44,6 +45,8 @@ from simulator.functions.code_store import CodeStore
 from simulator.functions.function_operations import FunctionOperations
 from simulator.functions.layer_operations import LayerService
 from simulator.functions.layer_store import LayerStore
+from simulator.functions.policies import FunctionPolicies, LayerPolicies
+from simulator.functions.policy_store import PolicyStore
 from simulator.functions.registry import FunctionRegistry
 from simulator.functions.tag_operations import TagService
 from simulator.functions.validation import SUPPORTED_RUNTIMES
@@ -71,6 +74,7 @@ class Simulator:
         self.registry = FunctionRegistry(settings.state_dir / "functions.db")
         self.versions = VersionStore(settings.state_dir / "versions.db")
         self.layer_store = LayerStore(settings.state_dir / "layers.db")
+        self.policy_store = PolicyStore(settings.state_dir / "policies.db")
         self.http_routes = HttpRoutes(settings.state_dir / "http.db")
         self.function_urls = FunctionUrls(settings.state_dir / "http.db")
         if executor is None:
@@ -98,9 +102,11 @@ class Simulator:
             self.pool.debug_ports[settings.debug_function] = settings.debug_port
         self.layers = LayerService(settings, self.layer_store,
                                    CodeStore(settings.state_dir / "layers"),
-                                   settings.state_dir / "opt" / "layers")
+                                   settings.state_dir / "opt" / "layers",
+                                   policies=self.policy_store)
         self.functions = FunctionOperations(settings, self.registry, self.code, self.pool,
-                                            self.versions, layers=self.layers)
+                                            self.versions, layers=self.layers,
+                                            policies=self.policy_store)
         self.invoker = Invoker(settings, self.functions, self.pool,
                                observer=self.observability.observer)
         for function in self.registry.all():
@@ -142,6 +148,7 @@ class Simulator:
         self.registry.close()
         self.versions.close()
         self.layer_store.close()
+        self.policy_store.close()
 
 
 def choose_executor(settings: Settings) -> tuple[Executor, str]:
@@ -189,10 +196,15 @@ def create_app(simulator: Simulator) -> Flask:
     app.register_blueprint(lambda_api)
     app.extensions["tag_service"] = TagService(simulator.functions)
     app.extensions["layer_service"] = simulator.layers
+    app.extensions["layer_policies"] = LayerPolicies(simulator.settings, simulator.layers,
+                                                     simulator.policy_store)
     app.register_blueprint(layers_api)
     app.extensions["version_service"] = VersionService(
         simulator.settings, simulator.functions, simulator.versions, simulator.pool)
     app.register_blueprint(versions_api)
+    app.extensions["function_policies"] = FunctionPolicies(
+        simulator.settings, simulator.functions, simulator.versions, simulator.policy_store)
+    app.register_blueprint(policies_api)
     app.extensions["event_source_mappings"] = simulator.event_sources
     app.register_blueprint(event_source_api)
     app.extensions["http_routes"] = simulator.http_routes

@@ -23,6 +23,7 @@ from simulator.errors import (
 from simulator.functions.code_store import CodeStore
 from simulator.functions.code_upload import zip_from
 from simulator.functions.layer_operations import LayerService
+from simulator.functions.policy_store import PolicyStore
 from simulator.functions.registry import FunctionRegistry
 from simulator.functions.validation import (
     MAX_LIST_ITEMS,
@@ -58,6 +59,7 @@ class FunctionOperations:
         pool: EnvironmentPool,
         versions: VersionStore,
         layers: LayerService | None = None,
+        policies: PolicyStore | None = None,
     ) -> None:
         self.settings = settings
         self._versions = versions
@@ -65,6 +67,7 @@ class FunctionOperations:
         self._code = code
         self._pool = pool
         self._layers = layers  # None: no layer can be attached
+        self._policies = policies  # None: no function has a resource-based policy
         self._write_lock = threading.Lock()
 
     # -- control plane ------------------------------------------------------------------------
@@ -158,12 +161,16 @@ class FunctionOperations:
         function = self.function(reference, qualifier)
         if function.version != LATEST:
             self._versions.delete_version(function.name, function.version)
+            if self._policies is not None:
+                self._policies.forget_function(function.name, function.version)
             self._pool.retire(function.pool_key, None)
             return
         name = function.name
         if self._registry.remove(name) is None:
             raise ResourceNotFoundException(self._not_found(name))
         self._versions.forget(name)
+        if self._policies is not None:
+            self._policies.forget_function(name)
         self._pool.retire_function(name)
         log.info("deleted function %s", name)
 

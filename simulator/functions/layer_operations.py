@@ -16,6 +16,7 @@ from simulator.functions.code_store import CodeStore
 from simulator.functions.code_upload import zip_from
 from simulator.functions.layer_store import LayerStore, LayerVersion
 from simulator.functions.opt_folder import merge_folders
+from simulator.functions.policy_store import PolicyStore
 from simulator.functions.validation import KNOWN_RUNTIMES, Violations, check_length, check_range
 
 REGION = r"(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}"
@@ -36,11 +37,12 @@ NOT_FOUND = "The resource you requested does not exist."
 
 class LayerService:
     def __init__(self, settings: Settings, store: LayerStore, code: CodeStore,
-                 opt_root: Path) -> None:
+                 opt_root: Path, policies: PolicyStore | None = None) -> None:
         self.settings = settings
         self._store = store
         self._code = code
         self._opt_root = opt_root
+        self._policies = policies  # None: no layer version has a policy
         # A delete's clean-up never removes content a publish or an attach is using.
         self._lock = threading.Lock()
         self._code.collect({Path(layer.content_dir) for layer in store.all()})
@@ -118,9 +120,22 @@ class LayerService:
     def delete(self, layer_name: str, version_number: str) -> None:
         """Idempotent, as on AWS. Functions using the version keep their merged /opt."""
         name = self._name(layer_name)
+        version = _version(version_number)
         with self._lock:
-            if self._store.delete(name, _version(version_number)) is not None:
+            if self._store.delete(name, version) is not None:
                 self._code.collect({Path(layer.content_dir) for layer in self._store.all()})
+        if self._policies is not None:
+            self._policies.forget_layer_version(name, version)
+
+    def version_for_permissions(self, layer_name: str, version_number: str) -> LayerVersion:
+        """The layer version a permission operation names; AWS names a missing one in full."""
+        name = self._name(layer_name)
+        layer = self._store.get(name, int(version_number)) if version_number.isdigit() else None
+        if layer is None:
+            raise ResourceNotFoundException(
+                f"Layer version arn:aws:lambda:{self.settings.region}:"
+                f"{self.settings.account_id}:layer:{name}:{version_number} does not exist.")
+        return layer
 
     def layer_zip(self, name: str, version_number: str) -> bytes:
         layer = self._find(name, version_number)
