@@ -21,6 +21,7 @@ from simulator.errors import (
     ResourceConflictException,
     ResourceNotFoundException,
 )
+from simulator.events.filter_criteria import FilterCriteria, parse_filter_criteria
 from simulator.events.sqs import (
     DEFAULT_CONCURRENT_BATCHES,
     PollerConfig,
@@ -70,8 +71,13 @@ class EventSourceMapping:
     enabled: bool = True
     report_batch_item_failures: bool = False
     maximum_concurrency: int | None = None
+    filter_patterns: tuple[str, ...] = ()
     last_modified: float = field(default_factory=time.time)
     created: float = field(default_factory=time.time)
+
+    def __post_init__(self) -> None:
+        # Read back from SQLite's JSON, the patterns are a list.
+        object.__setattr__(self, "filter_patterns", tuple(self.filter_patterns))
 
     @property
     def state(self) -> str:
@@ -85,6 +91,7 @@ class EventSourceMapping:
             batching_window_seconds=self.batching_window_seconds,
             report_batch_item_failures=self.report_batch_item_failures,
             concurrency=self.maximum_concurrency or DEFAULT_CONCURRENT_BATCHES,
+            filters=FilterCriteria.of(self.filter_patterns) if self.filter_patterns else None,
         )
 
     def to_api(self, region: str, account_id: str, state: str | None = None) -> dict[str, Any]:
@@ -107,6 +114,8 @@ class EventSourceMapping:
         }
         if self.maximum_concurrency is not None:
             body["ScalingConfig"] = {"MaximumConcurrency": self.maximum_concurrency}
+        if self.filter_patterns:
+            body["FilterCriteria"] = FilterCriteria(self.filter_patterns).to_api()
         return body
 
 
@@ -326,10 +335,7 @@ def _check_settings(body: dict[str, Any], creating: bool) -> None:
     for name in NOT_FOR_SQS:
         if body.get(name) is not None:
             raise InvalidParameterValueException(f"{name} is not valid for SQS event sources.")
-    if body.get("FilterCriteria"):
-        raise InvalidParameterValueException(
-            "FilterCriteria is not supported by this simulator: every message is delivered."
-        )
+    parse_filter_criteria(body.get("FilterCriteria"))
 
 
 def _changes(body: dict[str, Any]) -> dict[str, Any]:
@@ -346,6 +352,10 @@ def _changes(body: dict[str, Any]) -> dict[str, Any]:
     if body.get("ScalingConfig") is not None:
         # An empty ScalingConfig removes the limit, as in AWS.
         changes["maximum_concurrency"] = body["ScalingConfig"].get("MaximumConcurrency")
+    if body.get("FilterCriteria") is not None:
+        # `{}` or no Filters clears them, as in AWS; a request without FilterCriteria keeps them.
+        criteria = parse_filter_criteria(body["FilterCriteria"])
+        changes["filter_patterns"] = criteria.patterns if criteria else ()
     return changes
 
 

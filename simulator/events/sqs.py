@@ -23,6 +23,7 @@ from botocore.exceptions import ClientError
 
 from simulator.aws_clients import own_client
 from simulator.config import Settings
+from simulator.events.filter_criteria import FilterCriteria
 from simulator.invocation.invoker import Invoker
 from simulator.models import FunctionConfig, InvocationResult
 
@@ -72,6 +73,7 @@ class PollerConfig:
     batching_window_seconds: int
     report_batch_item_failures: bool
     concurrency: int
+    filters: FilterCriteria | None = None
 
 
 class QueueTurn:
@@ -331,7 +333,7 @@ class SqsPoller:
                 MessageSystemAttributeNames=["All"],
                 MessageAttributeNames=["All"],
             )
-            batch.extend(received)
+            batch.extend(self._wanted(received))
             if not batch:
                 break
             if deadline is None:
@@ -341,6 +343,20 @@ class SqsPoller:
             if not received and wait_seconds == 0:
                 self._stop.wait(0.1)
         return batch
+
+    def _wanted(self, messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The messages that match the mapping's filters. Lambda deletes the others from the
+        queue, unseen by the function; so does the poller, before they join a batch. A stopped
+        poller deletes nothing: its filters may be the ones an update just replaced."""
+        if self.config.filters is None or not messages or self._stop.is_set():
+            return messages
+        wanted, unwanted = by_filters(messages, self.config.queue, self.config.filters)
+        if unwanted:
+            log.debug("%s: %d of %d messages from %s match no filter; deleted",
+                      self.config.function_name, len(unwanted), len(messages),
+                      self.config.queue.name)
+            self._connection.delete(self.config.queue, unwanted)
+        return wanted
 
 
 def sqs_record(message: dict[str, Any], queue: Queue) -> dict[str, Any]:
@@ -364,6 +380,17 @@ def sqs_record(message: dict[str, Any], queue: Queue) -> dict[str, Any]:
         "awsRegion": queue.region,
     })
     return record
+
+
+def by_filters(messages: list[dict[str, Any]], queue: Queue, filters: FilterCriteria
+               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(the messages whose Lambda record matches a filter, the others), each in queue order."""
+    wanted: list[dict[str, Any]] = []
+    unwanted: list[dict[str, Any]] = []
+    for message in messages:
+        matched = filters.matches(sqs_record(message, queue), data_key="body")
+        (wanted if matched else unwanted).append(message)
+    return wanted, unwanted
 
 
 def lambda_message_attribute(value: dict[str, Any]) -> dict[str, Any]:

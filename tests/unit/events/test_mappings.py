@@ -263,7 +263,7 @@ def test_the_settings_given_are_the_settings_answered(
     ({"DestinationConfig": {"OnFailure": {}}}, InvalidParameterValueException,
      "DestinationConfig is not valid for SQS event sources."),
     ({"FilterCriteria": {"Filters": [{"Pattern": "{}"}]}}, InvalidParameterValueException,
-     "FilterCriteria is not supported by this simulator"),
+     "Invalid filter pattern definition."),
     ({"FunctionName": "nope"}, ResourceNotFoundException,
      "Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope"),
     ({"EventSourceArn": DROP}, InvalidParameterValueException,
@@ -498,3 +498,114 @@ def test_mappings_and_their_pollers_outlive_a_restart(
     assert eventually(lambda: stack.bodies == ["to the enabled mapping"])
     assert received(sqs, disabled_url) == ["to the disabled mapping"]
     assert stack.bodies == ["to the enabled mapping"]
+
+
+# -- filter criteria ----------------------------------------------------------------------------
+
+ORDERS = '{"body": {"kind": ["order"]}}'
+REFUNDS = '{"body": {"kind": ["refund"]}}'
+
+
+def test_filter_criteria_are_answered_back_by_create_get_and_list(
+        mappings: EventSourceMappings, make_queue: MakeQueue) -> None:
+    queue_arn, _ = make_queue()
+    criteria = {"Filters": [{"Pattern": ORDERS}, {"Pattern": REFUNDS}]}
+
+    created = mappings.create({"FunctionName": "fn", "EventSourceArn": queue_arn,
+                               "Enabled": False, "FilterCriteria": criteria})
+
+    assert created["FilterCriteria"] == criteria
+    assert mappings.get(created["UUID"])["FilterCriteria"] == criteria
+    [listed] = mappings.list(None, queue_arn, None, None)["EventSourceMappings"]
+    assert listed["FilterCriteria"] == criteria
+
+
+def test_a_mapping_without_filters_answers_no_filter_criteria(
+        mappings: EventSourceMappings, make_queue: MakeQueue) -> None:
+    queue_arn, _ = make_queue()
+
+    created = mappings.create({"FunctionName": "fn", "EventSourceArn": queue_arn,
+                               "Enabled": False, "FilterCriteria": {}})
+
+    assert "FilterCriteria" not in created
+    assert "FilterCriteria" not in mappings.get(created["UUID"])
+
+
+def test_update_replaces_keeps_and_clears_filter_criteria(
+        mappings: EventSourceMappings, make_queue: MakeQueue) -> None:
+    queue_arn, _ = make_queue()
+    key = mappings.create({"FunctionName": "fn", "EventSourceArn": queue_arn, "Enabled": False,
+                           "FilterCriteria": {"Filters": [{"Pattern": ORDERS}]}})["UUID"]
+
+    replaced = mappings.update(key, {"FilterCriteria": {"Filters": [{"Pattern": REFUNDS}]}})
+    assert replaced["FilterCriteria"] == {"Filters": [{"Pattern": REFUNDS}]}
+    kept = mappings.update(key, {"BatchSize": 5})
+    assert kept["FilterCriteria"] == {"Filters": [{"Pattern": REFUNDS}]}
+    cleared = mappings.update(key, {"FilterCriteria": {}})
+    assert "FilterCriteria" not in cleared
+    assert "FilterCriteria" not in mappings.get(key)
+    mappings.update(key, {"FilterCriteria": {"Filters": [{"Pattern": ORDERS}]}})
+    assert "FilterCriteria" not in mappings.update(key, {"FilterCriteria": {"Filters": []}})
+
+
+@pytest.mark.parametrize(("criteria", "error", "message"), [
+    ({"Filters": [{"Pattern": "{not json"}]}, InvalidParameterValueException,
+     "Invalid filter pattern definition."),
+    ({"Filters": [{"Pattern": '{"body": {"kind": "order"}}'}]}, InvalidParameterValueException,
+     "Invalid filter pattern definition."),
+    ({"Filters": [{"Pattern": f'{{"n": [{n}]}}'} for n in range(6)]},
+     InvalidParameterValueException, "limit of 5 filters"),
+    ({"Filters": [{"Pattern": '{"a": ["' + "x" * 4096 + '"]}'}]}, ValidationException,
+     "at 'filterCriteria.filters.1.member.pattern' failed to satisfy constraint: Member must "
+     "have length less than or equal to 4096"),
+])
+def test_filter_criteria_aws_refuses_are_refused_on_create_and_update(
+        mappings: EventSourceMappings, make_queue: MakeQueue, criteria: dict[str, Any],
+        error: type[LambdaError], message: str) -> None:
+    queue_arn, _ = make_queue()
+    with pytest.raises(error) as refused:
+        mappings.create({"FunctionName": "fn", "EventSourceArn": queue_arn,
+                         "FilterCriteria": criteria})
+    assert message in refused.value.message
+    assert mappings.list(None, None, None, None)["EventSourceMappings"] == []
+
+    created = mappings.create({"FunctionName": "fn", "EventSourceArn": queue_arn,
+                               "Enabled": False,
+                               "FilterCriteria": {"Filters": [{"Pattern": ORDERS}]}})
+    with pytest.raises(error):
+        mappings.update(created["UUID"], {"FilterCriteria": criteria})
+    assert mappings.get(created["UUID"]) == {**created, "State": "Disabled"}
+
+
+def test_only_matching_messages_reach_the_function_and_the_others_leave_the_queue(
+        mappings: EventSourceMappings, make_queue: MakeQueue, sqs: Any, stack: Stack) -> None:
+    queue_arn, url = make_queue()
+    mappings.create({"FunctionName": "fn", "EventSourceArn": queue_arn,
+                     "FilterCriteria": {"Filters": [{"Pattern": ORDERS},
+                                                    {"Pattern": '{"body": ["ping"]}'}]}})
+
+    for body in ('{"kind": "order", "id": 1}', '{"kind": "refund", "id": 2}', "ping", "pong",
+                 '{"kind": "order", "id": 3}'):
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+
+    assert eventually(lambda: left_in(sqs, url) == (0, 0))
+    assert eventually(lambda: sorted(stack.bodies) == sorted([
+        '{"kind": "order", "id": 1}', '{"kind": "order", "id": 3}', "ping"]))
+
+
+def test_filters_outlive_a_restart(open_mappings: OpenMappings, make_queue: MakeQueue,
+                                   sqs: Any, stack: Stack) -> None:
+    queue_arn, url = make_queue()
+    before = open_mappings()
+    created = before.create({"FunctionName": "fn", "EventSourceArn": queue_arn,
+                             "FilterCriteria": {"Filters": [{"Pattern": ORDERS}]}})
+    before.close()
+
+    after = open_mappings()
+    after.start()
+    sqs.send_message(QueueUrl=url, MessageBody='{"kind": "refund"}')
+    sqs.send_message(QueueUrl=url, MessageBody='{"kind": "order"}')
+
+    assert after.get(created["UUID"]) == {**created, "State": "Enabled"}
+    assert eventually(lambda: left_in(sqs, url) == (0, 0))
+    assert eventually(lambda: stack.bodies == ['{"kind": "order"}'])

@@ -17,6 +17,7 @@ from moto.server import ThreadedMotoServer
 
 from simulator.config import Settings
 from simulator.errors import ResourceNotFoundException
+from simulator.events.filter_criteria import FilterCriteria
 from simulator.events.sqs import (
     PollerConfig,
     Queue,
@@ -24,6 +25,7 @@ from simulator.events.sqs import (
     SqsPoller,
     batch_item_failures,
     behind_first_failure,
+    by_filters,
     settled,
 )
 from simulator.invocation.invoker import Invoker
@@ -463,3 +465,105 @@ def test_a_queue_is_named_by_an_sqs_arn_only() -> None:
     assert (standard.fifo, fifo.fifo) == (False, True)
     assert Queue.from_arn("arn:aws:sns:us-east-1:123456789012:orders") is None
     assert Queue.from_arn("arn:aws:sqs:us-east-1:123456789012:or/ders") is None
+
+
+# -- filter criteria ----------------------------------------------------------------------------
+
+
+ORDERS = FilterCriteria.of(['{"body": {"kind": ["order"]}}', '{"body": ["ping"]}'])
+
+
+@pytest.fixture
+def start_filtered_poller(settings: Settings, started_pollers: list[SqsPoller]
+                          ) -> Iterator[Callable[..., SqsPoller]]:
+    """Starts a poller whose mapping has filter criteria."""
+    connection = SqsConnection(settings)
+    mine: list[SqsPoller] = []
+
+    def start(queue: Queue, invoker: StandInInvoker, filters: FilterCriteria,
+              batch_size: int = 10, window: int = 0) -> SqsPoller:
+        config = PollerConfig("fn", queue, batch_size, window, False, 5, filters=filters)
+        poller = SqsPoller(config, cast(Invoker, invoker), connection)
+        poller.start()
+        mine.append(poller)
+        started_pollers.append(poller)
+        return poller
+
+    yield start
+    for poller in mine:
+        poller.stop()
+
+
+def test_messages_are_split_by_their_lambda_record_in_queue_order() -> None:
+    queue = Queue.from_arn("arn:aws:sqs:us-east-1:123456789012:orders")
+    assert queue is not None
+    messages = [{**message(f"m{n}"), "Body": body} for n, body in enumerate(
+        ['{"kind": "order"}', '{"kind": "refund"}', "ping", "pong", '{"kind": "order", "n": 2}'])]
+
+    wanted, unwanted = by_filters(messages, queue, ORDERS)
+
+    assert [m["MessageId"] for m in wanted] == ["m0", "m2", "m4"]
+    assert [m["MessageId"] for m in unwanted] == ["m1", "m3"]
+
+
+def test_the_records_attributes_can_be_filtered_on() -> None:
+    queue = Queue.from_arn("arn:aws:sqs:us-east-1:123456789012:orders")
+    assert queue is not None
+    blue = {**message("blue"), "Body": "x", "MessageAttributes": {
+        "colour": {"DataType": "String", "StringValue": "blue"}}}
+    red = {**message("red"), "Body": "x", "MessageAttributes": {
+        "colour": {"DataType": "String", "StringValue": "red"}}}
+    filters = FilterCriteria.of(['{"messageAttributes": {"colour": {"stringValue": ["blue"]}},'
+                                 ' "eventSource": ["aws:sqs"]}'])
+
+    assert by_filters([blue, red], queue, filters) == ([blue], [red])
+
+
+def test_only_matching_messages_are_invoked_and_the_others_are_deleted(
+        sqs: Any, make_queue: MakeQueue, start_filtered_poller: Callable[..., SqsPoller]
+        ) -> None:
+    queue, url = make_queue()
+    send(sqs, url, '{"kind": "order", "n": 1}', '{"kind": "refund"}', "ping", "pong",
+         "not json {", '{"kind": "order", "n": 2}')
+    invoker = StandInInvoker()
+
+    start_filtered_poller(queue, invoker, ORDERS)
+
+    assert eventually(lambda: left_in(sqs, url) == (0, 0))
+    assert eventually(lambda: sorted(flat(invoker.bodies())) == sorted(
+        ['{"kind": "order", "n": 1}', "ping", '{"kind": "order", "n": 2}']))
+    time.sleep(0.2)
+    assert len(flat(invoker.bodies())) == 3  # nothing more, and nothing twice
+
+
+def test_a_batch_is_filled_with_matching_messages_only(
+        sqs: Any, make_queue: MakeQueue, start_filtered_poller: Callable[..., SqsPoller]
+        ) -> None:
+    """Lambda applies the filters to each message before it joins a batch: the batch size
+    counts matching messages, and a batching window gathers them."""
+    queue, url = make_queue()
+    sqs.send_message_batch(QueueUrl=url, Entries=[
+        {"Id": str(n), "MessageBody": "ping" if n % 3 == 0 else "pong"} for n in range(10)])
+    sqs.send_message_batch(QueueUrl=url, Entries=[
+        {"Id": str(n), "MessageBody": "ping"} for n in range(2)])
+    invoker = StandInInvoker()
+
+    start_filtered_poller(queue, invoker, ORDERS, batch_size=20, window=1)
+
+    assert eventually(lambda: len(invoker.events) == 1)
+    assert invoker.bodies() == [["ping"] * 6]
+    assert eventually(lambda: left_in(sqs, url) == (0, 0))
+
+
+def test_when_no_message_matches_the_function_is_not_invoked(
+        sqs: Any, make_queue: MakeQueue, start_filtered_poller: Callable[..., SqsPoller]
+        ) -> None:
+    queue, url = make_queue()
+    send(sqs, url, "pong", '{"kind": "refund"}')
+    invoker = StandInInvoker()
+
+    start_filtered_poller(queue, invoker, ORDERS)
+
+    assert eventually(lambda: left_in(sqs, url) == (0, 0))
+    time.sleep(0.2)
+    assert invoker.events == []

@@ -1,0 +1,158 @@
+"""FilterCriteria on SQS event source mappings through boto3: the mapping answers its filters
+back, the function gets only the messages that match one, and the others leave the queue."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from simulator.http_server import SimulatorServer
+from tests.helpers import create_function, lambda_client, unique_name
+
+HANDLER = """
+def handler(event, context):
+    for record in event["Records"]:
+        print("BODY", record["body"])
+"""
+WAIT_SECONDS = 60
+ORDERS = json.dumps({"body": {"kind": ["order"], "amount": [{"numeric": [">=", 100]}]}})
+PINGS = json.dumps({"body": [{"prefix": "ping"}]})
+
+
+class Queues:
+    """A function, queues and mappings for one test, deleted afterwards."""
+
+    def __init__(self, server: SimulatorServer) -> None:
+        self.server = server
+        self.lam = lambda_client(server.url)
+        self.sqs = boto3.client("sqs", endpoint_url=server.url, region_name="us-east-1",
+                                aws_access_key_id="test", aws_secret_access_key="test",
+                                config=Config(retries={"max_attempts": 1}))
+        self._urls: list[str] = []
+        self._mappings: list[str] = []
+
+    def queue(self) -> tuple[str, str]:
+        url = self.sqs.create_queue(QueueName=unique_name("queue"))["QueueUrl"]
+        self._urls.append(url)
+        arn = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+        return url, str(arn["Attributes"]["QueueArn"])
+
+    def mapping(self, function: str, queue_arn: str, **settings: Any) -> dict[str, Any]:
+        mapping = self.lam.create_event_source_mapping(
+            FunctionName=function, EventSourceArn=queue_arn, **settings)
+        self._mappings.append(mapping["UUID"])
+        return dict(mapping)
+
+    def left(self, url: str) -> int:
+        """Messages in the queue, visible or in flight."""
+        attributes = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
+            "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+        return int(attributes["ApproximateNumberOfMessages"]) + int(
+            attributes["ApproximateNumberOfMessagesNotVisible"])
+
+    def delivered(self, function: str) -> list[str]:
+        """The bodies the function printed, oldest first."""
+        return [event.message.removeprefix("BODY ").rstrip("\n")
+                for event in self.server.simulator.logs.events(function)
+                if event.message.startswith("BODY ")]
+
+    def close(self) -> None:
+        for key in self._mappings:
+            try:
+                self.lam.delete_event_source_mapping(UUID=key)
+            except self.lam.exceptions.ResourceNotFoundException:
+                pass  # the test deleted it
+        for url in self._urls:
+            self.sqs.delete_queue(QueueUrl=url)
+
+
+@pytest.fixture
+def queues(process_server: SimulatorServer) -> Iterator[Queues]:
+    helper = Queues(process_server)
+    yield helper
+    helper.close()
+
+
+def wait_until(condition: Callable[[], Any], timeout: float = WAIT_SECONDS) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.1)
+
+
+def test_only_matching_messages_reach_the_function_and_the_others_leave_the_queue(
+        queues: Queues) -> None:
+    function = create_function(queues.lam, HANDLER)
+    url, arn = queues.queue()
+    criteria = {"Filters": [{"Pattern": ORDERS}, {"Pattern": PINGS}]}
+
+    created = queues.mapping(function, arn, FilterCriteria=criteria)
+
+    assert created["FilterCriteria"] == criteria
+    assert queues.lam.get_event_source_mapping(UUID=created["UUID"])["FilterCriteria"] == (
+        criteria)
+    bodies = [
+        json.dumps({"kind": "order", "amount": 250}),
+        json.dumps({"kind": "order", "amount": 20}),
+        json.dumps({"kind": "refund", "amount": 250}),
+        "ping one",
+        "pong",
+        json.dumps({"kind": "order", "amount": 100}),
+    ]
+    queues.sqs.send_message_batch(QueueUrl=url, Entries=[
+        {"Id": str(n), "MessageBody": body} for n, body in enumerate(bodies)])
+
+    assert wait_until(lambda: queues.left(url) == 0)
+    expected = sorted([bodies[0], bodies[3], bodies[5]])
+    assert wait_until(lambda: sorted(queues.delivered(function)) == expected), (
+        queues.delivered(function))
+    time.sleep(1)  # nothing else arrives later
+    assert sorted(queues.delivered(function)) == expected
+
+
+def test_clearing_the_filters_delivers_every_message(queues: Queues) -> None:
+    function = create_function(queues.lam, HANDLER)
+    url, arn = queues.queue()
+    key = queues.mapping(function, arn, FilterCriteria={"Filters": [{"Pattern": PINGS}]})["UUID"]
+    queues.sqs.send_message(QueueUrl=url, MessageBody="pong")
+    assert wait_until(lambda: queues.left(url) == 0)
+
+    updated = queues.lam.update_event_source_mapping(UUID=key, FilterCriteria={})
+
+    assert "FilterCriteria" not in updated
+    assert "FilterCriteria" not in queues.lam.get_event_source_mapping(UUID=key)
+    queues.sqs.send_message(QueueUrl=url, MessageBody="pong again")
+    assert wait_until(lambda: queues.delivered(function) == ["pong again"]), (
+        queues.delivered(function))
+
+
+@pytest.mark.parametrize(("filters", "code", "message"), [
+    ([{"Pattern": "{not json"}], "InvalidParameterValueException",
+     "Invalid filter pattern definition."),
+    ([{"Pattern": json.dumps({"body": {"kind": "order"}})}], "InvalidParameterValueException",
+     "Invalid filter pattern definition."),
+    ([{"Pattern": PINGS}] * 6, "InvalidParameterValueException", "limit of 5 filters"),
+])
+def test_patterns_aws_refuses_are_refused(queues: Queues, filters: list[dict[str, str]],
+                                          code: str, message: str) -> None:
+    function = create_function(queues.lam, HANDLER)
+    _, arn = queues.queue()
+
+    with pytest.raises(ClientError) as refused:
+        queues.mapping(function, arn, FilterCriteria={"Filters": filters})
+
+    error = refused.value.response
+    assert error["Error"]["Code"] == code
+    assert message in error["Error"]["Message"]
+    assert error["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert queues.lam.list_event_source_mappings(EventSourceArn=arn)[
+        "EventSourceMappings"] == []
