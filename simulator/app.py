@@ -54,8 +54,10 @@ from simulator.functions.version_operations import VersionService
 from simulator.functions.version_store import VersionStore
 from simulator.invocation.invoker import Invoker
 from simulator.observability.composition import Observability
+from simulator.observability.cost_api import cost_api
 from simulator.observability.dashboard import dashboard
 from simulator.observability.prometheus_api import prometheus_api
+from simulator.observability.xray_daemon import XRayDaemon
 from simulator.workspace.local_functions import DeployReport, Workspace
 
 log = logging.getLogger(__name__)
@@ -83,7 +85,10 @@ class Simulator:
             executor.start()
             self.executor_reason = "chosen by the caller"
         self.executor = executor
-        self.observability = Observability(settings, busy=lambda name: self.pool.counts(name).busy)
+        self.observability = Observability(
+            settings, busy=lambda name: self.pool.counts(name).busy,
+            configuration=self.registry.get,
+            provisioned=lambda: self.version_service.provisioned_concurrency())
         self.logs = self.observability.logs
         self.code = CodeStore(settings.state_dir / "code")
         self.code.collect({Path(f.code_dir) for f in self.registry.all()})
@@ -107,8 +112,15 @@ class Simulator:
         self.functions = FunctionOperations(settings, self.registry, self.code, self.pool,
                                             self.versions, layers=self.layers,
                                             policies=self.policy_store)
+        self.version_service = VersionService(settings, self.functions, self.versions,
+                                              self.pool)
         self.invoker = Invoker(settings, self.functions, self.pool,
-                               observer=self.observability.observer)
+                               observer=self.observability.observer,
+                               segments=self.observability.traces.add)
+        # Where functions' X-Ray SDKs send segments: beside the Runtime API they reach.
+        self.xray_daemon = XRayDaemon(self.observability.traces, executor.runtime_api_host())
+        self.pool.xray_daemon = "{}:{}".format(*self.xray_daemon.address)
+        self.xray_daemon.start()
         for function in self.registry.all():
             self.pool.anticipate(function)
         self.scheduler = Scheduler(settings, self.invoker, rules=EventBridgeRules(
@@ -144,6 +156,7 @@ class Simulator:
         self.scheduler.stop()
         self.invoker.shutdown()
         self.pool.shutdown()
+        self.xray_daemon.close()
         self.observability.close()
         self.registry.close()
         self.versions.close()
@@ -199,8 +212,7 @@ def create_app(simulator: Simulator) -> Flask:
     app.extensions["layer_policies"] = LayerPolicies(simulator.settings, simulator.layers,
                                                      simulator.policy_store)
     app.register_blueprint(layers_api)
-    app.extensions["version_service"] = VersionService(
-        simulator.settings, simulator.functions, simulator.versions, simulator.pool)
+    app.extensions["version_service"] = simulator.version_service
     app.register_blueprint(versions_api)
     app.extensions["function_policies"] = FunctionPolicies(
         simulator.settings, simulator.functions, simulator.versions, simulator.policy_store)
@@ -216,6 +228,7 @@ def create_app(simulator: Simulator) -> Flask:
     app.extensions["observability"] = simulator.observability
     app.register_blueprint(dashboard)
     app.register_blueprint(prometheus_api)
+    app.register_blueprint(cost_api)
     app.register_error_handler(LambdaError, error_response)
     app.register_error_handler(HTTPException, http_error_response)
     app.register_error_handler(Exception, unexpected_error_response)

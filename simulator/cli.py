@@ -8,7 +8,7 @@ import sys
 from rich.markup import escape
 
 from simulator import __version__
-from simulator.commands import images, remote, scaffold, serve
+from simulator.commands import cost, images, remote, scaffold, serve
 from simulator.commands.console import CommandError, console
 
 
@@ -18,6 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     serve.add_parser(commands)
     remote.add_parsers(commands)
+    cost.add_parser(commands)
     images.add_parser(commands)
     scaffold.add_parser(commands)
     args = parser.parse_args(argv)

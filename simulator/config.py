@@ -38,6 +38,9 @@ class Settings:
     # A function whose architecture the engine cannot run: `refuse` its invokes, as AWS would
     # fail them, or run it `native`ly on the runtime image the engine has.
     foreign_architectures: str = "refuse"
+    # Where traces also go as OpenTelemetry spans (OTLP over HTTP), e.g.
+    # `http://127.0.0.1:4318/v1/traces`; empty: kept for the X-Ray API only.
+    otlp_endpoint: str = ""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -176,10 +176,24 @@ class InvocationResult:
     cold: bool = False
     phases_ms: dict[str, float] = field(default_factory=dict)
     request_id: str = ""
+    trace_id: str = ""  # the X-Ray trace it was recorded in, when sampled
+    billed_ms: int = 0  # the REPORT line's Billed Duration (0: the runtime never answered)
+    provisioned: bool = False  # served by provisioned concurrency (billed at its price)
 
     @property
     def failed(self) -> bool:
         return self.error_type is not None
+
+
+@dataclass(frozen=True)
+class ProvisionedConcurrency:
+    """A provisioned-concurrency config in force: the version it keeps warm, how many
+    environments, and since when (epoch seconds)."""
+
+    function: FunctionConfig
+    qualifier: str
+    concurrency: int
+    since: float
 
 
 @dataclass
@@ -193,6 +207,7 @@ class Invocation:
     client_context: str | None = None
     cognito_identity: str | None = None
     trace_id: str | None = None
+    trace_report: str = ""  # the REPORT line's XRAY part, for a sampled invocation
     want_log_tail: bool = False
     deadline_ms: int = 0
     dispatched_at: float = 0.0

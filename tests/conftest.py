@@ -14,6 +14,8 @@ from tests.helpers import lambda_client, running_server
 
 EXECUTORS = ["process", "docker"]
 
+pytest_plugins = ["tests.otlp_collector"]  # the `otlp_collector` fixture
+
 
 def docker_unavailable_reason() -> str | None:
     """Why the Docker executor cannot run here, or None when it can."""

@@ -8,7 +8,7 @@ import textwrap
 import time
 import uuid
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -24,11 +24,13 @@ from simulator.http_server import SimulatorServer
 ROLE = "arn:aws:iam::123456789012:role/lambda-role"
 
 
-def make_zip(files: dict[str, str]) -> bytes:
+def make_zip(files: Mapping[str, str | bytes]) -> bytes:
+    """Source text is dedented; bytes (a package's files) go in as they are."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in files.items():
-            archive.writestr(name, textwrap.dedent(text))
+        for name, content in files.items():
+            archive.writestr(name, content if isinstance(content, bytes)
+                             else textwrap.dedent(content))
     return buffer.getvalue()
 
 
@@ -47,7 +49,7 @@ def lambda_client(endpoint: str, **config: Any) -> Any:
     )
 
 
-def create_function(client: Any, code: str | dict[str, str], name: str | None = None,
+def create_function(client: Any, code: str | Mapping[str, str | bytes], name: str | None = None,
                     **settings: Any) -> str:
     """Create a function from handler source (`app.py`) and wait until it is Active."""
     name = name or unique_name()

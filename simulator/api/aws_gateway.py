@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from simulator.invocation.tracing import incoming_trace_header
 from simulator.models import WSGIApp
 
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/[^/]+/([^/]+)/aws4_request")
@@ -61,7 +62,13 @@ class ServiceDispatcher:
         service = signed_service(environ)
         if service is None or service in OWN_SERVICES:
             return self._own_app(environ, start_response)
-        return (self._services.get(service) or self.aws_app)(environ, start_response)
+        app = self._services.get(service) or self.aws_app
+        # Services that pass a trace on (SQS, SNS, S3, EventBridge) read it while serving.
+        token = incoming_trace_header.set(environ.get("HTTP_X_AMZN_TRACE_ID"))
+        try:
+            return app(environ, start_response)
+        finally:
+            incoming_trace_header.reset(token)
 
     @property
     def aws_app_loaded(self) -> bool:

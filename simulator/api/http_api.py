@@ -388,7 +388,8 @@ def invoke(function_name: str, qualifier: str | None, event: dict[str, Any],
     if len(payload) > MAX_SYNC_PAYLOAD:
         return gateway_error(413, "Request Entity Too Large")
     try:
-        result = invoker().run(functions().function(function_name, qualifier), payload)
+        result = invoker().run(functions().function(function_name, qualifier), payload,
+                               trace_header=_trace_header(event))
     except TooManyRequestsException:
         return throttled_response(payload_version)
     except LambdaError as error:
@@ -411,3 +412,9 @@ def flask_response(outcome: HttpResponse, request_id: str | None = None) -> Resp
     if request_id is not None:
         response.headers["x-amzn-RequestId"] = request_id
     return response
+
+
+def _trace_header(event: dict[str, Any]) -> str | None:
+    """The trace the gateway's event carries on (its `X-Amzn-Trace-Id` header)."""
+    headers = event.get("headers") or {}
+    return headers.get("x-amzn-trace-id") or headers.get("X-Amzn-Trace-Id")

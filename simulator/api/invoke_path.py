@@ -51,7 +51,7 @@ class InvokePath:
                 invocation_type=environ.get("HTTP_X_AMZ_INVOCATION_TYPE", "RequestResponse"),
                 log_type=environ.get("HTTP_X_AMZ_LOG_TYPE"),
                 client_context=environ.get("HTTP_X_AMZ_CLIENT_CONTEXT"),
-                trace_id=environ.get("HTTP_X_AMZN_TRACE_ID"),
+                trace_header=environ.get("HTTP_X_AMZN_TRACE_ID"),
             )
         except LambdaError as error:
             return _answer(start_response, *error_parts(error))

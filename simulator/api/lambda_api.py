@@ -92,7 +92,7 @@ def invoke(name: str) -> Response:
         invocation_type=request.headers.get("X-Amz-Invocation-Type", "RequestResponse"),
         log_type=request.headers.get("X-Amz-Log-Type"),
         client_context=request.headers.get("X-Amz-Client-Context"),
-        trace_id=request.headers.get("X-Amzn-Trace-Id"),
+        trace_header=request.headers.get("X-Amzn-Trace-Id"),
     )
     return Response(outcome.payload, status=outcome.status,
                     headers=invoke_headers(outcome, received))

@@ -53,6 +53,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--foreign-architectures", choices=["refuse", "native"],
                        help="functions of an architecture the engine cannot run: refuse their "
                        "invokes (default, as AWS would fail them) or run them natively")
+    serve.add_argument("--otlp-endpoint", metavar="URL",
+                       help="also export traces as OpenTelemetry spans to this OTLP/HTTP "
+                       "collector (e.g. http://127.0.0.1:4318/v1/traces)")
     serve.add_argument("-v", "--verbose", action="store_true")
     serve.set_defaults(run=run)
 
@@ -67,6 +70,7 @@ def run(args: argparse.Namespace) -> int:
     from simulator.app import Simulator
     from simulator.events import moto_bridge
     from simulator.http_server import SimulatorServer
+    from simulator.observability.composition import OtlpUnavailable
     from simulator.state_db import StateFolderError
     from simulator.templates import TemplateError
 
@@ -76,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         access_token=args.access_token, debug_function=args.debug_function,
         debug_port=args.debug_port, standby=args.standby,
         vpc_networks=args.vpc_networks, foreign_architectures=args.foreign_architectures,
+        otlp_endpoint=args.otlp_endpoint,
     )
     # Handled from the start: a stop that comes while the server starts (a supervisor's
     # SIGTERM as soon as health answers) ends it cleanly, its environments removed.
@@ -88,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, stop)
     try:
         simulator = Simulator(settings)
-    except StateFolderError as error:
+    except (StateFolderError, OtlpUnavailable) as error:
         fail(str(error))
     # Function output is the busiest log by far and sits on the invoke path: plain lines,
     # no layout or highlighting, written apart from it.

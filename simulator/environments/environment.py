@@ -17,7 +17,12 @@ from datetime import UTC, datetime
 from enum import Enum
 
 from simulator.environments.log_names import new_log_stream_name
-from simulator.environments.output import InvocationLog, OutputCollector, report_line
+from simulator.environments.output import (
+    InvocationLog,
+    OutputCollector,
+    billed_duration_ms,
+    report_line,
+)
 from simulator.executors.base import ExitStatus, RunningRuntime
 from simulator.models import FunctionConfig, Invocation, InvocationResult
 
@@ -283,7 +288,9 @@ class Environment:
             init_ms = self.init_duration_ms
         used_mb = round(max_memory_kb / 1024) if max_memory_kb else 0
         record = self._current_log
-        result = InvocationResult(payload, error_type, duration_ms=duration_ms)
+        result = InvocationResult(payload, error_type, duration_ms=duration_ms,
+                                  billed_ms=billed_duration_ms(duration_ms, init_ms),
+                                  provisioned=self.provisioned)
         if record is None or record.request_id != invocation.request_id:
             invocation.finish(result)
             return
@@ -292,6 +299,7 @@ class Environment:
         # wants the log tail waits for the record to complete).
         invocation.finish(result)
         report = report_line(
-            invocation.request_id, duration_ms, self.function.memory_size, used_mb, init_ms
+            invocation.request_id, duration_ms, self.function.memory_size, used_mb, init_ms,
+            invocation.trace_report,
         )
         self._output.end(record, report, trailer)

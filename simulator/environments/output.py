@@ -46,14 +46,22 @@ class InvocationLog:
         return text[-LOG_TAIL_BYTES:].decode(errors="ignore")
 
 
+def billed_duration_ms(duration_ms: float, init_duration_ms: float | None) -> int:
+    """What AWS bills, rounded up to the millisecond: since August 2025 an on-demand cold
+    start's init phase is billed with its first invocation."""
+    return max(1, math.ceil(duration_ms + (init_duration_ms or 0.0)))
+
+
 def report_line(
     request_id: str,
     duration_ms: float,
     memory_mb: int,
     max_memory_used_mb: int,
     init_duration_ms: float | None,
+    xray: str = "",
 ) -> str:
-    billed = max(1, math.ceil(duration_ms))
+    """A sampled invocation's report carries its X-Ray ids on a second line, as on AWS."""
+    billed = billed_duration_ms(duration_ms, init_duration_ms)
     line = (
         f"REPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms\t"
         f"Billed Duration: {billed} ms\tMemory Size: {memory_mb} MB\t"
@@ -61,7 +69,7 @@ def report_line(
     )
     if init_duration_ms is not None:
         line += f"Init Duration: {init_duration_ms:.2f} ms\t"
-    return line + "\n"
+    return line + "\n" + (xray + "\n" if xray else "")
 
 
 class OutputCollector:

@@ -74,6 +74,7 @@ class EnvironmentPool:
         self._requests: dict[str, str] = {}
         self._closed = threading.Event()
         self.function_endpoint = ""  # where functions reach the simulator's AWS services
+        self.xray_daemon = ""  # host:port of the X-Ray daemon endpoint functions send to
         self.debug_ports: dict[str, int] = {}  # function name → debugger port
         self.vpc_networks: dict[str, str] = {}  # subnet id → Docker network (VpcConfig)
         self.any_architecture = False  # run every function on what the engine has
@@ -304,7 +305,7 @@ class EnvironmentPool:
             variables=lambda_variables(
                 function, environment.log_stream_name, endpoint.address, self._region,
                 "provisioned-concurrency" if provisioned else "on-demand",
-                self.function_endpoint,
+                self.function_endpoint, self.xray_daemon,
             ),
         )
         try:

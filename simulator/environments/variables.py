@@ -22,10 +22,13 @@ def lambda_variables(
     region: str,
     initialization_type: str = "on-demand",
     endpoint_url: str = "",
+    xray_daemon: str = "",
 ) -> dict[str, str]:
     """AWS's reserved variables first; the function's own (which may not override
     the reserved ones on AWS) merged under them; under those, `AWS_ENDPOINT_URL` so that
-    the SDKs inside call the simulator rather than AWS."""
+    the SDKs inside call the simulator rather than AWS. `xray_daemon` (host:port) is where
+    the X-Ray SDK sends segments; the per-invocation `_X_AMZN_TRACE_ID` is the runtime's
+    to set from each event's trace header."""
     reserved = {
         "_HANDLER": function.handler,
         "AWS_REGION": region,
@@ -46,6 +49,14 @@ def lambda_variables(
         "PYTHONPATH": "/var/runtime",
         **LOCAL_CREDENTIALS,
     }
+    if xray_daemon:
+        host, _, port = xray_daemon.rpartition(":")
+        reserved.update({
+            "AWS_XRAY_DAEMON_ADDRESS": xray_daemon,
+            "_AWS_XRAY_DAEMON_ADDRESS": host,
+            "_AWS_XRAY_DAEMON_PORT": port,
+            "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
+        })
     if function.is_image:
         # The image brings its runtime: its own ENV says where that lives and which handler
         # its CMD names.

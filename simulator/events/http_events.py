@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
+from simulator.invocation.tracing import TraceHeader, new_root
+
 DEFAULT_STAGE = "$default"
 DEFAULT_ROUTE = "$default"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -121,8 +123,14 @@ def _forwarded_headers(request: HttpRequest) -> dict[str, str]:
         else request.source_ip,
         "X-Forwarded-Port": str(request.port),
         "X-Forwarded-Proto": "http",
-        "X-Amzn-Trace-Id": f"Root=1-{int(time.time()):08x}-{secrets.token_hex(12)}",
+        "X-Amzn-Trace-Id": _gateway_trace_header(request.header("x-amzn-trace-id")),
     }
+
+
+def _gateway_trace_header(sent: str | None) -> str:
+    """The gateway continues a trace the client started, else starts one."""
+    header = TraceHeader.parse(sent)
+    return header.render() if header is not None else TraceHeader(new_root()).render()
 
 
 def v2_event(request: HttpRequest, destination: Destination,

@@ -18,11 +18,13 @@ from typing import Any
 
 from simulator.events.event_json import s3_event_from_moto, sns_event
 from simulator.events.targets import target_input
+from simulator.invocation.tracing import incoming_trace_header
 
 log = logging.getLogger(__name__)
 
-# Returns True when the function exists in that simulator and the event was queued.
-Deliver = Callable[[str, bytes], bool]
+# Returns True when the function exists in that simulator and the event was queued; the
+# third argument is the trace header the event carries on.
+Deliver = Callable[[str, bytes, "str | None"], bool]
 
 _deliveries: list[Deliver] = []
 _lock = threading.Lock()
@@ -43,11 +45,14 @@ def detach(deliver: Deliver) -> None:
 
 
 def deliver(function_arn: str, payload: dict[str, Any]) -> None:
+    """The event goes on with the trace of the request that raised it (an S3 PUT, an SNS
+    publish, EventBridge's PutEvents), as those services pass it to Lambda."""
     body = json.dumps(payload).encode()
+    trace_header = incoming_trace_header.get()
     with _lock:
         deliveries = list(_deliveries)
     for candidate in deliveries:
-        if candidate(function_arn, body):
+        if candidate(function_arn, body, trace_header):
             return
     log.warning("no function %s to deliver an event to", function_arn)
 
@@ -111,6 +116,7 @@ def _install_once() -> None:
     from moto.events import models as events_models
     from moto.s3 import models as s3_models
     from moto.sns import models as sns_models
+    from moto.sqs import models as sqs_models
 
     def stand_in(account_id: str, region: str) -> Any:
         return _LambdaBackendStandIn(region)
@@ -168,6 +174,26 @@ def _install_once() -> None:
 
     events_models.Rule.send_to_targets = (  # type: ignore[method-assign]
         send_to_targets)  # type: ignore[assignment]
+
+    original_send_message = sqs_models.SQSBackend.send_message
+
+    def send_message(backend: Any, queue_name: str, message_body: str,
+                     message_attributes: dict[str, Any] | None = None,
+                     delay_seconds: int | None = None, deduplication_id: str | None = None,
+                     group_id: str | None = None,
+                     system_attributes: dict[str, Any] | None = None,
+                     validate_group_id: bool = True) -> Any:
+        """SQS keeps the sender's trace header as the message's `AWSTraceHeader`, unless
+        the sender set that attribute itself."""
+        trace_header = incoming_trace_header.get()
+        if trace_header and not (system_attributes or {}).get("AWSTraceHeader"):
+            system_attributes = {**(system_attributes or {}), "AWSTraceHeader": {
+                "DataType": "String", "StringValue": trace_header}}
+        return original_send_message(backend, queue_name, message_body, message_attributes,
+                                     delay_seconds, deduplication_id, group_id,
+                                     system_attributes, validate_group_id)
+
+    sqs_models.SQSBackend.send_message = send_message  # type: ignore[method-assign, assignment]
     _installed = True
 
 

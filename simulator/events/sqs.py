@@ -290,6 +290,7 @@ class SqsPoller:
         try:
             event = {"Records": [sqs_record(m, self.config.queue) for m in messages]}
             result = self._invoker.run(function, json.dumps(event).encode(),
+                                       trace_header=_trace_header(messages),
                                        invoked_as=self.config.function_name.partition(":")[2])
             done = settled(messages, result, self.config.report_batch_item_failures,
                            self.config.queue.fifo)
@@ -357,6 +358,16 @@ class SqsPoller:
                       self.config.queue.name)
             self._connection.delete(self.config.queue, unwanted)
         return wanted
+
+
+def _trace_header(messages: list[dict[str, Any]]) -> str | None:
+    """A batch continues the trace of its first message that carries one, as Lambda
+    continues an SQS message's `AWSTraceHeader`."""
+    for message in messages:
+        header = (message.get("Attributes") or {}).get("AWSTraceHeader")
+        if header:
+            return str(header)
+    return None
 
 
 def sqs_record(message: dict[str, Any], queue: Queue) -> dict[str, Any]:

@@ -43,6 +43,7 @@ class FakeContext:
     client_context: Any
     variables: dict[str, str]
     output: OutputCallback
+    trace_id: str | None = None  # what a runtime puts in `_X_AMZN_TRACE_ID`
 
     def print(self, *values: object) -> None:
         self.output((" ".join(str(value) for value in values) + "\n").encode())
@@ -123,6 +124,7 @@ class FakeRuntime(RunningRuntime):
             invoked_function_arn=response.getheader("Lambda-Runtime-Invoked-Function-Arn", ""),
             deadline_ms=int(response.getheader("Lambda-Runtime-Deadline-Ms") or 0),
             client_context=json.loads(client_context) if client_context else None,
+            trace_id=response.getheader("Lambda-Runtime-Trace-Id"),
             variables=dict(self._spec.variables),
             output=self._on_output,
         )

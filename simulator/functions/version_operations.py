@@ -20,7 +20,7 @@ from simulator.errors import (
 from simulator.functions.function_operations import FunctionOperations
 from simulator.functions.validation import Violations, check_pattern, check_range
 from simulator.functions.version_store import Alias, VersionStore
-from simulator.models import LATEST, FunctionConfig
+from simulator.models import LATEST, FunctionConfig, ProvisionedConcurrency
 
 ALIAS_NAME = re.compile(r"(?!^[0-9]+$)([a-zA-Z0-9\-_]+)")
 VERSION = re.compile(r"(\$LATEST|[0-9]+)")
@@ -34,6 +34,7 @@ class VersionService:
         self._versions = versions
         self._pool = pool
         self._provisioned: dict[tuple[str, str], dict[str, Any]] = {}
+        self._allocations: dict[tuple[str, str], ProvisionedConcurrency] = {}
 
     # -- versions -------------------------------------------------------------------------
 
@@ -124,6 +125,8 @@ class VersionService:
                   "Status": "READY",
                   "LastModified": datetime.now(tz=UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")}
         self._provisioned[(function.name, qualifier)] = config
+        self._allocations[(function.name, qualifier)] = ProvisionedConcurrency(
+            function, qualifier, int(str(count)), time.time())
         return {**config, "Status": "IN_PROGRESS",
                 "AvailableProvisionedConcurrentExecutions": 0,
                 "AllocatedProvisionedConcurrentExecutions": 0}
@@ -139,7 +142,12 @@ class VersionService:
     def delete_provisioned(self, reference: str, qualifier: str | None) -> None:
         function = self._functions.function(reference, qualifier)
         self._provisioned.pop((function.name, qualifier or ""), None)
+        self._allocations.pop((function.name, qualifier or ""), None)
         self._pool.end_provisioning(function.pool_key)
+
+    def provisioned_concurrency(self) -> list[ProvisionedConcurrency]:
+        """The configs in force, for what they would cost (a copy: safe from any thread)."""
+        return list(self._allocations.values())
 
     # -- helpers --------------------------------------------------------------------------
 

@@ -23,7 +23,7 @@ DEFAULT_MAXIMUM_RETRY_ATTEMPTS = 2
 DEFAULT_MAXIMUM_EVENT_AGE = 21600
 
 Lookup = Callable[[str], "FunctionConfig | None"]
-Run = Callable[[FunctionConfig, bytes], InvocationResult]
+Run = Callable[[FunctionConfig, bytes, "str | None"], InvocationResult]
 
 
 class AsyncInvocations:
@@ -36,9 +36,10 @@ class AsyncInvocations:
         self._queue = AsyncQueue(settings.state_dir / "async_events.db", self._process,
                                  settings.async_workers)
 
-    def submit(self, reference: str, payload: bytes) -> None:
-        """`reference`: the function's name, or `name:version` for a published version."""
-        self._queue.put(QueuedEvent(reference, payload))
+    def submit(self, reference: str, payload: bytes, trace_header: str | None = None) -> None:
+        """`reference`: the function's name, or `name:version` for a published version;
+        `trace_header` the caller's `X-Amzn-Trace-Id`, which every attempt carries on."""
+        self._queue.put(QueuedEvent(reference, payload, trace_header=trace_header))
 
     def pending(self) -> int:
         return self._queue.pending()
@@ -59,7 +60,7 @@ class AsyncInvocations:
             self._fail(function, event, None, "EventAgeExceeded")
             return None
         try:
-            result = self._run(function, event.payload)
+            result = self._run(function, event.payload, event.trace_header)
         except TooManyRequestsException:
             return self._retry_delay(max(event.attempts, 1))
         event.attempts += 1
@@ -82,7 +83,8 @@ class AsyncInvocations:
         destination = _destination(function, "OnSuccess")
         if destination:
             self._sender.send_record(destination,
-                                     self._record(function, event, result, "Success"))
+                                     self._record(function, event, result, "Success"),
+                                     event.trace_header)
 
     def _fail(self, function: FunctionConfig, event: QueuedEvent,
               result: InvocationResult | None, condition: str) -> None:
@@ -91,11 +93,13 @@ class AsyncInvocations:
         destination = _destination(function, "OnFailure")
         if destination:
             self._sender.send_record(destination,
-                                     self._record(function, event, result, condition))
+                                     self._record(function, event, result, condition),
+                                     event.trace_header)
         if function.dead_letter_target:
             error = _json(result.payload) if result else {}
             self._sender.send_dead_letter(function.dead_letter_target, event.payload, event.id,
-                                          error if isinstance(error, dict) else {})
+                                          error if isinstance(error, dict) else {},
+                                          event.trace_header)
 
     def _record(self, function: FunctionConfig, event: QueuedEvent,
                 result: InvocationResult | None, condition: str) -> dict[str, Any]:

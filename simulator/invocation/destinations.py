@@ -14,24 +14,31 @@ from simulator.config import Settings
 
 log = logging.getLogger(__name__)
 
-SubmitEvent = Callable[[str, bytes], None]
+SubmitEvent = Callable[[str, bytes, "str | None"], None]
 
 
 class DestinationSender:
+    """Each delivery carries the invocation's trace on, as AWS does: to SQS as the message's
+    `AWSTraceHeader`, to SNS and EventBridge as the request's `X-Amzn-Trace-Id`."""
+
     def __init__(self, settings: Settings, submit_event: SubmitEvent) -> None:
         self._settings = settings
         self._submit_event = submit_event
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
+        self._sending = threading.local()
 
-    def send_record(self, destination: str, record: dict[str, Any]) -> None:
+    def send_record(self, destination: str, record: dict[str, Any],
+                    trace_header: str | None = None) -> None:
         """An invocation record to an OnSuccess/OnFailure destination."""
         body = json.dumps(record)
         service, region = _service_and_region(destination)
+        self._sending.trace_header = trace_header
         try:
             if service == "sqs":
                 self._client("sqs", region).send_message(
-                    QueueUrl=self._queue_url(destination), MessageBody=body)
+                    QueueUrl=self._queue_url(destination), MessageBody=body,
+                    **_trace_attribute(trace_header))
             elif service == "sns":
                 self._client("sns", region).publish(TopicArn=destination, Message=body)
             elif service == "events":
@@ -43,14 +50,16 @@ class DestinationSender:
                     "Resources": [record["requestContext"]["functionArn"]],
                 }])
             elif service == "lambda":
-                self._submit_event(destination, body.encode())
+                self._submit_event(destination, body.encode(), trace_header)
             else:
                 log.warning("unsupported destination %s", destination)
         except Exception:
             log.exception("could not deliver to destination %s", destination)
+        finally:
+            self._sending.trace_header = None
 
     def send_dead_letter(self, target: str, payload: bytes, request_id: str,
-                         error: dict[str, Any]) -> None:
+                         error: dict[str, Any], trace_header: str | None = None) -> None:
         """The original event to a function's DeadLetterConfig target, with AWS's attributes."""
         service, region = _service_and_region(target)
         message = str(error.get("errorMessage", "")) or "Unhandled"
@@ -59,11 +68,12 @@ class DestinationSender:
             "ErrorCode": {"DataType": "Number", "StringValue": "200"},
             "ErrorMessage": {"DataType": "String", "StringValue": _first_kilobyte(message)},
         }
+        self._sending.trace_header = trace_header
         try:
             if service == "sqs":
                 self._client("sqs", region).send_message(
                     QueueUrl=self._queue_url(target), MessageBody=payload.decode(),
-                    MessageAttributes=attributes)
+                    MessageAttributes=attributes, **_trace_attribute(trace_header))
             elif service == "sns":
                 self._client("sns", region).publish(
                     TopicArn=target, Message=payload.decode(), MessageAttributes=attributes)
@@ -71,6 +81,8 @@ class DestinationSender:
                 log.warning("unsupported dead-letter target %s", target)
         except Exception:
             log.exception("could not deliver to dead-letter target %s", target)
+        finally:
+            self._sending.trace_header = None
 
     def _queue_url(self, arn: str) -> str:
         parts = arn.split(":")
@@ -82,8 +94,22 @@ class DestinationSender:
         with self._lock:
             key = (service, region)
             if key not in self._clients:
-                self._clients[key] = own_client(self._settings, service, region or None)
+                client = own_client(self._settings, service, region or None)
+                client.meta.events.register("before-sign", self._add_trace_header)
+                self._clients[key] = client
             return self._clients[key]
+
+    def _add_trace_header(self, request: Any, **_: Any) -> None:
+        header = getattr(self._sending, "trace_header", None)
+        if header:
+            request.headers["X-Amzn-Trace-Id"] = header
+
+
+def _trace_attribute(trace_header: str | None) -> dict[str, Any]:
+    if not trace_header:
+        return {}
+    return {"MessageSystemAttributes": {
+        "AWSTraceHeader": {"DataType": "String", "StringValue": trace_header}}}
 
 
 def _service_and_region(arn: str) -> tuple[str, str]:

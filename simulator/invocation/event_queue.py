@@ -18,6 +18,7 @@ from simulator.state_db import Schema, open_database
 SCHEMA = Schema("queued asynchronous invocations", steps=[
     ["CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, function_name TEXT, "
      "payload BLOB, enqueued_at REAL, attempts INTEGER, due_at REAL)"],
+    ["ALTER TABLE events ADD COLUMN trace_header TEXT"],
 ])
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ class QueuedEvent:
     enqueued_at: float = field(default_factory=time.time)
     attempts: int = 0
     due_at: float = 0.0
+    trace_header: str | None = None
 
 
 # Returns None when the event is finished, or seconds to wait before the next attempt.
@@ -47,7 +49,8 @@ class AsyncQueue:
         self._closed = False
         with self._lock:
             for row in self._db.execute(
-                "SELECT function_name, payload, id, enqueued_at, attempts, due_at FROM events"
+                "SELECT function_name, payload, id, enqueued_at, attempts, due_at, trace_header "
+                "FROM events"
             ):
                 self._schedule(QueuedEvent(*row))
         if self._heap:
@@ -62,9 +65,9 @@ class AsyncQueue:
     def put(self, event: QueuedEvent) -> None:
         with self._lock:
             self._db.execute(
-                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (event.id, event.function_name, event.payload, event.enqueued_at,
-                 event.attempts, event.due_at),
+                 event.attempts, event.due_at, event.trace_header),
             )
             self._schedule(event)
 

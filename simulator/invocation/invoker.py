@@ -29,6 +29,14 @@ from simulator.functions.validation import parse_function_reference
 from simulator.invocation.async_invocations import AsyncInvocations
 from simulator.invocation.destinations import DestinationSender
 from simulator.invocation.observer import InvocationObserver, NoObserver
+from simulator.invocation.tracing import (
+    InvocationTimes,
+    InvocationTrace,
+    SegmentSink,
+    TraceHeader,
+    lambda_segments,
+    new_root,
+)
 from simulator.models import LATEST, FunctionConfig, Invocation, InvocationResult
 
 log = logging.getLogger(__name__)
@@ -54,13 +62,18 @@ class InvokeOutcome:
 
 class Invoker:
     def __init__(self, settings: Settings, functions: FunctionOperations,
-                 pool: EnvironmentPool, observer: InvocationObserver | None = None) -> None:
+                 pool: EnvironmentPool, observer: InvocationObserver | None = None,
+                 segments: SegmentSink | None = None) -> None:
         self.settings = settings
+        self._segments = segments
         self._functions = functions
         self._pool = pool
         self._observer = observer or NoObserver()
         self._async = AsyncInvocations(
-            settings, functions.lookup, self.run, DestinationSender(settings, self.submit_event)
+            settings, functions.lookup,
+            lambda function, payload, trace_header: self.run(function, payload,
+                                                             trace_header=trace_header),
+            DestinationSender(settings, self.submit_event),
         )
 
     def resolve(self, reference: str, qualifier: str | None = None) -> FunctionConfig:
@@ -76,7 +89,7 @@ class Invoker:
         invocation_type: str = "RequestResponse",
         log_type: str | None = None,
         client_context: str | None = None,
-        trace_id: str | None = None,
+        trace_header: str | None = None,
     ) -> InvokeOutcome:
         function = self.resolve(reference, qualifier)
         if invocation_type not in ("RequestResponse", "Event", "DryRun"):
@@ -93,12 +106,12 @@ class Invoker:
         if invocation_type == "DryRun":
             return InvokeOutcome(204)
         if invocation_type == "Event":
-            self.submit_event(_reference(function), payload)
+            self.submit_event(_reference(function), payload, trace_header)
             return InvokeOutcome(202)
         named = qualifier or (parse_function_reference(reference)[1] if ":" in reference
                               else None)  # a plain name (the common case) names none
-        result = self.run(function, payload, context, trace_id, want_log=log_type == "Tail",
-                          invoked_as=named)
+        result = self.run(function, payload, context, trace_header,
+                          want_log=log_type == "Tail", invoked_as=named)
         outcome = InvokeOutcome(200, result.payload, executed_version=function.version,
                                 result=result, request_id=result.request_id)
         if result.failed:
@@ -108,16 +121,21 @@ class Invoker:
             outcome.log_result = base64.b64encode(result.log_record.tail().encode()).decode()
         return outcome
 
-    def submit_event(self, reference: str, payload: bytes) -> None:
-        """Queue an asynchronous invocation, as S3, SNS, EventBridge and `Event` invokes do."""
+    def submit_event(self, reference: str, payload: bytes,
+                     trace_header: str | None = None) -> None:
+        """Queue an asynchronous invocation, as S3, SNS, EventBridge and `Event` invokes do;
+        the trace goes on with the event."""
         function = self.resolve(reference)
-        self._async.submit(_reference(function), payload)
+        # Accepting the event starts its trace: every attempt and destination shares it.
+        trace_header = trace_header or TraceHeader(new_root()).render()
+        self._async.submit(_reference(function), payload, trace_header)
 
-    def deliver_if_known(self, function_arn: str, payload: bytes) -> bool:
+    def deliver_if_known(self, function_arn: str, payload: bytes,
+                         trace_header: str | None = None) -> bool:
         """Queue an event from a shared source (moto's S3/SNS/EventBridge) if the function
         is ours; False lets another simulator in the process take it."""
         try:
-            self.submit_event(function_arn, payload)
+            self.submit_event(function_arn, payload, trace_header)
         except (ResourceNotFoundException, ValidationException):
             return False
         return True
@@ -127,26 +145,31 @@ class Invoker:
         function: FunctionConfig,
         payload: bytes,
         client_context: str | None = None,
-        trace_id: str | None = None,
+        trace_header: str | None = None,
         want_log: bool = False,
         invoked_as: str | None = None,
     ) -> InvocationResult:
         """Run one invocation to its answer: the path every event source shares.
         `invoked_as` is the qualifier the caller named (an alias, a version): the function
-        sees it in its invoked ARN, as on AWS."""
+        sees it in its invoked ARN, as on AWS. `trace_header` is the caller's
+        `X-Amzn-Trace-Id`, if it sent one."""
         started = time.monotonic()
+        trace = InvocationTrace.begin(trace_header, function.tracing_mode)
+        invoked_arn = _invoked_arn(function, self.settings.region, self.settings.account_id,
+                                   invoked_as)
         try:
             environment, cold = self._pool.acquire(function)
         except TooManyRequestsException:
             self._observer.record(function.name, None, throttled=True)
+            self._record_trace(trace, function, invoked_arn, "", started, None, None)
             raise
         acquired = time.monotonic()
         invocation = Invocation(
             payload=payload,
-            invoked_arn=_invoked_arn(function, self.settings.region, self.settings.account_id,
-                                     invoked_as),
+            invoked_arn=invoked_arn,
             client_context=client_context,
-            trace_id=trace_id or _new_trace_id(),
+            trace_id=trace.function_header,
+            trace_report=trace.report_line() if trace.sampled else "",
             want_log_tail=want_log,
         )
         self._pool.track_request(invocation.request_id, environment)
@@ -169,6 +192,7 @@ class Invoker:
         )
         result.cold = cold
         result.request_id = invocation.request_id
+        result.trace_id = trace.root if trace.sampled else ""
         dispatched = invocation.dispatched_at or acquired
         result.phases_ms = {
             "launch": (acquired - started) * 1000,
@@ -176,7 +200,29 @@ class Invoker:
             "invoke": (time.monotonic() - dispatched) * 1000,
         }
         self._observer.record(function.name, result, throttled=False)
+        self._record_trace(trace, function, invoked_arn, invocation.request_id, started,
+                           invocation.dispatched_at or None, result)
         return result
+
+    def _record_trace(self, trace: InvocationTrace, function: FunctionConfig,
+                      invoked_arn: str, request_id: str, started: float,
+                      dispatched: float | None, result: InvocationResult | None) -> None:
+        """Lambda's own segments for a sampled invocation, to whoever keeps traces."""
+        if not trace.sampled or self._segments is None:
+            return
+        now_wall, now = time.time(), time.monotonic()
+        times = InvocationTimes(
+            received=now_wall - (now - started),
+            dispatched=None if dispatched is None else now_wall - (now - dispatched),
+            handler_seconds=result.duration_ms / 1000 if result is not None else 0.0,
+            answered=now_wall, cold=result is not None and result.cold,
+        )
+        for document in lambda_segments(trace, function, invoked_arn,
+                                        self.settings.account_id, request_id, times, result):
+            try:
+                self._segments(document)
+            except ValueError:  # the store refused it: the invocation stands all the same
+                log.warning("trace segment for %s not kept", function.name, exc_info=True)
 
     def _await_late_answer(self, function: FunctionConfig, environment: Environment,
                            invocation: Invocation, assigned_at: float) -> None:
@@ -237,8 +283,3 @@ def _decode_client_context(encoded: str | None) -> str | None:
             "Client context must be a valid Base64-encoded JSON object."
         ) from None
     return decoded
-
-
-def _new_trace_id() -> str:
-    root = f"1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]}"
-    return f"Root={root};Parent={uuid.uuid4().hex[:16]};Sampled=0"

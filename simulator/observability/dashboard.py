@@ -17,6 +17,7 @@ from simulator.errors import InvalidRequestContentException
 from simulator.functions.function_operations import FunctionOperations
 from simulator.models import FunctionConfig
 from simulator.observability.composition import Observability
+from simulator.observability.trace_view import waterfall
 
 MAX_LOG_LINES = 1_000
 FIRST_LOG_LINES = 300
@@ -74,6 +75,15 @@ def logs(name: str) -> Response:
         chosen = [item for item in events if item[1].seq > after][:MAX_LOG_LINES]
     return jsonify({"events": [{"seq": e.seq, "timestamp": e.timestamp_ms, "stream": stream,
                                 "message": e.message} for stream, e in chosen]})
+
+
+@dashboard.get("/traces/<trace_id>")
+def trace(trace_id: str) -> Response | tuple[Response, int]:
+    """One trace's waterfall, for the trace view an invocation's row opens."""
+    segments = observability().traces.trace(trace_id)
+    if segments is None:
+        return jsonify({"message": f"No trace {trace_id} is held."}), 404
+    return jsonify({"id": trace_id, **waterfall(segments)})
 
 
 @dashboard.get("/events/<name>")

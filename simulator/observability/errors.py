@@ -1,4 +1,5 @@
-"""The errors of CloudWatch Logs and CloudWatch (metrics), in the tree of `simulator.errors`:
+"""The errors of CloudWatch Logs, CloudWatch (metrics) and X-Ray, in the tree of
+`simulator.errors`:
 each carries its AWS code and HTTP status. CloudWatch's JSON protocol names an error by its
 model shape (`shape`) while its query protocol uses `code`."""
 
@@ -50,3 +51,13 @@ class InvalidAction(CloudWatchError):
     code = "InvalidAction"
     shape = "InvalidAction"
     status = 400
+
+
+class XRayInvalidRequest(LambdaError):
+    code = "InvalidRequestException"
+    status = 400
+
+
+class XRayUnknownOperation(LambdaError):
+    code = "UnknownOperationException"
+    status = 404

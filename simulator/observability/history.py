@@ -24,6 +24,7 @@ class InvocationRecord:
     duration_ms: float = 0.0
     cold: bool = False
     phases_ms: dict[str, float] | None = None
+    trace_id: str = ""  # set when the invocation was traced (sampled)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -46,7 +47,7 @@ class InvocationHistory:
                 error_type=result.error_type,
                 request_id=getattr(result.log_record, "request_id", None),
                 duration_ms=result.duration_ms, cold=result.cold,
-                phases_ms=_timeline(result),
+                phases_ms=_timeline(result), trace_id=result.trace_id,
             )
         with self._lock:
             self._records.append(entry)

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from simulator.errors import LambdaError
 from simulator.observability.errors import LogsInvalidParameter, LogsUnknownOperation
+from simulator.observability.json_body import json_object
 from simulator.observability.log_queries import LogQueries
 
 TARGET_PREFIX = "Logs_20140328."
@@ -40,7 +41,8 @@ def create_logs_app(queries: LogQueries) -> Flask:
             if target.startswith(TARGET_PREFIX) else None
         if operation is None:
             raise LogsUnknownOperation(f"Unknown operation {target or '(no X-Amz-Target)'}")
-        return _answer(200, operation(_json_body()))
+        body = json_object(request.get_data(cache=False), LogsInvalidParameter)
+        return _answer(200, operation(body))
 
     @app.errorhandler(LambdaError)
     def error(error: LambdaError) -> Response:
@@ -59,17 +61,6 @@ def create_logs_app(queries: LogQueries) -> Flask:
         return _answer(500, {"__type": "ServiceUnavailableException", "message": str(error)})
 
     return app
-
-
-def _json_body() -> dict[str, Any]:
-    raw = request.get_data(cache=False)
-    try:
-        body = json.loads(raw) if raw.strip() else {}
-    except (ValueError, UnicodeDecodeError) as error:
-        raise LogsInvalidParameter(f"The request body is not JSON: {error}") from None
-    if not isinstance(body, dict):
-        raise LogsInvalidParameter("The request body must be a JSON object.")
-    return body
 
 
 def _answer(status: int, body: dict[str, Any]) -> Response:

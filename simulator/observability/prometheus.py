@@ -1,7 +1,8 @@
 """The metrics in Prometheus' text format, for `/_simulator/metrics`: counters since start,
-a duration histogram, and the environments of each function right now. Read from the
-recorder at scrape time, so the invoke path records once for both CloudWatch and here. Loaded
-on the first scrape (`prometheus_api`)."""
+a duration histogram, the environments of each function right now and what the functions
+would cost on AWS this month. Read from the recorder (and the cost meter) at scrape time, so
+the invoke path records once for both CloudWatch and here. Loaded on the first scrape
+(`prometheus_api`)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from prometheus_client.core import (
 from prometheus_client.registry import Collector, CollectorRegistry
 
 from simulator.environments.pool import EnvironmentCounts
+from simulator.observability.cost_bill import Bill
 from simulator.observability.metrics import DURATION_BUCKETS_MS, MetricsRecorder
 
 EnvironmentCensus = Callable[[], dict[str, EnvironmentCounts]]
@@ -67,9 +69,43 @@ class LambdaCollector(Collector):
         yield concurrent
 
 
-def lambda_registry(recorder: MetricsRecorder, environments: EnvironmentCensus
-                    ) -> CollectorRegistry:
-    """A registry of its own, so several simulators in one process never share metrics."""
+class CostCollector(Collector):
+    """What the functions would cost on AWS this month, in US dollars: each function before
+    the free tier, and the bill before it, its credit and the bill after it."""
+
+    def __init__(self, bill: Callable[[], Bill]) -> None:
+        self._bill = bill
+
+    def collect(self) -> Iterator[Metric]:
+        bill = self._bill()
+        by_function: dict[str, float] = {}
+        for cost in bill.functions:
+            name = cost.usage.function_name
+            by_function[name] = by_function.get(name, 0.0) + cost.total_usd
+        family = GaugeMetricFamily(
+            "lambda_estimated_cost_usd", "What the function would cost on AWS this month, "
+            "before the free tier.", labels=["function_name"])
+        for name, usd in by_function.items():
+            family.add_metric([name], usd)
+        yield family
+        totals = {
+            "bill_usd": ("All functions' cost this month, before the free tier.",
+                         bill.before_free_tier_usd),
+            "free_tier_credit_usd": ("What the free tier takes off this month's bill.",
+                                     bill.free_tier.total_usd),
+            "bill_after_free_tier_usd": ("This month's bill after the free tier.",
+                                         bill.after_free_tier_usd),
+        }
+        for name, (documentation, usd) in totals.items():
+            yield GaugeMetricFamily(f"lambda_estimated_{name}", documentation, value=usd)
+
+
+def lambda_registry(recorder: MetricsRecorder, environments: EnvironmentCensus,
+                    bill: Callable[[], Bill] | None = None) -> CollectorRegistry:
+    """A registry of its own, so several simulators in one process never share metrics.
+    With `bill`, the estimated AWS cost too."""
     registry = CollectorRegistry(auto_describe=False)
     registry.register(LambdaCollector(recorder, environments))
+    if bill is not None:
+        registry.register(CostCollector(bill))
     return registry

@@ -16,8 +16,8 @@ def metrics() -> Response:
 
     functions = current_app.extensions["functions"]
     pool = current_app.extensions["pool"]
-    recorder = current_app.extensions["observability"].metrics
-    registry = lambda_registry(recorder, lambda: {
+    observability = current_app.extensions["observability"]
+    registry = lambda_registry(observability.metrics, lambda: {
         function.name: pool.counts(function.name) for function in functions.all_latest()
-    })
+    }, observability.cost.bill)
     return Response(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)

@@ -379,4 +379,37 @@ def handler(event, context):
         f"{server.url}/2015-03-31/functions/{name}/invocations", data=b"{}", method="POST",
         headers={"X-Amzn-Trace-Id": trace, "Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=60) as response:
-        assert json.loads(response.read()) == {"trace": trace}
+        seen = json.loads(response.read())["trace"]
+    # the caller's trace and decision, under the function segment Lambda records for it
+    root, parent, sampled = seen.split(";")
+    assert (root, sampled) == ("Root=1-5759e988-bd862e3fe1be46a994272793", "Sampled=1")
+    assert parent.startswith("Parent=") and parent != "Parent=53995c3f42cd8ad8"
+
+
+def test_dashboard_opens_a_traced_invocations_waterfall(server: SimulatorServer, client: Any,
+                                                        browser: Any) -> None:
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    name = create_function(client, LOGGING, TracingConfig={"Mode": "Active"})
+    say(client, name, "traced")
+    browser.get(f"{server.url}/_simulator/ui")
+    wait = WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,))
+
+    def trace_link(driver: Any) -> Any:
+        for row in driver.find_elements(By.CSS_SELECTOR, "#invocations tbody tr"):
+            if name in row.text:
+                links = row.find_elements(By.CSS_SELECTOR, "a.trace-link")
+                return links[0] if links else False
+        return False
+
+    wait.until(trace_link).click()
+    wait.until(lambda d: d.find_element(By.ID, "trace-section").is_displayed())
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".trace-row")) >= 5)
+    rows = [row.find_element(By.CSS_SELECTOR, ".trace-name").text
+            for row in browser.find_elements(By.CSS_SELECTOR, ".trace-row")]
+    assert rows[:2] == [name, name]  # the Lambda service's segment, then the function's
+    assert {"Initialization", "Invocation", "Overhead"} <= set(rows)
+    bars = browser.find_elements(By.CSS_SELECTOR, ".trace-bar")
+    assert all(bar.size["width"] > 0 for bar in bars)

@@ -55,7 +55,8 @@ def service(tmp_path: Path, pool: EnvironmentPool) -> Iterator[LambdaService]:
     registry = FunctionRegistry(tmp_path / "functions.db")
     functions = FunctionOperations(settings, registry, CodeStore(tmp_path / "code"), pool,
                                    VersionStore(tmp_path / "versions.db"))
-    invoker = Invoker(settings, functions, pool)
-    yield LambdaService(functions, invoker)
+    segments: list[dict[str, Any]] = []
+    invoker = Invoker(settings, functions, pool, segments=segments.append)
+    yield LambdaService(functions, invoker, segments)
     invoker.shutdown()
     registry.close()

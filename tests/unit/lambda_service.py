@@ -4,7 +4,7 @@ executor), and the calls the tests of both make through it."""
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from simulator.functions.function_operations import FunctionOperations
@@ -24,6 +24,7 @@ class LambdaService:
 
     functions: FunctionOperations
     invoker: Invoker
+    segments: list[dict[str, Any]] = field(default_factory=list)  # X-Ray, as recorded
 
 
 def create(service: LambdaService, name: str = "fn", **fields: Any) -> dict[str, Any]:

@@ -40,6 +40,9 @@ function syncSelect(select, names) {
   if (select.value !== current) select.dispatchEvent(new Event("change"));
 }
 
+// What each function would cost on AWS this month (refreshCost), by name.
+let costs = {};
+
 function renderFunctions(functions) {
   const selected = $("#test-function").value;
   fill($("#functions tbody"), functions.map((f) => {
@@ -49,10 +52,10 @@ function renderFunctions(functions) {
       el("td", {}, f.reserved), el("td", { class: "warm" }, f.warm),
       el("td", { class: "busy" }, f.busy), el("td", { class: "starting" }, f.starting),
       el("td", {}, f.invocations), el("td", {}, f.errors), el("td", {}, f.coldStarts),
-      el("td", {}, f.averageMs));
+      el("td", {}, f.averageMs), el("td", { class: "cost" }, usd(costs[f.name])));
     row.addEventListener("click", () => chooseFunction(f.name));
     return row;
-  }), 14, "No functions yet: create one with boto3, the AWS CLI or a SAM template.");
+  }), 15, "No functions yet: create one with boto3, the AWS CLI or a SAM template.");
   const names = functions.map((f) => f.name);
   syncSelect($("#test-function"), names);
   syncSelect($("#log-function"), names);
@@ -84,7 +87,8 @@ function renderInvocations(invocations) {
     el("td", { class: `status-${i.status}` }, i.error_type ? `${i.status} (${i.error_type})` : i.status),
     el("td", {}, i.status === "Throttled" ? "–" : i.cold ? "cold" : "warm"),
     el("td", {}, `${i.duration_ms.toFixed(1)} ms`), el("td", {}, timeline(i.phases_ms)),
-  )), 7, "No invocations yet.");
+    el("td", {}, traceLink(i.trace_id)),
+  )), 8, "No invocations yet.");
 }
 
 async function refreshState() {
@@ -251,6 +255,33 @@ async function refreshSources() {
   }
 }
 
+// -- what it would cost on AWS -----------------------------------------------------------------
+
+function usd(amount) {
+  if (amount === undefined) return "–";
+  const size = Math.abs(amount);
+  if (size === 0 || size >= 0.01) return `$${amount.toFixed(2)}`;
+  return `$${amount.toFixed(10).replace(/0+$/, "")}`;
+}
+
+async function refreshCost() {
+  try {
+    const report = await getJson("/_simulator/cost");
+    costs = {};
+    for (const row of report.functions) costs[row.function] = (costs[row.function] || 0) + row.costUsd;
+    for (const row of document.querySelectorAll("#functions tbody tr[data-function]")) {
+      row.querySelector(".cost").textContent = usd(costs[row.dataset.function]);
+    }
+    const { totals, prices } = report;
+    $("#cost-total").textContent = `This month on AWS: ${usd(totals.beforeFreeTierUsd)} · ` +
+      `free tier −${usd(totals.freeTier.creditUsd)} · after the free tier ` +
+      `${usd(totals.afterFreeTierUsd)} (${prices.region} prices of ${prices.asOf}` +
+      `${prices.note ? `; ${prices.note}` : ""})`;
+  } catch (error) {
+    // shown as stale by the state poll; the next tick retries
+  }
+}
+
 // -- wiring -----------------------------------------------------------------------------------
 
 $("#test-function").addEventListener("change", loadSavedEvents);
@@ -265,7 +296,9 @@ resetLogs();
 loadSavedEvents();
 refreshState();
 refreshSources();
+refreshCost();
 followLogs();
 setInterval(refreshState, 1000);
 setInterval(followLogs, 1000);
 setInterval(refreshSources, 5000);
+setInterval(refreshCost, 2000);

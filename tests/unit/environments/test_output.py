@@ -212,12 +212,22 @@ def test_version_appears_on_the_start_line() -> None:
 
 
 def test_report_line_matches_aws_exactly() -> None:
+    """A cold start's init is billed with it (AWS, since August 2025)."""
     line = report_line(RID, 26.73, 128, 75, 130.49)
 
     assert line == (
-        f"REPORT RequestId: {RID}\tDuration: 26.73 ms\tBilled Duration: 27 ms\t"
+        f"REPORT RequestId: {RID}\tDuration: 26.73 ms\tBilled Duration: 158 ms\t"
         "Memory Size: 128 MB\tMax Memory Used: 75 MB\tInit Duration: 130.49 ms\t\n"
     )
+
+
+def test_a_sampled_invocations_report_carries_its_x_ray_ids_on_a_second_line() -> None:
+    xray = "XRAY TraceId: 1-5759e988-bd862e3fe1be46a994272793\tSegmentId: 53995c3f42cd8ad8\t" \
+        "Sampled: true\t"
+
+    line = report_line(RID, 3.5, 512, 60, None, xray)
+
+    assert line.endswith("Max Memory Used: 60 MB\t\n" + xray + "\n")
 
 
 def test_report_line_of_a_warm_start_has_no_init_duration() -> None:

@@ -13,3 +13,13 @@ def test_an_image_keeps_its_own_runtime_variables() -> None:
         assert name not in variables
     assert variables["AWS_LAMBDA_RUNTIME_API"] == "10.0.0.1:9001"
     assert lambda_variables(function(), "s", "h:1", REGION)["_HANDLER"] == "app.handler"
+
+
+def test_the_x_ray_daemon_is_named_as_lambda_names_it() -> None:
+    variables = lambda_variables(function(), "s", "h:1", REGION, xray_daemon="172.18.0.1:2000")
+
+    assert variables["AWS_XRAY_DAEMON_ADDRESS"] == "172.18.0.1:2000"
+    assert (variables["_AWS_XRAY_DAEMON_ADDRESS"], variables["_AWS_XRAY_DAEMON_PORT"]) == (
+        "172.18.0.1", "2000")
+    assert variables["AWS_XRAY_CONTEXT_MISSING"] == "LOG_ERROR"
+    assert "AWS_XRAY_DAEMON_ADDRESS" not in lambda_variables(function(), "s", "h:1", REGION)

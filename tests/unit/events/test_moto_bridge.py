@@ -16,6 +16,7 @@ import pytest
 from moto import mock_aws
 
 from simulator.events import moto_bridge
+from simulator.invocation.tracing import incoming_trace_header
 
 FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:fn"
 OTHER_FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:other"
@@ -27,11 +28,13 @@ class Deliveries:
 
     known: set[str] = field(default_factory=lambda: {FUNCTION, OTHER_FUNCTION})
     events: list[tuple[str, Any]] = field(default_factory=list)
+    trace_headers: list[str | None] = field(default_factory=list)
 
-    def __call__(self, function_arn: str, body: bytes) -> bool:
+    def __call__(self, function_arn: str, body: bytes, trace_header: str | None) -> bool:
         if function_arn not in self.known:
             return False
         self.events.append((function_arn, json.loads(body)))
+        self.trace_headers.append(trace_header)
         return True
 
     def to(self, function_arn: str = FUNCTION) -> list[Any]:
@@ -338,6 +341,46 @@ def test_a_detached_simulator_gets_no_more_events(delivered: Deliveries) -> None
     moto_bridge.deliver(FUNCTION, {"late": True})
 
     assert delivered.events == []
+
+
+# -- traces ------------------------------------------------------------------------------------
+
+TRACE = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+
+
+def test_an_sns_publish_passes_its_trace_on_to_the_function(delivered: Deliveries) -> None:
+    sns = client("sns")
+    topic = sns.create_topic(Name="traced")["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="lambda", Endpoint=FUNCTION)
+
+    token = incoming_trace_header.set(TRACE)
+    try:
+        sns.publish(TopicArn=topic, Message="traced")
+    finally:
+        incoming_trace_header.reset(token)
+    sns.publish(TopicArn=topic, Message="untraced")
+
+    assert delivered.trace_headers == [TRACE, None]
+
+
+def test_an_sqs_message_keeps_its_senders_trace_as_aws_trace_header(
+        delivered: Deliveries) -> None:
+    sqs = client("sqs")
+    url = sqs.create_queue(QueueName="traced")["QueueUrl"]
+    token = incoming_trace_header.set(TRACE)
+    try:
+        sqs.send_message(QueueUrl=url, MessageBody="traced")
+        sqs.send_message(QueueUrl=url, MessageBody="own", MessageSystemAttributes={
+            "AWSTraceHeader": {"DataType": "String", "StringValue": "Root=own"}})
+    finally:
+        incoming_trace_header.reset(token)
+    sqs.send_message(QueueUrl=url, MessageBody="untraced")
+
+    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10,
+                                   MessageSystemAttributeNames=["AWSTraceHeader"])["Messages"]
+
+    assert {m["Body"]: (m.get("Attributes") or {}).get("AWSTraceHeader") for m in messages} \
+        == {"traced": TRACE, "own": "Root=own", "untraced": None}
 
 
 # -- what moto keeps ----------------------------------------------------------------------------

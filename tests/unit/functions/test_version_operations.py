@@ -1,10 +1,12 @@
 """Provisioned concurrency on a published version: deleting the config keeps the version's
-environments usable (the next invokes are warm) and the version can be provisioned again."""
+environments usable (the next invokes are warm) and the version can be provisioned again; the
+configs in force and the invocations they serve are known (for what they would cost)."""
 
 from __future__ import annotations
 
 import base64
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +101,33 @@ def test_a_version_can_be_provisioned_again_after_its_config_is_deleted(
     warm = stack.pool.counts("fn").warm
     assert warm == 3  # the two provisioned and the one that is now on demand
     assert stack.invoker.invoke("fn", version, b"{}").result.cold is False  # type: ignore[union-attr]
+
+
+def test_the_configs_in_force_say_what_they_keep_warm_and_since_when(
+        stack: Versions) -> None:
+    version = published(stack)
+    before = time.time()
+    stack.versions.put_provisioned("fn", version, {"ProvisionedConcurrentExecutions": 3})
+
+    [config] = stack.versions.provisioned_concurrency()
+    assert (config.function.name, config.function.version, config.qualifier,
+            config.concurrency) == ("fn", version, version, 3)
+    assert before <= config.since <= time.time()
+    assert eventually(lambda: stack.provisioned(f"fn:{version}") == 3)
+    stack.versions.delete_provisioned("fn", version)
+    assert stack.versions.provisioned_concurrency() == []
+
+
+def test_invocations_served_by_provisioned_concurrency_say_so(stack: Versions) -> None:
+    version = published(stack)
+    stack.versions.put_provisioned("fn", version, {"ProvisionedConcurrentExecutions": 1})
+    assert eventually(lambda: stack.provisioned(f"fn:{version}") == 1)
+
+    served = stack.invoker.invoke("fn", version, b"{}").result
+    on_demand = stack.invoker.invoke("fn", None, b"{}").result
+
+    assert served is not None and served.provisioned
+    assert on_demand is not None and not on_demand.provisioned
 
 
 def test_an_alias_must_point_at_a_version_that_exists(stack: Versions) -> None:

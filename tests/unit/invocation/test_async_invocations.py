@@ -38,16 +38,20 @@ class Deliveries(DestinationSender):
     """What would have been delivered, kept instead of sent."""
 
     def __init__(self, settings: Settings) -> None:
-        super().__init__(settings, lambda reference, payload: None)
+        super().__init__(settings, lambda reference, payload, trace_header: None)
         self.records: list[tuple[str, dict[str, Any]]] = []
         self.dead_letters: list[tuple[str, bytes, str, dict[str, Any]]] = []
+        self.trace_headers: list[str | None] = []
 
-    def send_record(self, destination: str, record: dict[str, Any]) -> None:
+    def send_record(self, destination: str, record: dict[str, Any],
+                    trace_header: str | None = None) -> None:
         self.records.append((destination, record))
+        self.trace_headers.append(trace_header)
 
     def send_dead_letter(self, target: str, payload: bytes, request_id: str,
-                         error: dict[str, Any]) -> None:
+                         error: dict[str, Any], trace_header: str | None = None) -> None:
         self.dead_letters.append((target, payload, request_id, error))
+        self.trace_headers.append(trace_header)
 
 
 class Function:
@@ -58,6 +62,7 @@ class Function:
         self.config = config
         self.outcomes = outcomes
         self.runs: list[tuple[float, bytes]] = []
+        self.trace_headers: list[str | None] = []
         self.throttles = 0
         self.looked_up: list[str] = []
         self._lock = threading.Lock()
@@ -66,13 +71,15 @@ class Function:
         self.looked_up.append(reference)
         return self.config
 
-    def run(self, config: FunctionConfig, payload: bytes) -> InvocationResult:
+    def run(self, config: FunctionConfig, payload: bytes,
+            trace_header: str | None) -> InvocationResult:
         with self._lock:
             outcome = self.outcomes.pop(0) if len(self.outcomes) > 1 else self.outcomes[0]
             if outcome == "throttle":
                 self.throttles += 1
                 raise TooManyRequestsException("Rate Exceeded.", THROTTLE_REASON)
             self.runs.append((time.monotonic(), payload))
+            self.trace_headers.append(trace_header)
         if outcome == "error":
             return InvocationResult(json.dumps(ERROR).encode(), error_type="Unhandled")
         return InvocationResult(b'{"answer": 42}')
@@ -313,3 +320,26 @@ def test_a_queued_event_is_run_after_a_restart(harness: Harness) -> None:
     assert eventually(lambda: len(harness.sender.records) == 1)
     assert harness.sender.records[0][1]["requestPayload"] == {"kept": True}
     assert harness.function.runs[0][1] == b'{"kept": true}'
+
+
+TRACE = "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"
+
+
+def test_every_attempt_and_every_delivery_carries_the_events_trace(harness: Harness) -> None:
+    harness.start(with_destinations(), ["error"]).submit("my-function", b"{}", TRACE)
+
+    assert eventually(lambda: len(harness.sender.dead_letters) == 1)
+    assert harness.function.trace_headers == [TRACE] * 3
+    assert harness.sender.trace_headers == [TRACE, TRACE]  # OnFailure, then the DLQ
+
+
+def test_a_queued_events_trace_survives_a_restart(harness: Harness) -> None:
+    first = harness.start(function(), ["throttle"])
+    first.submit("my-function", b"{}", TRACE)
+    assert eventually(lambda: harness.function.throttles >= 1)
+    first.close()
+
+    harness.start(function(), ["ok"])
+
+    assert eventually(lambda: len(harness.function.runs) == 1)
+    assert harness.function.trace_headers == [TRACE]

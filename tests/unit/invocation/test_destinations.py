@@ -43,8 +43,12 @@ class Sent:
 
     def __init__(self) -> None:
         self.events: list[tuple[str, bytes]] = []
-        self.sender = DestinationSender(Settings(), lambda ref, payload: self.events.append(
-            (ref, payload)))
+        self.trace_headers: list[str | None] = []
+        self.sender = DestinationSender(Settings(), self.submit)
+
+    def submit(self, reference: str, payload: bytes, trace_header: str | None) -> None:
+        self.events.append((reference, payload))
+        self.trace_headers.append(trace_header)
 
 
 @pytest.fixture
@@ -147,6 +151,39 @@ def test_a_record_to_a_function_destination_is_queued_as_its_event(sent: Sent) -
     [(reference, payload)] = sent.events
     assert reference == target
     assert json.loads(payload) == record()
+
+
+TRACE = "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"
+
+
+def test_a_record_to_a_queue_carries_the_trace_as_aws_trace_header(sent: Sent) -> None:
+    url, arn = queue("traced")
+
+    sent.sender.send_record(arn, record(), TRACE)
+    sent.sender.send_dead_letter(arn, b"{}", "id", {}, TRACE)
+    sent.sender.send_record(arn, record())
+
+    found = client("sqs").receive_message(QueueUrl=url, MaxNumberOfMessages=10,
+                                          MessageSystemAttributeNames=["AWSTraceHeader"])
+    assert sorted(str((m.get("Attributes") or {}).get("AWSTraceHeader"))
+                  for m in found["Messages"]) == ["None", TRACE, TRACE]
+
+
+def test_a_record_to_a_topic_or_a_function_carries_the_trace(sent: Sent) -> None:
+    topic, _ = topic_into_queue("traced-results")
+    seen: list[str | None] = []
+    sns = sent.sender._client("sns", "us-east-1")
+    sns.meta.events.register("before-send",
+                             lambda request, **_: seen.append(request.headers.get(
+                                 "X-Amzn-Trace-Id")))
+
+    sent.sender.send_record(topic, record(), TRACE)
+    sent.sender.send_record(topic, record())
+    sent.sender.send_record(f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:audit", record(),
+                            TRACE)
+
+    assert seen == [TRACE, None]
+    assert sent.trace_headers == [TRACE]
 
 
 def test_a_dead_letter_to_sqs_is_the_original_event_with_aws_attributes(sent: Sent) -> None:

@@ -20,6 +20,7 @@ from simulator.errors import (
 )
 from simulator.executors.fake import FakeContext, FakeExecutor
 from simulator.invocation.invoker import MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD
+from tests.helpers import eventually
 from tests.unit.lambda_service import ARN, LambdaService, create
 
 # -- invocation types -------------------------------------------------------------------------
@@ -237,3 +238,74 @@ def test_log_type_tail_returns_the_invocation_log(
         lines[3],
     )
     assert len(lines) == 4
+
+
+# -- tracing ----------------------------------------------------------------------------------
+
+TRACE_ROOT = "1-5759e988-bd862e3fe1be46a994272793"
+
+
+def traced(executor: FakeExecutor) -> list[str | None]:
+    """The trace header each invocation's runtime got (`Lambda-Runtime-Trace-Id`)."""
+    seen: list[str | None] = []
+
+    def handler(event: Any, context: FakeContext) -> Any:
+        seen.append(context.trace_id)
+        return {}
+
+    executor.handlers["app.traced"] = handler
+    return seen
+
+
+def test_active_tracing_records_lambdas_segments_under_the_callers_trace(
+    service: LambdaService, executor: FakeExecutor
+) -> None:
+    seen = traced(executor)
+    create(service, Handler="app.traced", TracingConfig={"Mode": "Active"})
+
+    outcome = service.invoker.invoke("fn", None, b"{}", log_type="Tail",
+                                     trace_header=f"Root={TRACE_ROOT};Parent=53995c3f42cd8ad8")
+
+    [header] = seen
+    service_segment, function_segment = service.segments
+    assert header == f"Root={TRACE_ROOT};Parent={function_segment['id']};Sampled=1"
+    assert service_segment["parent_id"] == "53995c3f42cd8ad8"
+    assert service_segment["aws"]["request_id"] == outcome.request_id
+    assert function_segment["parent_id"] == service_segment["id"]
+    assert [s["name"] for s in function_segment["subsegments"]] == [
+        "Initialization", "Invocation", "Overhead"]
+    assert service_segment["start_time"] <= function_segment["start_time"] \
+        <= function_segment["end_time"] <= service_segment["end_time"]
+    report = base64.b64decode(outcome.log_result or "").decode()
+    assert (f"XRAY TraceId: {TRACE_ROOT}\tSegmentId: {function_segment['id']}\t"
+            "Sampled: true") in report
+
+
+def test_pass_through_carries_the_header_on_and_records_nothing_unsampled(
+    service: LambdaService, executor: FakeExecutor
+) -> None:
+    seen = traced(executor)
+    create(service, Handler="app.traced")
+
+    service.invoker.invoke("fn", None, b"{}")
+    service.invoker.invoke("fn", None, b"{}", trace_header=f"Root={TRACE_ROOT};Sampled=1")
+
+    unsampled, sampled = seen
+    assert unsampled is not None and unsampled.endswith(";Sampled=0")
+    assert sampled is not None and sampled.startswith(f"Root={TRACE_ROOT};Parent=")
+    assert {s["trace_id"] for s in service.segments} == {TRACE_ROOT}
+    assert [s["subsegments"][0]["name"] for s in service.segments
+            if s["origin"] == "AWS::Lambda::Function"] == ["Invocation"]  # warm by now
+
+
+def test_an_event_invoke_keeps_its_callers_trace(
+    service: LambdaService, executor: FakeExecutor
+) -> None:
+    seen = traced(executor)
+    create(service, Handler="app.traced")
+
+    service.invoker.invoke("fn", None, b"{}", invocation_type="Event",
+                           trace_header=f"Root={TRACE_ROOT};Sampled=1")
+
+    assert eventually(lambda: len(service.segments) == 2)
+    assert seen[0] is not None and seen[0].startswith(f"Root={TRACE_ROOT};")

@@ -13,6 +13,7 @@ import pytest
 from werkzeug.test import Client
 
 from simulator.config import Settings
+from simulator.models import FunctionConfig
 from simulator.observability import log_persistence
 from simulator.observability.composition import Observability
 from tests.unit.observability.recorded_invocations import result
@@ -125,6 +126,25 @@ def test_the_observer_feeds_metrics_and_history_alike(
         (2, 1, 1, 1)
     assert [record.status for record in observability.history.recent("fn")] == \
         ["Throttled", "Error", "Success"]
+
+
+def test_the_observer_feeds_the_cost_meter_with_each_functions_configuration(
+        settings: Settings) -> None:
+    function = FunctionConfig(name="fn", runtime="python3.12", role="role",
+                              handler="app.handler", code_sha256="", code_size=0,
+                              memory_size=512)
+    observability = Observability(settings, busy=lambda name: 0,
+                                  configuration={"fn": function}.get)
+    try:
+        observability.observer.record("fn", result(99.5), throttled=False)
+        observability.observer.record("fn", None, throttled=True)
+
+        [cost] = observability.cost.bill().functions
+    finally:
+        observability.close()
+    assert (cost.usage.requests, cost.usage.memory_mb) == (1, 512)
+    assert cost.usage.gb_seconds == pytest.approx(0.1 * 0.5)
+    assert observability.cost.prices.region == settings.region
 
 
 def test_concurrent_executions_count_the_pools_busy_environments(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from simulator.models import InvocationResult
 from simulator.observability.history import InvocationHistory
 from tests.unit.observability.recorded_invocations import result
 
@@ -16,3 +17,15 @@ def test_history_keeps_the_timeline() -> None:
     assert (older.status, older.error_type) == ("Error", "Handled")
     assert older.phases_ms == {"launch": 5.0, "init": 1.0, "run": 20, "response": 0.5}
     assert [r.status for r in history.recent("fn")] == ["Error"]
+
+
+def test_a_traced_invocation_keeps_its_trace_id_for_the_waterfall() -> None:
+    history = InvocationHistory()
+    history.record("fn", InvocationResult(b"{}", trace_id="1-5759e988-bd862e3fe1be46a994272793"),
+                   throttled=False)
+    history.record("fn", InvocationResult(b"{}"), throttled=False)
+
+    untraced, traced = history.recent()
+
+    assert traced.trace_id == "1-5759e988-bd862e3fe1be46a994272793"
+    assert untraced.trace_id == ""

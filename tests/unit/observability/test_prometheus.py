@@ -4,11 +4,14 @@ back as Prometheus parses a scrape."""
 
 from __future__ import annotations
 
+import pytest
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.registry import CollectorRegistry
 
 from simulator.environments.pool import EnvironmentCounts
+from simulator.observability.cost_bill import FunctionUsage, bill
+from simulator.observability.cost_prices import load_prices
 from simulator.observability.metrics import MetricsRecorder
 from simulator.observability.prometheus import lambda_registry
 from tests.unit.observability.recorded_invocations import result
@@ -132,3 +135,24 @@ def test_two_simulators_in_one_process_keep_their_metrics_apart() -> None:
     assert value(one, "lambda_invocations_total", function_name="fn") == 1
     assert value(two, "lambda_invocations_total", function_name="fn") == 2
 
+
+
+def test_the_estimated_cost_is_a_gauge_per_function_and_for_the_bill() -> None:
+    usages = [FunctionUsage("fn", "x86_64", 1024, requests=2_000_000, gb_seconds=500_000),
+              FunctionUsage("fn", "arm64", 1024, requests=1, gb_seconds=1),
+              FunctionUsage("other", "x86_64", 128, requests=1, gb_seconds=0.125)]
+    estimate = bill(usages, load_prices("us-east-1"))
+    registry = lambda_registry(MetricsRecorder(lambda name: 0), no_environments,
+                               lambda: estimate)
+
+    samples = scrape(registry)
+
+    fn = sum(cost.total_usd for cost in estimate.functions[:2])
+    assert value(samples, "lambda_estimated_cost_usd", function_name="fn") == \
+        pytest.approx(fn)
+    assert value(samples, "lambda_estimated_bill_usd") == \
+        pytest.approx(estimate.before_free_tier_usd)
+    assert value(samples, "lambda_estimated_free_tier_credit_usd") == \
+        pytest.approx(estimate.free_tier.total_usd)
+    assert value(samples, "lambda_estimated_bill_after_free_tier_usd") == \
+        pytest.approx(estimate.after_free_tier_usd)

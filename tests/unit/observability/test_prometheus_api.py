@@ -102,6 +102,13 @@ def test_each_scrape_reads_the_numbers_afresh(metrics_app: Scraped) -> None:
     assert after[("lambda_invocations_total", (("function_name", "fn"),))] == 1
 
 
+def test_a_scrape_carries_the_estimated_aws_bill(metrics_app: Scraped) -> None:
+    samples = metrics_app.scrape()
+
+    assert samples[("lambda_estimated_bill_usd", ())] == 0
+    assert samples[("lambda_estimated_free_tier_credit_usd", ())] == 0
+
+
 def test_a_server_nobody_scrapes_never_loads_prometheus_client() -> None:
     check = ("import sys, simulator.app; "
              "sys.exit('prometheus_client' in sys.modules)")

@@ -1,0 +1,211 @@
+"""X-Ray as Lambda runs it, on both executors: functions with active tracing get their trace
+header and the daemon's address, the unmodified X-Ray SDK and Powertools' Tracer send their
+segments to the simulator's daemon endpoint, Lambda's own segments join them, the trace goes
+on through SQS to the next function, and `aws xray` reads it all back."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from simulator.http_server import SimulatorServer
+from tests.helpers import create_function, eventually, unique_name
+
+# The function's own copy of what it imports, as a developer's zip would hold it.
+PACKAGES = ("aws_xray_sdk", "wrapt", "aws_lambda_powertools", "jmespath", "typing_extensions")
+
+SDK_HANDLER = """
+import json, os
+import boto3
+from aws_xray_sdk.core import patch, xray_recorder
+
+patch(["boto3"])
+
+def handler(event, context):
+    with xray_recorder.in_subsegment("work") as subsegment:
+        subsegment.put_annotation("order", 7)
+    if event.get("queue"):
+        boto3.client("sqs").send_message(QueueUrl=event["queue"], MessageBody="onwards")
+    return {"trace": os.environ["_X_AMZN_TRACE_ID"],
+            "daemon": os.environ.get("AWS_XRAY_DAEMON_ADDRESS"),
+            "missing": os.environ.get("AWS_XRAY_CONTEXT_MISSING")}
+"""
+
+POWERTOOLS_HANDLER = """
+from aws_lambda_powertools import Tracer
+
+tracer = Tracer(service="checkout")
+
+@tracer.capture_method
+def price(n):
+    return n * 3
+
+@tracer.capture_lambda_handler
+def handler(event, context):
+    return {"price": price(event.get("n", 1))}
+"""
+
+
+def function_zip_files(source: str) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {"app.py": source}
+    for name in PACKAGES:
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.origin is not None, f"{name} is not installed"
+        if spec.submodule_search_locations:
+            top = Path(next(iter(spec.submodule_search_locations)))
+            for path in top.rglob("*"):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    files[f"{name}/{path.relative_to(top).as_posix()}"] = path.read_bytes()
+        else:
+            files[Path(spec.origin).name] = Path(spec.origin).read_bytes()
+    return files
+
+
+def aws(server: SimulatorServer, service: str) -> Any:
+    return boto3.client(service, endpoint_url=server.url, region_name="us-east-1",
+                        aws_access_key_id="test", aws_secret_access_key="test")
+
+
+def trace_documents(server: SimulatorServer, root: str) -> list[dict[str, Any]]:
+    traces = aws(server, "xray").batch_get_traces(TraceIds=[root])["Traces"]
+    return [json.loads(s["Document"]) for t in traces for s in t["Segments"]]
+
+
+def flattened(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    found = []
+    pending = list(documents)
+    while pending:
+        document = pending.pop()
+        found.append(document)
+        pending.extend(document.get("subsegments", []))
+    return found
+
+
+def named(documents: list[dict[str, Any]]) -> set[str]:
+    return {d["name"] for d in flattened(documents)}
+
+
+def root_of(header: str) -> str:
+    return dict(part.split("=", 1) for part in header.split(";"))["Root"]
+
+
+@pytest.fixture(scope="module")
+def sdk_function(server: SimulatorServer) -> str:
+    client = boto3.client("lambda", endpoint_url=server.url, region_name="us-east-1",
+                          aws_access_key_id="test", aws_secret_access_key="test")
+    return create_function(client, function_zip_files(SDK_HANDLER), Timeout=30,
+                           MemorySize=256, TracingConfig={"Mode": "Active"})
+
+
+def test_the_x_ray_sdk_and_lambdas_segments_make_one_trace(
+        client: Any, server: SimulatorServer, sdk_function: str) -> None:
+    response = client.invoke(FunctionName=sdk_function, Payload=b"{}")
+
+    answer = json.loads(response["Payload"].read())
+    assert "FunctionError" not in response, answer
+    assert answer["missing"] == "LOG_ERROR" and answer["daemon"]
+    root = root_of(answer["trace"])
+    assert answer["trace"].endswith(";Sampled=1")
+    assert eventually(lambda: "work" in named(trace_documents(server, root)), timeout=10)
+    documents = trace_documents(server, root)
+    by_origin = {d.get("origin"): d for d in documents}
+    service, function = by_origin["AWS::Lambda"], by_origin["AWS::Lambda::Function"]
+    assert function["parent_id"] == service["id"]
+    assert f"Parent={function['id']}" in answer["trace"]
+    assert {"Initialization", "Invocation", "Overhead", "work"} <= named([function])
+    [work] = [d for d in flattened([function]) if d["name"] == "work"]
+    assert work["annotations"] == {"order": 7}
+
+
+def test_the_trace_goes_on_through_sqs_to_the_next_function(
+        client: Any, server: SimulatorServer, sdk_function: str) -> None:
+    sqs = aws(server, "sqs")
+    queue = sqs.create_queue(QueueName=unique_name("traced"))["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])[
+        "Attributes"]["QueueArn"]
+    consumer = create_function(client, "def handler(event, context):\n    return 1\n",
+                               TracingConfig={"Mode": "PassThrough"})
+    client.create_event_source_mapping(EventSourceArn=queue_arn, FunctionName=consumer,
+                                       BatchSize=1)
+
+    response = client.invoke(FunctionName=sdk_function,
+                             Payload=json.dumps({"queue": queue}).encode())
+
+    answer = json.loads(response["Payload"].read())
+    assert "FunctionError" not in response, answer
+    root = root_of(answer["trace"])
+
+    def consumer_traced() -> bool:
+        return any(d.get("origin") == "AWS::Lambda::Function" and d["name"] == consumer
+                   for d in trace_documents(server, root))
+
+    assert eventually(consumer_traced, timeout=20)
+    # the SDK's own subsegment of the call, in the same trace
+    assert "sqs" in {name.lower() for name in named(trace_documents(server, root))}
+
+
+def test_powertools_tracer_segments_arrive(client: Any, server: SimulatorServer) -> None:
+    name = create_function(client, function_zip_files(POWERTOOLS_HANDLER), Timeout=30,
+                           MemorySize=256, TracingConfig={"Mode": "Active"})
+
+    response = client.invoke(FunctionName=name, Payload=b'{"n": 2}')
+
+    assert json.loads(response["Payload"].read()) == {"price": 6}
+    summaries: list[dict[str, Any]] = []
+
+    def traced() -> bool:
+        summaries[:] = aws(server, "xray").get_trace_summaries(
+            StartTime=time.time() - 120, EndTime=time.time() + 5,
+            FilterExpression=f'service("{name}")')["TraceSummaries"]
+        return bool(summaries) and "## handler" in named(
+            trace_documents(server, summaries[0]["Id"]))
+
+    assert eventually(traced, timeout=10)
+    documents = flattened(trace_documents(server, summaries[0]["Id"]))
+    [handler] = [d for d in documents if d["name"] == "## handler"]
+    assert handler["annotations"]["ColdStart"] is True
+    assert handler["annotations"]["Service"] == "checkout"
+    assert "## app.price" in {d["name"] for d in documents}
+
+
+def test_the_aws_cli_reads_the_traces(client: Any, server: SimulatorServer,
+                                      sdk_function: str) -> None:
+    response = client.invoke(FunctionName=sdk_function, Payload=b"{}")
+    root = root_of(json.loads(response["Payload"].read())["trace"])
+    assert eventually(lambda: "work" in named(trace_documents(server, root)), timeout=10)
+    environment = {**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
+                   "AWS_DEFAULT_REGION": "us-east-1"}
+
+    def cli(*arguments: str) -> Any:
+        done = subprocess.run(["aws", "--endpoint-url", server.url, "xray", *arguments,
+                               "--output", "json"], capture_output=True, text=True,
+                              env=environment, timeout=60, check=False)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    summaries = cli("get-trace-summaries", "--start-time", str(int(time.time()) - 300),
+                    "--end-time", str(int(time.time()) + 5))
+    assert root in {s["Id"] for s in summaries["TraceSummaries"]}
+    traces = cli("batch-get-traces", "--trace-ids", root)
+    [trace] = traces["Traces"]
+    origins = {json.loads(s["Document"]).get("origin") for s in trace["Segments"]}
+    assert {"AWS::Lambda", "AWS::Lambda::Function"} <= origins
+
+
+def test_an_unsampled_invoke_records_no_trace(client: Any, server: SimulatorServer) -> None:
+    name = create_function(client, "import os\ndef handler(event, context):\n"
+                                   "    return os.environ['_X_AMZN_TRACE_ID']\n")
+
+    header = json.loads(client.invoke(FunctionName=name)["Payload"].read())
+
+    assert header.endswith(";Sampled=0")
+    time.sleep(0.5)
+    assert trace_documents(server, root_of(header)) == []
