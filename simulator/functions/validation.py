@@ -8,6 +8,8 @@ from typing import Any
 
 from simulator.errors import InvalidParameterValueException, ValidationException
 
+TRACING_MODES = ("Active", "PassThrough")
+
 FUNCTION_NAME_PATTERN = re.compile(r"[a-zA-Z0-9\-_]{1,64}")
 FUNCTION_REFERENCE_PATTERN = re.compile(
     r"(arn:(aws[a-zA-Z-]*)?:lambda:)?(?P<region>[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?"
@@ -151,7 +153,11 @@ def validate_function_settings(body: dict[str, Any], creating: bool,
             )
         settings["dead_letter_target"] = target
     if "TracingConfig" in body:
-        settings["tracing_mode"] = (body["TracingConfig"] or {}).get("Mode", "PassThrough")
+        mode = (body["TracingConfig"] or {}).get("Mode", "PassThrough")
+        if mode not in TRACING_MODES:
+            v.add(mode, "tracingConfig.mode",
+                  f"Member must satisfy enum value set: [{', '.join(TRACING_MODES)}]")
+        settings["tracing_mode"] = mode
     if "Architectures" in body:
         settings["architectures"] = check_architectures(v, body["Architectures"])
     if "VpcConfig" in body:

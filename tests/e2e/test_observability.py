@@ -413,3 +413,12 @@ def test_dashboard_opens_a_traced_invocations_waterfall(server: SimulatorServer,
     assert {"Initialization", "Invocation", "Overhead"} <= set(rows)
     bars = browser.find_elements(By.CSS_SELECTOR, ".trace-bar")
     assert all(bar.size["width"] > 0 for bar in bars)
+
+    # the functions table prices each function, and the total shows the free tier apart
+    def cost_of(driver: Any) -> str:
+        cells = driver.find_elements(By.CSS_SELECTOR, f'tr[data-function="{name}"] td.cost')
+        return str(cells[0].text) if cells else ""
+
+    wait.until(lambda d: cost_of(d).startswith("$0.0000"))
+    total = browser.find_element(By.ID, "cost-total").text
+    assert "This month on AWS: $" in total and "free tier −$" in total

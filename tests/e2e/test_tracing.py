@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -209,3 +210,66 @@ def test_an_unsampled_invoke_records_no_trace(client: Any, server: SimulatorServ
     assert header.endswith(";Sampled=0")
     time.sleep(0.5)
     assert trace_documents(server, root_of(header)) == []
+
+
+PUBLISHER = """
+import json
+import boto3
+
+def handler(event, context):
+    boto3.client("sns").publish(TopicArn=event["topic"], Message="traced")
+    boto3.client("events").put_events(Entries=[{
+        "Source": "shop", "DetailType": "order", "Detail": json.dumps({"n": 1})}])
+    return 1
+"""
+
+
+def test_the_trace_goes_on_through_sns_and_eventbridge(client: Any,
+                                                       server: SimulatorServer) -> None:
+    """boto3 inside a function sends its trace header on by itself (as on Lambda); SNS and
+    EventBridge pass it to the functions they deliver to."""
+    subscriber = create_function(client, "def handler(event, context):\n    return 1\n")
+    target = create_function(client, "def handler(event, context):\n    return 1\n")
+    publisher = create_function(client, PUBLISHER, Timeout=30)
+    topic = aws(server, "sns").create_topic(Name=unique_name("traced"))["TopicArn"]
+    aws(server, "sns").subscribe(TopicArn=topic, Protocol="lambda", Endpoint=client.get_function(
+        FunctionName=subscriber)["Configuration"]["FunctionArn"])
+    rule = unique_name("traced")
+    events = aws(server, "events")
+    events.put_rule(Name=rule, EventPattern=json.dumps({"source": ["shop"]}))
+    events.put_targets(Rule=rule, Targets=[{"Id": "t", "Arn": client.get_function(
+        FunctionName=target)["Configuration"]["FunctionArn"]}])
+    root = f"1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]}"
+    traced_client = boto3.client("lambda", endpoint_url=server.url, region_name="us-east-1",
+                                 aws_access_key_id="test", aws_secret_access_key="test")
+    traced_client.meta.events.register(
+        "before-sign.lambda.Invoke",
+        lambda request, **_: request.headers.__setitem__("X-Amzn-Trace-Id",
+                                                         f"Root={root};Sampled=1"))
+
+    response = traced_client.invoke(FunctionName=publisher,
+                                    Payload=json.dumps({"topic": topic}).encode())
+
+    assert "FunctionError" not in response, response["Payload"].read()
+
+    def traced_functions() -> set[str]:
+        return {d["name"] for d in trace_documents(server, root)
+                if d.get("origin") == "AWS::Lambda::Function"}
+
+    assert eventually(lambda: traced_functions() == {publisher, subscriber, target},
+                      timeout=20), traced_functions()
+
+
+def test_tracing_config_reads_back_and_updates(client: Any, sdk_function: str) -> None:
+    assert client.get_function_configuration(FunctionName=sdk_function)["TracingConfig"] == {
+        "Mode": "Active"}
+    name = create_function(client, "def handler(event, context):\n    return 1\n")
+
+    client.update_function_configuration(FunctionName=name, TracingConfig={"Mode": "Active"})
+    client.get_waiter("function_updated_v2").wait(FunctionName=name)
+
+    assert client.get_function(FunctionName=name)["Configuration"]["TracingConfig"] == {
+        "Mode": "Active"}
+    with pytest.raises(client.exceptions.ClientError, match="tracingConfig.mode"):
+        client.update_function_configuration(FunctionName=name,
+                                              TracingConfig={"Mode": "Always"})

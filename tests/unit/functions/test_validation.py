@@ -130,6 +130,23 @@ def test_bad_function_name_on_create_is_a_validation_error() -> None:
 # -- CreateFunction / UpdateFunctionConfiguration ---------------------------------------------
 
 
+@pytest.mark.parametrize("mode", ["Active", "PassThrough"])
+def test_tracing_mode_reads_back_as_set(mode: str) -> None:
+    settings = validate_function_settings(create_body(TracingConfig={"Mode": mode}),
+                                          creating=True)
+
+    assert settings["tracing_mode"] == mode
+
+
+def test_an_unknown_tracing_mode_is_a_validation_error() -> None:
+    with pytest.raises(ValidationException) as caught:
+        validate_function_settings(create_body(TracingConfig={"Mode": "Always"}), creating=True)
+
+    assert caught.value.message == (
+        "1 validation error detected: Value 'Always' at 'tracingConfig.mode' failed to satisfy "
+        "constraint: Member must satisfy enum value set: [Active, PassThrough]")
+
+
 def test_good_create_body_becomes_config_fields() -> None:
     settings = validate_function_settings(
         create_body(
