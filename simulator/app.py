@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.exceptions import RequestEntityTooLarge as WerkzeugTooLarge
 
 from simulator.api.aws_gateway import ServiceDispatcher
+from simulator.api.durable_api import durable_api
 from simulator.api.error_shapes import error_parts
 from simulator.api.event_source_api import event_source_api
 from simulator.api.http_api import http_api
@@ -20,11 +21,14 @@ from simulator.api.invoke_path import InvokePath
 from simulator.api.lambda_api import lambda_api
 from simulator.api.layers_api import layers_api
 from simulator.api.policies_api import policies_api
+from simulator.api.response_stream_api import response_stream_api
 from simulator.api.runtime_api import RuntimeApiListener
 from simulator.api.schedule_api import schedule_api
 from simulator.api.simulator_api import simulator_api
 from simulator.api.versions_api import versions_api
 from simulator.config import Settings
+from simulator.durable.executions import DurableExecutions
+from simulator.durable.operations import DurableOperations
 from simulator.environments.pool import EnvironmentPool, PoolLimits
 from simulator.errors import (
     EnvironmentUnavailable,
@@ -117,6 +121,11 @@ class Simulator:
         self.invoker = Invoker(settings, self.functions, self.pool,
                                observer=self.observability.observer,
                                segments=self.observability.traces.add)
+        self.durable = DurableExecutions(
+            settings,
+            resolve=lambda reference: self.invoker.resolve(*_name_and_qualifier(reference)),
+            run=lambda function, payload: self.invoker.run(function, payload))
+        self.invoker.durable = self.durable
         # Where functions' X-Ray SDKs send segments: beside the Runtime API they reach.
         self.xray_daemon = XRayDaemon(self.observability.traces, executor.runtime_api_host())
         self.pool.xray_daemon = "{}:{}".format(*self.xray_daemon.address)
@@ -155,6 +164,7 @@ class Simulator:
         self.event_sources.close()
         self.scheduler.stop()
         self.invoker.shutdown()
+        self.durable.close()
         self.pool.shutdown()
         self.xray_daemon.close()
         self.observability.close()
@@ -162,6 +172,11 @@ class Simulator:
         self.versions.close()
         self.layer_store.close()
         self.policy_store.close()
+
+
+def _name_and_qualifier(reference: str) -> tuple[str, str | None]:
+    name, _, qualifier = reference.partition(":")
+    return name, qualifier or None
 
 
 def choose_executor(settings: Settings) -> tuple[Executor, str]:
@@ -207,6 +222,7 @@ def create_app(simulator: Simulator) -> Flask:
     app.extensions["logs"] = simulator.logs
     app.extensions["load_template"] = simulator.load_template
     app.register_blueprint(lambda_api)
+    app.register_blueprint(response_stream_api)
     app.extensions["tag_service"] = TagService(simulator.functions)
     app.extensions["layer_service"] = simulator.layers
     app.extensions["layer_policies"] = LayerPolicies(simulator.settings, simulator.layers,
@@ -229,6 +245,9 @@ def create_app(simulator: Simulator) -> Flask:
     app.register_blueprint(dashboard)
     app.register_blueprint(prometheus_api)
     app.register_blueprint(cost_api)
+    app.extensions["durable"] = simulator.durable
+    app.extensions["durable_operations"] = DurableOperations(simulator.durable.executor)
+    app.register_blueprint(durable_api)
     app.register_error_handler(LambdaError, error_response)
     app.register_error_handler(HTTPException, http_error_response)
     app.register_error_handler(Exception, unexpected_error_response)

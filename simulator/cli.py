@@ -8,7 +8,7 @@ import sys
 from rich.markup import escape
 
 from simulator import __version__
-from simulator.commands import cost, images, remote, scaffold, serve
+from simulator.commands import cost, durable, images, remote, scaffold, serve
 from simulator.commands.console import CommandError, console
 
 
@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     cost.add_parser(commands)
     images.add_parser(commands)
     scaffold.add_parser(commands)
+    durable.add_parser(commands)
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))

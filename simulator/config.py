@@ -41,6 +41,9 @@ class Settings:
     # Where traces also go as OpenTelemetry spans (OTLP over HTTP), e.g.
     # `http://127.0.0.1:4318/v1/traces`; empty: kept for the X-Ray API only.
     otlp_endpoint: str = ""
+    # Durable functions' waits and timers: `real` time, or `skip` (each wait ends at once, the
+    # execution's clock jumping ahead), so that tests need not wait hours.
+    durable_time: str = "real"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

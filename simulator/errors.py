@@ -43,6 +43,13 @@ class ResourceConflictException(LambdaError):
     error_type = "User"
 
 
+class DurableExecutionAlreadyStartedException(LambdaError):
+    code = "DurableExecutionAlreadyStartedException"
+    status = 409
+    error_type = "User"
+    message_key = "Message"
+
+
 class InvalidParameterValueException(LambdaError):
     code = "InvalidParameterValueException"
     status = 400

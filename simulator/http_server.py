@@ -4,7 +4,11 @@ starve the API), HTTP/1.1 keep-alive for boto3's pooled connections, Nagle off.
 werkzeug's development server closes every connection after one response (it cannot tell
 where an unread request body ends), so each invoke paid a TCP handshake and a new thread.
 Here each request's body is bounded by its Content-Length, what the application left unread
-is drained, and the connection stays open for the next request."""
+is drained, and the connection stays open for the next request.
+
+An answer of unknown length that asks for chunked transfer (`Transfer-Encoding: chunked`, no
+Content-Length) is sent as the application produces it, each chunk as it comes: a streamed
+response must reach its client before the function has finished writing it."""
 
 from __future__ import annotations
 
@@ -74,21 +78,24 @@ class _RequestHandler(QuickHeadParsing, WSGIRequestHandler):
             started[:] = [(status, headers)]
             return written.append
 
+        chunks: Iterable[bytes] = []
         try:
-            chunks: Iterable[bytes] = self.server.app(
-                environ, start_response)  # type: ignore[arg-type]
-            try:
-                payload = b"".join([*written, *chunks])
-            finally:
-                close = getattr(chunks, "close", None)
-                if close is not None:
-                    close()
+            chunks = self.server.app(environ, start_response)  # type: ignore[arg-type]
+            streamed = bool(started) and not written and self._streams(*started[0])
+            if not streamed:
+                try:
+                    payload = b"".join([*written, *chunks])
+                finally:
+                    _close(chunks)
         except Exception:
             log.exception("the application failed on %s %s", self.command, self.path)
             self.close_connection = True
             started[:] = [("500 INTERNAL SERVER ERROR", [
                 ("Content-Type", "application/json"), ("X-Amzn-ErrorType", "ServiceException")])]
-            payload = SERVER_ERROR
+            payload, streamed = SERVER_ERROR, False
+        if streamed:
+            self._stream(*started[0], chunks)
+            return
         status, headers = started[0]
         if body is not None and body.limit - body.tell() > MAX_DRAIN_BYTES:
             self.close_connection = True  # too much left unread to drain: said in the headers
@@ -105,6 +112,48 @@ class _RequestHandler(QuickHeadParsing, WSGIRequestHandler):
         # One write for head and body: no small-segment stall before the client has it all.
         self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1")
                          + (b"" if no_body else payload))
+
+    def _streams(self, status: str, headers: list[tuple[str, str]]) -> bool:
+        """The application asks for its answer to be sent as it produces it."""
+        code = int(status.split(" ", 1)[0])
+        names = {key.lower(): value.lower() for key, value in headers}
+        return (names.get("transfer-encoding") == "chunked" and "content-length" not in names
+                and self.command != "HEAD" and code >= 200 and code not in NO_BODY_STATUSES)
+
+    def _stream(self, status: str, headers: list[tuple[str, str]],
+                chunks: Iterable[bytes]) -> None:
+        """Each chunk as the application yields it, in chunked transfer coding (an HTTP/1.0
+        client gets the bytes, and the connection's end for the body's). An application that
+        fails midway leaves the body without its last chunk, which tells the client."""
+        chunked = self.request_version == "HTTP/1.1"
+        self.close_connection = self.close_connection or not chunked
+        code, _, reason = status.partition(" ")
+        head = [f"HTTP/1.1 {code} {reason}", f"Date: {self.date_time_string()}"]
+        head += [f"{key}: {value}" for key, value in headers
+                 if key.lower() not in ("content-length", "connection", "transfer-encoding")]
+        if chunked:
+            head.append("Transfer-Encoding: chunked")
+        if self.close_connection:
+            head.append("Connection: close")
+        iterator = iter(chunks)
+        try:
+            self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1"))
+            while True:
+                try:
+                    chunk = next(iterator)
+                except StopIteration:
+                    break
+                except Exception:
+                    log.exception("the application failed streaming %s %s", self.command,
+                                  self.path)
+                    self.close_connection = True
+                    return
+                if chunk:
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
+            if chunked:
+                self.wfile.write(b"0\r\n\r\n")
+        finally:
+            _close(chunks)
 
 
 class SimulatorServer:
@@ -162,6 +211,13 @@ class SimulatorServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
         self.simulator.close()
+
+
+def _close(chunks: Iterable[bytes]) -> None:
+    """WSGI's promise to the application: its answer's close() is called, however it ends."""
+    close = getattr(chunks, "close", None)
+    if close is not None:
+        close()
 
 
 def _threaded(server: BaseWSGIServer) -> ThreadedWSGIServer:

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 # A WSGI application, as the gateway routes requests between the simulator's apps.
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -67,6 +67,8 @@ class FunctionConfig:
     resolved_image_uri: str = ""
     image_config: dict[str, Any] | None = None
     vpc_config: dict[str, Any] | None = None  # SubnetIds, SecurityGroupIds
+    # Durable functions: ExecutionTimeout (seconds) and RetentionPeriodInDays, as AWS answers.
+    durable_config: dict[str, Any] | None = None
 
     def updated(self, **changes: Any) -> FunctionConfig:
         """A copy with `changes`, a fresh revision and the next generation."""
@@ -141,6 +143,8 @@ class FunctionConfig:
             body["Layers"] = [dict(layer) for layer in self.layers]
         if self.dead_letter_target:
             body["DeadLetterConfig"] = {"TargetArn": self.dead_letter_target}
+        if self.durable_config:
+            body["DurableConfig"] = dict(self.durable_config)
         if self.state == "Pending":
             body["StateReason"] = "The function is being created."
             body["StateReasonCode"] = "Creating"
@@ -165,6 +169,28 @@ def vpc_config_response(vpc_config: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class ResponseSink(Protocol):
+    """Where a streamed response goes while the runtime writes it: the caller of
+    InvokeWithResponseStream, or of a function URL in `RESPONSE_STREAM` mode."""
+
+    def open(self, content_type: str) -> None:
+        """The runtime began a streamed response of this content type."""
+
+    def write(self, chunk: bytes) -> bool:
+        """Pass a chunk on, waiting while the caller is behind (backpressure up to the
+        function); False once the caller has gone, and the rest is not wanted."""
+
+
+@dataclass(frozen=True)
+class StreamedResponse:
+    """What a runtime streamed for one invocation: the dashboard shows it."""
+
+    content_type: str
+    chunks: int
+    total_bytes: int
+    first_chunk_ms: float | None = None  # from the dispatch to the first chunk
+
+
 @dataclass
 class InvocationResult:
     """What the runtime answered. `error_type` set means the function failed (`Unhandled`)."""
@@ -179,6 +205,7 @@ class InvocationResult:
     trace_id: str = ""  # the X-Ray trace it was recorded in, when sampled
     billed_ms: int = 0  # the REPORT line's Billed Duration (0: the runtime never answered)
     provisioned: bool = False  # served by provisioned concurrency (billed at its price)
+    streamed: StreamedResponse | None = None  # set when the runtime streamed its answer
 
     @property
     def failed(self) -> bool:
@@ -209,6 +236,7 @@ class Invocation:
     trace_id: str | None = None
     trace_report: str = ""  # the REPORT line's XRAY part, for a sampled invocation
     want_log_tail: bool = False
+    response_sink: ResponseSink | None = None  # a caller that takes the response as it streams
     deadline_ms: int = 0
     dispatched_at: float = 0.0
     result: InvocationResult | None = None

@@ -4,19 +4,30 @@
  *
  * It behaves like AWS's own Node.js runtime, so a function sees no difference: the same handler
  * loading (CommonJS or ES modules), async and callback handlers, context object, error payloads
- * and log lines. Two additions serve the simulator: an end-of-invocation marker on stdout, and
- * the process's peak memory in a header of every POST.
+ * and log lines, and response streaming (`awslambda.streamifyResponse`,
+ * `awslambda.HttpResponseStream.from`). Two additions serve the simulator: an
+ * end-of-invocation marker on stdout, and the process's peak memory in a header (a trailer,
+ * for a streamed response) of every POST.
  */
 
 const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
+const { Writable } = require('node:stream');
+const { finished } = require('node:stream/promises');
 const util = require('node:util');
 const { pathToFileURL } = require('node:url');
 
 const API = '/2018-06-01/runtime';
 const ERROR_TYPE_HEADER = 'Lambda-Runtime-Function-Error-Type';
+const ERROR_BODY_TRAILER = 'Lambda-Runtime-Function-Error-Body';
+const RESPONSE_MODE_HEADER = 'Lambda-Runtime-Function-Response-Mode';
 const MEMORY_HEADER = 'Lambda-Sim-Max-Memory-Kb';
+// How AWS's runtime marks a streamified handler, so that libraries that look for it find it.
+const HANDLER_STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+const STREAM_RESPONSE = 'response';
+const HTTP_INTEGRATION_RESPONSE = 'application/vnd.awslambda.http-integration-response';
+const PRELUDE_DELIMITER = Buffer.alloc(8); // the 8 NUL bytes between a prelude and the body
 const UNCAUGHT_EXCEPTION_EXIT = 129;
 const UNHANDLED_REJECTION_EXIT = 128;
 
@@ -34,6 +45,7 @@ const MalformedHandlerName = runtimeErrorClass('MalformedHandlerName');
 const UserCodeSyntaxError = runtimeErrorClass('UserCodeSyntaxError');
 const UnhandledPromiseRejection = runtimeErrorClass('UnhandledPromiseRejection');
 const NodeJsExit = runtimeErrorClass('NodeJsExit');
+const InvalidStreamingOperation = runtimeErrorClass('InvalidStreamingOperation');
 
 function isErrorLike(value) {
   const parts = value ? [value.name, value.message, value.stack] : [];
@@ -188,7 +200,129 @@ class RuntimeApi {
       [ERROR_TYPE_HEADER]: response.errorType,
     });
   }
+
+  /** A streamed response: chunked, on a connection of its own (closed after it, as AWS asks);
+   * its trailers come at the end. `answer` settles with the Runtime API's reply. */
+  openStream(requestId, contentType) {
+    let request;
+    const answer = new Promise((resolve, reject) => {
+      request = http.request({
+        host: this.host, port: this.port, path: `${API}/invocation/${requestId}/response`,
+        method: 'POST', agent: false,
+        headers: {
+          [RESPONSE_MODE_HEADER]: 'streaming',
+          'Transfer-Encoding': 'chunked',
+          Trailer: [ERROR_TYPE_HEADER, ERROR_BODY_TRAILER, MEMORY_HEADER].join(', '),
+          'Content-Type': contentType,
+        },
+      }, (response) => {
+        response.resume();
+        response.on('error', reject);
+        response.on('end', () => resolve(response.statusCode));
+      });
+      request.on('error', reject);
+    });
+    return { request, answer };
+  }
 }
+
+// -- response streaming ---------------------------------------------------------------------------
+
+/** What a streamified handler writes to: its bytes go to the Runtime API as the chunks of a
+ * streamed response. The request starts with the first write, so the content type (and the
+ * prelude of HttpResponseStream.from) can be set until then; the runtime ends it once the
+ * handler has settled, with the error, if any, in its trailers. */
+class ResponseStream extends Writable {
+  constructor(api, requestId) {
+    super();
+    this.api = api;
+    this.requestId = requestId;
+    this.contentType = 'application/octet-stream';
+    this.prelude = undefined;
+    this.request = null;
+    this.answer = null;
+    // A write after the response has ended goes nowhere, as on AWS; it must not end the runtime.
+    this.on('error', () => {});
+  }
+
+  setContentType(contentType) {
+    if (this.request) throw new InvalidStreamingOperation('Cannot set content-type, too late.');
+    this.contentType = String(contentType);
+  }
+
+  /** As on AWS, what is neither text nor bytes is written as its JSON. */
+  write(chunk, encoding, callback) {
+    const data = typeof chunk === 'string' || chunk instanceof Uint8Array
+      ? chunk : JSON.stringify(chunk);
+    return super.write(data, encoding, callback);
+  }
+
+  _write(chunk, _encoding, callback) {
+    // A chunk the Runtime API no longer takes (the response grew too large) is dropped: the
+    // invocation has its answer already, and the handler goes on undisturbed.
+    this.opened().write(chunk, () => callback());
+  }
+
+  opened() {
+    if (this.request === null) {
+      ({ request: this.request, answer: this.answer } =
+        this.api.openStream(this.requestId, this.contentType));
+      this.answer.catch(() => {}); // awaited in close(); a refusal must not crash the runtime
+      // The Runtime API cut the response short (it grew too large): the chunks still waiting
+      // will never go out, and the stream must not wait for them.
+      this.request.on('error', () => this.destroy());
+      if (this.prelude !== undefined) {
+        this.request.write(Buffer.concat([Buffer.from(JSON.stringify(this.prelude)),
+          PRELUDE_DELIMITER]));
+      }
+    }
+    return this.request;
+  }
+
+  /** Settles once the handler has ended the stream and every chunk has gone out. */
+  ended() {
+    if (!this.writableEnded) return Promise.reject('Response stream is not finished.');
+    return finished(this);
+  }
+
+  /** End the response once the chunks written before have gone out; a stream never written to
+   * still answers (with its prelude, if set). */
+  async close(error) {
+    if (!this.writableFinished && !this.destroyed) {
+      if (!this.writableEnded) this.end();
+      await finished(this).catch(() => {});
+    }
+    const request = this.opened();
+    const trailers = { [MEMORY_HEADER]: String(peakMemoryKb()) };
+    if (error !== undefined) {
+      const response = errorResponse(error);
+      trailers[ERROR_TYPE_HEADER] = response.errorType;
+      trailers[ERROR_BODY_TRAILER] = Buffer.from(JSON.stringify(response)).toString('base64');
+    }
+    request.addTrailers(trailers);
+    request.end();
+    return this.answer;
+  }
+}
+
+class HttpResponseStream {
+  /** Give a response stream the HTTP status, headers and cookies a function URL answers
+   * with: written as a JSON prelude and 8 NUL bytes before the body. */
+  static from(responseStream, prelude) {
+    responseStream.setContentType(HTTP_INTEGRATION_RESPONSE);
+    responseStream.prelude = prelude;
+    return responseStream;
+  }
+}
+
+/** The `awslambda` global AWS's Node.js runtimes offer a function's code. */
+const awslambda = {
+  streamifyResponse(handler) {
+    handler[HANDLER_STREAMING] = STREAM_RESPONSE;
+    return handler;
+  },
+  HttpResponseStream,
+};
 
 // -- loading the handler --------------------------------------------------------------------------
 
@@ -265,6 +399,7 @@ class Runtime {
     this.api = api;
     this.handler = handler; // called as this.handler, so traces read "at Runtime.handler"
     this.handlerIsAsync = handler.constructor.name === 'AsyncFunction';
+    this.streaming = handler[HANDLER_STREAMING] === STREAM_RESPONSE;
     this.onEmptyEventLoop = null; // what to do should the handler leave nothing to wait for
     this.abort = null; // ends the current invocation with an error that kills the runtime
     process.on('beforeExit', () => {
@@ -283,6 +418,13 @@ class Runtime {
         process.env._X_AMZN_TRACE_ID = headers['lambda-runtime-trace-id'];
       } else {
         delete process.env._X_AMZN_TRACE_ID;
+      }
+      if (this.streaming) {
+        const stream = new ResponseStream(this.api, requestId);
+        const outcome = await this.invokeStreaming(stream, headers, body);
+        await this.reportStream(requestId, stream, outcome);
+        if (outcome.exitCode !== undefined) process.exit(outcome.exitCode);
+        continue;
       }
       const outcome = await this.invoke(headers, body);
       await this.report(requestId, outcome);
@@ -340,6 +482,53 @@ class Runtime {
         once(callback)(error);
       }
     });
+  }
+
+  /** Run a streamified handler, `handler(event, responseStream, context)`, until its promise
+   * settles and its stream has ended; the answer is {} or { error }. */
+  invokeStreaming(stream, headers, body) {
+    return new Promise((settle) => {
+      let settled = false;
+      const finish = (outcome) => {
+        if (settled) return;
+        settled = true;
+        this.onEmptyEventLoop = null;
+        this.abort = null;
+        settle(outcome);
+      };
+      this.abort = (error, exitCode) => finish({ error, exitCode });
+      this.onEmptyEventLoop = () => finish({ error: new NodeJsExit('The Lambda runtime client ' +
+        'detected an unexpected Node.js exit code. This is most commonly caused by a Promise ' +
+        'that was never settled.') });
+      let waitsForEmptyEventLoop = true;
+      const context = {
+        get callbackWaitsForEmptyEventLoop() { return waitsForEmptyEventLoop; },
+        set callbackWaitsForEmptyEventLoop(value) { waitsForEmptyEventLoop = value; },
+      };
+      const run = async () => {
+        Object.assign(context, this.environmentData(headers));
+        const returned = this.handler(JSON.parse(body.toString('utf8')), stream, context);
+        if (!returned || typeof returned.then !== 'function') {
+          throw 'Streaming does not support non-async handlers.';
+        }
+        if ((await returned) !== undefined) console.warn('Streaming handlers ignore return values.');
+        await stream.ended();
+      };
+      run().then(() => finish({}), (error) => finish({ error }));
+    });
+  }
+
+  /** End the streamed response: an error goes in its trailers, as AWS's runtime sends it. The
+   * end-of-invocation marker comes after, so that what goes wrong on the way is in this
+   * invocation's log. */
+  async reportStream(requestId, stream, { error, exitCode }) {
+    if (error !== undefined && exitCode === undefined) logError('Invoke Error', error);
+    try {
+      await stream.close(error);
+    } catch (refusal) {
+      console.error('The Runtime API did not take the streamed response:', refusal.message);
+    }
+    endInvocation(requestId);
   }
 
   environmentData(headers) {
@@ -404,6 +593,7 @@ async function fatal(label, error, exitCode) {
 
 async function main() {
   patchConsole();
+  globalThis.awslambda = awslambda; // before the function's code loads: it calls it as it loads
   process.on('uncaughtException', (error) => {
     fatal('Uncaught Exception', error, UNCAUGHT_EXCEPTION_EXIT);
   });

@@ -14,6 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, request
 
 from simulator.api.aws_gateway import signed_service
+from simulator.api.function_url_streams import streamed_url_response
 from simulator.api.lambda_api import answer, empty, json_body
 from simulator.errors import (
     InvalidParameterValueException,
@@ -341,8 +342,13 @@ def serve_url(url_id: str, path: str) -> Response:
         domain_name=request.host.rsplit(":", 1)[0],
         authorizer=authorizer,
     )
-    outcome = invoke(config.function_name, config.qualifier,
-                     v2_event(http_request(path), destination), "2.0")
+    event = v2_event(http_request(path), destination)
+    if config.invoke_mode == "RESPONSE_STREAM":
+        response = invoke_streaming(config.function_name, config.qualifier, event)
+        response.headers.extend(cors_headers(cors, origin))
+        response.headers["x-amzn-RequestId"] = destination.request_id
+        return response
+    outcome = invoke(config.function_name, config.qualifier, event, "2.0")
     outcome.headers += cors_headers(cors, origin)
     return flask_response(outcome, destination.request_id)
 
@@ -405,6 +411,22 @@ def invoke(function_name: str, qualifier: str | None, event: dict[str, Any],
         log.warning("%s answered an HTTP event with a malformed response: %s",
                     function_name, error)
         return internal_error_response(payload_version)
+
+
+def invoke_streaming(function_name: str, qualifier: str | None, event: dict[str, Any]
+                     ) -> Response:
+    """Run the function as InvokeWithResponseStream does, its answer streaming to the
+    client; the gateway's own answers as `invoke` gives them."""
+    payload = json.dumps(event).encode()
+    if len(payload) > MAX_SYNC_PAYLOAD:
+        return flask_response(gateway_error(413, "Request Entity Too Large"))
+    try:
+        function = functions().function(function_name, qualifier)
+    except LambdaError as error:
+        log.warning("HTTP event for %s not delivered: %s", function_name, error.message)
+        return flask_response(internal_error_response("2.0", 500))
+    return streamed_url_response(
+        invoker().run_streamed(function, payload, trace_header=_trace_header(event)))
 
 
 def flask_response(outcome: HttpResponse, request_id: str | None = None) -> Response:

@@ -52,6 +52,8 @@ class InvokePath:
                 log_type=environ.get("HTTP_X_AMZ_LOG_TYPE"),
                 client_context=environ.get("HTTP_X_AMZ_CLIENT_CONTEXT"),
                 trace_header=environ.get("HTTP_X_AMZN_TRACE_ID"),
+                durable_execution_name=environ.get("HTTP_X_AMZ_DURABLE_EXECUTION_NAME"),
+                handler_only=environ.get("HTTP_X_DEX_HANDLER_INVOKE") == "true",
             )
         except LambdaError as error:
             return _answer(start_response, *error_parts(error))

@@ -93,9 +93,15 @@ def invoke(name: str) -> Response:
         log_type=request.headers.get("X-Amz-Log-Type"),
         client_context=request.headers.get("X-Amz-Client-Context"),
         trace_header=request.headers.get("X-Amzn-Trace-Id"),
+        durable_execution_name=request.headers.get("X-Amz-Durable-Execution-Name"),
+        handler_only=request.headers.get(HANDLER_INVOKE_HEADER) == "true",
     )
     return Response(outcome.payload, status=outcome.status,
                     headers=invoke_headers(outcome, received))
+
+
+# How AWS's durable-execution testing runner marks an invoke that runs a handler once.
+HANDLER_INVOKE_HEADER = "X-Dex-Handler-Invoke"
 
 
 def invoke_headers(outcome: InvokeOutcome, received: float) -> list[tuple[str, str]]:
@@ -107,6 +113,8 @@ def invoke_headers(outcome: InvokeOutcome, received: float) -> list[tuple[str, s
         headers.append(("X-Amz-Log-Result", outcome.log_result))
     if outcome.executed_version:
         headers.append(("X-Amz-Executed-Version", outcome.executed_version))
+    if outcome.durable_execution_arn:
+        headers.append(("X-Amz-Durable-Execution-Arn", outcome.durable_execution_arn))
     if outcome.result is not None:
         headers.append(("Server-Timing", server_timing(outcome.result, received)))
     return headers

@@ -2,29 +2,57 @@
 
 Each environment gets a listener of its own, so a runtime can only ever see the environment
 it was started for: the official clients know nothing but `host:port`. The listener is a
-lean `http.server` rather than Flask because it sits on every invocation's path."""
+lean `http.server` rather than Flask because it sits on every invocation's path.
+
+A response the runtime streams (`Lambda-Runtime-Function-Response-Mode: streaming`, chunked)
+goes on to the invocation's caller chunk by chunk as it arrives; error trailers
+(`Lambda-Runtime-Function-Error-Type`, `Lambda-Runtime-Function-Error-Body`) end it as a
+function error, as AWS's Runtime API has it."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 import re
 import socket
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from simulator.api.request_headers import QuickHeadParsing
 from simulator.environments.environment import Environment, RuntimeApiError
+from simulator.models import ResponseSink, StreamedResponse
 
 log = logging.getLogger(__name__)
 
 MAX_RESPONSE_BYTES = 6 * 1024 * 1024
+# AWS's default maximum for a streamed response since July 2025 (20 MB before).
+MAX_STREAMED_RESPONSE_BYTES = 200 * 1024 * 1024
+RESPONSE_MODE_HEADER = "Lambda-Runtime-Function-Response-Mode"
+ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type"
+ERROR_BODY_TRAILER = "Lambda-Runtime-Function-Error-Body"
+MEMORY_HEADER = "Lambda-Sim-Max-Memory-Kb"
+TOO_LARGE = "Function.ResponseSizeTooLarge"
 INVOCATION_ROUTE = re.compile(r"/2018-06-01/runtime/invocation/([^/]+)/(response|error)")
 NEXT_ROUTE = "/2018-06-01/runtime/invocation/next"
 INIT_ERROR_ROUTE = "/2018-06-01/runtime/init/error"
 
 OwnerOf = Callable[[str], "str | None"]
+
+
+@dataclass
+class PassedOn:
+    """What a streamed response's chunks came to."""
+
+    chunks: int = 0
+    total_bytes: int = 0
+    first_chunk_ms: float | None = None
+    gathered: list[bytes] = field(default_factory=list)  # kept for a caller without a sink
+    too_large: bool = False
 
 
 class TruncatedBody(Exception):
@@ -105,13 +133,19 @@ class _Handler(QuickHeadParsing, BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802
         if not self._admitted():
             return
+        match = INVOCATION_ROUTE.fullmatch(self.path)
+        if (match is not None and match.group(2) == "response"
+                and self.headers.get(RESPONSE_MODE_HEADER, "").lower() == "streaming"):
+            closing, self.close_connection = self.close_connection, True  # till the body's end
+            if not self._owned_elsewhere(match.group(1)):
+                self._stream_response(match.group(1), closing)
+            return
         body = self._read_body()
         if body is None:
             return
         environment = self.server.listener.environment
         if self.path == INIT_ERROR_ROUTE:
-            init_error_type = self.headers.get("Lambda-Runtime-Function-Error-Type",
-                                               "Runtime.Unknown")
+            init_error_type = self.headers.get(ERROR_TYPE_HEADER, "Runtime.Unknown")
             environment.init_error(body, init_error_type)
             self._send_status_ok()
             return
@@ -120,32 +154,94 @@ class _Handler(QuickHeadParsing, BaseHTTPRequestHandler):
             self._send_error(404, "UnknownRoute", f"no such route: POST {self.path}")
             return
         request_id, kind = match.groups()
-        owner = self.server.listener.owner_of(request_id)
-        if owner is not None and owner != environment.id:
-            self._send_error(403, "AccessDenied",
-                             "this invocation belongs to another execution environment")
+        if self._owned_elsewhere(request_id):
             return
-        memory = self.headers.get("Lambda-Sim-Max-Memory-Kb")
-        max_memory_kb = int(memory) if memory and memory.isdigit() else None
         error_type: str | None = None
         if kind == "error":
-            error_type = self.headers.get("Lambda-Runtime-Function-Error-Type") or "Unhandled"
+            error_type = self.headers.get(ERROR_TYPE_HEADER) or "Unhandled"
         elif len(body) > MAX_RESPONSE_BYTES:
-            body = json.dumps({
-                "errorMessage": "Response payload size exceeded maximum allowed payload size "
-                f"({MAX_RESPONSE_BYTES} bytes).",
-                "errorType": "Function.ResponseSizeTooLarge",
-            }).encode()
-            error_type = "Function.ResponseSizeTooLarge"
+            body, error_type = too_large_error(MAX_RESPONSE_BYTES), TOO_LARGE
+        self._settle(request_id, body, error_type, memory_kb(self.headers.get(MEMORY_HEADER)))
+
+    def _settle(self, request_id: str, body: bytes, error_type: str | None,
+                max_memory_kb: int | None, streamed: StreamedResponse | None = None) -> None:
         try:
-            environment.answer(request_id, body, error_type, max_memory_kb)
+            self.server.listener.environment.answer(request_id, body, error_type,
+                                                    max_memory_kb, streamed)
         except RuntimeApiError as error:
             self._send_error(error.status, error.error_type, error.message)
             return
-        if error_type == "Function.ResponseSizeTooLarge":
+        if error_type == TOO_LARGE:
             self._send_error(413, "RequestEntityTooLarge", "response payload too large")
             return
         self._send_status_ok()
+
+    def _owned_elsewhere(self, request_id: str) -> bool:
+        """Refuse (403) an invocation another environment holds."""
+        owner = self.server.listener.owner_of(request_id)
+        if owner is None or owner == self.server.listener.environment.id:
+            return False
+        self._send_error(403, "AccessDenied",
+                         "this invocation belongs to another execution environment")
+        return True
+
+    def _stream_response(self, request_id: str, closing: bool) -> None:
+        """Each chunk goes on to the invocation's caller as it arrives. A caller that takes
+        the answer whole (Invoke, an event source) gets the chunks gathered, within Invoke's
+        6 MB; the 200 MB of a streamed response are counted as they pass. The connection
+        stays open (unless `closing`) only if the body was read to its end."""
+        try:
+            invocation = self.server.listener.environment.current_invocation(request_id)
+        except RuntimeApiError as error:
+            self._send_error(error.status, error.error_type, error.message)
+            return
+        sink = invocation.response_sink
+        content_type = self.headers.get("Content-Type") or "application/octet-stream"
+        limit = MAX_STREAMED_RESPONSE_BYTES if sink is not None else MAX_RESPONSE_BYTES
+        if sink is not None:
+            sink.open(content_type)
+        try:
+            passed = self._pass_on(sink, limit, invocation.dispatched_at)
+            trailers = {} if passed.too_large else self._read_trailers()
+        except TruncatedBody as error:  # the runtime died: its exit settles the invocation
+            log.debug("streamed response for %s cut short: %s", request_id, error)
+            return
+        except ValueError as error:
+            self._send_error(400, "InvalidRequest", f"malformed request body: {error}")
+            return
+        streamed = StreamedResponse(content_type, passed.chunks, passed.total_bytes,
+                                    passed.first_chunk_ms)
+        if passed.too_large:  # the rest stays unread: the connection closes
+            self._settle(request_id, too_large_error(limit), TOO_LARGE, None, streamed)
+            return
+        self.close_connection = closing
+        error_type = trailers.get(ERROR_TYPE_HEADER.lower())
+        body = b"".join(passed.gathered)
+        if error_type:
+            body = decoded_error_body(trailers.get(ERROR_BODY_TRAILER.lower(), ""))
+        max_memory_kb = memory_kb(trailers.get(MEMORY_HEADER.lower())
+                                  or self.headers.get(MEMORY_HEADER))
+        self._settle(request_id, body, error_type or None, max_memory_kb, streamed)
+
+    def _pass_on(self, sink: ResponseSink | None, limit: int, dispatched_at: float
+                 ) -> PassedOn:
+        """Read the chunks, writing each to `sink` (gathering them without one), until the
+        last or until `limit` bytes are passed. A sink whose caller has gone gets no more."""
+        passed = PassedOn()
+        forwarding = sink is not None
+        for chunk in self._chunks():
+            if passed.chunks == 0:
+                passed.first_chunk_ms = (time.monotonic() - dispatched_at) * 1000
+            passed.chunks += 1
+            passed.total_bytes += len(chunk)
+            if passed.total_bytes > limit:
+                passed.too_large = True
+                break
+            if sink is None:
+                passed.gathered.append(chunk)
+            elif forwarding:
+                forwarding = sink.write(chunk)
+        return passed
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -180,18 +276,29 @@ class _Handler(QuickHeadParsing, BaseHTTPRequestHandler):
             return None
 
     def _read_chunked(self) -> bytes:
-        parts: list[bytes] = []
+        body = b"".join(self._chunks())
+        self._read_trailers()
+        return body
+
+    def _chunks(self) -> Iterator[bytes]:
+        """A chunked body's chunks as they arrive, up to the last (empty) one."""
         while True:
             line = self.rfile.readline()
             if not line:
                 raise TruncatedBody("connection closed before the last chunk")
             size = int(line.split(b";")[0].strip() or b"0", 16)
             if size == 0:
-                while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                    pass
-                return b"".join(parts)
-            parts.append(self._read_exactly(size))
+                return
+            yield self._read_exactly(size)
             self.rfile.readline()
+
+    def _read_trailers(self) -> dict[str, str]:
+        """The trailer fields after the last chunk, by lower-cased name."""
+        trailers: dict[str, str] = {}
+        while (line := self.rfile.readline()) not in (b"\r\n", b"\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            trailers[name.strip().lower()] = value.strip()
+        return trailers
 
     def _read_exactly(self, length: int) -> bytes:
         data = self.rfile.read(length) if length else b""
@@ -214,3 +321,24 @@ class _Handler(QuickHeadParsing, BaseHTTPRequestHandler):
         if self.close_connection:
             lines.append("Connection: close")
         self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+
+
+def memory_kb(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def too_large_error(limit: int) -> bytes:
+    return json.dumps({
+        "errorMessage": "Response payload size exceeded maximum allowed payload size "
+        f"({limit} bytes).",
+        "errorType": TOO_LARGE,
+    }).encode()
+
+
+def decoded_error_body(encoded: str) -> bytes:
+    """`Lambda-Runtime-Function-Error-Body` is base64; a runtime that sent it plain is taken
+    at its word."""
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        return encoded.encode()

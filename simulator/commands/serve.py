@@ -56,6 +56,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--otlp-endpoint", metavar="URL",
                        help="also export traces as OpenTelemetry spans to this OTLP/HTTP "
                        "collector (e.g. http://127.0.0.1:4318/v1/traces)")
+    serve.add_argument("--durable-time", choices=["real", "skip"],
+                       help="durable functions' waits take real time (default) or are skipped "
+                       "at once, their clock jumping ahead")
     serve.add_argument("-v", "--verbose", action="store_true")
     serve.set_defaults(run=run)
 
@@ -80,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         access_token=args.access_token, debug_function=args.debug_function,
         debug_port=args.debug_port, standby=args.standby,
         vpc_networks=args.vpc_networks, foreign_architectures=args.foreign_architectures,
-        otlp_endpoint=args.otlp_endpoint,
+        otlp_endpoint=args.otlp_endpoint, durable_time=args.durable_time,
     )
     # Handled from the start: a stop that comes while the server starts (a supervisor's
     # SIGTERM as soon as health answers) ends it cleanly, its environments removed.

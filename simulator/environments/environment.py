@@ -24,7 +24,7 @@ from simulator.environments.output import (
     report_line,
 )
 from simulator.executors.base import ExitStatus, RunningRuntime
-from simulator.models import FunctionConfig, Invocation, InvocationResult
+from simulator.models import FunctionConfig, Invocation, InvocationResult, StreamedResponse
 
 log = logging.getLogger(__name__)
 
@@ -214,21 +214,32 @@ class Environment:
         invocation.dispatched.set()
         return invocation
 
-    def answer(
-        self, request_id: str, payload: bytes, error_type: str | None, max_memory_kb: int | None
-    ) -> None:
-        """The runtime's response or error for the invocation it holds."""
+    def current_invocation(self, request_id: str) -> Invocation:
+        """The invocation the runtime holds, if `request_id` names it: a runtime that streams
+        its response writes to the invocation's caller before it answers."""
         with self._cond:
-            invocation = self._current
-            if invocation is None or invocation.request_id != request_id:
-                raise RuntimeApiError(
-                    400, "InvalidRequestID", f"Invalid request ID: {request_id}"
-                )
+            return self._held(request_id)
+
+    def answer(
+        self, request_id: str, payload: bytes, error_type: str | None, max_memory_kb: int | None,
+        streamed: StreamedResponse | None = None,
+    ) -> None:
+        """The runtime's response or error for the invocation it holds; `streamed` says what
+        it streamed to the caller first, if it streamed."""
+        with self._cond:
+            invocation = self._held(request_id)
             self._current = None
             if error_type in FATAL_ERROR_TYPES:
                 self._move(EnvironmentState.DEAD)
                 self._cond.notify_all()
-        self._settle(invocation, payload, error_type, max_memory_kb)
+        self._settle(invocation, payload, error_type, max_memory_kb, streamed=streamed)
+
+    def _held(self, request_id: str) -> Invocation:
+        """Condition held."""
+        invocation = self._current
+        if invocation is None or invocation.request_id != request_id:
+            raise RuntimeApiError(400, "InvalidRequestID", f"Invalid request ID: {request_id}")
+        return invocation
 
     def init_error(self, payload: bytes, error_type: str) -> None:
         """The runtime failed to initialise: the first invocation gets the error, then the
@@ -280,6 +291,7 @@ class Environment:
         error_type: str | None,
         max_memory_kb: int | None,
         trailer: list[str] | None = None,
+        streamed: StreamedResponse | None = None,
     ) -> None:
         duration_ms = (time.monotonic() - invocation.dispatched_at) * 1000
         init_ms = None
@@ -290,7 +302,7 @@ class Environment:
         record = self._current_log
         result = InvocationResult(payload, error_type, duration_ms=duration_ms,
                                   billed_ms=billed_duration_ms(duration_ms, init_ms),
-                                  provisioned=self.provisioned)
+                                  provisioned=self.provisioned, streamed=streamed)
         if record is None or record.request_id != invocation.request_id:
             invocation.finish(result)
             return

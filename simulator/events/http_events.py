@@ -295,7 +295,7 @@ def response_from_v2(payload: bytes) -> HttpResponse:
     answer = _parse(payload)
     if not isinstance(answer, dict) or "statusCode" not in answer:
         return HttpResponse(200, [("Content-Type", "application/json")], payload)
-    headers = _header_pairs(answer.get("headers"))
+    headers = header_pairs(answer.get("headers"))
     cookies = answer.get("cookies") or []
     if not isinstance(cookies, list) or not all(isinstance(c, str) for c in cookies):
         raise MalformedResponse("cookies must be a list of strings")
@@ -318,7 +318,7 @@ def response_from_v1(payload: bytes) -> HttpResponse:
             raise MalformedResponse("multiValueHeaders values must be lists")
         headers += [(key, _header_value(value)) for value in values]
     named = {key.lower() for key in multi}
-    headers += [(k, v) for k, v in _header_pairs(answer.get("headers")) if k.lower() not in named]
+    headers += [(k, v) for k, v in header_pairs(answer.get("headers")) if k.lower() not in named]
     return _response(answer, headers)
 
 
@@ -353,7 +353,8 @@ def _response(answer: dict[str, Any], headers: list[tuple[str, str]]) -> HttpRes
     return HttpResponse(status, headers, data)
 
 
-def _header_pairs(headers: Any) -> list[tuple[str, str]]:
+def header_pairs(headers: Any) -> list[tuple[str, str]]:
+    """A response's `headers` object as name/value pairs, the values as text."""
     if headers is None:
         return []
     if not isinstance(headers, dict):

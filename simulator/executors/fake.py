@@ -6,6 +6,7 @@ path run for real while tests stay fast and need neither processes nor container
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import http.client
 import json
@@ -14,7 +15,7 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,17 @@ class FakeContext:
 
 
 Handler = Callable[[Any, FakeContext], Any]
+
+
+@dataclass
+class Streamed:
+    """Return from a handler to answer as a streaming runtime does: each of `chunks` posted
+    as it is drawn (a generator can pace them), then `error` (its type and body) in the
+    trailers, if set."""
+
+    chunks: Iterable[bytes]
+    content_type: str = "application/octet-stream"
+    error: tuple[str, dict[str, Any]] | None = None
 
 
 class Crash(BaseException):
@@ -130,6 +142,9 @@ class FakeRuntime(RunningRuntime):
         )
         try:
             result = handler(json.loads(body), context)
+            if isinstance(result, Streamed):
+                self._stream(request_id, result)
+                return
             payload = result if isinstance(result, bytes) else json.dumps(result).encode()
         except Exception as error:
             error_type, message = type(error).__name__, str(error)
@@ -140,6 +155,28 @@ class FakeRuntime(RunningRuntime):
             return
         self._end(request_id)
         self._request("POST", f"/invocation/{request_id}/response", payload)
+
+    def _stream(self, request_id: str, answer: Streamed) -> None:
+        """A streamed response: chunked, with the error trailers AWS's Runtime API reads."""
+        connection = self._connection
+        connection.putrequest("POST", f"{API}/invocation/{request_id}/response")
+        for name, value in (("Lambda-Runtime-Function-Response-Mode", "streaming"),
+                            ("Transfer-Encoding", "chunked"), ("Content-Type", answer.content_type),
+                            ("Trailer", "Lambda-Runtime-Function-Error-Type, "
+                                        "Lambda-Runtime-Function-Error-Body")):
+            connection.putheader(name, value)
+        connection.endheaders()
+        for chunk in answer.chunks:
+            connection.send(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+        trailers = b""
+        if answer.error is not None:
+            error_type, error_body = answer.error
+            encoded = base64.b64encode(json.dumps(error_body).encode())
+            trailers = (b"Lambda-Runtime-Function-Error-Type: " + error_type.encode() + b"\r\n"
+                        + b"Lambda-Runtime-Function-Error-Body: " + encoded + b"\r\n")
+        self._end(request_id)
+        connection.send(b"0\r\n" + trailers + b"\r\n")
+        connection.getresponse().read()
 
     def _end(self, request_id: str) -> None:
         self._on_output(b"\x1eLAMBDA_SIM_END " + request_id.encode() + b"\x1e\n")

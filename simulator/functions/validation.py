@@ -9,6 +9,9 @@ from typing import Any
 from simulator.errors import InvalidParameterValueException, ValidationException
 
 TRACING_MODES = ("Active", "PassThrough")
+MAX_DURABLE_EXECUTION_TIMEOUT = 31_622_400  # 366 days
+MAX_DURABLE_RETENTION_DAYS = 90
+DEFAULT_DURABLE_RETENTION_DAYS = 14
 
 FUNCTION_NAME_PATTERN = re.compile(r"[a-zA-Z0-9\-_]{1,64}")
 FUNCTION_REFERENCE_PATTERN = re.compile(
@@ -158,6 +161,8 @@ def validate_function_settings(body: dict[str, Any], creating: bool,
             v.add(mode, "tracingConfig.mode",
                   f"Member must satisfy enum value set: [{', '.join(TRACING_MODES)}]")
         settings["tracing_mode"] = mode
+    if "DurableConfig" in body:
+        settings["durable_config"] = check_durable_config(v, body["DurableConfig"])
     if "Architectures" in body:
         settings["architectures"] = check_architectures(v, body["Architectures"])
     if "VpcConfig" in body:
@@ -224,6 +229,22 @@ def _java_list(values: Any) -> str:
     """How AWS's messages print a list: `[x86_64, arm64]`."""
     return "[" + ", ".join(str(item) for item in values) + "]" if isinstance(values, list) \
         else str(values)
+
+
+def check_durable_config(v: Violations, value: Any) -> dict[str, Any] | None:
+    """AWS's ranges; the retention it reports when none is given is 14 days."""
+    if not value:
+        return None
+    config: dict[str, Any] = {"RetentionPeriodInDays": DEFAULT_DURABLE_RETENTION_DAYS}
+    if "ExecutionTimeout" in value:
+        check_range(v, value["ExecutionTimeout"], "durableConfig.executionTimeout", 1,
+                    MAX_DURABLE_EXECUTION_TIMEOUT)
+        config["ExecutionTimeout"] = value["ExecutionTimeout"]
+    if "RetentionPeriodInDays" in value:
+        check_range(v, value["RetentionPeriodInDays"], "durableConfig.retentionPeriodInDays",
+                    1, MAX_DURABLE_RETENTION_DAYS)
+        config["RetentionPeriodInDays"] = value["RetentionPeriodInDays"]
+    return config
 
 
 def check_architectures(v: Violations, value: Any) -> tuple[str, ...]:

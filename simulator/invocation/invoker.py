@@ -12,6 +12,7 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from simulator.config import Settings
 from simulator.environments.environment import Environment
@@ -25,10 +26,11 @@ from simulator.errors import (
     ValidationException,
 )
 from simulator.functions.function_operations import FunctionOperations
-from simulator.functions.validation import parse_function_reference
+from simulator.functions.validation import Violations, parse_function_reference
 from simulator.invocation.async_invocations import AsyncInvocations
 from simulator.invocation.destinations import DestinationSender
 from simulator.invocation.observer import InvocationObserver, NoObserver
+from simulator.invocation.response_stream import ResponseStream
 from simulator.invocation.tracing import (
     InvocationTimes,
     InvocationTrace,
@@ -37,7 +39,13 @@ from simulator.invocation.tracing import (
     lambda_segments,
     new_root,
 )
-from simulator.models import LATEST, FunctionConfig, Invocation, InvocationResult
+from simulator.models import (
+    LATEST,
+    FunctionConfig,
+    Invocation,
+    InvocationResult,
+    ResponseSink,
+)
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +53,7 @@ MAX_SYNC_PAYLOAD = 6_291_456
 MAX_ASYNC_PAYLOAD = 1_048_576
 MAX_CLIENT_CONTEXT = 3583
 LOG_TAIL_WAIT_SECONDS = 1.0
+STREAMING_INVOCATION_TYPES = ("RequestResponse", "DryRun")
 DEBUGGER_ATTACH_SECONDS = 600.0
 
 
@@ -58,6 +67,15 @@ class InvokeOutcome:
     result: InvocationResult | None = None
     # AWS's `x-amzn-RequestId`: a synchronous invoke's is the id its function sees.
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    durable_execution_arn: str | None = None  # the execution a durable function's invoke started
+
+
+class DurableStarts(Protocol):
+    """What an invoke of a function with `DurableConfig` goes to: it starts an execution
+    (waiting for it when synchronous) instead of running the handler once."""
+
+    def invoke(self, function: FunctionConfig, payload: bytes, invocation_type: str,
+               execution_name: str | None) -> InvokeOutcome: ...
 
 
 class Invoker:
@@ -66,6 +84,7 @@ class Invoker:
                  segments: SegmentSink | None = None) -> None:
         self.settings = settings
         self._segments = segments
+        self.durable: DurableStarts | None = None  # set when durable executions are served
         self._functions = functions
         self._pool = pool
         self._observer = observer or NoObserver()
@@ -90,7 +109,12 @@ class Invoker:
         log_type: str | None = None,
         client_context: str | None = None,
         trace_header: str | None = None,
+        durable_execution_name: str | None = None,
+        handler_only: bool = False,
     ) -> InvokeOutcome:
+        """`handler_only`: run a durable function's handler once on the durable invocation
+        input the caller sends, as the durable-execution service itself does (AWS's testing
+        runner marks such invokes with a header), rather than start an execution."""
         function = self.resolve(reference, qualifier)
         if invocation_type not in ("RequestResponse", "Event", "DryRun"):
             raise InvalidParameterValueException(
@@ -103,23 +127,77 @@ class Invoker:
             )
         payload = _checked_json(payload)
         context = _decode_client_context(client_context)
+        durable = bool(function.durable_config) and self.durable is not None \
+            and not handler_only
+        if durable and _named_qualifier(reference, qualifier) is None:
+            raise InvalidParameterValueException(
+                "You cannot invoke a durable function using an unqualified ARN.")
         if invocation_type == "DryRun":
             return InvokeOutcome(204)
+        if durable and self.durable is not None:
+            return self.durable.invoke(function, payload, invocation_type,
+                                       durable_execution_name)
         if invocation_type == "Event":
             self.submit_event(_reference(function), payload, trace_header)
             return InvokeOutcome(202)
-        named = qualifier or (parse_function_reference(reference)[1] if ":" in reference
-                              else None)  # a plain name (the common case) names none
         result = self.run(function, payload, context, trace_header,
-                          want_log=log_type == "Tail", invoked_as=named)
+                          want_log=log_type == "Tail",
+                          invoked_as=_named_qualifier(reference, qualifier))
         outcome = InvokeOutcome(200, result.payload, executed_version=function.version,
                                 result=result, request_id=result.request_id)
         if result.failed:
             outcome.function_error = "Unhandled"
-        if log_type == "Tail" and result.log_record is not None:
-            result.log_record.complete.wait(LOG_TAIL_WAIT_SECONDS)
-            outcome.log_result = base64.b64encode(result.log_record.tail().encode()).decode()
+        if log_type == "Tail":
+            outcome.log_result = encoded_log_tail(result)
         return outcome
+
+    def invoke_with_response_stream(
+        self,
+        reference: str,
+        qualifier: str | None,
+        payload: bytes,
+        invocation_type: str = "RequestResponse",
+        log_type: str | None = None,
+        client_context: str | None = None,
+        trace_header: str | None = None,
+    ) -> tuple[FunctionConfig, ResponseStream | None]:
+        """InvokeWithResponseStream: checked as Invoke is, then run in the background while
+        the caller writes the stream out as it comes; no stream for a DryRun."""
+        function = self.resolve(reference, qualifier)
+        violations = Violations()
+        if invocation_type not in STREAMING_INVOCATION_TYPES:
+            violations.add(invocation_type, "invocationType", "Member must satisfy enum value "
+                           f"set: [{', '.join(STREAMING_INVOCATION_TYPES)}]")
+        violations.raise_if_any()
+        if len(payload) > MAX_SYNC_PAYLOAD:
+            raise RequestEntityTooLargeException(
+                f"Request must be smaller than {MAX_SYNC_PAYLOAD} bytes for the InvokeFunction "
+                "operation"
+            )
+        payload = _checked_json(payload)
+        context = _decode_client_context(client_context)
+        if invocation_type == "DryRun":
+            return function, None
+        return function, self.run_streamed(function, payload, context, trace_header,
+                                           want_log=log_type == "Tail",
+                                           invoked_as=_named_qualifier(reference, qualifier))
+
+    def run_streamed(
+        self,
+        function: FunctionConfig,
+        payload: bytes,
+        client_context: str | None = None,
+        trace_header: str | None = None,
+        want_log: bool = False,
+        invoked_as: str | None = None,
+    ) -> ResponseStream:
+        """`run` on a thread of its own, the answer streaming to the caller as the runtime
+        writes it: the caller's thread is free to write each chunk out as it comes."""
+        stream = ResponseStream()
+        stream.run_in_background(lambda: self.run(
+            function, payload, client_context, trace_header, want_log=want_log,
+            invoked_as=invoked_as, response_sink=stream))
+        return stream
 
     def submit_event(self, reference: str, payload: bytes,
                      trace_header: str | None = None) -> None:
@@ -148,11 +226,13 @@ class Invoker:
         trace_header: str | None = None,
         want_log: bool = False,
         invoked_as: str | None = None,
+        response_sink: ResponseSink | None = None,
     ) -> InvocationResult:
         """Run one invocation to its answer: the path every event source shares.
         `invoked_as` is the qualifier the caller named (an alias, a version): the function
         sees it in its invoked ARN, as on AWS. `trace_header` is the caller's
-        `X-Amzn-Trace-Id`, if it sent one."""
+        `X-Amzn-Trace-Id`, if it sent one. A `response_sink` gets what the runtime streams
+        as it streams it (the result then holds no payload but an error's)."""
         started = time.monotonic()
         trace = InvocationTrace.begin(trace_header, function.tracing_mode)
         invoked_arn = _invoked_arn(function, self.settings.region, self.settings.account_id,
@@ -171,6 +251,7 @@ class Invoker:
             trace_id=trace.function_header,
             trace_report=trace.report_line() if trace.sampled else "",
             want_log_tail=want_log,
+            response_sink=response_sink,
         )
         self._pool.track_request(invocation.request_id, environment)
         cold = cold or not environment.initialised
@@ -249,6 +330,23 @@ def _invoked_arn(function: FunctionConfig, region: str, account_id: str,
     if invoked_as:
         return f"{arn}:{invoked_as}"
     return arn if function.version == LATEST else f"{arn}:{function.version}"
+
+
+def _named_qualifier(reference: str, qualifier: str | None) -> str | None:
+    """The qualifier an invoke names, by parameter or in the reference; a plain name (the
+    common case) names none."""
+    if qualifier:
+        return qualifier
+    return parse_function_reference(reference)[1] if ":" in reference else None
+
+
+def encoded_log_tail(result: InvocationResult) -> str | None:
+    """`LogResult`: the base64 of the invocation's last 4 KB of log, once its END and
+    REPORT lines are in."""
+    if result.log_record is None:
+        return None
+    result.log_record.complete.wait(LOG_TAIL_WAIT_SECONDS)
+    return base64.b64encode(result.log_record.tail().encode()).decode()
 
 
 def _reference(function: FunctionConfig) -> str:

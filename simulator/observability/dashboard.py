@@ -11,6 +11,8 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from simulator import __version__
+from simulator.durable.executions import DurableExecutions
+from simulator.durable.views import execution_row, operation_timeline
 from simulator.environments.log_names import log_group_name
 from simulator.environments.pool import EnvironmentPool
 from simulator.errors import InvalidRequestContentException
@@ -32,6 +34,10 @@ def observability() -> Observability:
 
 def functions() -> FunctionOperations:
     return current_app.extensions["functions"]  # type: ignore[no-any-return]
+
+
+def durable() -> DurableExecutions:
+    return current_app.extensions["durable"]  # type: ignore[no-any-return]
 
 
 def pool() -> EnvironmentPool:
@@ -84,6 +90,21 @@ def trace(trace_id: str) -> Response | tuple[Response, int]:
     if segments is None:
         return jsonify({"message": f"No trace {trace_id} is held."}), 404
     return jsonify({"id": trace_id, **waterfall(segments)})
+
+
+@dashboard.get("/durable")
+def durable_executions() -> Response:
+    """The durable executions started last, with their status."""
+    return jsonify([execution_row(e) for e in durable().recent()])
+
+
+@dashboard.get("/durable/<path:execution_arn>")
+def durable_execution(execution_arn: str) -> Response | tuple[Response, int]:
+    """One durable execution's operations on a timeline."""
+    execution = durable().execution(execution_arn)
+    if execution is None:
+        return jsonify({"message": f"No durable execution {execution_arn}."}), 404
+    return jsonify(operation_timeline(execution))
 
 
 @dashboard.get("/events/<name>")

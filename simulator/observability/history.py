@@ -1,5 +1,6 @@
 """The most recent invocations with their timeline, for the dashboard: where each one's
-time went (launching an environment, the runtime's init, the handler, the response)."""
+time went (launching an environment, the runtime's init, the handler, the response), and
+what a streamed response was made of."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ class InvocationRecord:
     cold: bool = False
     phases_ms: dict[str, float] | None = None
     trace_id: str = ""  # set when the invocation was traced (sampled)
+    # A streamed response: content type, chunks, bytes and time to the first chunk.
+    streamed: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -48,6 +51,7 @@ class InvocationHistory:
                 request_id=getattr(result.log_record, "request_id", None),
                 duration_ms=result.duration_ms, cold=result.cold,
                 phases_ms=_timeline(result), trace_id=result.trace_id,
+                streamed=asdict(result.streamed) if result.streamed else None,
             )
         with self._lock:
             self._records.append(entry)

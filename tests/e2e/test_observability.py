@@ -422,3 +422,37 @@ def test_dashboard_opens_a_traced_invocations_waterfall(server: SimulatorServer,
     wait.until(lambda d: cost_of(d).startswith("$0.0000"))
     total = browser.find_element(By.ID, "cost-total").text
     assert "This month on AWS: $" in total and "free tier −$" in total
+
+
+DURABLE_IN_ONE_INVOCATION = """
+import json
+def handler(event, context):
+    # what the durable-execution SDK answers when the whole execution ran in one invocation
+    return {"Status": "SUCCEEDED", "Result": json.dumps("fine")}
+"""
+
+
+def test_dashboard_lists_durable_executions_with_their_timeline(
+        server: SimulatorServer, client: Any, browser: Any) -> None:
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    name = create_function(client, DURABLE_IN_ONE_INVOCATION,
+                           DurableConfig={"ExecutionTimeout": 60})
+    response = client.invoke(FunctionName=f"{name}:$LATEST",
+                             DurableExecutionName="shown-in-the-dashboard")
+    assert json.loads(response["Payload"].read()) == "fine"
+    browser.get(f"{server.url}/_simulator/ui")
+    wait = WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,))
+
+    def row(driver: Any) -> Any:
+        for found in driver.find_elements(By.CSS_SELECTOR, "#durable-executions tr.durable-row"):
+            if name in found.text and "SUCCEEDED" in found.text:
+                return found
+        return False
+
+    wait.until(row).click()
+    wait.until(lambda d: "shown-in-the-dashboard: SUCCEEDED" in d.find_element(
+        By.ID, "durable-timeline").text)
+    assert "execution" in browser.find_element(By.ID, "durable-timeline").text

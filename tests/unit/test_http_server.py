@@ -1,7 +1,8 @@
 """The HTTP server a simulator runs on, served on a loopback port with a small WSGI app in
 place of the simulator's: connections kept alive across requests (an unread body drained),
-chunked bodies, `Expect: 100-continue`, answers without a body, an application that fails,
-clients that drop the connection, and the second listener functions in containers call."""
+chunked bodies, `Expect: 100-continue`, answers without a body, answers streamed as they are
+produced, an application that fails, clients that drop the connection, and the second
+listener functions in containers call."""
 
 from __future__ import annotations
 
@@ -85,8 +86,24 @@ class App:
             return self._json(start_response, {"slow": True})
         if path == "/boom":
             raise RuntimeError("the application broke")
+        if path in ("/stream", "/stream-breaks"):
+            start_response("200 OK", [("Content-Type", "text/plain"),
+                                      ("Transfer-Encoding", "chunked")])
+            return self._streamed(breaks=path == "/stream-breaks")
         start_response("404 Not Found", [])
         return [b""]
+
+    def _streamed(self, breaks: bool) -> Iterator[bytes]:
+        """A chunk, then (once released) another, or a failure in the middle."""
+        try:
+            yield b"first"
+            self.release.wait(5)
+            if breaks:
+                raise RuntimeError("the application broke while streaming")
+            yield b""  # nothing to send: no chunk, which would end the body
+            yield b"second"
+        finally:
+            self.closed.set()
 
     @staticmethod
     def _json(start_response: StartResponse, answer: dict[str, Any]) -> list[bytes]:
@@ -319,6 +336,66 @@ def test_the_answer_s_close_is_called(app: App, port: int) -> None:
 
     assert connection.getresponse().read() == b"closed after"
     assert app.closed.is_set()
+
+
+# -- streamed answers -------------------------------------------------------------------------
+
+def read_until(sock: socket.socket, marker: bytes) -> bytes:
+    data = b""
+    while marker not in data:
+        chunk = sock.recv(65536)
+        assert chunk, f"connection closed after {data!r}"
+        data += chunk
+    return data
+
+
+def test_a_chunked_answer_is_sent_as_the_application_produces_it(app: App, port: int) -> None:
+    sock = raw(port)
+    sock.sendall(b"GET /stream HTTP/1.1\r\nHost: x\r\n\r\n")
+
+    head = read_until(sock, b"first\r\n")  # before the application has the second chunk
+    app.release.set()
+    rest = read_until(sock, b"0\r\n\r\n")
+    sock.sendall(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nnext")
+    _, _, next_body = read_response(sock)
+
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert b"\r\nTransfer-Encoding: chunked\r\n" in head
+    assert b"Content-Length" not in head
+    assert head.endswith(b"\r\n\r\n5\r\nfirst\r\n")
+    assert rest == b"6\r\nsecond\r\n0\r\n\r\n"
+    assert app.closed.is_set()
+    assert json.loads(next_body)["body"] == "next"  # the connection is kept
+
+
+def test_an_http_1_0_client_gets_a_streamed_answer_as_plain_bytes(app: App, port: int) -> None:
+    app.release.set()
+    sock = raw(port)
+    sock.sendall(b"GET /stream HTTP/1.0\r\n\r\n")
+
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+
+    head, _, body = data.partition(b"\r\n\r\n")
+    assert b"Connection: close" in head and b"Transfer-Encoding" not in head
+    assert body == b"firstsecond"
+
+
+def test_an_application_failing_midway_leaves_the_body_unfinished(app: App, port: int) -> None:
+    app.release.set()
+    sock = raw(port)
+    sock.sendall(b"GET /stream-breaks HTTP/1.1\r\nHost: x\r\n\r\n")
+
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+
+    assert data.endswith(b"\r\n\r\n5\r\nfirst\r\n")  # no last chunk: the client can tell
+    assert app.closed.is_set()
+    again = connect(port)
+    again.request("POST", "/echo", body=b"still here")
+    assert json.loads(again.getresponse().read())["body"] == "still here"
 
 
 # -- failures ----------------------------------------------------------------------------------

@@ -86,9 +86,17 @@ function renderInvocations(invocations) {
     el("td", {}, i.time), el("td", {}, i.function_name), el("td", {}, i.request_id),
     el("td", { class: `status-${i.status}` }, i.error_type ? `${i.status} (${i.error_type})` : i.status),
     el("td", {}, i.status === "Throttled" ? "–" : i.cold ? "cold" : "warm"),
-    el("td", {}, `${i.duration_ms.toFixed(1)} ms`), el("td", {}, timeline(i.phases_ms)),
-    el("td", {}, traceLink(i.trace_id)),
-  )), 8, "No invocations yet.");
+    el("td", {}, `${i.duration_ms.toFixed(1)} ms`), responseCell(i.streamed),
+    el("td", {}, timeline(i.phases_ms)), el("td", {}, traceLink(i.trace_id)),
+  )), 9, "No invocations yet.");
+}
+
+// A streamed response: its chunks, its bytes and how soon the first came; else a dash.
+function responseCell(streamed) {
+  if (!streamed) return el("td", { class: "response" }, "–");
+  const first = streamed.first_chunk_ms === null ? "" : `, first after ${streamed.first_chunk_ms.toFixed(1)} ms`;
+  return el("td", { class: "response", title: streamed.content_type },
+    `streamed: ${streamed.chunks} chunks, ${streamed.total_bytes} B${first}`);
 }
 
 async function refreshState() {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import http.client
 import json
 import socket
@@ -9,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 
@@ -71,7 +73,7 @@ class Runtime:
         return [line for _, line in self.log]
 
 
-def invocation(payload: bytes = b'{"key": "value"}', **fields: str) -> Invocation:
+def invocation(payload: bytes = b'{"key": "value"}', **fields: Any) -> Invocation:
     return Invocation(payload=payload, invoked_arn=ARN, **fields)
 
 
@@ -336,6 +338,149 @@ def test_response_over_6_mb_is_refused_and_fails_the_invocation(runtime: Runtime
 
 def test_unknown_route_is_not_found(runtime: Runtime) -> None:
     assert runtime.call("GET", f"{BASE}/invocation/nope").status == 404
+
+
+# -- streamed responses (Lambda-Runtime-Function-Response-Mode: streaming) -------------------
+
+
+@dataclass
+class RecordingSink:
+    """The invocation's caller, as the Runtime API sees it: what it was sent, and when."""
+
+    takes: int = 1_000  # chunks it takes before its client goes away
+    content_type: str | None = None
+    chunks: list[bytes] = field(default_factory=list)
+    arrived: threading.Event = field(default_factory=threading.Event)
+
+    def open(self, content_type: str) -> None:
+        self.content_type = content_type
+
+    def write(self, chunk: bytes) -> bool:
+        self.chunks.append(chunk)
+        self.arrived.set()
+        return len(self.chunks) < self.takes
+
+
+class StreamingRuntime:
+    """The runtime's side of one streamed response, written on a raw connection."""
+
+    def __init__(self, runtime: Runtime, request_id: str,
+                 content_type: str = "text/plain") -> None:
+        host, port = runtime.listener.address.rsplit(":", 1)
+        self.connection = socket.create_connection((host, int(port)), timeout=5)
+        self.connection.sendall(
+            f"POST {BASE}/invocation/{request_id}/response HTTP/1.1\r\nHost: runtime\r\n"
+            "Lambda-Runtime-Function-Response-Mode: streaming\r\n"
+            f"Transfer-Encoding: chunked\r\nContent-Type: {content_type}\r\n\r\n".encode())
+
+    def write(self, chunk: bytes) -> None:
+        self.connection.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+
+    def end(self, **trailers: str) -> bytes:
+        """The last chunk, the trailers, and the Runtime API's reply."""
+        fields = "".join(f"{name.replace('_', '-')}: {value}\r\n"
+                         for name, value in trailers.items())
+        self.connection.sendall(b"0\r\n" + fields.encode() + b"\r\n")
+        reply = self.connection.recv(65536)
+        self.connection.close()
+        return reply
+
+
+def test_streamed_chunks_reach_the_caller_as_they_arrive(runtime: Runtime) -> None:
+    sink = RecordingSink()
+    inv = taken(runtime, invocation(response_sink=sink))
+    stream = StreamingRuntime(runtime, inv.request_id)
+
+    stream.write(b"first ")
+    assert sink.arrived.wait(5), "the first chunk waited for the rest"
+    assert sink.chunks == [b"first "]
+    assert not inv.done.is_set()
+    stream.write(b"second")
+    reply = stream.end(Lambda_Sim_Max_Memory_Kb="51200")
+
+    assert reply.startswith(b"HTTP/1.1 202 ")
+    result = finished(inv)
+    assert sink.content_type == "text/plain"
+    assert sink.chunks == [b"first ", b"second"]
+    assert (result.payload, result.error_type) == (b"", None)
+    assert result.streamed is not None
+    assert (result.streamed.content_type, result.streamed.chunks,
+            result.streamed.total_bytes) == ("text/plain", 2, 12)
+    assert result.streamed.first_chunk_ms is not None
+    assert result.streamed.first_chunk_ms <= result.duration_ms
+    report = next(line for line in runtime.lines() if line.startswith("REPORT"))
+    assert "\tMax Memory Used: 50 MB\t" in report
+
+
+def test_error_trailers_end_a_stream_as_a_function_error(runtime: Runtime) -> None:
+    sink = RecordingSink()
+    inv = taken(runtime, invocation(response_sink=sink))
+    stream = StreamingRuntime(runtime, inv.request_id)
+    error = {"errorType": "Error", "errorMessage": "broke midway", "trace": []}
+
+    stream.write(b"partial")
+    reply = stream.end(Lambda_Runtime_Function_Error_Type="Error",
+                       Lambda_Runtime_Function_Error_Body=base64.b64encode(
+                           json.dumps(error).encode()).decode())
+
+    assert reply.startswith(b"HTTP/1.1 202 ")
+    result = finished(inv)
+    assert sink.chunks == [b"partial"]
+    assert result.error_type == "Error"
+    assert json.loads(result.payload) == error
+
+
+def test_a_stream_for_a_caller_that_takes_it_whole_is_gathered(runtime: Runtime) -> None:
+    inv = taken(runtime, invocation())
+    stream = StreamingRuntime(runtime, inv.request_id, content_type="application/json")
+
+    stream.write(b'{"streamed": ')
+    stream.write(b"true}")
+    reply = stream.end()
+
+    assert reply.startswith(b"HTTP/1.1 202 ")
+    result = finished(inv)
+    assert result.payload == b'{"streamed": true}'
+    assert result.streamed is not None and result.streamed.chunks == 2
+
+
+def test_a_stream_gathered_past_6_mb_fails_the_invocation(runtime: Runtime) -> None:
+    inv = taken(runtime, invocation())
+    stream = StreamingRuntime(runtime, inv.request_id)
+    stream.write(b"x" * (6 * 1024 * 1024))
+    stream.write(b"one byte too many")
+
+    reply = stream.connection.recv(65536)
+
+    assert reply.startswith(b"HTTP/1.1 413 ")
+    result = finished(inv)
+    assert result.error_type == "Function.ResponseSizeTooLarge"
+    assert json.loads(result.payload)["errorMessage"] == (
+        "Response payload size exceeded maximum allowed payload size (6291456 bytes).")
+
+
+def test_chunks_after_the_caller_has_gone_are_read_and_dropped(runtime: Runtime) -> None:
+    sink = RecordingSink(takes=1)
+    inv = taken(runtime, invocation(response_sink=sink))
+    stream = StreamingRuntime(runtime, inv.request_id)
+
+    for chunk in (b"taken", b"dropped", b"dropped too"):
+        stream.write(chunk)
+    reply = stream.end()
+
+    assert reply.startswith(b"HTTP/1.1 202 ")
+    assert sink.chunks == [b"taken"]
+    assert finished(inv).streamed is not None
+
+
+def test_a_stream_for_an_invocation_not_held_is_an_invalid_request_id(runtime: Runtime) -> None:
+    stream = StreamingRuntime(runtime, "00000000-0000-0000-0000-000000000000")
+
+    reply = stream.connection.recv(65536)
+
+    assert reply.startswith(b"HTTP/1.1 400 ")
+    assert b"InvalidRequestID" in reply
+    assert b"Connection: close" in reply  # the body it announced is left unread
 
 
 # -- /init/error ------------------------------------------------------------------------------

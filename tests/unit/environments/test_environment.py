@@ -10,9 +10,10 @@ from simulator.environments.environment import (
     Environment,
     EnvironmentState,
     IllegalTransition,
+    RuntimeApiError,
 )
 from simulator.executors.base import ExitStatus
-from simulator.models import FunctionConfig, Invocation
+from simulator.models import FunctionConfig, Invocation, StreamedResponse
 
 ARN = "arn:aws:lambda:us-east-1:000000000000:function:fn"
 
@@ -77,3 +78,27 @@ def test_an_invocation_handed_to_a_dead_environment_fails_rather_than_waits() ->
     assert invocation.result is not None
     assert invocation.result.error_type == "Runtime.ExitError"
     assert env.state is EnvironmentState.DEAD
+
+
+def test_a_streaming_runtime_reaches_the_invocation_it_holds_and_no_other() -> None:
+    env = environment()
+    held = Invocation(payload=b"{}", invoked_arn=ARN)
+    env.assign(held)
+    env.next_invocation()
+
+    assert env.current_invocation(held.request_id) is held
+    with pytest.raises(RuntimeApiError) as refused:
+        env.current_invocation("00000000-0000-0000-0000-000000000000")
+    assert (refused.value.status, refused.value.error_type) == (400, "InvalidRequestID")
+
+
+def test_what_a_runtime_streamed_is_in_the_result() -> None:
+    env = environment()
+    invocation = Invocation(payload=b"{}", invoked_arn=ARN)
+    env.assign(invocation)
+    env.next_invocation()
+    streamed = StreamedResponse("text/plain", chunks=3, total_bytes=12, first_chunk_ms=1.5)
+
+    env.answer(invocation.request_id, b"", None, None, streamed)
+
+    assert invocation.result is not None and invocation.result.streamed == streamed

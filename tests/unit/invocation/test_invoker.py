@@ -17,8 +17,9 @@ from simulator.errors import (
     InvalidRequestContentException,
     RequestEntityTooLargeException,
     ResourceNotFoundException,
+    ValidationException,
 )
-from simulator.executors.fake import FakeContext, FakeExecutor
+from simulator.executors.fake import FakeContext, FakeExecutor, Streamed
 from simulator.invocation.invoker import MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD
 from tests.helpers import eventually
 from tests.unit.lambda_service import ARN, LambdaService, create
@@ -309,3 +310,71 @@ def test_an_event_invoke_keeps_its_callers_trace(
 
     assert eventually(lambda: len(service.segments) == 2)
     assert seen[0] is not None and seen[0].startswith(f"Root={TRACE_ROOT};")
+
+
+# -- InvokeWithResponseStream -----------------------------------------------------------------
+
+
+def test_a_streamed_invoke_hands_each_chunk_over_as_the_runtime_writes_it(
+    service: LambdaService, executor: FakeExecutor
+) -> None:
+    second_written = threading.Event()
+
+    def chunks() -> Any:
+        yield b"first"
+        second_written.wait(5)  # the caller has the first before the runtime goes on
+        yield b"second"
+
+    executor.handlers["app.streams"] = lambda event, context: Streamed(chunks(), "text/plain")
+    create(service, Handler="app.streams")
+
+    function, stream = service.invoker.invoke_with_response_stream("fn", None, b"{}")
+    assert stream is not None
+    stream.wait_started()
+    received = stream.chunks()
+    first = next(received)
+    second_written.set()
+
+    assert (function.name, stream.content_type, first) == ("fn", "text/plain", b"first")
+    assert list(received) == [b"second"]
+    assert stream.result is not None and stream.result.streamed is not None
+    assert stream.result.streamed.chunks == 2
+
+
+def test_a_streamed_invoke_names_its_qualifier_in_the_invoked_arn(
+    service: LambdaService, executor: FakeExecutor
+) -> None:
+    arns: list[str] = []
+    executor.handlers["app.handler"] = lambda event, context: arns.append(
+        context.invoked_function_arn)
+    create(service)
+
+    function, stream = service.invoker.invoke_with_response_stream("fn:$LATEST", None, b"{}")
+    assert stream is not None
+    list(stream.chunks())
+
+    assert function.version == "$LATEST"
+    assert arns == [f"{ARN}:$LATEST"]
+
+
+@pytest.mark.parametrize(("invocation_type", "payload", "error"), [
+    ("Event", b"{}", ValidationException),
+    ("RequestResponse", b"x" * (MAX_SYNC_PAYLOAD + 1), RequestEntityTooLargeException),
+    ("RequestResponse", b"{not json", InvalidRequestContentException),
+])
+def test_a_streamed_invoke_is_checked_before_it_runs(
+    service: LambdaService, invocation_type: str, payload: bytes, error: type[Exception]
+) -> None:
+    create(service)
+
+    with pytest.raises(error):
+        service.invoker.invoke_with_response_stream("fn", None, payload, invocation_type)
+
+
+def test_a_streamed_dry_run_runs_nothing(service: LambdaService, executor: FakeExecutor) -> None:
+    create(service)
+
+    function, stream = service.invoker.invoke_with_response_stream("fn", None, b"{}", "DryRun")
+
+    assert (function.name, stream) == ("fn", None)
+    assert executor.launches == 0

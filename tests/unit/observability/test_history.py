@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.models import InvocationResult
+from simulator.models import InvocationResult, StreamedResponse
 from simulator.observability.history import InvocationHistory
 from tests.unit.observability.recorded_invocations import result
 
@@ -29,3 +29,17 @@ def test_a_traced_invocation_keeps_its_trace_id_for_the_waterfall() -> None:
 
     assert traced.trace_id == "1-5759e988-bd862e3fe1be46a994272793"
     assert untraced.trace_id == ""
+
+
+def test_a_streamed_response_is_kept_with_its_chunks_and_bytes() -> None:
+    history = InvocationHistory()
+    streamed = StreamedResponse("text/plain", chunks=3, total_bytes=13, first_chunk_ms=2.5)
+    history.record("fn", InvocationResult(b"", streamed=streamed), throttled=False)
+    history.record("fn", InvocationResult(b"{}"), throttled=False)
+
+    buffered, newest_streamed = history.recent()
+
+    assert newest_streamed.streamed == {"content_type": "text/plain", "chunks": 3,
+                                        "total_bytes": 13, "first_chunk_ms": 2.5}
+    assert buffered.streamed is None
+    assert newest_streamed.to_json()["streamed"]["chunks"] == 3
