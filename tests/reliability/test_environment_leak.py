@@ -54,6 +54,7 @@ def test_host_variables_do_not_leak_into_functions(client: Any,
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         assert seen[variable] == "test", variable
     assert seen["OWN_SETTING"] == "mine"
-    unexpected = {key for key in seen if not key.startswith(("AWS_", "_HANDLER"))
+    # Lambda's reserved variables: AWS_*, _HANDLER, and the X-Ray daemon's _AWS_XRAY_*.
+    unexpected = {key for key in seen if not key.startswith(("AWS_", "_HANDLER", "_AWS_XRAY_"))
                   and key not in RUNTIME_VARIABLES and key != "OWN_SETTING"}
     assert unexpected == set(), f"variables nobody configured: {sorted(unexpected)}"
