@@ -394,8 +394,8 @@ def invoke(function_name: str, qualifier: str | None, event: dict[str, Any],
     if len(payload) > MAX_SYNC_PAYLOAD:
         return gateway_error(413, "Request Entity Too Large")
     try:
-        result = invoker().run(functions().function(function_name, qualifier), payload,
-                               trace_header=_trace_header(event))
+        result = invoker().run_event(functions().function(function_name, qualifier), payload,
+                                     trace_header=_trace_header(event))
     except TooManyRequestsException:
         return throttled_response(payload_version)
     except LambdaError as error:

@@ -289,9 +289,9 @@ class SqsPoller:
     def _invoke(self, function: FunctionConfig, messages: list[dict[str, Any]]) -> None:
         try:
             event = {"Records": [sqs_record(m, self.config.queue) for m in messages]}
-            result = self._invoker.run(function, json.dumps(event).encode(),
-                                       trace_header=_trace_header(messages),
-                                       invoked_as=self.config.function_name.partition(":")[2])
+            result = self._invoker.run_event(
+                function, json.dumps(event).encode(), trace_header=_trace_header(messages),
+                invoked_as=self.config.function_name.partition(":")[2])
             done = settled(messages, result, self.config.report_batch_item_failures,
                            self.config.queue.fifo)
             if len(done) < len(messages):

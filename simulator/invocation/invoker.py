@@ -90,8 +90,8 @@ class Invoker:
         self._observer = observer or NoObserver()
         self._async = AsyncInvocations(
             settings, functions.lookup,
-            lambda function, payload, trace_header: self.run(function, payload,
-                                                             trace_header=trace_header),
+            lambda function, payload, trace_header: self.run_event(
+                function, payload, trace_header, synchronous=False),
             DestinationSender(settings, self.submit_event),
         )
 
@@ -217,6 +217,20 @@ class Invoker:
         except (ResourceNotFoundException, ValidationException):
             return False
         return True
+
+    def run_event(self, function: FunctionConfig, payload: bytes,
+                  trace_header: str | None = None, invoked_as: str | None = None,
+                  synchronous: bool = True) -> InvocationResult:
+        """An event source's invocation: the handler runs once, or, for a durable function,
+        a durable execution starts (each event its own, as AWS's event sources start them),
+        waited for when the source invokes synchronously (an SQS mapping)."""
+        if not function.durable_config or self.durable is None:
+            return self.run(function, payload, trace_header=trace_header,
+                            invoked_as=invoked_as)
+        outcome = self.durable.invoke(function, payload,
+                                      "RequestResponse" if synchronous else "Event", None)
+        return InvocationResult(outcome.payload,
+                                error_type="Unhandled" if outcome.function_error else None)
 
     def run(
         self,

@@ -78,8 +78,8 @@ class StandInInvoker:
             raise ResourceNotFoundException(f"Function not found: {reference}")
         return self.function
 
-    def run(self, function: FunctionConfig, payload: bytes, *args: Any,
-            **kwargs: Any) -> InvocationResult:
+    def run_event(self, function: FunctionConfig, payload: bytes, *args: Any,
+                  **kwargs: Any) -> InvocationResult:
         event = json.loads(payload)
         with self._lock:
             self.events.append(event)

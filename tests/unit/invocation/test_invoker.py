@@ -20,7 +20,7 @@ from simulator.errors import (
     ValidationException,
 )
 from simulator.executors.fake import FakeContext, FakeExecutor, Streamed
-from simulator.invocation.invoker import MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD
+from simulator.invocation.invoker import MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD, InvokeOutcome
 from tests.helpers import eventually
 from tests.unit.lambda_service import ARN, LambdaService, create
 
@@ -378,3 +378,55 @@ def test_a_streamed_dry_run_runs_nothing(service: LambdaService, executor: FakeE
 
     assert (function.name, stream) == ("fn", None)
     assert executor.launches == 0
+
+
+# -- durable functions ------------------------------------------------------------------------
+
+
+class StartedExecutions:
+    """Stands in for the durable-execution service: records what it was asked to start."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[str, bytes, str, str | None]] = []
+
+    def invoke(self, function: Any, payload: bytes, invocation_type: str,
+               execution_name: str | None) -> InvokeOutcome:
+        self.started.append((function.name, payload, invocation_type, execution_name))
+        failed = payload == b'{"fail": true}'
+        return InvokeOutcome(200, b'"done"', function_error="Unhandled" if failed else None,
+                             durable_execution_arn="arn")
+
+
+def test_a_durable_function_is_invoked_qualified_and_starts_an_execution(
+        service: LambdaService) -> None:
+    executions = StartedExecutions()
+    service.invoker.durable = executions
+    create(service, DurableConfig={"ExecutionTimeout": 60})
+
+    with pytest.raises(InvalidParameterValueException,
+                       match="You cannot invoke a durable function using an unqualified ARN."):
+        service.invoker.invoke("fn", None, b"{}")
+    outcome = service.invoker.invoke("fn", "$LATEST", b"{}", durable_execution_name="one")
+    handler_run = service.invoker.invoke("fn", None, b"{}", handler_only=True)
+
+    assert outcome.durable_execution_arn == "arn"
+    assert executions.started == [("fn", b"{}", "RequestResponse", "one")]
+    assert handler_run.status == 200  # the handler itself ran, as the service asks
+
+
+def test_event_sources_start_executions_of_durable_functions_only(
+        service: LambdaService) -> None:
+    executions = StartedExecutions()
+    service.invoker.durable = executions
+    create(service, name="flow", DurableConfig={"ExecutionTimeout": 60})
+    create(service, name="plain")
+    flow = service.invoker.resolve("flow")
+
+    queued = service.invoker.run_event(flow, b"{}", synchronous=False)
+    polled = service.invoker.run_event(flow, b'{"fail": true}')
+    plain = service.invoker.run_event(service.invoker.resolve("plain"), b'{"n": 1}')
+
+    assert [(name, kind) for name, _, kind, _ in executions.started] == [
+        ("flow", "Event"), ("flow", "RequestResponse")]
+    assert not queued.failed and polled.error_type == "Unhandled"
+    assert json.loads(plain.payload) == {"n": 1}
