@@ -14,7 +14,7 @@ from tests.helpers import lambda_client, running_server
 
 EXECUTORS = ["process", "docker"]
 
-pytest_plugins = ["tests.otlp_collector"]  # the `otlp_collector` fixture
+pytest_plugins = ["tests.otlp_collector", "tests.browser"]  # `otlp_collector`, `browser`
 
 
 def docker_unavailable_reason() -> str | None:

@@ -11,15 +11,12 @@ from rich.markup import escape
 from rich.table import Column, Table
 
 from simulator.commands.console import print_json, stdout
-from simulator.commands.remote import simulator_call
+from simulator.commands.remote import common_options, simulator_call
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cost = commands.add_parser("cost", help="what each function would cost on AWS this month")
-    cost.add_argument("--endpoint", help="the simulator's URL (default $AWS_ENDPOINT_URL, "
-                      "else http://127.0.0.1:4570)")
-    cost.add_argument("--json", action="store_true", help="machine-readable output")
-    cost.set_defaults(run=run)
+    common_options(cost, run)
 
 
 def run(args: argparse.Namespace) -> int:

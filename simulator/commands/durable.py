@@ -9,7 +9,7 @@ import re
 from rich.table import Table
 
 from simulator.commands.console import console, fail, print_json, stdout
-from simulator.commands.remote import client, simulator_call
+from simulator.commands.remote import client, common_options, simulator_call
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 DURATION = re.compile(r"(?P<amount>\d+(?:\.\d+)?)(?P<unit>[smhd]?)")
@@ -21,17 +21,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     advance = actions.add_parser("advance", help="move durable time forward: waits, retry "
                                  "delays and callback timeouts due within it end now")
     advance.add_argument("duration", help="e.g. 90s, 30m, 3h, 2d (a bare number is seconds)")
-    _common(advance, run_advance)
+    common_options(advance, run_advance)
     listing = actions.add_parser("ls", help="a function's durable executions")
     listing.add_argument("function")
-    _common(listing, run_ls)
-
-
-def _common(parser: argparse.ArgumentParser, run: object) -> None:
-    parser.add_argument("--endpoint", help="the simulator's URL (default $AWS_ENDPOINT_URL, "
-                        "else http://127.0.0.1:4570)")
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
-    parser.set_defaults(run=run)
+    common_options(listing, run_ls)
 
 
 def seconds_of(duration: str) -> float:

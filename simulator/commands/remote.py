@@ -29,20 +29,20 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     invoke.add_argument("--event", help="a JSON file with the event, or - for standard input")
     invoke.add_argument("--async", dest="asynchronous", action="store_true",
                         help="an Event invocation (202, runs in the background)")
-    _common(invoke, run_invoke)
+    common_options(invoke, run_invoke)
 
     logs = commands.add_parser("logs", help="a function's log lines")
     logs.add_argument("name")
     logs.add_argument("--follow", "-f", action="store_true", help="keep printing new lines")
-    _common(logs, run_logs)
+    common_options(logs, run_logs)
 
     listing = commands.add_parser("ls", help="functions with their warm and busy environments")
-    _common(listing, run_ls)
+    common_options(listing, run_ls)
 
     deploy = commands.add_parser("deploy", help="deploy a SAM template to a running simulator")
     deploy.add_argument("template", type=Path)
     deploy.add_argument("--parameter-overrides", nargs="*", default=[], metavar="KEY=VALUE")
-    _common(deploy, run_deploy)
+    common_options(deploy, run_deploy)
 
     emit = commands.add_parser("emit", help="send an event source's event to its functions now")
     kinds = emit.add_subparsers(dest="emit_kind", metavar="KIND", required=True)
@@ -51,15 +51,15 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     s3.add_argument("key")
     s3.add_argument("--body", help="a file whose content to upload (default: empty)")
     s3.add_argument("--delete", action="store_true", help="delete the object instead")
-    _common(s3, run_emit_s3)
+    common_options(s3, run_emit_s3)
     sqs = kinds.add_parser("sqs", help="send a message to a queue its mappings poll")
     sqs.add_argument("queue", help="queue name or URL")
     sqs.add_argument("body", help="the message body")
     sqs.add_argument("--group-id", help="MessageGroupId, for FIFO queues")
-    _common(sqs, run_emit_sqs)
+    common_options(sqs, run_emit_sqs)
     schedule = kinds.add_parser("schedule", help="fire a scheduled rule now")
     schedule.add_argument("rule", help="the rule's name")
-    _common(schedule, run_emit_schedule)
+    common_options(schedule, run_emit_schedule)
     http = kinds.add_parser("http", help="send an HTTP request through an API route")
     http.add_argument("method")
     http.add_argument("path", help="e.g. /hello?name=x")
@@ -67,10 +67,11 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
                       help="API id (default ServerlessHttpApi; ServerlessRestApi for Api events)")
     http.add_argument("--stage", default="$default")
     http.add_argument("--data", help="request body")
-    _common(http, run_emit_http)
+    common_options(http, run_emit_http)
 
 
-def _common(parser: argparse.ArgumentParser, run: Any) -> None:
+def common_options(parser: argparse.ArgumentParser, run: Any) -> None:
+    """What every command that talks to a running simulator takes."""
     parser.add_argument("--endpoint", help="the simulator's URL (default $AWS_ENDPOINT_URL, "
                         "else http://127.0.0.1:4570)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")

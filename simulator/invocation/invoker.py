@@ -120,13 +120,9 @@ class Invoker:
             raise InvalidParameterValueException(
                 f"Unsupported invocation type {invocation_type}"
             )
-        limit = MAX_ASYNC_PAYLOAD if invocation_type == "Event" else MAX_SYNC_PAYLOAD
-        if len(payload) > limit:
-            raise RequestEntityTooLargeException(
-                f"Request must be smaller than {limit} bytes for the InvokeFunction operation"
-            )
-        payload = _checked_json(payload)
-        context = _decode_client_context(client_context)
+        payload, context = _checked_request(
+            payload, MAX_ASYNC_PAYLOAD if invocation_type == "Event" else MAX_SYNC_PAYLOAD,
+            client_context)
         durable = bool(function.durable_config) and self.durable is not None \
             and not handler_only
         if durable and _named_qualifier(reference, qualifier) is None:
@@ -169,13 +165,7 @@ class Invoker:
             violations.add(invocation_type, "invocationType", "Member must satisfy enum value "
                            f"set: [{', '.join(STREAMING_INVOCATION_TYPES)}]")
         violations.raise_if_any()
-        if len(payload) > MAX_SYNC_PAYLOAD:
-            raise RequestEntityTooLargeException(
-                f"Request must be smaller than {MAX_SYNC_PAYLOAD} bytes for the InvokeFunction "
-                "operation"
-            )
-        payload = _checked_json(payload)
-        context = _decode_client_context(client_context)
+        payload, context = _checked_request(payload, MAX_SYNC_PAYLOAD, client_context)
         if invocation_type == "DryRun":
             return function, None
         return function, self.run_streamed(function, payload, context, trace_header,
@@ -365,6 +355,15 @@ def encoded_log_tail(result: InvocationResult) -> str | None:
 
 def _reference(function: FunctionConfig) -> str:
     return function.name if function.version == LATEST else f"{function.name}:{function.version}"
+
+
+def _checked_request(payload: bytes, limit: int, client_context: str | None
+                     ) -> tuple[bytes, str | None]:
+    """AWS's checks of an invoke's payload (its size, JSON) and client context."""
+    if len(payload) > limit:
+        raise RequestEntityTooLargeException(
+            f"Request must be smaller than {limit} bytes for the InvokeFunction operation")
+    return _checked_json(payload), _decode_client_context(client_context)
 
 
 def _checked_json(payload: bytes) -> bytes:

@@ -14,7 +14,6 @@ import threading
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -277,40 +276,6 @@ def test_prometheus_text_parses(server: SimulatorServer, client: Any) -> None:
 
 
 # -- the dashboard -----------------------------------------------------------------------------
-
-def chromium_unavailable_reason() -> str | None:
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        return "selenium is not installed: pip install -e '.[test]'"
-    if not shutil.which("chromium") or not shutil.which("chromedriver"):
-        return "no headless Chromium: apt-get install chromium chromium-driver"
-    return None
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    """Headless Chromium; skipped without it, failed when LAMBDA_SIM_REQUIRE_BROWSER=1."""
-    reason = chromium_unavailable_reason()
-    if reason is not None:
-        if os.environ.get("LAMBDA_SIM_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or ""
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--disable-gpu", "--window-size=1500,1200"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or ""),
-                              options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
 
 def test_dashboard_invokes_and_follows_the_log(server: SimulatorServer, client: Any,
                                                browser: Any, executor_name: str) -> None:

@@ -9,9 +9,7 @@ from __future__ import annotations
 import base64
 import http.client
 import json
-import shutil
 import time
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,7 +22,6 @@ from tests.e2e.test_node_and_custom_runtimes import (
     node_function,
     require_runtime,
 )
-from tests.e2e.test_observability import chromium_unavailable_reason
 from tests.helpers import create_function
 
 NODE = "nodejs20.x"
@@ -223,28 +220,6 @@ def test_a_custom_runtime_streams_its_own_response(client: Any, server: Simulato
 
 
 # -- the dashboard -----------------------------------------------------------------------------
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    """Headless Chromium, as the observability tests start it."""
-    reason = chromium_unavailable_reason()
-    if reason is not None:
-        pytest.skip(reason)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or ""
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                     "--disable-gpu", "--window-size=1500,1200"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or ""),
-                              options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
 
 def test_the_dashboard_shows_a_streamed_invocation_with_its_chunks(
         server: SimulatorServer, client: Any, node: str, browser: Any) -> None:
