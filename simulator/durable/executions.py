@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from aws_durable_execution_sdk_python.lambda_service import ErrorObject
 from aws_durable_execution_sdk_python_testing import execution as execution_module
 from aws_durable_execution_sdk_python_testing.checkpoint.processor import CheckpointProcessor
 from aws_durable_execution_sdk_python_testing.child_dispatcher import (
@@ -147,9 +148,14 @@ class DurableExecutions:
                 "Durable time is skipped already: every wait ends at once.")
         ahead = self.clock.advance(seconds)
         for execution in self._store.list_all():
-            if not execution.is_complete:
-                self.executor._schedule_earliest_pending(  # noqa: SLF001
-                    execution.durable_execution_arn)
+            if execution.is_complete:
+                continue
+            arn = execution.durable_execution_arn
+            self.executor._schedule_earliest_pending(arn)  # noqa: SLF001
+            timeout = self.executor._execution_timeouts.pop(arn, None)  # noqa: SLF001
+            if timeout is not None:  # its own timeout comes nearer too
+                timeout.cancel()
+                self._arm_timeout(execution, self.executor._completion_events.get(arn))  # noqa: SLF001
         return ahead
 
     def recent(self, limit: int = 50) -> list[Execution]:
@@ -201,7 +207,6 @@ class DurableExecutions:
         arn = execution.durable_execution_arn
 
         def timed_out() -> None:
-            from aws_durable_execution_sdk_python.lambda_service import ErrorObject
             self.executor.on_timed_out(arn, ErrorObject.from_message(
                 f"Execution timed out after {timeout} seconds."))
 

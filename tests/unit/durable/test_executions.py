@@ -98,3 +98,21 @@ def test_skipped_time_ends_a_synchronous_wait_at_once(
     outcome = service.invoke(handler.functions["orders"], b"{}", "RequestResponse", None)
 
     assert json.loads(outcome.payload) == 1
+
+
+def test_advancing_durable_time_brings_an_executions_timeout_nearer(
+        service: DurableExecutions, handler: Handler) -> None:
+    handler.answers = [pending()]
+    arn = service.start(handler.functions["orders"], b"{}", None)  # ExecutionTimeout 600 s
+    assert eventually(lambda: len(handler.inputs) == 1)
+
+    service.advance(601)
+
+    assert eventually(lambda: service.outcome(arn)["Status"] == "TIMED_OUT"), \
+        service.outcome(arn)
+
+
+def test_skipped_time_cannot_be_advanced(
+        service_factory: Callable[..., DurableExecutions]) -> None:
+    with pytest.raises(InvalidParameterValueException, match="skipped already"):
+        service_factory(durable_time="skip").advance(60)
