@@ -123,11 +123,7 @@ class Invoker:
         payload, context = _checked_request(
             payload, MAX_ASYNC_PAYLOAD if invocation_type == "Event" else MAX_SYNC_PAYLOAD,
             client_context)
-        durable = bool(function.durable_config) and self.durable is not None \
-            and not handler_only
-        if durable and _named_qualifier(reference, qualifier) is None:
-            raise InvalidParameterValueException(
-                "You cannot invoke a durable function using an unqualified ARN.")
+        durable = not handler_only and self._is_durable(function, reference, qualifier)
         if invocation_type == "DryRun":
             return InvokeOutcome(204)
         if durable and self.durable is not None:
@@ -166,8 +162,13 @@ class Invoker:
                            f"set: [{', '.join(STREAMING_INVOCATION_TYPES)}]")
         violations.raise_if_any()
         payload, context = _checked_request(payload, MAX_SYNC_PAYLOAD, client_context)
+        durable = self._is_durable(function, reference, qualifier)
         if invocation_type == "DryRun":
             return function, None
+        if durable:  # the execution's result, as one chunk
+            stream = ResponseStream()
+            stream.run_in_background(lambda: self.run_event(function, payload, trace_header))
+            return function, stream
         return function, self.run_streamed(function, payload, context, trace_header,
                                            want_log=log_type == "Tail",
                                            invoked_as=_named_qualifier(reference, qualifier))
@@ -206,6 +207,17 @@ class Invoker:
             self.submit_event(function_arn, payload, trace_header)
         except (ResourceNotFoundException, ValidationException):
             return False
+        return True
+
+    def _is_durable(self, function: FunctionConfig, reference: str,
+                    qualifier: str | None) -> bool:
+        """An invoke of a durable function starts an execution, and must name a version or
+        an alias, as AWS requires."""
+        if not function.durable_config or self.durable is None:
+            return False
+        if _named_qualifier(reference, qualifier) is None:
+            raise InvalidParameterValueException(
+                "You cannot invoke a durable function using an unqualified ARN.")
         return True
 
     def run_event(self, function: FunctionConfig, payload: bytes,

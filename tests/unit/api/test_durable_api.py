@@ -81,3 +81,15 @@ def test_a_durable_function_is_invoked_by_a_qualified_name_only(boto: Any) -> No
     with pytest.raises(boto.exceptions.InvalidParameterValueException,
                        match="You cannot invoke a durable function using an unqualified ARN."):
         boto.invoke(FunctionName=name, Payload=b'{"n": 1}')
+
+
+def test_a_streamed_invoke_answers_with_the_executions_result_in_one_chunk(boto: Any) -> None:
+    name = durable_function(boto)
+
+    response = boto.invoke_with_response_stream(FunctionName=f"{name}:$LATEST",
+                                                Payload=b'{"n": 4}')
+
+    events = list(response["EventStream"])
+    chunks = [e["PayloadChunk"]["Payload"] for e in events if "PayloadChunk" in e]
+    assert json.loads(b"".join(chunks)) == {"doubled": 8}
+    assert events[-1] == {"InvokeComplete": {}}

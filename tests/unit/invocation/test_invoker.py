@@ -430,3 +430,20 @@ def test_event_sources_start_executions_of_durable_functions_only(
         ("flow", "Event"), ("flow", "RequestResponse")]
     assert not queued.failed and polled.error_type == "Unhandled"
     assert json.loads(plain.payload) == {"n": 1}
+
+
+def test_a_streamed_invoke_of_a_durable_function_streams_the_executions_result(
+        service: LambdaService) -> None:
+    executions = StartedExecutions()
+    service.invoker.durable = executions
+    create(service, DurableConfig={"ExecutionTimeout": 60})
+
+    with pytest.raises(InvalidParameterValueException, match="unqualified ARN"):
+        service.invoker.invoke_with_response_stream("fn", None, b"{}")
+    _, stream = service.invoker.invoke_with_response_stream("fn:$LATEST", None, b"{}")
+
+    assert stream is not None
+    stream.wait_started()
+    list(stream.chunks())
+    assert stream.result is not None and stream.result.payload == b'"done"'
+    assert [kind for _, _, kind, _ in executions.started] == ["RequestResponse"]
