@@ -123,7 +123,7 @@ class Simulator:
                                segments=self.observability.traces.add)
         self.durable = DurableExecutions(
             settings,
-            resolve=lambda reference: self.invoker.resolve(*_name_and_qualifier(reference)),
+            resolve=self.invoker.resolve,
             run=lambda function, payload: self.invoker.run(function, payload))
         self.invoker.durable = self.durable
         # Where functions' X-Ray SDKs send segments: beside the Runtime API they reach.
@@ -172,11 +172,6 @@ class Simulator:
         self.versions.close()
         self.layer_store.close()
         self.policy_store.close()
-
-
-def _name_and_qualifier(reference: str) -> tuple[str, str | None]:
-    name, _, qualifier = reference.partition(":")
-    return name, qualifier or None
 
 
 def choose_executor(settings: Settings) -> tuple[Executor, str]:

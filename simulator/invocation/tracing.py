@@ -21,8 +21,9 @@ from typing import Any
 from simulator.models import FunctionConfig, InvocationResult
 
 ACTIVE = "Active"
-ROOT = re.compile(r"^1-[0-9a-f]{8}-[0-9a-f]{24}$")
-SEGMENT_ID = re.compile(r"^[0-9a-f]{16}$")
+# X-Ray's ids: a trace's root (its epoch seconds, then 96 random bits) and a segment's id.
+TRACE_ID = re.compile(r"1-([0-9a-f]{8})-([0-9a-f]{24})")
+SEGMENT_ID = re.compile(r"[0-9a-f]{16}")
 
 # A segment document (a JSON object) for the trace store.
 SegmentSink = Callable[[dict[str, Any]], None]
@@ -49,11 +50,11 @@ class TraceHeader:
             key, _, field_value = part.strip().partition("=")
             fields[key.strip()] = field_value.strip()
         root = fields.get("Root", "")
-        if not ROOT.match(root):
+        if not TRACE_ID.fullmatch(root):
             return None
         parent = fields.get("Parent")
         sampled = {"1": True, "0": False}.get(fields.get("Sampled", ""))
-        return cls(root, parent if parent and SEGMENT_ID.match(parent) else None, sampled)
+        return cls(root, parent if parent and SEGMENT_ID.fullmatch(parent) else None, sampled)
 
     def render(self) -> str:
         parts = [f"Root={self.root}"]

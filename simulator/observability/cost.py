@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from simulator.environments.output import billed_duration_ms
 from simulator.models import FunctionConfig, InvocationResult, ProvisionedConcurrency
 from simulator.observability.cost_bill import Bill, FunctionUsage, bill
 from simulator.observability.cost_prices import LambdaPrices
@@ -63,7 +64,7 @@ class CostMeter:
         function = self._configuration(function_name)
         if result is None or throttled or function is None:
             return
-        seconds = (result.billed_ms or max(1, math.ceil(result.duration_ms))) / 1000
+        seconds = (result.billed_ms or billed_duration_ms(result.duration_ms, None)) / 1000
         gb_seconds = function.memory_size / 1024 * seconds
         storage_gb = max(0, function.ephemeral_storage - FREE_EPHEMERAL_STORAGE_MB) / 1024
         now = self._clock()

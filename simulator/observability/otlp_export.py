@@ -27,6 +27,8 @@ from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from opentelemetry.trace import SpanContext, SpanKind, Status, StatusCode, TraceFlags
 from opentelemetry.util.types import AttributeValue
 
+from simulator.invocation.tracing import SEGMENT_ID, TRACE_ID
+
 log = logging.getLogger(__name__)
 
 SCOPE = InstrumentationScope("lambda-simulator.xray",
@@ -43,8 +45,6 @@ PARENT_WAIT_SECONDS = 900.0
 WAITING_LIMIT = 1_000
 REMEMBERED_SPANS = 10_000
 
-XRAY_TRACE_ID = re.compile(r"1-([0-9a-f]{8})-([0-9a-f]{24})")
-SEGMENT_ID = re.compile(r"[0-9a-f]{16}")
 FUNCTION_ARN = re.compile(r"(arn:[^:]+:lambda:([^:]+):([^:]+):function:([^:]+))(?::([^:]+))?")
 
 Attributes = dict[str, AttributeValue]
@@ -420,7 +420,7 @@ class _Function:
 
 
 def _trace_id(value: object) -> int:
-    match = XRAY_TRACE_ID.fullmatch(value) if isinstance(value, str) else None
+    match = TRACE_ID.fullmatch(value) if isinstance(value, str) else None
     if match is None:
         raise ValueError(f"not an X-Ray trace id: {value!r}")
     return int(match[1] + match[2], 16)

@@ -8,13 +8,12 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from simulator.http_server import SimulatorServer
-from tests.helpers import create_function, lambda_client, unique_name
+from tests.e2e.test_sqs_event_source import Sqs
+from tests.helpers import create_function
 
 HANDLER = """
 def handler(event, context):
@@ -26,51 +25,14 @@ ORDERS = json.dumps({"body": {"kind": ["order"], "amount": [{"numeric": [">=", 1
 PINGS = json.dumps({"body": [{"prefix": "ping"}]})
 
 
-class Queues:
-    """A function, queues and mappings for one test, deleted afterwards."""
-
-    def __init__(self, server: SimulatorServer) -> None:
-        self.server = server
-        self.lam = lambda_client(server.url)
-        self.sqs = boto3.client("sqs", endpoint_url=server.url, region_name="us-east-1",
-                                aws_access_key_id="test", aws_secret_access_key="test",
-                                config=Config(retries={"max_attempts": 1}))
-        self._urls: list[str] = []
-        self._mappings: list[str] = []
-
-    def queue(self) -> tuple[str, str]:
-        url = self.sqs.create_queue(QueueName=unique_name("queue"))["QueueUrl"]
-        self._urls.append(url)
-        arn = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
-        return url, str(arn["Attributes"]["QueueArn"])
-
-    def mapping(self, function: str, queue_arn: str, **settings: Any) -> dict[str, Any]:
-        mapping = self.lam.create_event_source_mapping(
-            FunctionName=function, EventSourceArn=queue_arn, **settings)
-        self._mappings.append(mapping["UUID"])
-        return dict(mapping)
-
-    def left(self, url: str) -> int:
-        """Messages in the queue, visible or in flight."""
-        attributes = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
-            "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
-        return int(attributes["ApproximateNumberOfMessages"]) + int(
-            attributes["ApproximateNumberOfMessagesNotVisible"])
+class Queues(Sqs):
+    """The event source tests' queues and mappings, and what the filtered function printed."""
 
     def delivered(self, function: str) -> list[str]:
         """The bodies the function printed, oldest first."""
         return [event.message.removeprefix("BODY ").rstrip("\n")
                 for event in self.server.simulator.logs.events(function)
                 if event.message.startswith("BODY ")]
-
-    def close(self) -> None:
-        for key in self._mappings:
-            try:
-                self.lam.delete_event_source_mapping(UUID=key)
-            except self.lam.exceptions.ResourceNotFoundException:
-                pass  # the test deleted it
-        for url in self._urls:
-            self.sqs.delete_queue(QueueUrl=url)
 
 
 @pytest.fixture
@@ -111,7 +73,7 @@ def test_only_matching_messages_reach_the_function_and_the_others_leave_the_queu
     queues.sqs.send_message_batch(QueueUrl=url, Entries=[
         {"Id": str(n), "MessageBody": body} for n, body in enumerate(bodies)])
 
-    assert wait_until(lambda: queues.left(url) == 0)
+    assert wait_until(lambda: queues.count(url) == 0)
     expected = sorted([bodies[0], bodies[3], bodies[5]])
     assert wait_until(lambda: sorted(queues.delivered(function)) == expected), (
         queues.delivered(function))
@@ -124,7 +86,7 @@ def test_clearing_the_filters_delivers_every_message(queues: Queues) -> None:
     url, arn = queues.queue()
     key = queues.mapping(function, arn, FilterCriteria={"Filters": [{"Pattern": PINGS}]})["UUID"]
     queues.sqs.send_message(QueueUrl=url, MessageBody="pong")
-    assert wait_until(lambda: queues.left(url) == 0)
+    assert wait_until(lambda: queues.count(url) == 0)
 
     updated = queues.lam.update_event_source_mapping(UUID=key, FilterCriteria={})
 

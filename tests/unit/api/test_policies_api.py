@@ -17,7 +17,8 @@ from flask.testing import FlaskClient
 from simulator.app import Simulator
 from simulator.config import Settings
 from simulator.executors.fake import FakeExecutor
-from tests.helpers import ROLE, make_zip, unique_name
+from tests.helpers import make_zip, unique_name
+from tests.unit.api.created import create
 
 ARN = "arn:aws:lambda:us-east-1:000000000000:function:"
 
@@ -28,15 +29,6 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
     simulator = Simulator(settings, executor=FakeExecutor({}))
     yield simulator
     simulator.close()
-
-
-def create(client: FlaskClient) -> str:
-    name = unique_name()
-    response = client.post("/2015-03-31/functions", json={
-        "FunctionName": name, "Runtime": "python3.12", "Role": ROLE, "Handler": "app.handler",
-        "Code": {"ZipFile": base64.b64encode(make_zip({"app.py": "# fake\n"})).decode()}})
-    assert response.status_code == 201, response.get_json()
-    return name
 
 
 def grant(sid: str = "sns") -> dict[str, str]:

@@ -4,7 +4,6 @@ targets now. Flask's test client on the simulator's app; functions run on the fa
 
 from __future__ import annotations
 
-import base64
 import re
 import threading
 from collections.abc import Iterator
@@ -17,7 +16,8 @@ from flask.testing import FlaskClient
 from simulator.app import Simulator
 from simulator.config import Settings
 from simulator.executors.fake import FakeContext, FakeExecutor
-from tests.helpers import ROLE, eventually, make_zip, unique_name
+from tests.helpers import eventually, unique_name
+from tests.unit.api.created import create
 
 ARN = "arn:aws:lambda:us-east-1:000000000000:function:"
 RULE_ARN = "arn:aws:events:us-east-1:000000000000:rule/"
@@ -43,15 +43,6 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
 @pytest.fixture
 def client(simulator: Simulator) -> FlaskClient:
     return simulator.app.test_client()
-
-
-def create(client: FlaskClient) -> str:
-    name = unique_name()
-    response = client.post("/2015-03-31/functions", json={
-        "FunctionName": name, "Runtime": "python3.12", "Role": ROLE, "Handler": "app.handler",
-        "Code": {"ZipFile": base64.b64encode(make_zip({"app.py": "# fake\n"})).decode()}})
-    assert response.status_code == 201, response.get_json()
-    return name
 
 
 def events_of(name: str) -> list[Any]:

@@ -111,9 +111,10 @@ def start_poller(settings: Settings, started_pollers: list[SqsPoller]) -> Iterat
     mine: list[SqsPoller] = []
 
     def start(queue: Queue, invoker: StandInInvoker, batch_size: int = 10,
-              window: int = 0, report_failures: bool = False, concurrency: int = 5
-              ) -> SqsPoller:
-        config = PollerConfig("fn", queue, batch_size, window, report_failures, concurrency)
+              window: int = 0, report_failures: bool = False, concurrency: int = 5,
+              filters: FilterCriteria | None = None) -> SqsPoller:
+        config = PollerConfig("fn", queue, batch_size, window, report_failures, concurrency,
+                              filters=filters)
         poller = SqsPoller(config, cast(Invoker, invoker), connection)
         poller.start()
         mine.append(poller)
@@ -473,25 +474,6 @@ def test_a_queue_is_named_by_an_sqs_arn_only() -> None:
 ORDERS = FilterCriteria.of(['{"body": {"kind": ["order"]}}', '{"body": ["ping"]}'])
 
 
-@pytest.fixture
-def start_filtered_poller(settings: Settings, started_pollers: list[SqsPoller]
-                          ) -> Iterator[Callable[..., SqsPoller]]:
-    """Starts a poller whose mapping has filter criteria."""
-    connection = SqsConnection(settings)
-    mine: list[SqsPoller] = []
-
-    def start(queue: Queue, invoker: StandInInvoker, filters: FilterCriteria,
-              batch_size: int = 10, window: int = 0) -> SqsPoller:
-        config = PollerConfig("fn", queue, batch_size, window, False, 5, filters=filters)
-        poller = SqsPoller(config, cast(Invoker, invoker), connection)
-        poller.start()
-        mine.append(poller)
-        started_pollers.append(poller)
-        return poller
-
-    yield start
-    for poller in mine:
-        poller.stop()
 
 
 def test_messages_are_split_by_their_lambda_record_in_queue_order() -> None:
@@ -520,14 +502,14 @@ def test_the_records_attributes_can_be_filtered_on() -> None:
 
 
 def test_only_matching_messages_are_invoked_and_the_others_are_deleted(
-        sqs: Any, make_queue: MakeQueue, start_filtered_poller: Callable[..., SqsPoller]
+        sqs: Any, make_queue: MakeQueue, start_poller: StartPoller
         ) -> None:
     queue, url = make_queue()
     send(sqs, url, '{"kind": "order", "n": 1}', '{"kind": "refund"}', "ping", "pong",
          "not json {", '{"kind": "order", "n": 2}')
     invoker = StandInInvoker()
 
-    start_filtered_poller(queue, invoker, ORDERS)
+    start_poller(queue, invoker, filters=ORDERS)
 
     assert eventually(lambda: left_in(sqs, url) == (0, 0))
     assert eventually(lambda: sorted(flat(invoker.bodies())) == sorted(
@@ -537,7 +519,7 @@ def test_only_matching_messages_are_invoked_and_the_others_are_deleted(
 
 
 def test_a_batch_is_filled_with_matching_messages_only(
-        sqs: Any, make_queue: MakeQueue, start_filtered_poller: Callable[..., SqsPoller]
+        sqs: Any, make_queue: MakeQueue, start_poller: StartPoller
         ) -> None:
     """Lambda applies the filters to each message before it joins a batch: the batch size
     counts matching messages, and a batching window gathers them."""
@@ -548,7 +530,7 @@ def test_a_batch_is_filled_with_matching_messages_only(
         {"Id": str(n), "MessageBody": "ping"} for n in range(2)])
     invoker = StandInInvoker()
 
-    start_filtered_poller(queue, invoker, ORDERS, batch_size=20, window=1)
+    start_poller(queue, invoker, filters=ORDERS, batch_size=20, window=1)
 
     assert eventually(lambda: len(invoker.events) == 1)
     assert invoker.bodies() == [["ping"] * 6]
@@ -556,13 +538,13 @@ def test_a_batch_is_filled_with_matching_messages_only(
 
 
 def test_when_no_message_matches_the_function_is_not_invoked(
-        sqs: Any, make_queue: MakeQueue, start_filtered_poller: Callable[..., SqsPoller]
+        sqs: Any, make_queue: MakeQueue, start_poller: StartPoller
         ) -> None:
     queue, url = make_queue()
     send(sqs, url, "pong", '{"kind": "refund"}')
     invoker = StandInInvoker()
 
-    start_filtered_poller(queue, invoker, ORDERS)
+    start_poller(queue, invoker, filters=ORDERS)
 
     assert eventually(lambda: left_in(sqs, url) == (0, 0))
     time.sleep(0.2)
