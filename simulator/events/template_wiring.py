@@ -185,10 +185,15 @@ class TemplateWiring:
         for key in ("MaximumBatchingWindowInSeconds", "FunctionResponseTypes", "ScalingConfig"):
             if properties.get(key) is not None:
                 body[key] = properties[key]
+        if properties.get("FilterCriteria") is not None:
+            body["FilterCriteria"] = _filter_criteria(properties["FilterCriteria"])
         mappings = existing.get("EventSourceMappings") or []
         if mappings:
             body.pop("FunctionName")
             body.pop("EventSourceArn")
+            # Filters dropped from the template are dropped from the mapping, as on an update
+            # of the stack: an empty FilterCriteria clears them.
+            body.setdefault("FilterCriteria", {})
             self._mappings.update(mappings[0]["UUID"], body)
         else:
             self._mappings.create(body)
@@ -217,3 +222,15 @@ class _Wired:
         return _Wired(self.schedules - newer.schedules, self.buckets - newer.buckets,
                       self.subscriptions - newer.subscriptions,
                       self.queue_mappings - newer.queue_mappings)
+
+
+def _filter_criteria(criteria: Any) -> Any:
+    """SAM passes an event's FilterCriteria through to the mapping. A Pattern is a JSON string
+    there; one written as a YAML mapping is serialised rather than refused, since its meaning
+    is plain."""
+    if not isinstance(criteria, dict) or not isinstance(criteria.get("Filters"), list):
+        return criteria
+    return {**criteria, "Filters": [
+        {**item, "Pattern": json.dumps(item["Pattern"])}
+        if isinstance(item, dict) and isinstance(item.get("Pattern"), dict) else item
+        for item in criteria["Filters"]]}

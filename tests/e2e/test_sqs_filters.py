@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -118,3 +119,48 @@ def test_patterns_aws_refuses_are_refused(queues: Queues, filters: list[dict[str
     assert error["ResponseMetadata"]["HTTPStatusCode"] == 400
     assert queues.lam.list_event_source_mappings(EventSourceArn=arn)[
         "EventSourceMappings"] == []
+
+
+SAM_FILTERED_WORKER = """
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  OrdersQueue:
+    Type: AWS::SQS::Queue
+  FilteredWorker:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: filtered-worker
+      Runtime: python3.11
+      Handler: app.handler
+      CodeUri: worker/
+      Events:
+        Orders:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt OrdersQueue.Arn
+            BatchSize: 5
+            FilterCriteria:
+              Filters:
+                - Pattern: '{"body": {"kind": ["order"]}}'
+"""
+
+
+def test_a_sam_sqs_events_filter_criteria_filter_its_mapping(
+        queues: Queues, tmp_path: Path) -> None:
+    (tmp_path / "worker").mkdir()
+    (tmp_path / "worker" / "app.py").write_text(HANDLER)
+    (tmp_path / "template.yaml").write_text(SAM_FILTERED_WORKER)
+    queues.server.simulator.load_template(tmp_path / "template.yaml")
+    [mapping] = queues.lam.list_event_source_mappings(FunctionName="filtered-worker")[
+        "EventSourceMappings"]
+    url = queues.sqs.get_queue_url(QueueName=mapping["EventSourceArn"].rsplit(":", 1)[1])[
+        "QueueUrl"]
+
+    for kind in ("refund", "order"):
+        queues.sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"kind": kind}))
+
+    assert mapping["FilterCriteria"] == {"Filters": [{"Pattern": '{"body": {"kind": ["order"]}}'}]}
+    assert wait_until(lambda: queues.count(url) == 0)
+    assert wait_until(lambda: queues.delivered("filtered-worker") == ['{"kind": "order"}']), (
+        queues.delivered("filtered-worker"))

@@ -311,6 +311,32 @@ def test_wiring_again_updates_the_mapping_the_template_made(wired: Wired, moto: 
         (5, 10, {"MaximumConcurrency": 3})
 
 
+def test_an_sqs_events_filter_criteria_filter_the_mapping_and_leave_with_the_template(
+        wired: Wired, moto: Moto, received: Received) -> None:
+    orders = moto.queue("orders")
+    filters = {"Filters": [{"Pattern": '{"body": {"kind": ["paid"]}}'},
+                           {"Pattern": {"body": {"kind": ["refunded"]}}}]}
+    wired.wiring(template(wired, EventSpec("Orders", "SQS", {
+        "Queue": orders.arn, "FilterCriteria": filters}), queues=[orders]))
+    [filtered] = mappings_of(wired)
+    sqs = moto.client("sqs")
+    for kind in ("created", "paid", "refunded"):
+        sqs.send_message(QueueUrl=moto.queue_url(orders), MessageBody=json.dumps({"kind": kind}))
+
+    assert eventually(lambda: sorted(json.loads(record["body"])["kind"]
+                                     for event in received.snapshot()
+                                     for record in event["Records"]) == ["paid", "refunded"],
+                      timeout=10)
+    assert filtered["FilterCriteria"] == {"Filters": [
+        {"Pattern": '{"body": {"kind": ["paid"]}}'},
+        {"Pattern": '{"body": {"kind": ["refunded"]}}'}]}
+
+    wired.wiring(template(wired, EventSpec("Orders", "SQS", {"Queue": orders.arn}),
+                          queues=[orders]))
+    [unfiltered] = mappings_of(wired)
+    assert unfiltered["UUID"] == filtered["UUID"] and "FilterCriteria" not in unfiltered
+
+
 # -- SNS --------------------------------------------------------------------------------------
 
 
