@@ -92,7 +92,7 @@ class Simulator:
         self.observability = Observability(
             settings, busy=lambda name: self.pool.counts(name).busy,
             configuration=self.registry.get,
-            provisioned=lambda: self.version_service.provisioned_concurrency())
+            provisioned=lambda: self.provisioned.in_force())
         self.logs = self.observability.logs
         self.code = CodeStore(settings.state_dir / "code")
         self.code.collect({Path(f.code_dir) for f in self.registry.all()})
@@ -118,6 +118,7 @@ class Simulator:
                                             policies=self.policy_store)
         self.version_service = VersionService(settings, self.functions, self.versions,
                                               self.pool)
+        self.provisioned = self.version_service.provisioned
         self.invoker = Invoker(settings, self.functions, self.pool,
                                observer=self.observability.observer,
                                segments=self.observability.traces.add)
@@ -162,6 +163,7 @@ class Simulator:
         if self.workspace is not None:
             self.workspace.close()
         self.event_sources.close()
+        self.provisioned.close()
         self.scheduler.stop()
         self.invoker.shutdown()
         self.durable.close()
@@ -224,6 +226,7 @@ def create_app(simulator: Simulator) -> Flask:
                                                      simulator.policy_store)
     app.register_blueprint(layers_api)
     app.extensions["version_service"] = simulator.version_service
+    app.extensions["provisioned_concurrency"] = simulator.provisioned
     app.register_blueprint(versions_api)
     app.extensions["function_policies"] = FunctionPolicies(
         simulator.settings, simulator.functions, simulator.versions, simulator.policy_store)

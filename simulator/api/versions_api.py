@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, request
 
 from simulator.api.lambda_api import answer, empty, json_body
+from simulator.functions.provisioned_concurrency import ProvisionedConcurrencyConfigs
 from simulator.functions.version_operations import VersionService
 
 versions_api = Blueprint("versions_api", __name__)
@@ -12,6 +13,10 @@ versions_api = Blueprint("versions_api", __name__)
 
 def versions() -> VersionService:
     return current_app.extensions["version_service"]  # type: ignore[no-any-return]
+
+
+def provisioned() -> ProvisionedConcurrencyConfigs:
+    return current_app.extensions["provisioned_concurrency"]  # type: ignore[no-any-return]
 
 
 @versions_api.post("/2015-03-31/functions/<name>/versions")
@@ -52,16 +57,18 @@ def delete_alias(name: str, alias: str) -> Response:
 
 @versions_api.put("/2019-09-30/functions/<name>/provisioned-concurrency")
 def put_provisioned_concurrency_config(name: str) -> Response:
-    return answer(versions().put_provisioned(name, request.args.get("Qualifier"),
-                                             json_body()), 202)
+    return answer(provisioned().put(name, request.args.get("Qualifier"), json_body()), 202)
 
 
 @versions_api.get("/2019-09-30/functions/<name>/provisioned-concurrency")
 def get_provisioned_concurrency_config(name: str) -> Response:
-    return answer(versions().get_provisioned(name, request.args.get("Qualifier")))
+    """GetProvisionedConcurrencyConfig, or with `List=ALL` ListProvisionedConcurrencyConfigs."""
+    if request.args.get("List") == "ALL":
+        return answer(provisioned().list_configs(name))
+    return answer(provisioned().get(name, request.args.get("Qualifier")))
 
 
 @versions_api.delete("/2019-09-30/functions/<name>/provisioned-concurrency")
 def delete_provisioned_concurrency_config(name: str) -> Response:
-    versions().delete_provisioned(name, request.args.get("Qualifier"))
+    provisioned().delete(name, request.args.get("Qualifier"))
     return empty(204)

@@ -175,6 +175,11 @@ class Environment:
         return self._state is not EnvironmentState.DEAD
 
     @property
+    def init_failure(self) -> tuple[bytes, str] | None:
+        """The error payload and type the runtime posted when its init failed, if it did."""
+        return self._init_failure
+
+    @property
     def initialised(self) -> bool:
         """The runtime has finished its init and asked for work at least once."""
         return self.init_duration_ms is not None

@@ -145,23 +145,24 @@ class EnvironmentPool:
         self._executor.anticipate(function.runtime, function.memory_size,
                                   function.ephemeral_storage)
 
-    def prewarm(self, function: FunctionConfig, provisioned: bool = False) -> None:
-        """Start an environment in the background and offer it as warm. A provisioned one
-        says so in its environment and is never reaped for idleness."""
-        threading.Thread(target=self.warm_up, args=(function, 30.0, provisioned), daemon=True,
-                         name=f"prewarm-{function.name}").start()
-
     def warm_up(self, function: FunctionConfig, timeout: float = 30.0,
                 provisioned: bool = False) -> bool:
         """Start an environment and wait until its runtime is initialised, then offer it as
         warm. It may be of the generation about to be published (the hot-reload path: the
         switch happens once the new code is warm, so no caller sees its cold start)."""
+        return self.start_warm(function, timeout, provisioned) is None
+
+    def start_warm(self, function: FunctionConfig, timeout: float = 30.0,
+                   provisioned: bool = False) -> str | None:
+        """`warm_up`, telling why not: None once the environment is offered as warm, else
+        the reason it is not (it could not start, its init failed, or it took too long). A
+        provisioned one says so in its environment and is never reaped for idleness."""
         try:
             environment = self._start(function, provisioned)
         except ServiceException as error:
             log.warning("could not pre-warm %s: %s", function.name, error)
-            return False
-        environment.ready.wait(timeout)
+            return str(error)
+        initialised = environment.ready.wait(timeout)
         environment.mark_prewarmed()
         environment.provisioned = provisioned
         with self._lock:
@@ -169,9 +170,13 @@ class EnvironmentPool:
             if environment.alive and function.generation >= current:
                 self._generations.setdefault(function.pool_key, function.generation)
                 self._idle.setdefault(function.pool_key, []).append(environment)
-                return True
+                return None
         self._discard(environment)
-        return False
+        if environment.init_failure is not None:
+            return f"the function's initialization failed ({environment.init_failure[1]})"
+        if not initialised:
+            return f"the runtime did not initialize within {timeout:g} seconds"
+        return "the execution environment stopped before it was ready"
 
     def resolve_image(self, uri: str) -> str | None:
         """The id of the container image `uri` names, None if there is none (see Executor)."""
@@ -213,14 +218,25 @@ class EnvironmentPool:
         for environment in retired:
             self._stop_later(environment)
 
-    def end_provisioning(self, pool_key: str) -> None:
-        """A provisioned-concurrency config was deleted: its environments stay, warm, as
-        on-demand ones, reaped once idle like any other. The generation is unchanged, so
-        the next invokes are warm and provisioning again adds environments."""
+    def provisioned_count(self, pool_key: str) -> int:
+        """How many live environments a provisioned-concurrency config keeps for `pool_key`."""
+        with self._lock:
+            return sum(1 for environment in self._live.get(pool_key.split(":", 1)[0], {}).values()
+                       if environment.function.pool_key == pool_key and environment.provisioned
+                       and environment.alive)
+
+    def end_provisioning(self, pool_key: str, keep: int = 0) -> None:
+        """A provisioned-concurrency config was deleted (or lowered to `keep`): the others
+        stay, warm, as on-demand environments, reaped once idle like any other. The
+        generation is unchanged, so the next invokes are warm and provisioning again adds
+        environments."""
         now = time.monotonic()
         with self._lock:
             for environment in self._live.get(pool_key.split(":", 1)[0], {}).values():
                 if environment.function.pool_key == pool_key and environment.provisioned:
+                    if keep > 0:
+                        keep -= 1
+                        continue
                     environment.provisioned = False
                     environment.last_used = max(environment.last_used, now)
 

@@ -161,8 +161,7 @@ class FunctionOperations:
         function = self.function(reference, qualifier)
         if function.version != LATEST:
             self._versions.delete_version(function.name, function.version)
-            if self._policies is not None:
-                self._policies.forget_function(function.name, function.version)
+            self.forget_policy(function.name, function.version)
             self._pool.retire(function.pool_key, None)
             return
         name = function.name
@@ -173,6 +172,11 @@ class FunctionOperations:
             self._policies.forget_function(name)
         self._pool.retire_function(name)
         log.info("deleted function %s", name)
+
+    def forget_policy(self, name: str, qualifier: str) -> None:
+        """A deleted version or alias takes its resource-based policy with it."""
+        if self._policies is not None:
+            self._policies.forget_function(name, qualifier)
 
     def put_function_concurrency(self, reference: str, body: dict[str, Any]) -> dict[str, Any]:
         function = self.function(reference)

@@ -1,12 +1,11 @@
-"""PublishVersion, aliases and provisioned concurrency: the operations on what a qualifier can
-name. Versions are immutable snapshots; their environments are separate from `$LATEST`'s."""
+"""PublishVersion and aliases: the operations on what a qualifier can name. Versions are
+immutable snapshots; their environments are separate from `$LATEST`'s."""
 
 from __future__ import annotations
 
 import re
 import time
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 from simulator.config import Settings
@@ -18,9 +17,10 @@ from simulator.errors import (
     ResourceNotFoundException,
 )
 from simulator.functions.function_operations import FunctionOperations
-from simulator.functions.validation import Violations, check_pattern, check_range
+from simulator.functions.provisioned_concurrency import ProvisionedConcurrencyConfigs
+from simulator.functions.validation import Violations, check_pattern
 from simulator.functions.version_store import Alias, VersionStore
-from simulator.models import LATEST, FunctionConfig, ProvisionedConcurrency
+from simulator.models import LATEST, FunctionConfig
 
 ALIAS_NAME = re.compile(r"(?!^[0-9]+$)([a-zA-Z0-9\-_]+)")
 VERSION = re.compile(r"(\$LATEST|[0-9]+)")
@@ -32,9 +32,8 @@ class VersionService:
         self._settings = settings
         self._functions = functions
         self._versions = versions
-        self._pool = pool
-        self._provisioned: dict[tuple[str, str], dict[str, Any]] = {}
-        self._allocations: dict[tuple[str, str], ProvisionedConcurrency] = {}
+        # The configs on versions and aliases, which an alias's deletion takes with it.
+        self.provisioned = ProvisionedConcurrencyConfigs(settings, functions, versions, pool)
 
     # -- versions -------------------------------------------------------------------------
 
@@ -103,51 +102,8 @@ class VersionService:
     def delete_alias(self, reference: str, name: str) -> None:
         function = self._functions.function(reference)
         self._versions.delete_alias(function.name, name)
-
-    # -- provisioned concurrency ----------------------------------------------------------
-
-    def put_provisioned(self, reference: str, qualifier: str | None,
-                        body: dict[str, Any]) -> dict[str, Any]:
-        if not qualifier or qualifier == LATEST:
-            raise InvalidParameterValueException(
-                "Provisioned Concurrency Configs cannot be applied to unpublished function "
-                "versions.")
-        function = self._functions.function(reference, qualifier)
-        count = body.get("ProvisionedConcurrentExecutions")
-        v = Violations()
-        check_range(v, count, "provisionedConcurrentExecutions", 1, None)
-        v.raise_if_any()
-        for _ in range(int(str(count))):
-            self._pool.prewarm(function, provisioned=True)
-        config = {"RequestedProvisionedConcurrentExecutions": count,
-                  "AvailableProvisionedConcurrentExecutions": count,
-                  "AllocatedProvisionedConcurrentExecutions": count,
-                  "Status": "READY",
-                  "LastModified": datetime.now(tz=UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")}
-        self._provisioned[(function.name, qualifier)] = config
-        self._allocations[(function.name, qualifier)] = ProvisionedConcurrency(
-            function, qualifier, int(str(count)), time.time())
-        return {**config, "Status": "IN_PROGRESS",
-                "AvailableProvisionedConcurrentExecutions": 0,
-                "AllocatedProvisionedConcurrentExecutions": 0}
-
-    def get_provisioned(self, reference: str, qualifier: str | None) -> dict[str, Any]:
-        function = self._functions.function(reference)
-        config = self._provisioned.get((function.name, qualifier or ""))
-        if config is None:
-            raise ProvisionedConcurrencyConfigNotFound(
-                "No Provisioned Concurrency Config found for this function")
-        return config
-
-    def delete_provisioned(self, reference: str, qualifier: str | None) -> None:
-        function = self._functions.function(reference, qualifier)
-        self._provisioned.pop((function.name, qualifier or ""), None)
-        self._allocations.pop((function.name, qualifier or ""), None)
-        self._pool.end_provisioning(function.pool_key)
-
-    def provisioned_concurrency(self) -> list[ProvisionedConcurrency]:
-        """The configs in force, for what they would cost (a copy: safe from any thread)."""
-        return list(self._allocations.values())
+        self.provisioned.forget_alias(function.name, name)
+        self._functions.forget_policy(function.name, name)
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -186,7 +142,3 @@ class VersionService:
                 raise InvalidParameterValueException("Weights must be between 0.0 and 1.0")
         return {version: float(weight) for version, weight in weights.items()}
 
-
-class ProvisionedConcurrencyConfigNotFound(ResourceNotFoundException):
-    code = "ProvisionedConcurrencyConfigNotFoundException"
-    message_key = "message"

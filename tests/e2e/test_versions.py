@@ -79,6 +79,56 @@ def test_aliases_route_to_versions(client: Any) -> None:
         client.get_alias(FunctionName=name, Name="live")
 
 
+def settled(client: Any, name: str, qualifier: str, timeout: float = 60) -> dict[str, Any]:
+    """The config once it is no longer IN_PROGRESS (or time's up)."""
+    deadline = time.time() + timeout
+    while True:
+        config: dict[str, Any] = client.get_provisioned_concurrency_config(
+            FunctionName=name, Qualifier=qualifier)
+        if config["Status"] != "IN_PROGRESS" or time.time() > deadline:
+            return config
+        time.sleep(0.1)
+
+
+def test_provisioned_concurrency_is_in_progress_until_ready_and_fails_with_its_reason(
+        client: Any) -> None:
+    name = create_function(client, VERSIONED)
+    client.publish_version(FunctionName=name)
+    client.create_alias(FunctionName=name, Name="live", FunctionVersion="1")
+    broken = create_function(client, "raise RuntimeError('no init for you')\n")
+    client.publish_version(FunctionName=broken)
+
+    put = client.put_provisioned_concurrency_config(
+        FunctionName=name, Qualifier="live", ProvisionedConcurrentExecutions=1)
+    client.put_provisioned_concurrency_config(
+        FunctionName=broken, Qualifier="1", ProvisionedConcurrentExecutions=1)
+
+    assert (put["Status"], put["AvailableProvisionedConcurrentExecutions"]) == ("IN_PROGRESS", 0)
+    assert put["ResponseMetadata"]["HTTPStatusCode"] == 202
+    ready = settled(client, name, "live")
+    assert (ready["Status"], ready["AvailableProvisionedConcurrentExecutions"],
+            ready["AllocatedProvisionedConcurrentExecutions"]) == ("READY", 1, 1)
+    failed = settled(client, broken, "1")
+    assert failed["Status"] == "FAILED" and "could not start" in failed["StatusReason"]
+    [listed] = client.list_provisioned_concurrency_configs(FunctionName=name)[
+        "ProvisionedConcurrencyConfigs"]
+    assert listed["FunctionArn"].endswith(f":function:{name}:live")
+    with pytest.raises(client.exceptions.ResourceConflictException) as conflict:
+        client.put_provisioned_concurrency_config(
+            FunctionName=name, Qualifier="1", ProvisionedConcurrentExecutions=1)
+    assert conflict.value.response["Error"]["Message"] == (
+        "Version is pointed by a Provisioned Concurrency alias")
+    with pytest.raises(client.exceptions.InvalidParameterValueException) as too_many:
+        client.put_provisioned_concurrency_config(
+            FunctionName=broken, Qualifier="1", ProvisionedConcurrentExecutions=5000)
+    assert "greater than account's unreserved concurrency" in too_many.value.response[
+        "Error"]["Message"]
+
+    client.delete_alias(FunctionName=name, Name="live")
+    assert client.list_provisioned_concurrency_configs(FunctionName=name)[
+        "ProvisionedConcurrencyConfigs"] == []
+
+
 def test_provisioned_concurrency_keeps_environments_warm(client: Any, server: Any) -> None:
     name = create_function(client, VERSIONED)
     client.publish_version(FunctionName=name)
@@ -92,8 +142,8 @@ def test_provisioned_concurrency_keeps_environments_warm(client: Any, server: An
     assert server.simulator.pool.counts(name).warm == 2
     body, executed = invoke(client, name, "1")
     assert body["init"] == "provisioned-concurrency" and executed == "1"
-    got = client.get_provisioned_concurrency_config(FunctionName=name, Qualifier="1")
-    assert got["Status"] == "READY"
+    got = settled(client, name, "1")
+    assert (got["Status"], got["AvailableProvisionedConcurrentExecutions"]) == ("READY", 2)
     with pytest.raises(client.exceptions.InvalidParameterValueException):
         client.put_provisioned_concurrency_config(
             FunctionName=name, Qualifier="$LATEST", ProvisionedConcurrentExecutions=1)

@@ -424,6 +424,20 @@ def test_a_deleted_version_takes_its_policy_only(stack: Stack) -> None:
     assert [s["Sid"] for s in stack.document()["Statement"]] == ["s3"]
 
 
+def test_a_deleted_alias_takes_its_policy_only(stack: Stack) -> None:
+    stack.versions.publish("fn", {})
+    stack.versions.create_alias("fn", {"Name": "live", "FunctionVersion": "1"})
+    stack.add()
+    stack.add(qualifier="live")
+
+    stack.versions.delete_alias("fn", "live")
+    stack.versions.create_alias("fn", {"Name": "live", "FunctionVersion": "1"})
+
+    with pytest.raises(ResourceNotFoundException):
+        stack.policies.get_policy("fn", "live")
+    assert [s["Sid"] for s in stack.document()["Statement"]] == ["s3"]
+
+
 # -- layer versions ---------------------------------------------------------------------------
 
 

@@ -1,12 +1,11 @@
-"""Provisioned concurrency on a published version: deleting the config keeps the version's
-environments usable (the next invokes are warm) and the version can be provisioned again; the
-configs in force and the invocations they serve are known (for what they would cost)."""
+"""Versions and aliases: an alias points at a version that exists, a function sees the ARN it
+was invoked by, and a deleted alias takes its policy with it. The shared stack here serves the
+provisioned-concurrency tests too."""
 
 from __future__ import annotations
 
 import base64
 import json
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,14 +21,11 @@ from simulator.executors.fake import FakeExecutor
 from simulator.functions.code_store import CodeStore
 from simulator.functions.function_operations import FunctionOperations
 from simulator.functions.registry import FunctionRegistry
-from simulator.functions.version_operations import (
-    ProvisionedConcurrencyConfigNotFound,
-    VersionService,
-)
+from simulator.functions.version_operations import VersionService
 from simulator.functions.version_store import VersionStore
 from simulator.invocation.invoker import Invoker
 from simulator.observability.log_store import LogStore
-from tests.helpers import ROLE, eventually, make_zip
+from tests.helpers import ROLE, make_zip
 
 
 @dataclass
@@ -65,69 +61,12 @@ def stack(tmp_path: Path) -> Iterator[Versions]:
     store.close()
 
 
-def published(stack: Versions) -> str:
+def published(stack: Versions, handler: str = "app.handler") -> str:
     code: dict[str, Any] = {"ZipFile": base64.b64encode(
         make_zip({"app.py": "def handler(e, c):\n    return 'ok'\n"})).decode()}
     stack.functions.create_function({"FunctionName": "fn", "Runtime": "python3.12",
-                                     "Role": ROLE, "Handler": "app.handler", "Code": code})
+                                     "Role": ROLE, "Handler": handler, "Code": code})
     return str(stack.versions.publish("fn", {})["Version"])
-
-
-def test_invokes_after_deleting_a_provisioned_config_are_warm(stack: Versions) -> None:
-    version = published(stack)
-    stack.versions.put_provisioned("fn", version, {"ProvisionedConcurrentExecutions": 2})
-    assert eventually(lambda: stack.provisioned(f"fn:{version}") == 2)
-
-    stack.versions.delete_provisioned("fn", version)
-    with pytest.raises(ProvisionedConcurrencyConfigNotFound):
-        stack.versions.get_provisioned("fn", version)
-
-    results = [stack.invoker.invoke("fn", version, b"{}") for _ in range(3)]
-    assert [r.payload for r in results] == [b'"ok"'] * 3
-    assert [r.result.cold for r in results if r.result] == [False, False, False]
-    assert stack.provisioned(f"fn:{version}") == 0
-
-
-def test_a_version_can_be_provisioned_again_after_its_config_is_deleted(
-    stack: Versions,
-) -> None:
-    version = published(stack)
-    stack.versions.put_provisioned("fn", version, {"ProvisionedConcurrentExecutions": 1})
-    assert eventually(lambda: stack.provisioned(f"fn:{version}") == 1)
-    stack.versions.delete_provisioned("fn", version)
-
-    stack.versions.put_provisioned("fn", version, {"ProvisionedConcurrentExecutions": 2})
-    assert eventually(lambda: stack.provisioned(f"fn:{version}") == 2)
-    warm = stack.pool.counts("fn").warm
-    assert warm == 3  # the two provisioned and the one that is now on demand
-    assert stack.invoker.invoke("fn", version, b"{}").result.cold is False  # type: ignore[union-attr]
-
-
-def test_the_configs_in_force_say_what_they_keep_warm_and_since_when(
-        stack: Versions) -> None:
-    version = published(stack)
-    before = time.time()
-    stack.versions.put_provisioned("fn", version, {"ProvisionedConcurrentExecutions": 3})
-
-    [config] = stack.versions.provisioned_concurrency()
-    assert (config.function.name, config.function.version, config.qualifier,
-            config.concurrency) == ("fn", version, version, 3)
-    assert before <= config.since <= time.time()
-    assert eventually(lambda: stack.provisioned(f"fn:{version}") == 3)
-    stack.versions.delete_provisioned("fn", version)
-    assert stack.versions.provisioned_concurrency() == []
-
-
-def test_invocations_served_by_provisioned_concurrency_say_so(stack: Versions) -> None:
-    version = published(stack)
-    stack.versions.put_provisioned("fn", version, {"ProvisionedConcurrentExecutions": 1})
-    assert eventually(lambda: stack.provisioned(f"fn:{version}") == 1)
-
-    served = stack.invoker.invoke("fn", version, b"{}").result
-    on_demand = stack.invoker.invoke("fn", None, b"{}").result
-
-    assert served is not None and served.provisioned
-    assert on_demand is not None and not on_demand.provisioned
 
 
 def test_an_alias_must_point_at_a_version_that_exists(stack: Versions) -> None:
