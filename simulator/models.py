@@ -51,6 +51,9 @@ class FunctionConfig:
     revision_id: str = field(default_factory=new_revision_id)
     state: str = "Pending"
     last_update_status: str | None = None
+    # Why the function is Failed, or its last update is: AWS's reason and reason code.
+    status_reason: str = ""
+    status_reason_code: str = ""
     reserved_concurrency: int | None = None
     # Unique across deletes and re-creates, so an old environment never serves a new function.
     generation: int = field(default_factory=time.time_ns)
@@ -148,8 +151,14 @@ class FunctionConfig:
         if self.state == "Pending":
             body["StateReason"] = "The function is being created."
             body["StateReasonCode"] = "Creating"
+        if self.state == "Failed":
+            body["StateReason"] = self.status_reason
+            body["StateReasonCode"] = self.status_reason_code
         if self.last_update_status:
             body["LastUpdateStatus"] = self.last_update_status
+            if self.last_update_status == "Failed":
+                body["LastUpdateStatusReason"] = self.status_reason
+                body["LastUpdateStatusReasonCode"] = self.status_reason_code
             if self.last_update_status == "InProgress":
                 body["LastUpdateStatusReason"] = "The function is being created."
                 body["LastUpdateStatusReasonCode"] = "Creating"

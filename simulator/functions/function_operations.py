@@ -323,6 +323,8 @@ class FunctionOperations:
         the new generation's environment before publishing it (hot reload)."""
         with self._write_lock:
             current = self._registry.get(function.name)
+            if function.state == "Failed":
+                return self._put_failure(current, function)
             if current is None:
                 stored = replace(function, state="Active", last_update_status="Successful")
             else:
@@ -338,6 +340,18 @@ class FunctionOperations:
         if current is not None:
             self._pool.retire(stored.name, stored.generation)
         self._pool.anticipate(stored)
+        return stored
+
+    def _put_failure(self, current: FunctionConfig | None, failed: FunctionConfig
+                     ) -> FunctionConfig:
+        """A definition that could not be deployed: a new function is Failed, as AWS leaves
+        one it could not create; an existing one keeps its code and configuration, and its
+        last update says Failed, as AWS aborts an update. Either way, with the reason."""
+        stored = replace(failed, last_update_status="Failed") if current is None \
+            else replace(current, last_update_status="Failed", revision_id=new_revision_id(),
+                         status_reason=failed.status_reason,
+                         status_reason_code=failed.status_reason_code)
+        self._registry.put(stored)
         return stored
 
     def _attach_layers(self, arns: Any) -> dict[str, Any]:

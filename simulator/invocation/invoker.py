@@ -21,6 +21,7 @@ from simulator.errors import (
     InvalidParameterValueException,
     InvalidRequestContentException,
     RequestEntityTooLargeException,
+    ResourceConflictException,
     ResourceNotFoundException,
     TooManyRequestsException,
     ValidationException,
@@ -116,6 +117,11 @@ class Invoker:
         input the caller sends, as the durable-execution service itself does (AWS's testing
         runner marks such invokes with a header), rather than start an execution."""
         function = self.resolve(reference, qualifier)
+        if function.state == "Failed":
+            raise ResourceConflictException(
+                "The operation cannot be performed at this time. The function is currently in "
+                f"the following state: Failed. {function.status_reason_code}: "
+                f"{function.status_reason}")
         if invocation_type not in ("RequestResponse", "Event", "DryRun"):
             raise InvalidParameterValueException(
                 f"Unsupported invocation type {invocation_type}"

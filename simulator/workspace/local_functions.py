@@ -21,7 +21,11 @@ from simulator.models import FunctionConfig
 from simulator.templates import FunctionSpec, Template, TemplateError, load_template
 from simulator.workspace.folder_checksum import file_digest, folder_digest
 from simulator.workspace.hot_reload import CodeWatcher
-from simulator.workspace.requirements import DependencyError, install_requirements
+from simulator.workspace.requirements import (
+    DependencyError,
+    TargetPlatform,
+    install_requirements,
+)
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +98,14 @@ class Workspace:
         return function
 
     def _config(self, spec: FunctionSpec, template: Template) -> FunctionConfig:
+        """The configuration to deploy; in state Failed, with pip's words, when the folder's
+        requirements could not be installed (as AWS marks a function it could not create)."""
+        failure = ""
+        try:
+            opt_dir = self._opt_dir(spec, template)
+        except DependencyError as error:
+            log.error("%s: %s", spec.name, error)
+            opt_dir, failure = None, str(error)
         if spec.code_dir is not None:
             code_dir = spec.code_dir.resolve()
             sha256, size = folder_digest(code_dir)
@@ -106,8 +118,10 @@ class Workspace:
             description=spec.description, timeout=spec.timeout, memory_size=spec.memory_size,
             environment=dict(spec.environment), architectures=tuple(spec.architectures),
             ephemeral_storage=spec.ephemeral_storage,
-            opt_dir=str(self._opt_dir(spec, template) or ""),
+            opt_dir=str(opt_dir or ""),
             reserved_concurrency=spec.reserved_concurrency,
+            state="Failed" if failure else "Pending", status_reason=failure,
+            status_reason_code="DependencyError" if failure else "",
         )
 
     def _zip_of(self, spec: FunctionSpec) -> bytes:
@@ -132,15 +146,16 @@ class Workspace:
         return folders
 
     def _opt_dir(self, spec: FunctionSpec, template: Template) -> Path | None:
-        """Layers merged in order, then the folder's requirements, as one tree for /opt."""
+        """Layers merged in order, then the folder's requirements (for a Python runtime), as
+        one tree for /opt; DependencyError when pip could not install them."""
         sources = self._layer_dirs(spec, template)
         requirements = spec.code_dir / "requirements.txt" if spec.code_dir else None
-        if requirements is not None and requirements.is_file():
-            try:
-                sources.append(install_requirements(
-                    requirements, self._state_dir / "dependencies" / spec.name))
-            except DependencyError as error:
-                log.error("%s", error)
+        target = TargetPlatform.of(
+            spec.runtime, spec.architectures[0] if spec.architectures else "x86_64",
+            native=self._functions.settings.foreign_architectures == "native")
+        if requirements is not None and requirements.is_file() and target is not None:
+            sources.append(install_requirements(
+                requirements, self._state_dir / "dependencies" / spec.name, target))
         if not sources:
             return None
         digest = hashlib.sha256()

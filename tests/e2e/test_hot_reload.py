@@ -149,3 +149,22 @@ def test_requirements_are_installed_on_the_path(tmp_path: Path) -> None:
         client = lambda_client(server.url)
         assert invoke(client, "hello")[0] == "from a dependency"
 
+
+
+def test_requirements_that_cannot_be_installed_fail_the_function_as_aws_does(
+        tmp_path: Path) -> None:
+    template = write_project(tmp_path / "project")
+    (tmp_path / "project" / "hello" / "requirements.txt").write_text(
+        "--no-index\nno-such-package-for-lambda-sim==1.0\n")
+    with running_server(tmp_path / "state", "process") as server:
+        server.simulator.load_template(template)
+        client = lambda_client(server.url)
+
+        configuration = client.get_function_configuration(FunctionName="hello")
+        with pytest.raises(client.exceptions.ResourceConflictException) as refused:
+            client.invoke(FunctionName="hello", Payload=b"{}")
+
+    assert (configuration["State"], configuration["StateReasonCode"]) == (
+        "Failed", "DependencyError")
+    assert "no-such-package-for-lambda-sim" in configuration["StateReason"]
+    assert "following state: Failed" in refused.value.response["Error"]["Message"]

@@ -1,7 +1,8 @@
 """Functions from a SAM template and local folders, deployed into the control plane over the fake
 executor and kept in step with the files: a saved change is a new generation, already warm; a
-template edit adds and removes functions; what cannot be installed or parsed is logged, and
-the functions keep serving."""
+template edit adds and removes functions; a template that cannot be parsed is logged and the
+functions keep serving; requirements that cannot be installed fail the function as AWS fails
+a creation or an update."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 
 from simulator.config import Settings
 from simulator.environments.pool import EnvironmentPool
-from simulator.errors import ResourceNotFoundException
+from simulator.errors import ResourceConflictException, ResourceNotFoundException
 from simulator.executors.fake import FakeExecutor
 from simulator.functions.code_store import CodeStore
 from simulator.functions.layer_operations import LayerService
@@ -244,7 +245,7 @@ def test_a_layer_published_to_the_simulator_is_used_by_its_arn(
     assert [p.name for p in (opt / "python").iterdir()] == ["published.py"]
 
 
-def test_requirements_that_cannot_be_installed_are_logged_and_the_function_still_serves(
+def test_a_new_function_whose_requirements_cannot_be_installed_is_failed_with_pips_words(
     project: Project, caplog: pytest.LogCaptureFixture
 ) -> None:
     (project.root / "src" / "requirements.txt").write_text(
@@ -255,8 +256,40 @@ def test_requirements_that_cannot_be_installed_are_logged_and_the_function_still
         project.workspace.load(project.template)
 
     assert "pip could not install" in caplog.text
-    assert project.function("api").opt_dir == ""
+    configuration = project.service.functions.get_function_configuration("api")
+    assert (configuration["State"], configuration["StateReasonCode"],
+            configuration["LastUpdateStatus"]) == ("Failed", "DependencyError", "Failed")
+    assert "no-such-package-for-lambda-sim" in configuration["StateReason"]
+    with pytest.raises(ResourceConflictException) as refused:
+        project.service.invoker.invoke("api", None, b"{}")
+    assert str(refused.value).startswith(
+        "The operation cannot be performed at this time. The function is currently in the "
+        "following state: Failed.")
+
+
+def test_an_update_whose_requirements_cannot_be_installed_keeps_the_function_as_it_was(
+    project: Project
+) -> None:
+    project.write(API)
+    project.workspace.load(project.template)
+    before = project.function("api")
+
+    (project.root / "src" / "requirements.txt").write_text(
+        "--no-index\nno-such-package-for-lambda-sim==1.0\n")
+    project.workspace.load(project.template)
+
+    configuration = project.service.functions.get_function_configuration("api")
+    assert (configuration["State"], configuration["LastUpdateStatus"],
+            configuration["LastUpdateStatusReasonCode"]) == ("Active", "Failed", "DependencyError")
+    assert "pip could not install" in configuration["LastUpdateStatusReason"]
+    assert project.generation("api") == before.generation
     assert project.service.invoker.invoke("api", None, b"{}").status == 200
+
+    (project.root / "src" / "requirements.txt").write_text("")
+    project.workspace.load(project.template)
+    fixed = project.service.functions.get_function_configuration("api")
+    assert (fixed["State"], fixed["LastUpdateStatus"]) == ("Active", "Successful")
+    assert "LastUpdateStatusReason" not in fixed
 
 
 def test_after_close_edits_are_not_followed(project: Project) -> None:

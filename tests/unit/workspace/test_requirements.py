@@ -9,7 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from simulator.workspace.requirements import DependencyError, install_requirements
+from simulator.workspace.requirements import (
+    DependencyError,
+    TargetPlatform,
+    host_architecture,
+    install_requirements,
+)
 
 WHEEL = "greeting-1.0-py3-none-any.whl"
 
@@ -89,3 +94,73 @@ def test_an_empty_file_installs_an_empty_tree_and_a_change_installs_anew(
     with pytest.raises(DependencyError):
         install_requirements(requirements, cache)
     assert leftovers(cache) == [empty.name]
+
+
+def build_platform_wheel(folder: Path, tag: str, word: str) -> Path:
+    """A wheel for one interpreter and machine (`cp313-cp313-manylinux2014_x86_64`), whose
+    module says which one it is."""
+    path = folder / f"native-1.0-{tag}.whl"
+    with zipfile.ZipFile(path, "w") as wheel:
+        wheel.writestr("native/__init__.py", f"BUILT_FOR = {word!r}\n")
+        wheel.writestr("native-1.0.dist-info/METADATA",
+                       "Metadata-Version: 2.1\nName: native\nVersion: 1.0\n")
+        wheel.writestr("native-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: test\n"
+                       f"Root-Is-Purelib: false\nTag: {tag}\n")
+        wheel.writestr("native-1.0.dist-info/RECORD",
+                       "native/__init__.py,,\nnative-1.0.dist-info/METADATA,,\n"
+                       "native-1.0.dist-info/WHEEL,,\nnative-1.0.dist-info/RECORD,,\n")
+    return path
+
+
+@pytest.fixture
+def wheels(tmp_path: Path) -> Path:
+    folder = tmp_path / "wheels"
+    folder.mkdir()
+    for tag, word in [("cp311-cp311-manylinux2014_x86_64", "3.11 x86_64"),
+                      ("cp313-cp313-manylinux2014_x86_64", "3.13 x86_64"),
+                      ("cp313-cp313-manylinux_2_28_aarch64", "3.13 arm64")]:
+        build_platform_wheel(folder, tag, word)
+    return folder
+
+
+@pytest.mark.parametrize(("runtime", "architecture", "built_for"), [
+    ("python3.11", "x86_64", "3.11 x86_64"),
+    ("python3.13", "arm64", "3.13 arm64"),
+])
+def test_wheels_are_chosen_for_the_functions_runtime_and_architecture(
+        tmp_path: Path, wheels: Path, runtime: str, architecture: str, built_for: str) -> None:
+    requirements = requirements_file(tmp_path / "src", "--no-index", f"--find-links {wheels}",
+                                     "native==1.0")
+    target = TargetPlatform.of(runtime, architecture)
+
+    installed = install_requirements(requirements, tmp_path / "dependencies" / "fn", target)
+
+    assert f"BUILT_FOR = {built_for!r}" in (installed / "python" / "native" /
+                                             "__init__.py").read_text()
+
+
+def test_a_runtime_no_wheel_is_built_for_fails_with_pips_words(
+        tmp_path: Path, wheels: Path) -> None:
+    requirements = requirements_file(tmp_path / "src", "--no-index", f"--find-links {wheels}",
+                                     "native==1.0")
+
+    with pytest.raises(DependencyError, match="native"):
+        install_requirements(requirements, tmp_path / "dependencies" / "fn",
+                             TargetPlatform.of("python3.11", "arm64"))
+
+
+def test_only_python_runtimes_install_requirements() -> None:
+    assert TargetPlatform.of("nodejs20.x", "x86_64") is None
+    assert TargetPlatform.of("provided.al2023", "arm64") is None
+    native = TargetPlatform.of("python3.12", "arm64", native=True)
+    assert native is not None and native.architecture == host_architecture()
+
+
+def test_an_install_that_takes_too_long_is_stopped_and_leaves_nothing(tmp_path: Path) -> None:
+    requirements = requirements_file(tmp_path / "src", "--no-index",
+                                     "no-such-package-for-lambda-sim==1.0")
+    cache = tmp_path / "dependencies" / "fn"
+
+    with pytest.raises(DependencyError, match="did not finish within 0.01 seconds"):
+        install_requirements(requirements, cache, timeout=0.01)
+    assert leftovers(cache) == []
