@@ -13,20 +13,27 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.exceptions import RequestEntityTooLarge as WerkzeugTooLarge
 
 from simulator.api.aws_gateway import ServiceDispatcher
+from simulator.api.capacity_providers_api import capacity_providers_api
+from simulator.api.code_signing_api import code_signing_api
 from simulator.api.durable_api import durable_api
+from simulator.api.durable_deletions_api import durable_deletions_api
 from simulator.api.error_shapes import error_parts
 from simulator.api.event_source_api import event_source_api
+from simulator.api.function_settings_api import function_settings_api
 from simulator.api.http_api import http_api
+from simulator.api.invoke_async_api import invoke_async_api
 from simulator.api.invoke_path import InvokePath
 from simulator.api.lambda_api import lambda_api
 from simulator.api.layers_api import layers_api
 from simulator.api.policies_api import policies_api
+from simulator.api.resource_policies_api import resource_policies_api
 from simulator.api.response_stream_api import response_stream_api
 from simulator.api.runtime_api import RuntimeApiListener
 from simulator.api.schedule_api import schedule_api
 from simulator.api.simulator_api import simulator_api
 from simulator.api.versions_api import versions_api
 from simulator.config import Settings
+from simulator.durable.deletions import DurableDeletions
 from simulator.durable.executions import DurableExecutions
 from simulator.durable.operations import DurableOperations
 from simulator.environments.pool import EnvironmentPool, PoolLimits
@@ -45,13 +52,19 @@ from simulator.events.schedules import EventBridgeRules, Scheduler
 from simulator.events.template_wiring import TemplateWiring
 from simulator.executors.base import Executor
 from simulator.executors.process import ProcessExecutor
+from simulator.functions.capacity_providers import CapacityProviders
+from simulator.functions.code_signing import CodeSigningConfigs
+from simulator.functions.code_signing_store import CodeSigningStore
 from simulator.functions.code_store import CodeStore
 from simulator.functions.function_operations import FunctionOperations
+from simulator.functions.function_settings import FunctionSettings
+from simulator.functions.function_settings_store import FunctionSettingsStore
 from simulator.functions.layer_operations import LayerService
 from simulator.functions.layer_store import LayerStore
 from simulator.functions.policies import FunctionPolicies, LayerPolicies
 from simulator.functions.policy_store import PolicyStore
 from simulator.functions.registry import FunctionRegistry
+from simulator.functions.resource_policies import ResourcePolicies
 from simulator.functions.tag_operations import TagService
 from simulator.functions.validation import SUPPORTED_RUNTIMES
 from simulator.functions.version_operations import VersionService
@@ -81,6 +94,9 @@ class Simulator:
         self.versions = VersionStore(settings.state_dir / "versions.db")
         self.layer_store = LayerStore(settings.state_dir / "layers.db")
         self.policy_store = PolicyStore(settings.state_dir / "policies.db")
+        self.code_signing_store = CodeSigningStore(settings.state_dir / "code-signing.db")
+        self.function_settings_store = FunctionSettingsStore(
+            settings.state_dir / "function-settings.db")
         self.http_routes = HttpRoutes(settings.state_dir / "http.db")
         self.function_urls = FunctionUrls(settings.state_dir / "http.db")
         if executor is None:
@@ -115,7 +131,9 @@ class Simulator:
                                    policies=self.policy_store)
         self.functions = FunctionOperations(settings, self.registry, self.code, self.pool,
                                             self.versions, layers=self.layers,
-                                            policies=self.policy_store)
+                                            policies=self.policy_store,
+                                            code_signing=self.code_signing_store,
+                                            function_settings=self.function_settings_store)
         self.version_service = VersionService(settings, self.functions, self.versions,
                                               self.pool)
         self.provisioned = self.version_service.provisioned
@@ -174,6 +192,8 @@ class Simulator:
         self.versions.close()
         self.layer_store.close()
         self.policy_store.close()
+        self.code_signing_store.close()
+        self.function_settings_store.close()
 
 
 def choose_executor(settings: Settings) -> tuple[Executor, str]:
@@ -231,6 +251,19 @@ def create_app(simulator: Simulator) -> Flask:
     app.extensions["function_policies"] = FunctionPolicies(
         simulator.settings, simulator.functions, simulator.versions, simulator.policy_store)
     app.register_blueprint(policies_api)
+    app.extensions["resource_policies"] = ResourcePolicies(
+        simulator.functions, app.extensions["function_policies"], simulator.policy_store)
+    app.register_blueprint(resource_policies_api)
+    app.extensions["code_signing"] = CodeSigningConfigs(
+        simulator.settings, simulator.functions, simulator.code_signing_store)
+    app.register_blueprint(code_signing_api)
+    app.extensions["function_settings"] = FunctionSettings(
+        simulator.settings, simulator.functions, simulator.function_settings_store)
+    app.register_blueprint(function_settings_api)
+    app.extensions["capacity_providers"] = CapacityProviders(simulator.settings,
+                                                             simulator.functions)
+    app.register_blueprint(capacity_providers_api)
+    app.register_blueprint(invoke_async_api)
     app.extensions["event_source_mappings"] = simulator.event_sources
     app.register_blueprint(event_source_api)
     app.extensions["http_routes"] = simulator.http_routes
@@ -246,6 +279,9 @@ def create_app(simulator: Simulator) -> Flask:
     app.extensions["durable"] = simulator.durable
     app.extensions["durable_operations"] = DurableOperations(simulator.durable.executor)
     app.register_blueprint(durable_api)
+    app.extensions["durable_deletions"] = DurableDeletions(
+        simulator.durable, simulator.settings.state_dir / "durable-executions.db")
+    app.register_blueprint(durable_deletions_api)
     app.register_error_handler(LambdaError, error_response)
     app.register_error_handler(HTTPException, http_error_response)
     app.register_error_handler(Exception, unexpected_error_response)

@@ -112,3 +112,41 @@ class MethodNotAllowedError(LambdaError):
 
 class EnvironmentUnavailable(Exception):
     """An execution environment could not be started (engine down, image missing)."""
+
+
+class CodeSigningConfigNotFoundException(LambdaError):
+    """A function is pointed at a code signing configuration that does not exist; the wording
+    is AWS's."""
+
+    code = "CodeSigningConfigNotFoundException"
+    status = 404
+    error_type = "User"
+    message_key = "Message"
+
+    def __init__(self, arn: str) -> None:
+        super().__init__("The code signing configuration cannot be found. Check that the "
+                         f"provided configuration is not deleted: {arn}.")
+
+
+class UntypedResourceNotFoundException(ResourceNotFoundException):
+    """A ResourceNotFoundException whose body has no `Type`, as AWS answers for a code
+    signing configuration that does not exist."""
+
+    def body(self) -> dict[str, Any]:
+        return {self.message_key: self.message, **self.fields}
+
+
+class CapacityProviderLimitExceededException(LambdaError):
+    code = "CapacityProviderLimitExceededException"
+    status = 400
+    error_type = "User"
+
+
+class AccessDeniedException(LambdaError):
+    """Not in Lambda's model (boto3 raises a plain ClientError), yet what AWS answers for a
+    function scaling configuration on a function without a capacity provider."""
+
+    code = "AccessDeniedException"
+    status = 403
+    error_type = "User"
+    message_key = "Message"

@@ -13,6 +13,7 @@ from typing import Any
 from simulator.config import Settings
 from simulator.environments.pool import EnvironmentPool
 from simulator.errors import (
+    CodeSigningConfigNotFoundException,
     EnvironmentUnavailable,
     InvalidParameterValueException,
     PreconditionFailedException,
@@ -20,8 +21,10 @@ from simulator.errors import (
     ResourceNotFoundException,
     ValidationException,
 )
+from simulator.functions.code_signing_store import CodeSigningStore
 from simulator.functions.code_store import CodeStore
 from simulator.functions.code_upload import zip_from
+from simulator.functions.function_settings_store import FunctionSettingsStore
 from simulator.functions.layer_operations import LayerService
 from simulator.functions.policy_store import PolicyStore
 from simulator.functions.registry import FunctionRegistry
@@ -60,6 +63,8 @@ class FunctionOperations:
         versions: VersionStore,
         layers: LayerService | None = None,
         policies: PolicyStore | None = None,
+        code_signing: CodeSigningStore | None = None,
+        function_settings: FunctionSettingsStore | None = None,
     ) -> None:
         self.settings = settings
         self._versions = versions
@@ -68,6 +73,8 @@ class FunctionOperations:
         self._pool = pool
         self._layers = layers  # None: no layer can be attached
         self._policies = policies  # None: no function has a resource-based policy
+        self._code_signing = code_signing  # None: no code signing configuration exists
+        self._function_settings = function_settings  # None: every function has the defaults
         self._write_lock = threading.Lock()
 
     # -- control plane ------------------------------------------------------------------------
@@ -80,12 +87,15 @@ class FunctionOperations:
         if "Layers" in body:
             settings.update(self._attach_layers(body["Layers"]))
         code = self._code_settings(body.get("Code") or {}, package_type)
+        signing_config = self._code_signing_config(body.get("CodeSigningConfigArn"))
         function = FunctionConfig(
             package_type=package_type, state="Active", last_update_status="Successful",
             **code, **settings,
         )
         if not self._registry.add(function):
             raise ResourceConflictException(f"Function already exist: {function.name}")
+        if signing_config is not None and self._code_signing is not None:
+            self._code_signing.attach(function.name, signing_config)
         self._pool.anticipate(function)
         log.info("created function %s (%s)", function.name, function.runs_on)
         return self._describe(function, state="Pending", last_update_status=None)
@@ -162,6 +172,8 @@ class FunctionOperations:
         if function.version != LATEST:
             self._versions.delete_version(function.name, function.version)
             self.forget_policy(function.name, function.version)
+            if self._function_settings is not None:
+                self._function_settings.forget_function(function.name, function.version)
             self._pool.retire(function.pool_key, None)
             return
         name = function.name
@@ -170,6 +182,10 @@ class FunctionOperations:
         self._versions.forget(name)
         if self._policies is not None:
             self._policies.forget_function(name)
+        if self._code_signing is not None:
+            self._code_signing.detach(name)
+        if self._function_settings is not None:
+            self._function_settings.forget_function(name)
         self._pool.retire_function(name)
         log.info("deleted function %s", name)
 
@@ -353,6 +369,14 @@ class FunctionOperations:
                          status_reason_code=failed.status_reason_code)
         self._registry.put(stored)
         return stored
+
+    def _code_signing_config(self, arn: Any) -> str | None:
+        """CreateFunction's CodeSigningConfigArn, which must name an existing configuration."""
+        if arn is None:
+            return None
+        if self._code_signing is None or self._code_signing.config(str(arn)) is None:
+            raise CodeSigningConfigNotFoundException(str(arn))
+        return str(arn)
 
     def _attach_layers(self, arns: Any) -> dict[str, Any]:
         if self._layers is None:
