@@ -1,6 +1,9 @@
 """Asynchronous invocation as AWS runs it: accepted into a persistent queue, retried on
-function errors (twice by default, with growing delays), throttles retried until the event is
-too old, then the result goes to the configured destinations and dead-letter queue."""
+function errors (twice by default, with growing delays); throttles and system errors (an
+environment that cannot start, an engine out of reach) retried with a backoff from a second
+up to five minutes until the event is too old; then the result goes to the configured
+destinations and dead-letter queue, each delivery retried until it is taken or the event
+is too old. An event given up is logged with the reason."""
 
 from __future__ import annotations
 
@@ -12,8 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from simulator.config import Settings
-from simulator.errors import TooManyRequestsException
-from simulator.invocation.destinations import DestinationSender
+from simulator.errors import EnvironmentUnavailable, ServiceException, TooManyRequestsException
+from simulator.invocation.destinations import DeliveryFailed, DestinationSender
 from simulator.invocation.event_queue import AsyncQueue, QueuedEvent
 from simulator.models import FunctionConfig, InvocationResult
 
@@ -21,6 +24,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAXIMUM_RETRY_ATTEMPTS = 2
 DEFAULT_MAXIMUM_EVENT_AGE = 21600
+# AWS's backoff for throttles and system errors: from one second, doubling, up to five minutes.
+SYSTEM_BACKOFF_FIRST, SYSTEM_BACKOFF_MOST = 1.0, 300.0
 
 Lookup = Callable[[str], "FunctionConfig | None"]
 Run = Callable[[FunctionConfig, bytes, "str | None"], InvocationResult]
@@ -50,56 +55,94 @@ class AsyncInvocations:
     def _process(self, event: QueuedEvent) -> float | None:
         """One attempt; None when the event is finished, else the delay before the next."""
         function = self._lookup(event.function_name)
+        max_age = _maximum_event_age(function)
+        if event.deliveries:
+            return self._deliver(event, max_age)
         if function is None:
-            log.warning("dropping an event for deleted function %s", event.function_name)
+            log.warning("dropping event %s: its function %s was deleted", event.id,
+                        event.function_name)
             return None
         config = function.event_invoke_config or {}
-        max_age = config.get("MaximumEventAgeInSeconds", DEFAULT_MAXIMUM_EVENT_AGE)
         max_retries = config.get("MaximumRetryAttempts", DEFAULT_MAXIMUM_RETRY_ATTEMPTS)
         if time.time() - event.enqueued_at > max_age:
-            self._fail(function, event, None, "EventAgeExceeded")
-            return None
+            self._owe_failure(function, event, None, "EventAgeExceeded")
+            return self._deliver(event, None)
         try:
             result = self._run(function, event.payload, event.trace_header)
         except TooManyRequestsException:
-            return self._retry_delay(max(event.attempts, 1))
+            return self._system_backoff(event)
+        except (ServiceException, EnvironmentUnavailable) as error:
+            log.warning("event %s for %s meets a system error, tried again later: %s",
+                        event.id, function.name, error)
+            return self._system_backoff(event)
         event.attempts += 1
         if not result.failed:
-            self._succeed(function, event, result)
-            return None
+            self._owe_success(function, event, result)
+            return self._deliver(event, max_age)
         if event.attempts <= max_retries:
             log.info("retrying event %s for %s (attempt %d failed: %s)", event.id,
                      function.name, event.attempts, result.error_type)
             return self._retry_delay(event.attempts)
-        self._fail(function, event, result, "RetriesExhausted")
-        return None
+        self._owe_failure(function, event, result, "RetriesExhausted")
+        return self._deliver(event, max_age)
 
     def _retry_delay(self, attempts: int) -> float:
         """AWS waits about a minute, then two: the base delay doubling per attempt."""
         return float(self._settings.async_retry_delay * 2 ** (attempts - 1))
 
-    def _succeed(self, function: FunctionConfig, event: QueuedEvent,
-                 result: InvocationResult) -> None:
+    def _system_backoff(self, event: QueuedEvent) -> float:
+        """Throttles and system errors don't count as attempts; they wait longer each time.
+        The first wait is never above the function-error retry delay, which is how a short
+        configured delay shortens both."""
+        event.system_retries += 1
+        first = min(SYSTEM_BACKOFF_FIRST, self._settings.async_retry_delay)
+        return float(min(first * 2 ** (event.system_retries - 1), SYSTEM_BACKOFF_MOST))
+
+    def _owe_success(self, function: FunctionConfig, event: QueuedEvent,
+                     result: InvocationResult) -> None:
         destination = _destination(function, "OnSuccess")
         if destination:
-            self._sender.send_record(destination,
-                                     self._record(function, event, result, "Success"),
-                                     event.trace_header)
+            event.deliveries.append({"destination": destination, "record": self._record(
+                function, event, result, "Success")})
 
-    def _fail(self, function: FunctionConfig, event: QueuedEvent,
-              result: InvocationResult | None, condition: str) -> None:
+    def _owe_failure(self, function: FunctionConfig, event: QueuedEvent,
+                     result: InvocationResult | None, condition: str) -> None:
         log.warning("asynchronous invocation of %s failed for good (%s)", function.name,
                     condition)
         destination = _destination(function, "OnFailure")
         if destination:
-            self._sender.send_record(destination,
-                                     self._record(function, event, result, condition),
-                                     event.trace_header)
+            event.deliveries.append({"destination": destination, "record": self._record(
+                function, event, result, condition)})
         if function.dead_letter_target:
             error = _json(result.payload) if result else {}
-            self._sender.send_dead_letter(function.dead_letter_target, event.payload, event.id,
-                                          error if isinstance(error, dict) else {},
-                                          event.trace_header)
+            event.deliveries.append({"dead_letter": function.dead_letter_target,
+                                     "error": error if isinstance(error, dict) else {}})
+
+    def _deliver(self, event: QueuedEvent, max_age: float | None) -> float | None:
+        """Send what the event owes; None once all is taken (or given up), else the delay
+        before trying the rest again. `max_age` None: the event is already too old, so one
+        try each."""
+        left = []
+        for delivery in event.deliveries:
+            try:
+                if "dead_letter" in delivery:
+                    self._sender.send_dead_letter(delivery["dead_letter"], event.payload,
+                                                  event.id, delivery["error"],
+                                                  event.trace_header)
+                else:
+                    self._sender.send_record(delivery["destination"], delivery["record"],
+                                             event.trace_header)
+            except DeliveryFailed as error:
+                log.warning("event %s: %s", event.id, error)
+                left.append(delivery)
+        event.deliveries = left
+        if not left:
+            return None
+        if max_age is None or time.time() - event.enqueued_at > max_age:
+            log.warning("dropping event %s for %s: %d deliveries still refused when it reached "
+                        "its maximum age", event.id, event.function_name, len(left))
+            return None
+        return self._system_backoff(event)
 
     def _record(self, function: FunctionConfig, event: QueuedEvent,
                 result: InvocationResult | None, condition: str) -> dict[str, Any]:
@@ -123,6 +166,11 @@ class AsyncInvocations:
             record["responseContext"] = context
             record["responsePayload"] = _json(result.payload)
         return record
+
+
+def _maximum_event_age(function: FunctionConfig | None) -> float:
+    config = (function.event_invoke_config if function else None) or {}
+    return float(config.get("MaximumEventAgeInSeconds", DEFAULT_MAXIMUM_EVENT_AGE))
 
 
 def _destination(function: FunctionConfig, kind: str) -> str | None:

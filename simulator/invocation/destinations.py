@@ -17,6 +17,10 @@ log = logging.getLogger(__name__)
 SubmitEvent = Callable[[str, bytes, "str | None"], None]
 
 
+class DeliveryFailed(Exception):
+    """A destination or dead-letter target did not take what was sent; worth another try."""
+
+
 class DestinationSender:
     """Each delivery carries the invocation's trace on, as AWS does: to SQS as the message's
     `AWSTraceHeader`, to SNS and EventBridge as the request's `X-Amzn-Trace-Id`."""
@@ -42,19 +46,26 @@ class DestinationSender:
             elif service == "sns":
                 self._client("sns", region).publish(TopicArn=destination, Message=body)
             elif service == "events":
-                self._client("events", region).put_events(Entries=[{
+                answer = self._client("events", region).put_events(Entries=[{
                     "Source": "lambda",
                     "DetailType": _detail_type(record),
                     "Detail": body,
                     "EventBusName": destination,
                     "Resources": [record["requestContext"]["functionArn"]],
                 }])
+                if answer.get("FailedEntryCount"):
+                    raise DeliveryFailed(f"{destination} refused the record: "
+                                         f"{answer['Entries'][0].get('ErrorMessage')}")
             elif service == "lambda":
                 self._submit_event(destination, body.encode(), trace_header)
             else:
-                log.warning("unsupported destination %s", destination)
-        except Exception:
-            log.exception("could not deliver to destination %s", destination)
+                log.warning("dropping a record for %s: not a destination Lambda supports",
+                            destination)
+        except DeliveryFailed:
+            raise
+        except Exception as error:
+            raise DeliveryFailed(f"could not deliver to destination {destination}: "
+                                 f"{error}") from error
         finally:
             self._sending.trace_header = None
 
@@ -78,9 +89,11 @@ class DestinationSender:
                 self._client("sns", region).publish(
                     TopicArn=target, Message=payload.decode(), MessageAttributes=attributes)
             else:
-                log.warning("unsupported dead-letter target %s", target)
-        except Exception:
-            log.exception("could not deliver to dead-letter target %s", target)
+                log.warning("dropping a dead letter for %s: not a target Lambda supports",
+                            target)
+        except Exception as error:
+            raise DeliveryFailed(f"could not deliver to dead-letter target {target}: "
+                                 f"{error}") from error
         finally:
             self._sending.trace_header = None
 

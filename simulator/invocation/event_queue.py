@@ -1,10 +1,12 @@
 """A persistent queue of asynchronous invocations: every accepted event is written to SQLite
 before the caller gets its 202, worked off by a few threads, retried after a delay when asked,
-and re-delivered after a restart."""
+and re-delivered after a restart. Memory holds only each event's id and due time: payloads,
+and the deliveries an event still owes its destinations, stay in the database until needed."""
 
 from __future__ import annotations
 
 import heapq
+import json
 import logging
 import threading
 import time
@@ -12,6 +14,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from simulator.state_db import Schema, open_database
 
@@ -19,7 +22,11 @@ SCHEMA = Schema("queued asynchronous invocations", steps=[
     ["CREATE TABLE IF NOT EXISTS events (id TEXT PRIMARY KEY, function_name TEXT, "
      "payload BLOB, enqueued_at REAL, attempts INTEGER, due_at REAL)"],
     ["ALTER TABLE events ADD COLUMN trace_header TEXT"],
+    ["ALTER TABLE events ADD COLUMN deliveries TEXT",
+     "ALTER TABLE events ADD COLUMN system_retries INTEGER DEFAULT 0"],
 ])
+COLUMNS = ("function_name, payload, id, enqueued_at, attempts, due_at, trace_header, "
+           "deliveries, system_retries")
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +40,19 @@ class QueuedEvent:
     attempts: int = 0
     due_at: float = 0.0
     trace_header: str | None = None
+    # What the finished invocation still owes its destinations and dead-letter queue, each a
+    # JSON object; while any is left, the event is retried as deliveries, not run again.
+    deliveries: list[dict[str, Any]] = field(default_factory=list)
+    system_retries: int = 0  # tries lost to throttles and system errors, for their backoff
+
+    @classmethod
+    def from_row(cls, row: tuple[Any, ...]) -> QueuedEvent:
+        """An event as `COLUMNS` reads it back."""
+        (function_name, payload, event_id, enqueued_at, attempts, due_at, trace_header,
+         deliveries, system_retries) = row
+        return cls(function_name, payload, event_id, enqueued_at, attempts, due_at,
+                   trace_header, json.loads(deliveries) if deliveries else [],
+                   system_retries or 0)
 
 
 # Returns None when the event is finished, or seconds to wait before the next attempt.
@@ -44,15 +64,12 @@ class AsyncQueue:
         self._db = open_database(database, SCHEMA)
         self._process = process
         self._lock = threading.Condition()
-        self._heap: list[tuple[float, int, QueuedEvent]] = []
+        self._heap: list[tuple[float, int, str]] = []  # (due at, order accepted, event id)
         self._sequence = 0
         self._closed = False
         with self._lock:
-            for row in self._db.execute(
-                "SELECT function_name, payload, id, enqueued_at, attempts, due_at, trace_header "
-                "FROM events"
-            ):
-                self._schedule(QueuedEvent(*row))
+            for event_id, due_at in self._db.execute("SELECT id, due_at FROM events"):
+                self._schedule(event_id, due_at)
         if self._heap:
             log.info("re-delivering %d queued asynchronous events", len(self._heap))
         self._threads = [
@@ -65,11 +82,13 @@ class AsyncQueue:
     def put(self, event: QueuedEvent) -> None:
         with self._lock:
             self._db.execute(
-                "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (event.id, event.function_name, event.payload, event.enqueued_at,
-                 event.attempts, event.due_at, event.trace_header),
+                f"INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (event.function_name, event.payload, event.id, event.enqueued_at,
+                 event.attempts, event.due_at, event.trace_header,
+                 json.dumps(event.deliveries) if event.deliveries else None,
+                 event.system_retries),
             )
-            self._schedule(event)
+            self._schedule(event.id, event.due_at)
 
     def pending(self) -> int:
         with self._lock:
@@ -85,10 +104,10 @@ class AsyncQueue:
         with self._lock:
             self._db.close()
 
-    def _schedule(self, event: QueuedEvent) -> None:
+    def _schedule(self, event_id: str, due_at: float) -> None:
         """Lock held."""
         self._sequence += 1
-        heapq.heappush(self._heap, (event.due_at, self._sequence, event))
+        heapq.heappush(self._heap, (due_at, self._sequence, event_id))
         self._lock.notify()
 
     def _next(self) -> QueuedEvent | None:
@@ -97,7 +116,12 @@ class AsyncQueue:
                 if self._heap:
                     wait = self._heap[0][0] - time.time()
                     if wait <= 0:
-                        return heapq.heappop(self._heap)[2]
+                        event_id = heapq.heappop(self._heap)[2]
+                        row = self._db.execute(f"SELECT {COLUMNS} FROM events WHERE id = ?",
+                                               (event_id,)).fetchone()
+                        if row is not None:
+                            return QueuedEvent.from_row(row)
+                        continue
                     self._lock.wait(wait)
                 else:
                     self._lock.wait()
@@ -117,6 +141,10 @@ class AsyncQueue:
                     self._db.execute("DELETE FROM events WHERE id = ?", (event.id,))
                 else:
                     event.due_at = time.time() + delay
-                    self._db.execute("UPDATE events SET attempts = ?, due_at = ? WHERE id = ?",
-                                     (event.attempts, event.due_at, event.id))
-                    self._schedule(event)
+                    self._db.execute(
+                        "UPDATE events SET attempts = ?, due_at = ?, deliveries = ?, "
+                        "system_retries = ? WHERE id = ?",
+                        (event.attempts, event.due_at,
+                         json.dumps(event.deliveries) if event.deliveries else None,
+                         event.system_retries, event.id))
+                    self._schedule(event.id, event.due_at)

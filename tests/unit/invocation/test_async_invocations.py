@@ -1,7 +1,7 @@
 """Asynchronous invocation as AWS runs it: function errors retried (twice by default), throttles
-retried without counting as attempts until the event is too old, and the invocation record
-that OnSuccess / OnFailure destinations receive, or the original event a dead-letter queue
-receives."""
+and system errors retried with a backoff, without counting as attempts, until the event is too
+old; the invocation record that OnSuccess / OnFailure destinations receive, or the original
+event a dead-letter queue receives, each delivery retried until it is taken."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import json
 import re
 import threading
 import time
+import tracemalloc
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -17,9 +18,9 @@ from typing import Any
 import pytest
 
 from simulator.config import Settings
-from simulator.errors import TooManyRequestsException
+from simulator.errors import EnvironmentUnavailable, ServiceException, TooManyRequestsException
 from simulator.invocation.async_invocations import AsyncInvocations
-from simulator.invocation.destinations import DestinationSender
+from simulator.invocation.destinations import DeliveryFailed, DestinationSender
 from simulator.invocation.event_queue import AsyncQueue, QueuedEvent
 from simulator.models import FunctionConfig, InvocationResult
 from tests.helpers import eventually
@@ -42,21 +43,31 @@ class Deliveries(DestinationSender):
         self.records: list[tuple[str, dict[str, Any]]] = []
         self.dead_letters: list[tuple[str, bytes, str, dict[str, Any]]] = []
         self.trace_headers: list[str | None] = []
+        self.refusals = 0  # how many sends to refuse before taking any, as a missing queue does
+        self.refused = 0
+
+    def _refuse(self, target: str) -> None:
+        if self.refused < self.refusals:
+            self.refused += 1
+            raise DeliveryFailed(f"could not deliver to {target}: the queue does not exist")
 
     def send_record(self, destination: str, record: dict[str, Any],
                     trace_header: str | None = None) -> None:
+        self._refuse(destination)
         self.records.append((destination, record))
         self.trace_headers.append(trace_header)
 
     def send_dead_letter(self, target: str, payload: bytes, request_id: str,
                          error: dict[str, Any], trace_header: str | None = None) -> None:
+        self._refuse(target)
         self.dead_letters.append((target, payload, request_id, error))
         self.trace_headers.append(trace_header)
 
 
 class Function:
-    """The function the events are for, and what each run of it does: `ok`, `error` or
-    `throttle`, in turn (the last one repeats)."""
+    """The function the events are for, and what each run of it does: `ok`, `error`,
+    `throttle`, `launch` (its environment can't start) or `engine` (the engine is out of
+    reach), in turn (the last one repeats)."""
 
     def __init__(self, config: FunctionConfig | None, outcomes: list[str]) -> None:
         self.config = config
@@ -64,6 +75,7 @@ class Function:
         self.runs: list[tuple[float, bytes]] = []
         self.trace_headers: list[str | None] = []
         self.throttles = 0
+        self.system_errors = 0
         self.looked_up: list[str] = []
         self._lock = threading.Lock()
 
@@ -78,6 +90,11 @@ class Function:
             if outcome == "throttle":
                 self.throttles += 1
                 raise TooManyRequestsException("Rate Exceeded.", THROTTLE_REASON)
+            if outcome in ("launch", "engine"):
+                self.system_errors += 1
+                if outcome == "launch":
+                    raise ServiceException("the environment could not start")
+                raise EnvironmentUnavailable("Docker engine unavailable: Read timed out")
             self.runs.append((time.monotonic(), payload))
             self.trace_headers.append(trace_header)
         if outcome == "error":
@@ -343,3 +360,94 @@ def test_a_queued_events_trace_survives_a_restart(harness: Harness) -> None:
 
     assert eventually(lambda: len(harness.function.runs) == 1)
     assert harness.function.trace_headers == [TRACE]
+
+
+# -- system errors and deliveries that fail --------------------------------------------------
+
+
+@pytest.mark.parametrize("failure", ["launch", "engine"])
+def test_system_errors_are_retried_with_a_growing_backoff_and_not_counted(
+        harness: Harness, failure: str) -> None:
+    invocations = harness.start(with_destinations(MaximumRetryAttempts=0),
+                                [failure, failure, failure, "ok"])
+    started = time.monotonic()
+
+    invocations.submit("my-function", b"{}")
+
+    assert eventually(lambda: len(harness.sender.records) == 1, timeout=10)
+    destination, record = harness.sender.records[0]
+    assert harness.function.system_errors == 3
+    assert (destination, record["requestContext"]["approximateInvokeCount"]) == (ON_SUCCESS, 1)
+    # Waits of one, two and four base delays.
+    assert harness.function.runs[0][0] - started >= 7 * BASE_DELAY
+
+
+def test_an_event_meeting_only_system_errors_fails_as_too_old(harness: Harness) -> None:
+    queue_an_old_event(harness.settings, 59.7, b"{}")
+
+    harness.start(with_destinations(MaximumEventAgeInSeconds=60), ["launch"])
+
+    assert eventually(lambda: len(harness.sender.dead_letters) == 1)
+    assert harness.sender.records[0][1]["requestContext"]["condition"] == "EventAgeExceeded"
+    assert harness.function.system_errors >= 2 and harness.function.runs == []
+
+
+def test_refused_deliveries_are_retried_until_taken_without_running_the_function_again(
+        harness: Harness) -> None:
+    harness.sender.refusals = 5
+    invocations = harness.start(with_destinations(MaximumRetryAttempts=0), ["error"])
+
+    invocations.submit("my-function", b'{"n": 1}')
+
+    assert eventually(lambda: len(harness.sender.records) == 1
+                      and len(harness.sender.dead_letters) == 1 and harness.settled(), timeout=10)
+    assert harness.sender.refused == 5
+    assert len(harness.function.runs) == 1
+    assert harness.sender.records[0][1]["requestContext"]["condition"] == "RetriesExhausted"
+    assert harness.sender.dead_letters[0][1] == b'{"n": 1}'
+
+
+def test_deliveries_still_refused_when_the_event_is_too_old_are_dropped_with_the_reason(
+        harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    harness.sender.refusals = 10**6
+    invocations = harness.start(with_destinations(MaximumEventAgeInSeconds=1), ["ok"])
+
+    with caplog.at_level("WARNING"):
+        invocations.submit("my-function", b"{}")
+        assert eventually(harness.settled, timeout=10)
+
+    assert len(harness.function.runs) == 1 and harness.sender.records == []
+    assert "deliveries still refused when it reached its maximum age" in caplog.text
+
+
+def test_deliveries_owed_at_a_restart_are_made_after_it_and_the_function_not_run_again(
+        harness: Harness) -> None:
+    harness.sender.refusals = 10**6
+    first = harness.start(with_destinations(), ["ok"])
+    first.submit("my-function", b'{"kept": true}')
+    assert eventually(lambda: harness.sender.refused >= 2)
+    first.close()
+    harness.sender.refusals = 0
+
+    harness.start(with_destinations(), ["ok"])
+
+    assert eventually(lambda: len(harness.sender.records) == 1 and harness.settled())
+    assert harness.sender.records[0][1]["requestPayload"] == {"kept": True}
+    assert len(harness.function.runs) == 1
+
+
+def test_queued_payloads_wait_on_disk_not_in_memory(harness: Harness) -> None:
+    queue = AsyncQueue(harness.settings.state_dir / "async_events.db", lambda event: None,
+                       workers=0)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for n in range(200):
+            queue.put(QueuedEvent("my-function", bytes([n % 256]) * 100_000))
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+        queue.close()
+
+    assert queue.pending() == 200
+    assert held < 2_000_000, f"200 queued events of 100 KB hold {held} bytes"

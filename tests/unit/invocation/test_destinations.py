@@ -1,6 +1,7 @@
 """Delivery of asynchronous results, against moto's in-memory SQS, SNS and EventBridge: the
 invocation record to an OnSuccess / OnFailure destination, the original event with AWS's
-attributes to a dead-letter queue, and a delivery that fails never breaking the caller."""
+attributes to a dead-letter queue, and a delivery that fails raising for the caller to retry;
+a target that can never take one is dropped with a warning."""
 
 from __future__ import annotations
 
@@ -233,19 +234,18 @@ def test_a_dead_letter_without_an_error_message_says_unhandled(sent: Sent) -> No
     assert message["MessageAttributes"]["ErrorMessage"]["StringValue"] == "Unhandled"
 
 
-def test_a_destination_that_does_not_exist_is_logged_and_not_raised(
-    sent: Sent, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_a_destination_that_does_not_exist_raises_for_the_caller_to_retry(sent: Sent) -> None:
     missing = f"arn:aws:sqs:us-east-1:{ACCOUNT}:no-such-queue"
 
-    with caplog.at_level(logging.ERROR, logger=destinations.__name__):
+    with pytest.raises(destinations.DeliveryFailed) as record_refused:
         sent.sender.send_record(missing, record())
+    with pytest.raises(destinations.DeliveryFailed) as dead_letter_refused:
         sent.sender.send_dead_letter(missing, b"{}", "request-5", {})
 
-    assert messages(caplog) == [
-        f"could not deliver to destination {missing}",
-        f"could not deliver to dead-letter target {missing}",
-    ]
+    assert str(record_refused.value).startswith(f"could not deliver to destination {missing}: ")
+    assert "NonExistentQueue" in str(record_refused.value)
+    assert str(dead_letter_refused.value).startswith(
+        f"could not deliver to dead-letter target {missing}: ")
 
 
 def test_a_target_of_another_service_is_refused_with_a_warning(
@@ -261,8 +261,9 @@ def test_a_target_of_another_service_is_refused_with_a_warning(
         sent.sender.send_record("not an arn", record())
 
     assert messages(caplog) == [
-        f"unsupported destination {bucket}",
-        f"unsupported dead-letter target arn:aws:lambda:us-east-1:{ACCOUNT}:function:f",
-        "unsupported destination not an arn",
+        f"dropping a record for {bucket}: not a destination Lambda supports",
+        f"dropping a dead letter for arn:aws:lambda:us-east-1:{ACCOUNT}:function:f: not a "
+        "target Lambda supports",
+        "dropping a record for not an arn: not a destination Lambda supports",
     ]
     assert sent.events == [] and received(url) == []
