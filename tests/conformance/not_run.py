@@ -1,0 +1,93 @@
+"""Recorded scenarios that are not replayed, and why. `recorded/index.json` lists every
+scenario recorded against AWS (per source file, with how many responses it recorded); each
+one is either replayed (a scenario in `scenarios/`) or matched by a rule here, which gives
+its area and the reason. The first rule that matches an id applies."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+INDEX = Path(__file__).parent / "recorded" / "index.json"
+
+STALE = ("recorded by an earlier version of the test whose parameters are gone; the calls "
+         "that produced it are not known")
+NOT_YET = "not replayed yet"
+
+
+@dataclass(frozen=True)
+class NotRun:
+    area: str
+    reason: str
+
+
+# (source, pattern on the test id, area, reason)
+RULES: list[tuple[str, str, str, str]] = [
+    ("lambda_api", r"test_function_name_and_qualifier_validation\[(qualifier_too_long[01]|"
+     r"function_name_and_qualifier_too_long)-", "name_validation", STALE),
+    ("lambda_api", r"^TestLambdaTag::test_tag_lifecycle$", "tags",
+     STALE + " (replayed as its [lambda_function] case)"),
+    ("lambda_api", r"^TestLambdaImages::", "functions",
+     "container image functions need the recorded images in an ECR registry"),
+    ("lambda_api", r"^TestLambdaSnapStart::", "functions",
+     NOT_YET + ": SnapStart on Java, .NET and Python functions"),
+    ("lambda_api", r"^TestLambdaSizeLimits::", "functions",
+     NOT_YET + ": archives and environments at AWS's size limits"),
+    ("lambda_api", r"^TestLambdaFunction::", "functions", NOT_YET),
+    ("lambda_api", r"^TestLambdaLayer::", "layers", NOT_YET),
+    ("lambda_api", r"^TestLambdaPermissions::|^TestLambdaRevisions::test_function_revisions_"
+     r"permissions", "permissions", NOT_YET),
+    ("lambda_api", r"^TestLambdaRevisions::", "versions", NOT_YET),
+    ("lambda_api", r"^TestLambdaProvisionedConcurrency::", "concurrency", NOT_YET),
+    ("lambda_api", r"^TestLambdaReservedConcurrency::test_function_concurrency_limits",
+     "concurrency", "needs the account's concurrency limit lowered to 5, which the recording's "
+     "account had and ours cannot be set to through the API"),
+    ("lambda_api", r"^TestLambdaEventSourceMappings::", "event_source_mappings", NOT_YET),
+    ("lambda_api", r"^TestCodeSigningConfig::", "code_signing", NOT_YET),
+    ("lambda_api", r"^TestLoggingConfig::", "logging_config", NOT_YET),
+    ("lambda_api", r"^TestLambdaEventInvokeConfig::", "event_invoke_configs", NOT_YET),
+    ("lambda_api", r"^TestLambdaUrl::", "function_urls", NOT_YET),
+    ("lambda_api", r"^TestLambdaAccountSettings::", "account_settings",
+     NOT_YET + ": the recorded sizes are of the recorder's own archives"),
+    ("lambda", r"^TestLambdaURL::", "function_urls",
+     NOT_YET + ": requests to function URLs, compared on what the handler saw"),
+    ("lambda", r".", "invoke",
+     NOT_YET + ": invoke behaviour (payloads, errors, timeouts, logs), recorded per runtime"),
+    ("destinations", r".", "destinations",
+     NOT_YET + ": asynchronous invocations delivered to SQS, EventBridge and dead-letter queues"),
+    ("sqs", r".", "event_source_mappings", NOT_YET + ": SQS event source mappings end to end"),
+    ("kinesis", r".", "event_source_mappings",
+     "Kinesis event source mappings: the simulator has no Kinesis event source"),
+    ("dynamodbstreams", r".", "event_source_mappings",
+     "DynamoDB Streams event source mappings: the simulator has no DynamoDB Streams event "
+     "source"),
+    ("common", r".", "runtimes",
+     NOT_YET + ": the same handlers in every runtime (Java, .NET, Ruby, Go, Node.js, Python), "
+     "most of which the process executor has no interpreter for"),
+]
+
+
+@cache
+def recorded_index() -> dict[str, dict[str, int]]:
+    """Every scenario recorded against AWS: source → test id → number of responses."""
+    index: dict[str, dict[str, int]] = json.loads(INDEX.read_text())
+    return index
+
+
+def not_run(replayed: set[str]) -> dict[str, NotRun]:
+    """Each recorded scenario not in `replayed` (ids `source::test`), with its rule's reason;
+    one no rule covers gets none, and its test says so."""
+    found: dict[str, NotRun] = {}
+    for source, tests in recorded_index().items():
+        for test in tests:
+            scenario_id = f"{source}::{test}"
+            if scenario_id in replayed:
+                continue
+            rule = next((rule for rule in RULES if rule[0] == source
+                         and re.search(rule[1], test)), None)
+            found[scenario_id] = (NotRun(rule[2], rule[3]) if rule
+                                  else NotRun("unknown", ""))
+    return found

@@ -1,0 +1,13 @@
+"""The scenarios, one module an area; importing a module registers its replays."""
+
+from __future__ import annotations
+
+import importlib
+
+AREAS = ["functions", "name_validation", "versions", "aliases", "tags", "event_invoke_configs",
+         "concurrency", "account_settings", "function_urls"]
+
+
+def load_all() -> None:
+    for area in AREAS:
+        importlib.import_module(f"{__name__}.{area}")

@@ -1,0 +1,68 @@
+"""Reserved concurrency and recursion settings of a function."""
+
+from __future__ import annotations
+
+from tests.conformance.replay import Replay, scenario, short_id
+
+API = "lambda_api"
+
+
+@scenario(API, "TestLambdaReservedConcurrency::test_function_concurrency_exceptions",
+          "concurrency")
+def function_concurrency_exceptions(run: Replay) -> None:
+    run.capture("put_function_concurrency_with_function_name_doesnotexist",
+                "put_function_concurrency", FunctionName="doesnotexist",
+                ReservedConcurrentExecutions=1)
+    run.capture("put_function_concurrency_with_function_name_doesnotexist_and_invalid_"
+                "concurrency", "put_function_concurrency", FunctionName="doesnotexist",
+                ReservedConcurrentExecutions=0)
+    name = run.function_name()
+    run.create_function(name)
+    arn = run.call("get_function_configuration", FunctionName=name,
+                   Qualifier="$LATEST")["FunctionArn"]
+    run.capture("put_function_concurrency_with_qualified_arn", "put_function_concurrency",
+                FunctionName=arn, ReservedConcurrentExecutions=0)
+
+
+@scenario(API, "TestLambdaReservedConcurrency::test_function_concurrency", "concurrency")
+def function_concurrency(run: Replay) -> None:
+    name = run.function_name()
+    run.create_function(name)
+    run.capture("put_function_concurrency_with_reserved_0", "put_function_concurrency",
+                FunctionName=name, ReservedConcurrentExecutions=0)
+    run.capture("put_function_concurrency_with_reserved_1", "put_function_concurrency",
+                FunctionName=name, ReservedConcurrentExecutions=1)
+    run.capture("get_function_concurrency", "get_function_concurrency", FunctionName=name)
+    run.capture("delete_response", "delete_function_concurrency", FunctionName=name)
+    run.capture("get_function_concurrency_after_delete", "get_function_concurrency",
+                FunctionName=name)
+
+
+def recursion_function(run: Replay) -> str:
+    name = f"recursion-test-{short_id()}"
+    run.on_cleanup(lambda: run.call("delete_function", FunctionName=name))
+    run.create_function(name, Description="Lambda with recursion test")
+    return name
+
+
+@scenario(API, "TestLambdaRecursion::test_put_function_recursion_config_allow", "concurrency")
+def recursion_config_allow(run: Replay) -> None:
+    name = recursion_function(run)
+    run.capture("put_recursion_config_response", "put_function_recursion_config",
+                FunctionName=name, RecursiveLoop="Allow")
+    run.capture("get_recursion_config_response", "get_function_recursion_config",
+                FunctionName=name)
+
+
+@scenario(API, "TestLambdaRecursion::test_put_function_recursion_config_default_terminate",
+          "concurrency")
+def recursion_config_default(run: Replay) -> None:
+    run.capture("get_recursion_default_terminate_response", "get_function_recursion_config",
+                FunctionName=recursion_function(run))
+
+
+@scenario(API, "TestLambdaRecursion::test_put_function_recursion_config_invalid_value",
+          "concurrency")
+def recursion_config_invalid(run: Replay) -> None:
+    run.capture("put_recursion_invalid_value_error", "put_function_recursion_config",
+                FunctionName=recursion_function(run), RecursiveLoop="InvalidValue")
