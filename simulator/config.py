@@ -30,6 +30,9 @@ class Settings:
     async_workers: int = 16
     standby: int = 1  # started, unassigned containers kept per runtime image and memory size
     async_retry_delay: float = 60.0
+    # Connections served at once, each on a thread of its own; one more is answered with
+    # AWS's throttling error and closed, which SDKs retry.
+    max_connections: int = 512
     watch_mode: str = "auto"
     account_id: str = ACCOUNT_ID
     # Docker networks that VPC functions join: `subnet-abc=mynet,subnet-def=other`. A subnet

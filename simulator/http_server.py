@@ -1,5 +1,6 @@
 """The HTTP server the control API runs on: one thread per connection (so long requests never
-starve the API), HTTP/1.1 keep-alive for boto3's pooled connections, Nagle off.
+starve the API), up to a bound, past which a connection is answered with AWS's throttling
+error and closed; HTTP/1.1 keep-alive for boto3's pooled connections, Nagle off.
 
 werkzeug's development server closes every connection after one response (it cannot tell
 where an unread request body ends), so each invoke paid a TCP handshake and a new thread.
@@ -16,13 +17,17 @@ import logging
 import socket
 import threading
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from werkzeug.exceptions import ClientDisconnected
-from werkzeug.serving import BaseWSGIServer, ThreadedWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from werkzeug.wsgi import LimitedStream
 
 from simulator.api.request_headers import QuickHeadParsing
 from simulator.app import Simulator
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +38,13 @@ MAX_DRAIN_BYTES = 80 * 1024 * 1024
 IDLE_CONNECTION_SECONDS = 600
 NO_BODY_STATUSES = frozenset({204, 304})
 SERVER_ERROR = (b'{"Type": "Service", "Message": "The server could not answer the request."}')
+THROTTLED_BODY = (b'{"Type": "User", "message": "Rate Exceeded.", '
+                  b'"Reason": "CallerRateLimitExceeded"}')
+THROTTLED = (b"HTTP/1.1 429 Too Many Requests\r\n"
+             b"Content-Type: application/json\r\n"
+             b"x-amzn-ErrorType: TooManyRequestsException\r\n"
+             b"Content-Length: " + str(len(THROTTLED_BODY)).encode() + b"\r\n"
+             b"Connection: close\r\n\r\n" + THROTTLED_BODY)
 
 
 class _RequestHandler(QuickHeadParsing, WSGIRequestHandler):
@@ -156,20 +168,46 @@ class _RequestHandler(QuickHeadParsing, WSGIRequestHandler):
             _close(chunks)
 
 
+class _BoundedServer(ThreadedWSGIServer):
+    """A thread per connection, no more than `max_connections` at once."""
+
+    daemon_threads = True
+
+    def __init__(self, host: str, port: int, app: WSGIApplication, max_connections: int
+                 ) -> None:
+        super().__init__(host, port, app, handler=_RequestHandler)
+        self.max_connections = max_connections
+        self._slots = threading.BoundedSemaphore(max_connections)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            _throttle(request)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+
 class SimulatorServer:
     def __init__(self, simulator: Simulator) -> None:
         self.simulator = simulator
         settings = simulator.settings
-        self._server = _threaded(make_server(
-            settings.host, settings.port, simulator.wsgi_app, threaded=True,
-            request_handler=_RequestHandler,
-        ))
-        self._server.daemon_threads = True
+        self._server = _BoundedServer(settings.host, settings.port, simulator.wsgi_app,
+                                      settings.max_connections)
         settings.port = self._server.server_port
         self._thread: threading.Thread | None = None
         self._function_server = self._open_function_listener()
 
-    def _open_function_listener(self) -> ThreadedWSGIServer | None:
+    def _open_function_listener(self) -> _BoundedServer | None:
         """Functions that call AWS get `AWS_ENDPOINT_URL` pointing back here. Containers
         can't reach loopback, so for them the same app also listens on the address of the
         simulator's own Docker network."""
@@ -177,9 +215,8 @@ class SimulatorServer:
         if host in ("127.0.0.1", "localhost", self.simulator.settings.host):
             self.simulator.pool.function_endpoint = self.url
             return None
-        server = _threaded(make_server(host, 0, self.simulator.wsgi_app, threaded=True,
-                                       request_handler=_RequestHandler))
-        server.daemon_threads = True
+        server = _BoundedServer(host, 0, self.simulator.wsgi_app,
+                                self.simulator.settings.max_connections)
         self.simulator.pool.function_endpoint = f"http://{host}:{server.server_port}"
         return server
 
@@ -220,7 +257,14 @@ def _close(chunks: Iterable[bytes]) -> None:
         close()
 
 
-def _threaded(server: BaseWSGIServer) -> ThreadedWSGIServer:
-    """`make_server(threaded=True)` makes a ThreadedWSGIServer; its type says less."""
-    assert isinstance(server, ThreadedWSGIServer)
-    return server
+def _throttle(connection: socket.socket) -> None:
+    """Answer a connection over the bound without reading it: the request's bytes are left
+    unread, so the connection ends with the answer (a client sees the 429, then the close)."""
+    try:
+        connection.settimeout(1.0)
+        connection.sendall(THROTTLED)
+        connection.setblocking(False)
+        while connection.recv(65536):  # what already came, so the close is not a reset
+            pass
+    except OSError:
+        pass

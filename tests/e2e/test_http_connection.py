@@ -1,16 +1,23 @@
 """The server's side of HTTP/1.1 as boto3 and other clients use it: connections kept alive
 between requests, bodies sent in chunks, `Expect: 100-continue`, and a refused oversize body
-whose 413 the client can still read."""
+whose 413 the client can still read; past the bound on connections, AWS's throttling error."""
 
 from __future__ import annotations
 
 import http.client
 import json
 import socket
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
+import boto3
+import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
 from simulator.http_server import SimulatorServer
-from tests.helpers import create_function, lambda_client
+from tests.helpers import create_function, eventually, lambda_client, running_server
 
 ECHO = """
 def handler(event, context):
@@ -77,3 +84,32 @@ def test_an_oversize_payload_is_refused_readably_and_the_connection_goes_on(
     assert json.loads(response.read())["Type"] == "User"
     connection.request("POST", invoke_path(name), body=b'{"after": 1}')
     assert json.loads(connection.getresponse().read()) == {"after": 1}
+
+
+def test_boto3_sees_aws_throttling_past_the_connection_bound(tmp_path: Path) -> None:
+    with running_server(tmp_path / "state", "process", max_connections=2) as server:
+        port = int(server.url.rsplit(":", 1)[1])
+        held = [http.client.HTTPConnection("127.0.0.1", port, timeout=5) for _ in range(2)]
+        for connection in held:
+            connection.request("GET", "/2015-03-31/functions/")
+            connection.getresponse().read()
+        client = boto3.client("lambda", endpoint_url=server.url, region_name="us-east-1",
+                              aws_access_key_id="test", aws_secret_access_key="test",
+                              config=Config(retries={"max_attempts": 1}))
+
+        with pytest.raises(ClientError) as throttled:
+            client.list_functions()
+        for connection in held:
+            connection.close()
+
+        assert throttled.value.response["Error"]["Code"] == "TooManyRequestsException"
+        assert throttled.value.response["ResponseMetadata"]["HTTPStatusCode"] == 429
+        assert eventually(lambda: _lists(client), timeout=5)
+
+
+def _lists(client: Any) -> bool:
+    try:
+        return "Functions" in client.list_functions()
+    except ClientError:
+        return False
+

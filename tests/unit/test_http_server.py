@@ -528,3 +528,58 @@ def test_stop_closes_the_simulator_and_the_port() -> None:
 
     assert simulator.closed
     assert refuses("127.0.0.1", port)
+
+
+# -- the bound on connections ------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_connections_at_most() -> Iterator[int]:
+    simulator = StubSimulator(App(), FakeExecutor(),
+                              settings=Settings(host="127.0.0.1", port=0, max_connections=2))
+    server = SimulatorServer(simulator).start()  # type: ignore[arg-type]
+    yield simulator.settings.port
+    simulator.wsgi_app.release.set()
+    server.stop()
+
+
+def test_a_connection_over_the_bound_is_throttled_as_aws_throttles(
+        two_connections_at_most: int) -> None:
+    port = two_connections_at_most
+    held = [connect(port), connect(port)]
+    for connection in held:  # both kept alive, each holding its thread
+        connection.request("GET", "/ignore")
+        assert connection.getresponse().read()
+
+    over = raw(port)
+    over.sendall(b"GET /ignore HTTP/1.1\r\nHost: x\r\n\r\n")
+    status, headers, body = read_response(over)
+
+    assert status == "HTTP/1.1 429 Too Many Requests"
+    assert headers["x-amzn-errortype"] == "TooManyRequestsException"
+    assert json.loads(body)["message"] == "Rate Exceeded."
+    assert closed_by_server(over)
+
+    held.pop().close()
+    assert eventually(lambda: _answered(port), timeout=5)
+
+
+def test_the_threads_serving_connections_are_bounded(two_connections_at_most: int) -> None:
+    port = two_connections_at_most
+    before = threading.active_count()
+    sockets = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(40)]
+    try:
+        time.sleep(0.3)
+        assert threading.active_count() - before <= 2
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def _answered(port: int) -> bool:
+    connection = connect(port)
+    try:
+        connection.request("GET", "/ignore")
+        return connection.getresponse().status == 200
+    finally:
+        connection.close()
