@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from simulator.errors import EnvironmentUnavailable
+from simulator.executors.interpreters import node_for, python_for
 from simulator.http_server import SimulatorServer
 from tests.helpers import lambda_client, running_server
 
@@ -43,6 +45,17 @@ def require_docker() -> None:
     if os.environ.get("LAMBDA_SIM_REQUIRE_DOCKER") == "1":
         pytest.fail(reason)
     pytest.skip(reason)
+
+
+def require_interpreter(executor_name: str, runtime: str) -> None:
+    """Skip when the process executor would refuse `runtime`: this machine has no interpreter
+    of its version (Docker's runtime images bring their own)."""
+    if executor_name != "process" or runtime.startswith("provided"):
+        return
+    try:
+        (node_for if runtime.startswith("nodejs") else python_for)(runtime)
+    except EnvironmentUnavailable as error:
+        pytest.skip(str(error))
 
 
 @pytest.fixture(scope="session", params=EXECUTORS)

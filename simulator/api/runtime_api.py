@@ -29,7 +29,8 @@ from simulator.models import ResponseSink, StreamedResponse
 
 log = logging.getLogger(__name__)
 
-MAX_RESPONSE_BYTES = 6 * 1024 * 1024
+# AWS's limit on a buffered response: 6 MiB and 100 bytes, as its messages quote it.
+MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100
 # AWS's default maximum for a streamed response since July 2025 (20 MB before).
 MAX_STREAMED_RESPONSE_BYTES = 200 * 1024 * 1024
 RESPONSE_MODE_HEADER = "Lambda-Runtime-Function-Response-Mode"
@@ -156,25 +157,34 @@ class _Handler(QuickHeadParsing, BaseHTTPRequestHandler):
         request_id, kind = match.groups()
         if self._owned_elsewhere(request_id):
             return
-        error_type: str | None = None
+        max_memory_kb = memory_kb(self.headers.get(MEMORY_HEADER))
+        if kind == "response" and len(body) > MAX_RESPONSE_BYTES:
+            self._refuse_too_large(request_id, MAX_RESPONSE_BYTES, max_memory_kb)
+            return
+        error_type = None
         if kind == "error":
             error_type = self.headers.get(ERROR_TYPE_HEADER) or "Unhandled"
-        elif len(body) > MAX_RESPONSE_BYTES:
-            body, error_type = too_large_error(MAX_RESPONSE_BYTES), TOO_LARGE
-        self._settle(request_id, body, error_type, memory_kb(self.headers.get(MEMORY_HEADER)))
+        if self._settle(request_id, body, error_type, max_memory_kb):
+            self._send_status_ok()
 
     def _settle(self, request_id: str, body: bytes, error_type: str | None,
-                max_memory_kb: int | None, streamed: StreamedResponse | None = None) -> None:
+                max_memory_kb: int | None, streamed: StreamedResponse | None = None) -> bool:
+        """Whether the environment took the answer; if not, the runtime is told why."""
         try:
             self.server.listener.environment.answer(request_id, body, error_type,
                                                     max_memory_kb, streamed)
         except RuntimeApiError as error:
             self._send_error(error.status, error.error_type, error.message)
-            return
-        if error_type == TOO_LARGE:
-            self._send_error(413, "RequestEntityTooLarge", "response payload too large")
-            return
-        self._send_status_ok()
+            return False
+        return True
+
+    def _refuse_too_large(self, request_id: str, limit: int, max_memory_kb: int | None,
+                          streamed: StreamedResponse | None = None) -> None:
+        """A response past `limit` fails the invocation with AWS's error, and the runtime
+        hears 413 with the message AWS's Runtime API gives."""
+        if self._settle(request_id, too_large_error(limit), TOO_LARGE, max_memory_kb, streamed):
+            self._send_error(413, "RequestEntityTooLarge",
+                             f"Exceeded maximum allowed payload size ({limit} bytes).")
 
     def _owned_elsewhere(self, request_id: str) -> bool:
         """Refuse (403) an invocation another environment holds."""
@@ -212,7 +222,8 @@ class _Handler(QuickHeadParsing, BaseHTTPRequestHandler):
         streamed = StreamedResponse(content_type, passed.chunks, passed.total_bytes,
                                     passed.first_chunk_ms)
         if passed.too_large:  # the rest stays unread: the connection closes
-            self._settle(request_id, too_large_error(limit), TOO_LARGE, None, streamed)
+            self._refuse_too_large(request_id, limit, memory_kb(self.headers.get(MEMORY_HEADER)),
+                                   streamed)
             return
         self.close_connection = closing
         error_type = trailers.get(ERROR_TYPE_HEADER.lower())
@@ -221,7 +232,8 @@ class _Handler(QuickHeadParsing, BaseHTTPRequestHandler):
             body = decoded_error_body(trailers.get(ERROR_BODY_TRAILER.lower(), ""))
         max_memory_kb = memory_kb(trailers.get(MEMORY_HEADER.lower())
                                   or self.headers.get(MEMORY_HEADER))
-        self._settle(request_id, body, error_type or None, max_memory_kb, streamed)
+        if self._settle(request_id, body, error_type or None, max_memory_kb, streamed):
+            self._send_status_ok()
 
     def _pass_on(self, sink: ResponseSink | None, limit: int, dispatched_at: float
                  ) -> PassedOn:

@@ -21,6 +21,7 @@ from simulator.environments.output import (
     InvocationLog,
     OutputCollector,
     billed_duration_ms,
+    memory_used_mb,
     report_line,
 )
 from simulator.executors.base import ExitStatus, RunningRuntime
@@ -279,15 +280,18 @@ class Environment:
     def _fail_exited(self, invocation: Invocation, status: ExitStatus) -> None:
         error_type = "Runtime.OutOfMemory" if status.oom_killed else "Runtime.ExitError"
         detail = f"Runtime exited with error: {status.describe()}"
+        # Killed at its limit, it used all of it, as AWS reports.
+        memory_kb = self.function.memory_size * 1024 if status.oom_killed else None
         self._fail(invocation, error_payload(invocation.request_id, error_type, detail),
-                   error_type)
+                   error_type, memory_kb)
 
-    def _fail(self, invocation: Invocation, payload: bytes, error_type: str) -> None:
+    def _fail(self, invocation: Invocation, payload: bytes, error_type: str,
+              max_memory_kb: int | None = None) -> None:
         """Answer an invocation the runtime never will, with its own log record."""
         if not invocation.dispatched.is_set():
             self._current_log = self._output.begin(invocation.request_id, self.function.version)
             invocation.dispatched_at = time.monotonic()
-        self._settle(invocation, payload, error_type, None)
+        self._settle(invocation, payload, error_type, max_memory_kb)
 
     def _settle(
         self,
@@ -303,7 +307,6 @@ class Environment:
         if not self._init_reported:
             self._init_reported = True
             init_ms = self.init_duration_ms
-        used_mb = round(max_memory_kb / 1024) if max_memory_kb else 0
         record = self._current_log
         result = InvocationResult(payload, error_type, duration_ms=duration_ms,
                                   billed_ms=billed_duration_ms(duration_ms, init_ms),
@@ -315,8 +318,10 @@ class Environment:
         # The caller gets its answer first; END and REPORT are written after (a caller that
         # wants the log tail waits for the record to complete).
         invocation.finish(result)
+        if max_memory_kb is None and self.runtime is not None:
+            max_memory_kb = self.runtime.peak_memory_kb()  # the runtime did not say: measured
         report = report_line(
-            invocation.request_id, duration_ms, self.function.memory_size, used_mb, init_ms,
-            invocation.trace_report,
+            invocation.request_id, duration_ms, self.function.memory_size,
+            memory_used_mb(max_memory_kb), init_ms, invocation.trace_report,
         )
         self._output.end(record, report, trailer)

@@ -52,6 +52,14 @@ def billed_duration_ms(duration_ms: float, init_duration_ms: float | None) -> in
     return max(1, math.ceil(duration_ms + (init_duration_ms or 0.0)))
 
 
+def memory_used_mb(max_memory_kb: int | None) -> int:
+    """The REPORT line's Max Memory Used: whole MB, at least 1 for a runtime that was
+    measured at all."""
+    if not max_memory_kb:
+        return 0
+    return max(1, round(max_memory_kb / 1024))
+
+
 def report_line(
     request_id: str,
     duration_ms: float,

@@ -89,6 +89,12 @@ class RunningRuntime(ABC):
     def stop(self) -> None:
         """Kill the runtime and free what it holds. Safe to call more than once."""
 
+    def peak_memory_kb(self) -> int | None:
+        """The most memory the runtime has held so far (its container's, its processes'), in
+        KB, for a runtime that does not report its own; None when it cannot be measured.
+        Cheap: it may be asked after every invocation."""
+        return None
+
 
 class Executor(ABC):
     """Starts runtimes. `launch` must return quickly once the runtime is started: the runtime

@@ -30,6 +30,7 @@ from simulator.executors.base import (
     OutputCallback,
     RunningRuntime,
 )
+from simulator.executors.container_memory import ContainerMemory
 from simulator.executors.engine_connections import close_idle
 from simulator.executors.platforms import MACHINES, emulates, image_problem
 from simulator.executors.runtime_files import image_name
@@ -152,12 +153,17 @@ class ContainerRuntime(RunningRuntime):
         self._removed = threading.Event()
         self._removing = threading.Lock()
         self._retrying = False
+        self.memory = ContainerMemory(api, container_id)
 
     @property
     def handle(self) -> str:
         return f"container {self.container_id[:12]}"
 
+    def peak_memory_kb(self) -> int | None:
+        return self.memory.peak_kb()
+
     def stop(self) -> None:
+        self.memory.close()
         if self._remove():
             return
         with self._removing:

@@ -13,7 +13,7 @@ import signal
 import socket
 import subprocess
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from simulator.errors import EnvironmentUnavailable
@@ -51,11 +51,15 @@ class ForkServer:
         self._ended: dict[int, int] = {}
 
     def fork(self, variables: dict[str, str], cwd: Path, address_space: int | None,
-             on_end: EndCallback) -> tuple[int, int]:
+             on_end: EndCallback, private_tmp: Path | None = None,
+             keep: Sequence[str] = ()) -> tuple[int, int]:
         """Start a runtime; returns its pid and the read end of its output. `on_end` gets its
-        exit code (negative: the signal) once it has ended."""
+        exit code (negative: the signal) once it has ended. With `private_tmp`, that folder is
+        the runtime's /tmp, and the folders of `keep` stay reachable (see `private_tmp`)."""
         message = json.dumps({"variables": variables, "cwd": str(cwd),
-                              "address_space": address_space}).encode()
+                              "address_space": address_space,
+                              "private_tmp": str(private_tmp) if private_tmp else None,
+                              "keep": list(keep)}).encode()
         read_end, write_end = os.pipe()
         try:
             with self._lock:

@@ -1,13 +1,14 @@
 """Runs each environment's runtime as a local subprocess: the embedded default when no Docker
 engine answers. Same bootstrap, same Runtime API, same timeouts and crash handling; the code
-runs from the function's unpacked folder and each environment gets a /tmp of its own.
-Python runs on the host's python of the runtime's version (forked from a zygote of it, see
-`forkserver`), Node.js on the host's `node`, and a custom runtime is the function's own
-`bootstrap`."""
+runs from the function's unpacked folder and each environment gets a /tmp of its own (a
+private mount, see `private_tmp`, or else a folder named by TMPDIR). Python runs on the host's
+Python of the runtime's version (forked from a zygote of it, see `forkserver`), Node.js on a
+host `node` of the runtime's major version (see `interpreters`), and a custom runtime is the
+function's own `bootstrap`."""
 
 from __future__ import annotations
 
-import functools
+import importlib.util
 import logging
 import os
 import queue
@@ -29,9 +30,12 @@ from simulator.executors.base import (
     RunningRuntime,
 )
 from simulator.executors.forkserver import ForkServer, forkable
+from simulator.executors.interpreters import node_for, python_for
 from simulator.executors.platforms import host_problem
+from simulator.executors.private_tmp import launcher_arguments
 from simulator.executors.process_cleanup import MarkedRuntime, RuntimeRecords, mark
 from simulator.executors.runtime_files import (
+    RUNTIME_IMAGES_DIR,
     bootstrap_path,
     custom_entrypoint_path,
     node_launcher_path,
@@ -43,6 +47,8 @@ log = logging.getLogger(__name__)
 # on what the handler allocates rather than on Python starting up.
 ADDRESS_SPACE_HEADROOM_MB = 256
 READ_CHUNK = 65536
+PRIVATE_TMP_LAUNCHER = Path(__file__).with_name("private_tmp.py")
+PRIVATE_TMP_CHECK_TIMEOUT_SECONDS = 30.0
 
 
 class ProcessRuntime(MarkedRuntime):
@@ -67,14 +73,22 @@ class ProcessExecutor(Executor):
         self._runtimes: set[MarkedRuntime] = set()
         self._lock = threading.Lock()
         self._fork_servers: dict[str, ForkServer] = {}
+        self.private_tmp = False  # whether each environment's /tmp is a private mount
 
     def start(self) -> None:
-        """Also kills the runtimes a killed server (same state folder) left running."""
+        """Also kills the runtimes a killed server (same state folder) left running, and
+        finds out whether environments can have a private /tmp here."""
         killed = self._records.kill_leftovers()
         if killed:
             log.info("killed %d process(es) left running by a previous run", killed)
         shutil.rmtree(self._tmp_root, ignore_errors=True)
         self._tmp_root.mkdir(parents=True, exist_ok=True)
+        problem = private_tmp_problem(self._tmp_root)
+        self.private_tmp = problem is None
+        if problem is not None:
+            log.warning("functions cannot have a private /tmp here (%s): each environment's "
+                        "TMPDIR names a folder of its own instead, but /tmp itself is shared",
+                        problem)
 
     def runtime_api_host(self) -> str:
         return "127.0.0.1"
@@ -89,20 +103,24 @@ class ProcessExecutor(Executor):
         problem = spec.architecture and host_problem(spec.architecture)
         if problem:
             raise EnvironmentUnavailable(problem)
-        command, runtime_variables = launch_command(spec)
+        command, runtime_variables = launch_command(spec, self._command)
         tmp_dir = self._tmp_root / spec.environment_id
         tmp_dir.mkdir(parents=True)
         variables = {
             **spec.variables,
             "LAMBDA_TASK_ROOT": str(spec.code_dir),
-            "TMPDIR": str(tmp_dir),
+            **({} if self.private_tmp else {"TMPDIR": str(tmp_dir)}),
             **runtime_variables,
             **mark(spec.environment_id),
         }
         if self._forks(spec):
             return self._launch_forked(spec, variables, tmp_dir, on_output, on_exit)
+        if self.private_tmp:
+            command = [sys.executable, "-I", "-S", str(PRIVATE_TMP_LAUNCHER),
+                       *launcher_arguments(str(tmp_dir), kept_paths(spec, command, variables),
+                                           command)]
         process = subprocess.Popen(
-            self._command or command,
+            command,
             cwd=spec.code_dir,
             env=variables,
             stdin=subprocess.DEVNULL,
@@ -138,12 +156,14 @@ class ProcessExecutor(Executor):
         with self._lock:
             server = self._fork_servers.get(python)
             if server is None:
-                server = self._fork_servers[python] = ForkServer(
-                    python, search_path(sys.executable))
+                server = self._fork_servers[python] = ForkServer(python, search_path(python))
         ended: queue.Queue[int] = queue.Queue(maxsize=1)
         address_space = (spec.memory_mb + ADDRESS_SPACE_HEADROOM_MB) * 1024 * 1024
+        private_tmp = tmp_dir if self.private_tmp else None
+        keep = kept_paths(spec, [python], variables) if private_tmp else []
         try:
-            pid, output = server.fork(variables, spec.code_dir, address_space, ended.put)
+            pid, output = server.fork(variables, spec.code_dir, address_space, ended.put,
+                                      private_tmp, keep)
         except EnvironmentUnavailable:
             shutil.rmtree(tmp_dir, ignore_errors=True)
             raise
@@ -226,33 +246,74 @@ def is_node(runtime: str) -> bool:
     return runtime.startswith("nodejs")
 
 
-def launch_command(spec: LaunchSpec) -> tuple[list[str], dict[str, str]]:
-    """The command that starts the runtime's bootstrap, and the variables it needs."""
+def launch_command(spec: LaunchSpec, command: Sequence[str] | None = None
+                   ) -> tuple[list[str], dict[str, str]]:
+    """The command that starts the runtime's bootstrap, and the variables it needs. A given
+    `command` replaces the bootstrap and brings its own interpreter: none is looked for."""
     if is_node(spec.runtime):
-        node = shutil.which("node")
-        if node is None:
-            raise EnvironmentUnavailable(
-                f"The {spec.runtime} runtime needs Node.js, and no `node` is on this machine's "
-                "PATH: install Node.js, or run functions in Docker"
-            )
+        node = node_for(spec.runtime) if command is None else shutil.which("node")
         variables = {"PATH": search_path(node), "NODE_PATH": os.pathsep.join(node_path(spec))}
-        return ["/bin/sh", str(node_launcher_path())], variables
+        return list(command or ["/bin/sh", str(node_launcher_path())]), variables
     if spec.runtime.startswith("provided"):
         folders = [spec.code_dir] + ([spec.opt_dir] if spec.opt_dir is not None else [])
-        command = ["/bin/sh", str(custom_entrypoint_path()), *map(str, folders)]
-        return command, {"PATH": search_path(None)}
-    python = python_for(spec.runtime)
-    command = [python, "-u", str(bootstrap_path())]
-    if spec.debug_port is not None:
-        # debugpy is installed beside the simulator, so that interpreter runs the runtime.
-        python = sys.executable
-        command = [python, "-u", "-m", "debugpy", "--listen", f"127.0.0.1:{spec.debug_port}",
-                   "--wait-for-client", str(bootstrap_path())]
-    return command, {
-        "PATH": search_path(sys.executable),
-        "PYTHONPATH": os.pathsep.join(python_path(spec)),
+        bootstrap = ["/bin/sh", str(custom_entrypoint_path()), *map(str, folders)]
+        return list(command or bootstrap), {"PATH": search_path(None)}
+    python = sys.executable if command is not None else python_for(spec.runtime)
+    paths = python_path(spec)
+    bootstrap = [python, "-u", str(bootstrap_path())]
+    if spec.debug_port is not None and command is None:
+        paths.append(debugpy_home())  # beside the simulator: the runtime's Python runs it
+        bootstrap = [python, "-u", "-m", "debugpy", "--listen", f"127.0.0.1:{spec.debug_port}",
+                     "--wait-for-client", str(bootstrap_path())]
+    return list(command or bootstrap), {
+        "PATH": search_path(python),
+        "PYTHONPATH": os.pathsep.join(paths),
         "PYTHONDONTWRITEBYTECODE": "1",
     }
+
+
+def debugpy_home() -> str:
+    """The folder holding the simulator's debugpy package."""
+    found = importlib.util.find_spec("debugpy")
+    if found is None or found.origin is None:
+        raise EnvironmentUnavailable("debugging needs debugpy: pip install debugpy")
+    return str(Path(found.origin).parent.parent)
+
+
+def kept_paths(spec: LaunchSpec, command: Sequence[str], variables: dict[str, str]
+               ) -> list[str]:
+    """What a runtime reads by its path, should the state folder or an interpreter be under
+    /tmp: its code and layers, the runtime's own files, the interpreter's installation, and
+    the folders its PATH, PYTHONPATH and NODE_PATH name."""
+    paths = [str(spec.code_dir), str(RUNTIME_IMAGES_DIR)]
+    if spec.opt_dir is not None:
+        paths.append(str(spec.opt_dir))
+    program = shutil.which(command[0], path=variables.get("PATH")) if command else None
+    if program is not None:
+        paths += [str(Path(program).parent.parent), str(Path(program).resolve().parent.parent)]
+    for name in ("PATH", "PYTHONPATH", "NODE_PATH"):
+        paths += [entry for entry in variables.get(name, "").split(os.pathsep) if entry]
+    return paths
+
+
+def private_tmp_problem(folder: Path) -> str | None:
+    """Why a runtime cannot have a private /tmp here, or None when it can: tried once, in a
+    process of its own."""
+    probe = folder / ".private-tmp-check"
+    probe.mkdir(exist_ok=True)
+    try:
+        checked = subprocess.run(
+            [sys.executable, "-I", "-S", str(PRIVATE_TMP_LAUNCHER), "--check", str(probe)],
+            capture_output=True, text=True, errors="replace", stdin=subprocess.DEVNULL,
+            timeout=PRIVATE_TMP_CHECK_TIMEOUT_SECONDS)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return str(error)
+    finally:
+        shutil.rmtree(probe, ignore_errors=True)
+    if checked.returncode == 0:
+        return None
+    return checked.stderr.strip().splitlines()[-1] if checked.stderr.strip() \
+        else f"exit status {checked.returncode}"
 
 
 def search_path(interpreter: str | None) -> str:
@@ -280,20 +341,3 @@ def python_path(spec: LaunchSpec) -> list[str]:
         python = spec.opt_dir / "python"
         paths += [str(python / "lib" / f"python{version}" / "site-packages"), str(python)]
     return paths
-
-
-@functools.cache
-def python_for(runtime: str) -> str:
-    """The host's interpreter of the runtime's version, else the one running the simulator.
-    A candidate must actually start: version managers put shims on PATH that don't. The
-    interpreter behind a shim is the one used: a shim adds its own variables (`PYENV_*`) to
-    the function's environment and its start-up time to every cold start."""
-    candidate = shutil.which(f"python{runtime.removeprefix('python')}")
-    if candidate is not None:
-        probe = subprocess.run([candidate, "-c", "import sys; print(sys.executable)"],
-                               capture_output=True, text=True, timeout=30)
-        real = probe.stdout.strip()
-        if probe.returncode == 0 and real:
-            return real
-    return sys.executable
-

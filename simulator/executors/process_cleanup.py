@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from simulator.executors.base import RunningRuntime
+from simulator.executors.process_memory import tree_peak_kb
 
 log = logging.getLogger(__name__)
 
@@ -61,10 +62,19 @@ class MarkedRuntime(RunningRuntime):
         self.tmp_dir = tmp_dir
         self.environment_id = environment_id
         self._stopped = threading.Event()
+        self._peak_kb: int | None = None
 
     @property
     def handle(self) -> str:
         return f"process {self.pid}"
+
+    def peak_memory_kb(self) -> int | None:
+        """The highest of what its process tree has held at each measurement (see
+        `process_memory`): a child that has ended no longer counts, its peak stays."""
+        measured = tree_peak_kb(self.pid)
+        if measured is not None and measured > (self._peak_kb or 0):
+            self._peak_kb = measured
+        return self._peak_kb
 
     def stop(self) -> None:
         if self._stopped.is_set():

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 MAX_MESSAGE = 1024 * 1024
+PRIVATE_TMP = Path(__file__).with_name("private_tmp.py")
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -32,10 +33,8 @@ PR_SET_CHILD_SUBREAPER = 36
 def main() -> None:
     bootstrap_file, channel_fd = sys.argv[1], int(sys.argv[2])
     sys.path[0] = str(Path(bootstrap_file).parent)  # as if the bootstrap were run directly
-    spec = importlib.util.spec_from_file_location("bootstrap", bootstrap_file)
-    assert spec is not None and spec.loader is not None
-    bootstrap = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bootstrap)
+    bootstrap = _load("bootstrap", Path(bootstrap_file))
+    private_tmp = _load("lambda_sim_private_tmp", PRIVATE_TMP)
     _become_subreaper()
     channel = socket.socket(fileno=channel_fd)
     wake_read, wake_write = os.pipe()
@@ -56,7 +55,7 @@ def main() -> None:
                 if not message:
                     _end(children)
                 try:
-                    pid = _fork(bootstrap, json.loads(message), fds[0], channel,
+                    pid = _fork(bootstrap, private_tmp, json.loads(message), fds[0], channel,
                                 [wake_read, wake_write, selector.fileno()])
                 except Exception as error:  # this launch fails, not the runtimes running
                     for fd in fds:
@@ -70,7 +69,16 @@ def main() -> None:
                 _reap(children, channel)
 
 
-def _fork(bootstrap: Any, request: dict[str, Any], output_fd: int,
+def _load(name: str, path: Path) -> Any:
+    """A module by its file. Ours go by a name no function's own module has."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _fork(bootstrap: Any, private_tmp: Any, request: dict[str, Any], output_fd: int,
           channel: socket.socket, own_fds: list[int]) -> int:
     pid = os.fork()
     if pid:
@@ -95,6 +103,8 @@ def _fork(bootstrap: Any, request: dict[str, Any], output_fd: int,
         setattr(sys, "__stderr__", sys.stderr)  # noqa: B010
         for stream in (sys.stdout, sys.stderr):  # unbuffered, as `python -u` would be
             stream.reconfigure(write_through=True)
+        if request.get("private_tmp"):
+            private_tmp.enter(request["private_tmp"], request.get("keep", []))
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["variables"])

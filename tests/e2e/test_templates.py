@@ -13,6 +13,7 @@ import requests
 
 from simulator.http_server import SimulatorServer
 from simulator.templates import load_template
+from tests.conftest import require_interpreter
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "fixtures" / "templates"
 
@@ -60,6 +61,7 @@ def test_s3_thumbnail_processor(server: SimulatorServer) -> None:
 
 
 def test_sqs_worker_with_dead_letter_queue_schedule_and_topic(server: SimulatorServer) -> None:
+    require_interpreter(server.simulator.executor.name, "python3.13")  # the template's runtime
     path = TEMPLATES / "sqs-worker" / "template.yaml"
     report = server.simulator.load_template(path)
     assert any("AWS::DynamoDB::Table" in warning for warning in report.warnings)

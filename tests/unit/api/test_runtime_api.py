@@ -325,15 +325,32 @@ def test_request_id_of_this_environment_is_allowed(runtime: Runtime) -> None:
     assert finished(inv).payload == b'"ok"'
 
 
-def test_response_over_6_mb_is_refused_and_fails_the_invocation(runtime: Runtime) -> None:
+AWS_RESPONSE_LIMIT = 6_291_556  # 6 MiB and 100 bytes, as AWS's messages quote it
+
+
+def test_a_response_of_exactly_awss_limit_is_taken(runtime: Runtime) -> None:
     inv = taken(runtime, invocation())
 
-    reply = runtime.respond(inv.request_id, b"x" * (6 * 1024 * 1024 + 1))
+    reply = runtime.respond(inv.request_id, b"x" * AWS_RESPONSE_LIMIT)
 
-    assert reply.status == 413
+    assert reply.status == 202
+    assert len(finished(inv).payload) == AWS_RESPONSE_LIMIT
+
+
+def test_a_response_past_awss_limit_fails_with_awss_words(runtime: Runtime) -> None:
+    inv = taken(runtime, invocation())
+
+    reply = runtime.respond(inv.request_id, b"x" * (AWS_RESPONSE_LIMIT + 1))
+
+    assert (reply.status, reply.json()) == (413, {
+        "errorMessage": "Exceeded maximum allowed payload size (6291556 bytes).",
+        "errorType": "RequestEntityTooLarge"})
     result = finished(inv)
     assert result.failed
-    assert json.loads(result.payload)["errorType"] == "Function.ResponseSizeTooLarge"
+    assert json.loads(result.payload) == {
+        "errorMessage": "Response payload size exceeded maximum allowed payload size "
+                        "(6291556 bytes).",
+        "errorType": "Function.ResponseSizeTooLarge"}
 
 
 def test_unknown_route_is_not_found(runtime: Runtime) -> None:
@@ -444,19 +461,21 @@ def test_a_stream_for_a_caller_that_takes_it_whole_is_gathered(runtime: Runtime)
     assert result.streamed is not None and result.streamed.chunks == 2
 
 
-def test_a_stream_gathered_past_6_mb_fails_the_invocation(runtime: Runtime) -> None:
+def test_a_stream_gathered_past_awss_limit_fails_the_invocation(runtime: Runtime) -> None:
     inv = taken(runtime, invocation())
     stream = StreamingRuntime(runtime, inv.request_id)
-    stream.write(b"x" * (6 * 1024 * 1024))
-    stream.write(b"one byte too many")
+    stream.write(b"x" * AWS_RESPONSE_LIMIT)
+    stream.write(b"!")
 
     reply = stream.connection.recv(65536)
 
     assert reply.startswith(b"HTTP/1.1 413 ")
+    assert reply.endswith(b'"Exceeded maximum allowed payload size (6291556 bytes).", '
+                          b'"errorType": "RequestEntityTooLarge"}')
     result = finished(inv)
     assert result.error_type == "Function.ResponseSizeTooLarge"
     assert json.loads(result.payload)["errorMessage"] == (
-        "Response payload size exceeded maximum allowed payload size (6291456 bytes).")
+        "Response payload size exceeded maximum allowed payload size (6291556 bytes).")
 
 
 def test_chunks_after_the_caller_has_gone_are_read_and_dropped(runtime: Runtime) -> None:

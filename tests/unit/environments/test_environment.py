@@ -1,5 +1,6 @@
 """The environment's lifecycle is the transition table: every listed move is taken, and a
-move it does not list raises instead of corrupting the pool's view."""
+move it does not list raises instead of corrupting the pool's view. Its REPORT lines say how
+much memory the runtime used, measured when the runtime does not say."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from simulator.environments.environment import (
     IllegalTransition,
     RuntimeApiError,
 )
-from simulator.executors.base import ExitStatus
+from simulator.executors.base import ExitStatus, RunningRuntime
 from simulator.models import FunctionConfig, Invocation, StreamedResponse
 
 ARN = "arn:aws:lambda:us-east-1:000000000000:function:fn"
@@ -102,3 +103,87 @@ def test_what_a_runtime_streamed_is_in_the_result() -> None:
     env.answer(invocation.request_id, b"", None, None, streamed)
 
     assert invocation.result is not None and invocation.result.streamed == streamed
+
+
+# -- Max Memory Used ---------------------------------------------------------------------------
+
+
+class MeasuredRuntime(RunningRuntime):
+    """A runtime whose memory the executor measures (a container's cgroup, a process tree)."""
+
+    def __init__(self, peak_kb: int | None) -> None:
+        self.peak_kb = peak_kb
+        self.measured = 0
+
+    @property
+    def handle(self) -> str:
+        return "process 1"
+
+    def stop(self) -> None:
+        pass
+
+    def peak_memory_kb(self) -> int | None:
+        self.measured += 1
+        return self.peak_kb
+
+
+def logged_environment(lines: list[str], peak_kb: int | None) -> Environment:
+    function = FunctionConfig(name="fn", runtime="provided.al2023", handler="app.handler",
+                              role="arn:aws:iam::000000000000:role/r", code_sha256="",
+                              code_size=0, memory_size=256)
+    env = Environment(function, emit_log=lambda stream, line: lines.append(line),
+                      writes_end_marker=False)
+    env.runtime = MeasuredRuntime(peak_kb)
+    return env
+
+
+def report_of(lines: list[str]) -> str:
+    return next(line for line in lines if line.startswith("REPORT"))
+
+
+def taken_invocation(env: Environment) -> Invocation:
+    invocation = Invocation(payload=b"{}", invoked_arn=ARN)
+    env.assign(invocation)
+    env.next_invocation()
+    return invocation
+
+
+def test_a_runtime_that_does_not_report_its_memory_is_measured() -> None:
+    lines: list[str] = []
+    env = logged_environment(lines, peak_kb=51_000)
+    invocation = taken_invocation(env)
+
+    env.answer(invocation.request_id, b"1", None, None)
+
+    assert "\tMemory Size: 256 MB\tMax Memory Used: 50 MB\t" in report_of(lines)
+
+
+def test_what_the_runtime_reports_is_taken_without_measuring() -> None:
+    lines: list[str] = []
+    env = logged_environment(lines, peak_kb=51_000)
+    invocation = taken_invocation(env)
+
+    env.answer(invocation.request_id, b"1", None, 70_000)
+
+    assert "\tMax Memory Used: 68 MB\t" in report_of(lines)
+    assert isinstance(env.runtime, MeasuredRuntime) and env.runtime.measured == 0
+
+
+def test_a_timed_out_invocation_reports_the_memory_measured() -> None:
+    lines: list[str] = []
+    env = logged_environment(lines, peak_kb=90_000)
+    invocation = taken_invocation(env)
+
+    env.time_out(invocation)
+
+    assert "\tMax Memory Used: 88 MB\t" in report_of(lines)
+
+
+def test_a_runtime_killed_at_its_memory_limit_used_all_of_it() -> None:
+    lines: list[str] = []
+    env = logged_environment(lines, peak_kb=None)  # its container is gone: nothing to read
+    taken_invocation(env)
+
+    env.died(ExitStatus(signal_number=9, oom_killed=True))
+
+    assert "\tMemory Size: 256 MB\tMax Memory Used: 256 MB\t" in report_of(lines)

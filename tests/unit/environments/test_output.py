@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.environments.output import InvocationLog, OutputCollector, report_line
+from simulator.environments.output import (
+    InvocationLog,
+    OutputCollector,
+    memory_used_mb,
+    report_line,
+)
 
 RID = "6f1d6c1e-8a4b-4a55-9a53-2f7e0d3b1c11"
 OTHER_RID = "0b7a3c55-1d2e-4f60-8a9b-7c6d5e4f3a21"
@@ -245,6 +250,12 @@ def test_report_line_of_a_warm_start_has_no_init_duration() -> None:
 )
 def test_billed_duration_is_rounded_up(duration: float, billed: int) -> None:
     assert f"\tBilled Duration: {billed} ms\t" in report_line(RID, duration, 128, 1, None)
+
+
+@pytest.mark.parametrize(("kb", "mb"), [(75 * 1024, 75), (51_000, 50), (300, 1), (None, 0)])
+def test_max_memory_used_is_whole_megabytes_and_never_0_once_measured(
+        kb: int | None, mb: int) -> None:
+    assert memory_used_mb(kb) == mb
 
 
 # -- tail -------------------------------------------------------------------------------------

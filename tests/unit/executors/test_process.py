@@ -1,5 +1,7 @@
 """The process executor: runtimes as local processes that speak the Runtime API, with the
-function's folder, variables and a /tmp of their own, their memory bounded near MemorySize,
+function's folder, variables and a /tmp of their own (a private mount where the machine allows
+one, else a folder named by TMPDIR), on an interpreter of the runtime's own version, their
+memory bounded near MemorySize and measured,
 their end reported as Lambda words it, and nothing left behind by a stop or a killed server.
 The Runtime API here is a small local stub that hands out queued events."""
 
@@ -24,8 +26,15 @@ import pytest
 from simulator.errors import EnvironmentUnavailable
 from simulator.executors import process
 from simulator.executors.base import ExitStatus, LaunchSpec
-from simulator.executors.process import ProcessExecutor, launch_command, python_for, search_path
+from simulator.executors.interpreters import python_for
+from simulator.executors.process import (
+    ProcessExecutor,
+    debugpy_home,
+    launch_command,
+    search_path,
+)
 from simulator.executors.runtime_files import (
+    RUNTIME_IMAGES_DIR,
     bootstrap_path,
     custom_entrypoint_path,
     node_launcher_path,
@@ -33,6 +42,7 @@ from simulator.executors.runtime_files import (
 
 API = "/2018-06-01/runtime"
 WAIT = 10.0
+RUNTIME = f"python{sys.version_info[0]}.{sys.version_info[1]}"  # sure to have its interpreter
 
 
 class RuntimeApi:
@@ -134,7 +144,7 @@ def executor(tmp_path: Path) -> Iterator[ProcessExecutor]:
     started.shutdown()
 
 
-def spec(api: RuntimeApi, code: Path, source: str = "", runtime: str = "python3.11",
+def spec(api: RuntimeApi, code: Path, source: str = "", runtime: str = RUNTIME,
          handler: str = "app.handler", memory_mb: int = 128, **options: Any) -> LaunchSpec:
     code.mkdir(parents=True, exist_ok=True)
     if source:
@@ -168,6 +178,8 @@ import os, tempfile
 print("imported", flush=True)
 def handler(event, context):
     print("handling", event["n"])
+    with open(os.path.join(tempfile.gettempdir(), "written"), "w") as written:
+        written.write("by the handler")
     return {"event": event, "cwd": os.getcwd(), "task_root": os.environ["LAMBDA_TASK_ROOT"],
             "tmp": tempfile.gettempdir(), "mine": os.environ.get("MINE")}
 """
@@ -177,10 +189,19 @@ def handler(event, context):
 OWN_PROCESS = {"PYTHONHASHSEED": "0"}
 
 
+def needs_private_tmp(executor: ProcessExecutor) -> None:
+    if not executor.private_tmp:
+        pytest.skip("this machine does not let the simulator make mount namespaces")
+
+
 @pytest.mark.parametrize("variables", [{}, OWN_PROCESS], ids=["forked", "own-process"])
+@pytest.mark.parametrize("private", [True, False], ids=["private-tmp", "tmpdir"])
 def test_a_python_function_answers_in_its_folder_with_its_variables_and_tmp(
         executor: ProcessExecutor, api: RuntimeApi, tmp_path: Path,
-        variables: dict[str, str]) -> None:
+        variables: dict[str, str], private: bool) -> None:
+    if private:
+        needs_private_tmp(executor)
+    executor.private_tmp = private
     launched = spec(api, tmp_path / "code", ENVIRONMENT, variables={"MINE": "yes", **variables})
     runtime = Runtime()
     handle = executor.launch(launched, runtime.on_output, runtime.on_exit)
@@ -189,8 +210,9 @@ def test_a_python_function_answers_in_its_folder_with_its_variables_and_tmp(
     tmp = tmp_path / "state" / "tmp" / launched.environment_id
     assert path == "/response"
     assert answer == {"event": {"n": 1}, "cwd": str(tmp_path / "code"),
-                      "task_root": str(tmp_path / "code"), "tmp": str(tmp), "mine": "yes"}
-    assert tmp.is_dir()
+                      "task_root": str(tmp_path / "code"),
+                      "tmp": "/tmp" if private else str(tmp), "mine": "yes"}
+    assert (tmp / "written").read_text() == "by the handler"
     handle.stop()
     runtime.wait()
     text = runtime.output.decode()
@@ -214,6 +236,64 @@ def test_a_stop_kills_the_runtime_and_frees_its_tmp_and_record(
     assert not (tmp_path / "state" / "tmp" / launched.environment_id).exists()
     assert not record.exists()
     assert len(runtime.exits) == 1
+
+
+TMP_WRITER = """
+import os
+def handler(event, context):
+    seen = sorted(os.listdir("/tmp"))
+    with open("/tmp/" + event["name"], "w") as written:
+        written.write("written")
+    return seen
+"""
+
+
+@pytest.mark.parametrize("variables", [{}, OWN_PROCESS], ids=["forked", "own-process"])
+def test_each_environment_starts_with_an_empty_tmp_of_its_own(
+        executor: ProcessExecutor, tmp_path: Path, variables: dict[str, str]) -> None:
+    """The code here lies under /tmp (pytest's folders), and so may this checkout: /tmp shows
+    the way to them, no more."""
+    needs_private_tmp(executor)
+    read_by_path = [(tmp_path / "code").resolve(), RUNTIME_IMAGES_DIR.resolve()]
+    leading = sorted({path.relative_to("/tmp").parts[0] for path in read_by_path
+                      if path.is_relative_to("/tmp")})
+    name = f"x-{uuid.uuid4().hex}"
+    for _ in range(2):  # one after the other, each with its own Runtime API
+        api, runtime = RuntimeApi(), Runtime()
+        try:
+            handle = executor.launch(spec(api, tmp_path / "code", TMP_WRITER,
+                                          variables=variables),
+                                     runtime.on_output, runtime.on_exit)
+            assert api.invoke({"name": name}) == ("/response", leading)
+            handle.stop()
+            runtime.wait()
+        finally:
+            api.close()
+    assert not Path("/tmp", name).exists()
+
+
+@pytest.mark.parametrize("variables", [{}, OWN_PROCESS], ids=["forked", "own-process"])
+def test_a_runtime_reports_the_peak_memory_of_its_processes(
+        executor: ProcessExecutor, api: RuntimeApi, tmp_path: Path,
+        variables: dict[str, str]) -> None:
+    source = ("import subprocess, sys\n"
+              "def handler(event, context):\n"
+              "    big = b'1' * (event['mb'] * 1024 * 1024)\n"
+              "    child = subprocess.Popen([sys.executable, '-c', 'import time; "
+              "b = bytes([1]) * (40 * 1024 * 1024); time.sleep(60)'])\n"
+              "    import time; time.sleep(1.5)\n"
+              "    return child.pid\n")
+    runtime = Runtime()
+    handle = executor.launch(spec(api, tmp_path / "code", source, memory_mb=512,
+                                  variables=variables), runtime.on_output, runtime.on_exit)
+    assert handle.peak_memory_kb() is not None
+    path, _ = api.invoke({"mb": 100})
+    assert path == "/response"
+    peak = handle.peak_memory_kb()
+    assert peak is not None and peak > (100 + 40) * 1024  # the runtime's and its child's
+    handle.stop()
+    runtime.wait()
+    assert handle.peak_memory_kb() == peak  # gone, its peak stays
 
 
 @pytest.mark.parametrize("variables", [{}, OWN_PROCESS], ids=["forked", "own-process"])
@@ -249,19 +329,27 @@ def test_an_interpreter_variable_is_honoured_by_a_runtime_of_its_own(
     executor.launch(spec(api, tmp_path / "code", source, variables={"PYTHONHASHSEED": "0"}),
                     runtime.on_output, runtime.on_exit)
     _, answer = api.invoke({})
-    seeded = subprocess.run([python_for("python3.11"), "-c", "print(hash('lambda'))"],
+    seeded = subprocess.run([python_for(RUNTIME), "-c", "print(hash('lambda'))"],
                             env={"PYTHONHASHSEED": "0"}, capture_output=True, text=True,
                             check=True, timeout=30)
     assert answer == int(seeded.stdout)
 
 
+def hosts_node_runtime() -> str:
+    """The nodejs<N>.x runtime of the machine's `node`."""
+    node = process.shutil.which("node")
+    if node is None:
+        pytest.skip("no node on this machine")
+    version = subprocess.run([node, "--version"], capture_output=True, text=True, check=True,
+                             timeout=30).stdout
+    return f"nodejs{version.strip().lstrip('v').split('.')[0]}.x"
+
+
 def test_a_node_function_answers_through_the_runtime_api(
         executor: ProcessExecutor, api: RuntimeApi, tmp_path: Path) -> None:
-    if process.shutil.which("node") is None:
-        pytest.skip("no node on this machine")
     source = "exports.handler = async (event) => ({ doubled: event.n * 2 });\n"
     runtime = Runtime()
-    handle = executor.launch(spec(api, tmp_path / "code", source, runtime="nodejs20.x",
+    handle = executor.launch(spec(api, tmp_path / "code", source, runtime=hosts_node_runtime(),
                                   handler="index.handler"),
                              runtime.on_output, runtime.on_exit)
     assert api.invoke({"n": 21}) == ("/response", {"doubled": 42})
@@ -358,28 +446,51 @@ def bare_spec(runtime: str, code: Path, opt: Path | None = None, **options: Any)
 
 
 def test_python_finds_the_code_first_then_the_layers(tmp_path: Path) -> None:
-    command, variables = launch_command(bare_spec("python3.12", tmp_path / "code",
-                                                  tmp_path / "opt"))
-    assert command == [python_for("python3.12"), "-u", str(bootstrap_path())]
+    command, variables = launch_command(bare_spec(RUNTIME, tmp_path / "code", tmp_path / "opt"))
+    assert command == [python_for(RUNTIME), "-u", str(bootstrap_path())]
     assert variables["PYTHONPATH"].split(os.pathsep) == [
-        str(tmp_path / "code"), str(tmp_path / "opt/python/lib/python3.12/site-packages"),
+        str(tmp_path / "code"), str(tmp_path / f"opt/python/lib/{RUNTIME}/site-packages"),
         str(tmp_path / "opt/python")]
     assert variables["PYTHONDONTWRITEBYTECODE"] == "1"
-    assert variables["PATH"] == search_path(sys.executable)
+    assert variables["PATH"] == search_path(python_for(RUNTIME))  # its own `python3`, first
 
 
-def test_a_debugged_python_function_waits_for_the_debugger(tmp_path: Path) -> None:
-    command, _ = launch_command(bare_spec("python3.11", tmp_path, debug_port=5678))
-    assert command == [sys.executable, "-u", "-m", "debugpy", "--listen", "127.0.0.1:5678",
-                       "--wait-for-client", str(bootstrap_path())]
+def test_a_python_runtime_of_a_version_this_machine_lacks_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(EnvironmentUnavailable) as refused:
+        launch_command(bare_spec("python3.95", tmp_path))
+    assert str(refused.value).startswith("The python3.95 runtime needs Python 3.95, and no "
+                                         "`python3.95` is on this machine's PATH")
+
+
+def test_a_debugged_python_function_waits_for_the_debugger_on_its_own_interpreter(
+        tmp_path: Path) -> None:
+    command, variables = launch_command(bare_spec(RUNTIME, tmp_path, debug_port=5678))
+    assert command == [python_for(RUNTIME), "-u", "-m", "debugpy", "--listen",
+                       "127.0.0.1:5678", "--wait-for-client", str(bootstrap_path())]
+    assert variables["PYTHONPATH"].split(os.pathsep)[-1] == debugpy_home()
+
+
+def test_another_command_brings_its_own_interpreter(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    command, variables = launch_command(bare_spec("python3.95", tmp_path / "code"),
+                                        ["my-runtime-client", "app.handler"])
+    assert command == ["my-runtime-client", "app.handler"]
+    assert variables["PYTHONPATH"].split(os.pathsep)[0] == str(tmp_path / "code")
+
+
+def fake_node(folder: Path, version: str) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / "node").write_text(f"#!/bin/sh\necho {version}\n")
+    (folder / "node").chmod(0o755)
 
 
 def test_node_finds_the_layers_node_modules_then_the_code(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    (bin_dir / "node").write_text("#!/bin/sh\n")
-    (bin_dir / "node").chmod(0o755)
+    fake_node(bin_dir, "v18.20.4")
     monkeypatch.setenv("PATH", str(bin_dir))
     command, variables = launch_command(bare_spec("nodejs18.x", tmp_path / "code",
                                                   tmp_path / "opt"))
@@ -395,9 +506,18 @@ def test_node_without_node_on_the_path_says_what_to_install(
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(EnvironmentUnavailable) as raised:
         launch_command(bare_spec("nodejs20.x", tmp_path))
-    assert str(raised.value) == ("The nodejs20.x runtime needs Node.js, and no `node` is on "
-                                 "this machine's PATH: install Node.js, or run functions in "
-                                 "Docker")
+    assert str(raised.value) == ("The nodejs20.x runtime needs Node.js 20, and no `node` is "
+                                 "on this machine's PATH: install Node.js 20 as `node` on the "
+                                 "PATH, or run functions in Docker")
+
+
+def test_node_of_another_major_version_is_refused_not_used(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_node(tmp_path / "bin", "v20.11.1")
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    with pytest.raises(EnvironmentUnavailable) as raised:
+        launch_command(bare_spec("nodejs22.x", tmp_path))
+    assert "needs Node.js 22, and the `node` on this machine's PATH" in str(raised.value)
 
 
 def test_a_custom_runtime_looks_in_the_code_then_the_layers(tmp_path: Path) -> None:
@@ -413,37 +533,3 @@ def test_a_custom_runtime_looks_in_the_code_then_the_layers(tmp_path: Path) -> N
 def test_the_search_path_puts_the_interpreters_folder_before_the_systems() -> None:
     assert search_path("/opt/py/bin/python3") == "/opt/py/bin:/usr/local/bin:/usr/bin:/bin"
     assert search_path(None) == "/usr/local/bin:/usr/bin:/bin"
-
-
-@pytest.fixture
-def fresh_python_for() -> Iterator[None]:
-    python_for.cache_clear()
-    yield
-    python_for.cache_clear()
-
-
-def shim(folder: Path, name: str, body: str) -> None:
-    folder.mkdir(exist_ok=True)
-    (folder / name).write_text(f"#!/bin/sh\n{body}\n")
-    (folder / name).chmod(0o755)
-
-
-def test_the_interpreter_behind_a_version_managers_shim_is_used(
-        fresh_python_for: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    shim(tmp_path / "shims", "python3.99", f'exec "{sys.executable}" "$@"')
-    monkeypatch.setenv("PATH", str(tmp_path / "shims"))
-    assert python_for("python3.99") == sys.executable
-
-
-def test_a_shim_without_an_interpreter_falls_back_to_the_simulators(
-        fresh_python_for: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    shim(tmp_path / "shims", "python3.98", 'echo "pyenv: python3.98: command not found" >&2\n'
-                                           "exit 127")
-    monkeypatch.setenv("PATH", str(tmp_path / "shims"))
-    assert python_for("python3.98") == sys.executable
-
-
-def test_no_interpreter_of_the_version_falls_back_to_the_simulators(
-        fresh_python_for: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PATH", str(tmp_path))
-    assert python_for("python3.97") == sys.executable

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from simulator.executors.forkserver import ZYGOTE
+from simulator.executors.process import private_tmp_problem
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
 
@@ -50,6 +51,12 @@ def main():
         time.sleep(60)
     if act == "wait":
         time.sleep(60)
+    if act == "write-tmp":
+        seen = sorted(os.listdir("/tmp"))
+        with open("/tmp/" + os.environ["NAME"], "w") as written:
+            written.write("by the runtime")
+        print(json.dumps({"seen": seen, "cwd": os.getcwd()}))
+        sys.exit(0)
 """
 
 
@@ -215,3 +222,28 @@ def test_when_the_simulator_goes_away_its_runtimes_are_killed_and_the_zygote_end
     while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert not any(alive(pid) for pid in pids)
+
+
+def test_a_runtime_gets_its_folder_as_a_private_tmp(zygote: Zygote, tmp_path: Path) -> None:
+    """Its own folder (under /tmp, as pytest's are) stays where it was."""
+    problem = private_tmp_problem(tmp_path)
+    if problem is not None:
+        pytest.skip(f"no mount namespaces here: {problem}")
+    folder, name = tmp_path / "environment-tmp", f"x-{os.getpid()}-{time.monotonic_ns()}"
+    folder.mkdir()
+    answer, output = zygote.fork({**request(tmp_path, "write-tmp", NAME=name),
+                                  "private_tmp": str(folder), "keep": [str(tmp_path)]})
+    report = json.loads(read_all(output))
+    leading = list(tmp_path.resolve().relative_to("/tmp").parts[:1])
+    assert report == {"seen": leading, "cwd": str(tmp_path)}
+    assert (folder / name).read_text() == "by the runtime"
+    assert not Path("/tmp", name).exists()
+    assert zygote.expect("ended", answer["started"])["code"] == 0
+
+
+def test_a_private_tmp_that_cannot_be_made_fails_the_runtime_with_the_reason(
+        zygote: Zygote, tmp_path: Path) -> None:
+    answer, output = zygote.fork({**request(tmp_path, "write-tmp", NAME="x"),
+                                  "private_tmp": str(tmp_path / "missing")})
+    assert "OSError" in read_all(output)
+    assert zygote.expect("ended", answer["started"])["code"] == 1
