@@ -60,10 +60,10 @@ def main() -> None:
                 except Exception as error:  # this launch fails, not the runtimes running
                     for fd in fds:
                         os.close(fd)
-                    channel.send(json.dumps({"started": None, "error": str(error)}).encode())
+                    _tell(channel, children, {"started": None, "error": str(error)})
                     continue
                 children.add(pid)
-                channel.send(json.dumps({"started": pid}).encode())
+                _tell(channel, children, {"started": pid})
             else:
                 os.read(wake_read, 512)
                 _reap(children, channel)
@@ -160,7 +160,16 @@ def _reap(children: set[int], channel: socket.socket) -> None:
         children.discard(pid)
         _kill_inherited(children)
         code = os.waitstatus_to_exitcode(status)
-        channel.send(json.dumps({"ended": pid, "code": code}).encode())
+        _tell(channel, children, {"ended": pid, "code": code})
+
+
+def _tell(channel: socket.socket, children: set[int], message: dict[str, Any]) -> None:
+    """A message to the simulator; a channel it has closed means it is stopping: end too,
+    quietly (a traceback at every shutdown says nothing)."""
+    try:
+        channel.send(json.dumps(message).encode())
+    except OSError:
+        _end(children)
 
 
 def _kill_inherited(children: set[int]) -> None:

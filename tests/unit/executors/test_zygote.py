@@ -65,10 +65,12 @@ class Zygote:
 
     def __init__(self, bootstrap: Path) -> None:
         self.channel, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.process = subprocess.Popen(
-            [sys.executable, str(ZYGOTE), str(bootstrap), str(theirs.fileno())],
-            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, start_new_session=True,
-            env={"PATH": "/usr/bin:/bin", "ZYGOTE_ONLY": "1"})
+        self.stderr = bootstrap.parent / "zygote.stderr"
+        with self.stderr.open("wb") as stderr:
+            self.process = subprocess.Popen(
+                [sys.executable, str(ZYGOTE), str(bootstrap), str(theirs.fileno())],
+                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stderr=stderr,
+                start_new_session=True, env={"PATH": "/usr/bin:/bin", "ZYGOTE_ONLY": "1"})
         theirs.close()
         self.channel.settimeout(WAIT)
         self.pending: list[dict[str, Any]] = []
@@ -222,6 +224,18 @@ def test_when_the_simulator_goes_away_its_runtimes_are_killed_and_the_zygote_end
     while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
         time.sleep(0.01)
     assert not any(alive(pid) for pid in pids)
+
+
+def test_a_runtime_ending_as_the_simulator_stops_ends_the_zygote_quietly(
+        zygote: Zygote, tmp_path: Path) -> None:
+    answer, output = zygote.fork(request(tmp_path, "wait"))
+    os.close(output)
+    zygote.channel.shutdown(socket.SHUT_RD)  # the simulator stopped listening
+
+    os.kill(answer["started"], signal.SIGKILL)
+
+    assert zygote.process.wait(timeout=WAIT) == 0
+    assert zygote.stderr.read_text() == ""
 
 
 def test_a_runtime_gets_its_folder_as_a_private_tmp(zygote: Zygote, tmp_path: Path) -> None:
