@@ -168,6 +168,10 @@ class _RequestHandler(QuickHeadParsing, WSGIRequestHandler):
             _close(chunks)
 
 
+class ListenError(Exception):
+    """The server's address can't be listened on (in use, or not this machine's)."""
+
+
 class _BoundedServer(ThreadedWSGIServer):
     """A thread per connection, no more than `max_connections` at once."""
 
@@ -178,6 +182,15 @@ class _BoundedServer(ThreadedWSGIServer):
         super().__init__(host, port, app, handler=_RequestHandler)
         self.max_connections = max_connections
         self._slots = threading.BoundedSemaphore(max_connections)
+
+    def server_bind(self) -> None:
+        """A port that can't be had is the caller's to report, in one line (werkzeug would
+        print two and exit the process)."""
+        try:
+            super().server_bind()
+        except OSError as error:
+            host, port = self.server_address[:2]
+            raise ListenError(f"cannot listen on {host!s}:{port}: {error.strerror}") from None
 
     def process_request(self, request: Any, client_address: Any) -> None:
         if not self._slots.acquire(blocking=False):

@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     )
     from simulator.app import Simulator
     from simulator.events import moto_bridge
-    from simulator.http_server import SimulatorServer
+    from simulator.http_server import ListenError, SimulatorServer
     from simulator.observability.composition import OtlpUnavailable
     from simulator.state_db import StateFolderError
     from simulator.templates import TemplateError
@@ -98,11 +98,17 @@ def run(args: argparse.Namespace) -> int:
         simulator = Simulator(settings)
     except (StateFolderError, OtlpUnavailable) as error:
         fail(str(error))
+    except OSError as error:  # a state folder that is a file, or not ours to write
+        fail(f"cannot use the state folder {settings.state_dir}: {error.strerror or error}")
     # Function output is the busiest log by far and sits on the invoke path: plain lines,
     # no layout or highlighting, written apart from it.
     function_lines = FunctionLines(sys.stderr)
     simulator.logs.listen(function_lines.record)
-    server = SimulatorServer(simulator).start()
+    try:
+        server = SimulatorServer(simulator).start()
+    except ListenError as error:
+        simulator.close()
+        fail(str(error))
     console.print(
         f"[bold]Lambda Simulator {__version__}[/] on [cyan]{server.url}[/] · executor "
         f"[green]{simulator.executor.name}[/] ({simulator.executor_reason}) · state "
