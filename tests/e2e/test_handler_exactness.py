@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 
 from simulator.executors.docker import DockerExecutor
 from simulator.executors.process import ProcessExecutor
+from simulator.executors.runtime_files import RUNTIME_IMAGES_DIR
 from simulator.http_server import SimulatorServer
 from tests.e2e.test_node_and_custom_runtimes import custom_function, require_runtime
 from tests.helpers import create_function
@@ -195,10 +196,13 @@ def test_each_environment_starts_with_a_tmp_of_its_own(
         pytest.skip("this machine does not let the simulator make mount namespaces")
     writer = create_function(client, TMP_WRITER)
     reader = create_function(client, TMP_READER)
-    state = Path(server.simulator.settings.state_dir).resolve()
-    # Under /tmp (pytest's folders), the state folder's way stays: the code is there.
-    leading = [state.relative_to("/tmp").parts[0]] \
-        if isinstance(executor, ProcessExecutor) and state.is_relative_to("/tmp") else []
+    # Under /tmp (pytest's folders, and maybe this checkout), the way to what a runtime reads
+    # by its path stays: its code in the state folder, and the runtime's own files.
+    read_by_path = [Path(server.simulator.settings.state_dir).resolve(),
+                    RUNTIME_IMAGES_DIR.resolve()]
+    leading = sorted({path.relative_to("/tmp").parts[0] for path in read_by_path
+                      if path.is_relative_to("/tmp")}) \
+        if isinstance(executor, ProcessExecutor) else []
 
     first = invoke(client, writer)[1]
     assert first == {"seen": leading, "x": "mine"}
