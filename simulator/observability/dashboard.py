@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from simulator import __version__
+from simulator.aws_clients import own_client
 from simulator.durable.executions import DurableExecutions
 from simulator.durable.views import execution_row, operation_timeline
 from simulator.environments.log_names import log_group_name
@@ -19,6 +20,7 @@ from simulator.errors import InvalidRequestContentException
 from simulator.functions.function_operations import FunctionOperations
 from simulator.models import FunctionConfig
 from simulator.observability.composition import Observability
+from simulator.observability.resource_view import resources
 from simulator.observability.trace_view import waterfall
 
 MAX_LOG_LINES = 1_000
@@ -66,6 +68,21 @@ def state() -> Response:
     } for e in pool().live_environments()]
     return jsonify({"functions": function_rows(), "environments": environments,
                     "invocations": invocation_rows()})
+
+
+@dashboard.get("/resources")
+def resource_view() -> Response:
+    """The embedded services' buckets, queues, tables and streams (refreshed less often)."""
+    clients: dict[str, Any] = current_app.extensions.setdefault("resource_view_clients", {})
+    settings = functions().settings
+
+    def client(service: str) -> Any:
+        if service not in clients:
+            clients[service] = own_client(settings, service,
+                                          retries={"max_attempts": 1}, read_timeout=5)
+        return clients[service]
+
+    return jsonify(resources(client))
 
 
 @dashboard.get("/logs/<name>")

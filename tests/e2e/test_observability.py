@@ -421,3 +421,47 @@ def test_dashboard_lists_durable_executions_with_their_timeline(
     wait.until(lambda d: "shown-in-the-dashboard: SUCCEEDED" in d.find_element(
         By.ID, "durable-timeline").text)
     assert "execution" in browser.find_element(By.ID, "durable-timeline").text
+
+
+def test_dashboard_shows_resources_and_draws_timelines_to_one_scale(
+        server: SimulatorServer, client: Any, browser: Any, executor_name: str) -> None:
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    bucket, queue_name = f"view-{uuid.uuid4().hex[:8]}", f"view-{uuid.uuid4().hex[:8]}"
+    s3, sqs = aws_client("s3", server), aws_client("sqs", server)
+    s3.create_bucket(Bucket=bucket)
+    s3.put_object(Bucket=bucket, Key="report.csv", Body=b"a,b\n")
+    url = sqs.create_queue(QueueName=queue_name)["QueueUrl"]
+    for body in ("one", "two", "three"):
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+    name = create_function(client, LOGGING)
+    say(client, name, "cold")  # a cold start, then a warm invoke
+    say(client, name, "warm")
+
+    browser.get(f"{server.url}/_simulator/ui")
+    # The page redraws as it polls: an element read may be gone by the next line.
+    wait = WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,))
+    wait.until(lambda d: bucket in d.find_element(By.ID, "buckets").text)
+    assert "report.csv (4 B)" in browser.find_element(By.ID, "buckets").text
+    visible = wait.until(lambda d: next(
+        (row.find_elements(By.TAG_NAME, "td")[1].text
+         for row in d.find_elements(By.CSS_SELECTOR, "#queues tbody tr")
+         if queue_name in row.text), None))
+    assert visible == "3"
+
+    def bar_widths(driver: Any) -> dict[str, float] | None:
+        """The width of each of this function's timeline bars, by cold or warm."""
+        widths = {}
+        for row in driver.find_elements(By.CSS_SELECTOR, "#invocations tbody tr"):
+            cells = row.find_elements(By.TAG_NAME, "td")
+            if len(cells) > 7 and cells[1].text == name:
+                spans = cells[7].find_elements(By.CSS_SELECTOR, ".timeline span")
+                widths[cells[4].text] = sum(span.size["width"] for span in spans)
+        return widths if {"cold", "warm"} <= set(widths) else None
+
+    widths = wait.until(bar_widths)
+    # One scale: the warm invoke's bar is shorter than the cold one's, not stretched to it.
+    assert widths["warm"] < widths["cold"]
+    assert "full width =" in browser.find_element(By.ID, "timeline-scale").text

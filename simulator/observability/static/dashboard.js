@@ -69,12 +69,15 @@ function renderEnvironments(environments) {
   )), 5, "None running.");
 }
 
-function timeline(phases) {
+const phasesTotal = (phases) => Object.values(phases || {}).reduce((sum, ms) => sum + ms, 0);
+
+// One scale for every row (`scaleMs`, the longest shown), so that a warm invoke's bar is as
+// much shorter than a cold one's as its time is.
+function timeline(phases, scaleMs) {
   const bar = el("div", { class: "timeline" });
   if (!phases) return bar;
-  const total = Object.values(phases).reduce((sum, ms) => sum + ms, 0) || 1;
   for (const [phase, ms] of Object.entries(phases)) {
-    bar.append(el("span", { class: phase, style: `width:${(100 * ms) / total}%`,
+    bar.append(el("span", { class: phase, style: `width:${(100 * ms) / (scaleMs || 1)}%`,
       title: `${phase}: ${ms.toFixed(1)} ms` }));
   }
   const label = Object.entries(phases).map(([p, ms]) => `${p} ${ms.toFixed(1)}`).join(" · ");
@@ -82,12 +85,14 @@ function timeline(phases) {
 }
 
 function renderInvocations(invocations) {
+  const scaleMs = Math.max(1, ...invocations.map((i) => phasesTotal(i.phases_ms)));
+  $("#timeline-scale").textContent = `bars to one scale: full width = ${scaleMs.toFixed(1)} ms`;
   fill($("#invocations tbody"), invocations.map((i) => el("tr", {},
     el("td", {}, i.time), el("td", {}, i.function_name), el("td", {}, i.request_id),
     el("td", { class: `status-${i.status}` }, i.error_type ? `${i.status} (${i.error_type})` : i.status),
     el("td", {}, i.status === "Throttled" ? "–" : i.cold ? "cold" : "warm"),
     el("td", {}, `${i.duration_ms.toFixed(1)} ms`), responseCell(i.streamed),
-    el("td", {}, timeline(i.phases_ms)), el("td", {}, traceLink(i.trace_id)),
+    el("td", {}, timeline(i.phases_ms, scaleMs)), el("td", {}, traceLink(i.trace_id)),
   )), 9, "No invocations yet.");
 }
 
