@@ -14,9 +14,11 @@ import logging
 import sys
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from simulator.events.event_json import s3_event_from_moto, sns_event
+from simulator.events.filter_criteria import FilterCriteria
 from simulator.events.targets import target_input
 from simulator.invocation.tracing import incoming_trace_header
 
@@ -160,17 +162,25 @@ def _install_once() -> None:
     original_send = events_models.Rule.send_to_targets
 
     def send_to_targets(rule: Any, event: dict[str, Any], transform_input: bool = True) -> None:
+        """A rule's targets get the event as AWS sends it, when its pattern matches. Nothing
+        here fails PutEvents: AWS accepts the event and delivers on its own time."""
         if not fires_on_events(rule):
             return
-        functions = [t for t in rule.targets if ":lambda:" in t["Arn"]]
-        if functions and rule.event_pattern.matches_event(event):
-            for target in functions:
-                deliver(target["Arn"], target_input(target, event))
+        sent = as_sent(event)
+        if not pattern_matches(rule, sent):
+            return
+        for target in (t for t in rule.targets if ":lambda:" in t["Arn"]):
+            deliver(target["Arn"], target_input(target, sent))
         others = [t for t in rule.targets if ":lambda:" not in t["Arn"]]
         if others:
             narrowed = copy.copy(rule)
             narrowed.targets = others
-            original_send(narrowed, event, transform_input)  # type: ignore[arg-type]
+            narrowed.event_pattern = events_models.EventPattern(None, {})  # matched above
+            try:  # moto formats what it sends from its own record of the event
+                original_send(narrowed, event, transform_input)  # type: ignore[arg-type]
+            except Exception as error:
+                log.warning("rule %s: an event was not delivered to %s: %s", rule.name,
+                            ", ".join(t["Arn"] for t in others), error)
 
     events_models.Rule.send_to_targets = (  # type: ignore[method-assign]
         send_to_targets)  # type: ignore[assignment]
@@ -202,6 +212,31 @@ def lambda_member(message: str) -> str:
     if the publisher gave one, else `default` (SNS refuses a message without it)."""
     members = json.loads(message)
     return str(members.get("lambda", members.get("default", "")))
+
+
+def as_sent(event: dict[str, Any]) -> dict[str, Any]:
+    """The event as EventBridge delivers it: `time` an ISO-8601 string (moto keeps epoch
+    seconds), and no `ingestion-time`, which AWS doesn't send."""
+    sent = {key: value for key, value in event.items() if key != "ingestion-time"}
+    moment = sent.get("time")
+    if isinstance(moment, int | float) and not isinstance(moment, bool):
+        sent["time"] = datetime.fromtimestamp(moment, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return sent
+
+
+def pattern_matches(rule: Any, event: dict[str, Any]) -> bool:
+    """moto's matcher, and where it fails on a pattern, AWS's grammar as the simulator reads
+    it for filter criteria; a pattern neither can evaluate matches nothing, with a warning."""
+    try:
+        return bool(rule.event_pattern.matches_event(event))
+    except Exception as error:
+        raw = getattr(rule.event_pattern, "_raw_pattern", None)
+        try:
+            return raw is not None and FilterCriteria.of([raw]).matches(event)
+        except Exception:
+            log.warning("rule %s: its event pattern could not be evaluated (%s)", rule.name,
+                        error)
+            return False
 
 
 def fires_on_events(rule: Any) -> bool:

@@ -122,3 +122,6 @@ def test_eventbridge_rule_with_pattern(client: Any, server: SimulatorServer) -> 
     assert len(recorded_events(server, name, 1)) == 1
     EventBridgeModel.model_validate(event)
     assert event["detail-type"] == "Order Placed" and event["detail"] == {"kind": "order"}
+    # As AWS writes it: an ISO-8601 string, and no ingestion time.
+    assert isinstance(event["time"], str) and event["time"].endswith("Z")
+    assert "ingestion-time" not in event

@@ -13,6 +13,7 @@ from typing import Any
 
 import boto3
 import pytest
+from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from moto import mock_aws
 
 from simulator.events import moto_bridge
@@ -411,3 +412,36 @@ def test_release_records_forgets_a_queues_deleted_receipts_past_the_bound(
     assert queues["busy"].deleted_messages == set()
     assert queues["quiet"].deleted_messages == quiet_receipts
     assert bodies_in(busy_url) == ["still queued"]
+
+
+def test_a_function_gets_the_events_time_as_aws_writes_it(delivered: Deliveries) -> None:
+    events = client("events")
+    events.put_rule(Name="timed", EventPattern=json.dumps({"source": ["clock"]}))
+    events.put_targets(Rule="timed", Targets=[{"Id": "fn", "Arn": FUNCTION}])
+
+    put_event("clock", {"tick": 1})
+
+    [event] = delivered.to()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", event["time"]), event["time"]
+    assert "ingestion-time" not in event
+    EventBridgeModel.model_validate(event)  # what Powertools' parser makes of it
+
+
+def test_a_pattern_moto_cannot_evaluate_is_matched_by_aws_grammar_and_puts_never_fail(
+        delivered: Deliveries, monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.events.models import EventPattern
+
+    def cannot(self: Any, event: Any) -> bool:
+        raise TypeError("an operator moto doesn't know")
+
+    monkeypatch.setattr(EventPattern, "matches_event", cannot)
+    events = client("events")
+    events.put_rule(Name="suffixed", EventPattern=json.dumps(
+        {"detail": {"file": [{"suffix": ".png"}]}}))
+    events.put_rule(Name="broken", EventPattern=json.dumps({"source": ["shop"]}))
+    events.put_targets(Rule="suffixed", Targets=[{"Id": "fn", "Arn": FUNCTION}])
+
+    put_event("shop", {"file": "a.png"})
+    put_event("shop", {"file": "a.txt"})
+
+    assert [event["detail"] for event in delivered.to()] == [{"file": "a.png"}]
