@@ -140,6 +140,8 @@ class Simulator:
         self.invoker = Invoker(settings, self.functions, self.pool,
                                observer=self.observability.observer,
                                segments=self.observability.traces.add)
+        self.invoker.recursion_allowed = (
+            lambda name: self.function_settings_store.recursive_loop(name) == "Allow")
         self.durable = DurableExecutions(
             settings,
             resolve=self.invoker.resolve,

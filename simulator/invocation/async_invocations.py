@@ -18,6 +18,7 @@ from simulator.config import Settings
 from simulator.errors import EnvironmentUnavailable, ServiceException, TooManyRequestsException
 from simulator.invocation.destinations import DeliveryFailed, DestinationSender
 from simulator.invocation.event_queue import AsyncQueue, QueuedEvent
+from simulator.invocation.tracing import RECURSION_STOPPED
 from simulator.models import FunctionConfig, InvocationResult
 
 log = logging.getLogger(__name__)
@@ -78,6 +79,9 @@ class AsyncInvocations:
         event.attempts += 1
         if not result.failed:
             self._owe_success(function, event, result)
+            return self._deliver(event, max_age)
+        if result.error_type == RECURSION_STOPPED:  # not retried: the loop would go on
+            self._owe_failure(function, event, result, RECURSION_STOPPED)
             return self._deliver(event, max_age)
         if event.attempts <= max_retries:
             log.info("retrying event %s for %s (attempt %d failed: %s)", event.id,

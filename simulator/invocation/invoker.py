@@ -11,6 +11,7 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -33,11 +34,15 @@ from simulator.invocation.destinations import DestinationSender
 from simulator.invocation.observer import InvocationObserver, NoObserver
 from simulator.invocation.response_stream import ResponseStream
 from simulator.invocation.tracing import (
+    MOST_ROUNDS,
+    RECURSION_MESSAGE,
+    RECURSION_STOPPED,
     InvocationTimes,
     InvocationTrace,
     SegmentSink,
     TraceHeader,
     lambda_segments,
+    lineage_key,
     new_root,
 )
 from simulator.models import (
@@ -86,6 +91,8 @@ class Invoker:
         self.settings = settings
         self._segments = segments
         self.durable: DurableStarts | None = None  # set when durable executions are served
+        # Whether a function's recursion config says `Allow` (by its name); by default no.
+        self.recursion_allowed: Callable[[str], bool] = lambda name: False
         self._functions = functions
         self._pool = pool
         self._observer = observer or NoObserver()
@@ -232,6 +239,10 @@ class Invoker:
         """An event source's invocation: the handler runs once, or, for a durable function,
         a durable execution starts (each event its own, as AWS's event sources start them),
         waited for when the source invokes synchronously (an SQS mapping)."""
+        if self._stops_recursion(function, trace_header):
+            return InvocationResult(json.dumps({
+                "errorType": RECURSION_STOPPED, "errorMessage": RECURSION_MESSAGE}).encode(),
+                error_type=RECURSION_STOPPED)
         if not function.durable_config or self.durable is None:
             return self.run(function, payload, trace_header=trace_header,
                             invoked_as=invoked_as)
@@ -239,6 +250,22 @@ class Invoker:
                                       "RequestResponse" if synchronous else "Event", None)
         return InvocationResult(outcome.payload,
                                 error_type="Unhandled" if outcome.function_error else None)
+
+    def _stops_recursion(self, function: FunctionConfig, trace_header: str | None) -> bool:
+        """Whether this event's chain has invoked the function as often as Lambda allows a
+        recursive loop to (and the function doesn't allow loops): it is not invoked again."""
+        incoming = TraceHeader.parse(trace_header)
+        if incoming is None or not incoming.lineage:
+            return False
+        arn = function.arn(self.settings.region, self.settings.account_id)
+        rounds = dict(incoming.lineage).get(lineage_key(arn), 0)
+        if rounds < MOST_ROUNDS or self.recursion_allowed(function.name):
+            return False
+        log.warning("%s: Lambda detected a recursive loop after %d invocations of the same "
+                    "event's chain and stopped the next one (PutFunctionRecursionConfig "
+                    "RecursiveLoop=Allow lets it run)", function.name, rounds)
+        self._observer.record_dropped(function.name)
+        return True
 
     def run(
         self,
@@ -256,7 +283,8 @@ class Invoker:
         `X-Amzn-Trace-Id`, if it sent one. A `response_sink` gets what the runtime streams
         as it streams it (the result then holds no payload but an error's)."""
         started = time.monotonic()
-        trace = InvocationTrace.begin(trace_header, function.tracing_mode)
+        trace = InvocationTrace.begin(trace_header, function.tracing_mode).passed_on(
+            function.arn(self.settings.region, self.settings.account_id))
         invoked_arn = _invoked_arn(function, self.settings.region, self.settings.account_id,
                                    invoked_as)
         try:

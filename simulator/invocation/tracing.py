@@ -9,13 +9,14 @@ SDK sends hang under Lambda's own."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import secrets
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from simulator.models import FunctionConfig, InvocationResult
@@ -34,11 +35,25 @@ incoming_trace_header: ContextVar[str | None] = ContextVar("incoming_trace_heade
                                                            default=None)
 
 
+# How many times one event's chain may invoke the same function before Lambda stops it as a
+# recursive loop (AWS stops the invocation after 16).
+MOST_ROUNDS = 16
+# What Lambda answers for an invocation it stopped as part of a recursive loop (botocore's
+# RecursiveInvocationException).
+RECURSION_STOPPED = "RecursiveInvocationException"
+RECURSION_MESSAGE = ("Lambda has detected your function being invoked in a recursive loop with "
+                     "other AWS resources and stopped your function's invocation.")
+LINEAGE_ENTRY = re.compile(r"([0-9a-f]{8}):(\d{1,4})")
+
+
 @dataclass(frozen=True)
 class TraceHeader:
     root: str
     parent: str | None = None
     sampled: bool | None = None  # None: nobody upstream has decided
+    # `Lineage=a87bd80c:1|68fd508a:5`: for each function an event's chain has invoked (by a
+    # short hash of its ARN), how many times; how Lambda detects recursive loops.
+    lineage: tuple[tuple[str, int], ...] = ()
 
     @classmethod
     def parse(cls, value: str | None) -> TraceHeader | None:
@@ -54,7 +69,11 @@ class TraceHeader:
             return None
         parent = fields.get("Parent")
         sampled = {"1": True, "0": False}.get(fields.get("Sampled", ""))
-        return cls(root, parent if parent and SEGMENT_ID.fullmatch(parent) else None, sampled)
+        lineage = tuple((entry[1], int(entry[2])) for entry in (
+            LINEAGE_ENTRY.fullmatch(item.strip()) for item in
+            fields.get("Lineage", "").split("|")) if entry)
+        return cls(root, parent if parent and SEGMENT_ID.fullmatch(parent) else None, sampled,
+                   lineage)
 
     def render(self) -> str:
         parts = [f"Root={self.root}"]
@@ -62,7 +81,14 @@ class TraceHeader:
             parts.append(f"Parent={self.parent}")
         if self.sampled is not None:
             parts.append(f"Sampled={int(self.sampled)}")
+        if self.lineage:
+            parts.append("Lineage=" + "|".join(f"{key}:{count}" for key, count in self.lineage))
         return ";".join(parts)
+
+
+def lineage_key(function_arn: str) -> str:
+    """A function's entry in a trace's lineage: a short hash of its unqualified ARN."""
+    return hashlib.sha256(function_arn.encode()).hexdigest()[:8]
 
 
 def new_root(now: float | None = None) -> str:
@@ -83,6 +109,19 @@ class InvocationTrace:
     upstream_parent: str | None
     service_segment_id: str
     function_segment_id: str
+    lineage: tuple[tuple[str, int], ...] = ()  # as the event arrived
+
+    def rounds(self, function_arn: str) -> int:
+        """How many times the event's chain has invoked this function before this time."""
+        key = lineage_key(function_arn)
+        return next((count for entry, count in self.lineage if entry == key), 0)
+
+    def passed_on(self, function_arn: str) -> InvocationTrace:
+        """The trace as this invocation passes it on: its function counted once more, so
+        that what it sends (a message, a notification) carries the count onward."""
+        key = lineage_key(function_arn)
+        counted = [(entry, count) for entry, count in self.lineage if entry != key]
+        return replace(self, lineage=(*counted, (key, self.rounds(function_arn) + 1)))
 
     @classmethod
     def begin(cls, incoming: str | None, tracing_mode: str) -> InvocationTrace:
@@ -98,12 +137,15 @@ class InvocationTrace:
             upstream_parent=header.parent if header is not None else None,
             service_segment_id=new_segment_id(),
             function_segment_id=new_segment_id(),
+            lineage=header.lineage if header is not None else (),
         )
 
     @property
     def function_header(self) -> str:
-        """`Lambda-Runtime-Trace-Id`, which the runtime puts in `_X_AMZN_TRACE_ID`."""
-        return TraceHeader(self.root, self.function_segment_id, self.sampled).render()
+        """`Lambda-Runtime-Trace-Id`, which the runtime puts in `_X_AMZN_TRACE_ID`, and the
+        AWS SDKs in a function send on as `X-Amzn-Trace-Id` (with its lineage)."""
+        return TraceHeader(self.root, self.function_segment_id, self.sampled,
+                           self.lineage).render()
 
     def report_line(self) -> str:
         """What a sampled invocation's REPORT adds, as on AWS."""

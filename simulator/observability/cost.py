@@ -59,6 +59,9 @@ class CostMeter:
         with self._lock:
             return max(self._since, self._month_start)
 
+    def record_dropped(self, function_name: str) -> None:
+        """A stopped invocation ran nothing: nothing to keep."""
+
     def record(self, function_name: str, result: InvocationResult | None,
                throttled: bool) -> None:
         function = self._configuration(function_name)

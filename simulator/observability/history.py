@@ -40,6 +40,9 @@ class InvocationHistory:
         self._lock = threading.Lock()
         self._records: deque[InvocationRecord] = deque(maxlen=limit)
 
+    def record_dropped(self, function_name: str) -> None:
+        """A stopped invocation ran nothing: nothing to keep."""
+
     def record(self, function_name: str, result: InvocationResult | None,
                throttled: bool) -> None:
         if throttled or result is None:

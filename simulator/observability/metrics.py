@@ -43,6 +43,7 @@ METRICS = {
     "Invocations": MetricKind("Count", False),
     "Errors": MetricKind("Count", False),
     "Throttles": MetricKind("Count", False),
+    "RecursiveInvocationsDropped": MetricKind("Count", False),
     "ColdStarts": MetricKind("Count", False),
     "Duration": MetricKind("Milliseconds", True),
     "ConcurrentExecutions": MetricKind("Count", True),
@@ -189,6 +190,12 @@ class MetricsRecorder:
             index = next((i for i, bound in enumerate(DURATION_BUCKETS_MS)
                           if result.duration_ms <= bound), len(DURATION_BUCKETS_MS))
             totals.duration_buckets[index] += 1
+
+    def record_dropped(self, function_name: str) -> None:
+        minute = int(self._clock() // 60) * 60
+        with self._lock:
+            metrics = self._functions.setdefault(function_name, _FunctionMetrics())
+            _add(metrics.minutes.setdefault(minute, {}), "RecursiveInvocationsDropped", 1)
 
     def minutes(self, metric: str, function_name: str | None, start: float, end: float
                 ) -> dict[int, Aggregate]:

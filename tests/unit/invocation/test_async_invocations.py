@@ -22,6 +22,7 @@ from simulator.errors import EnvironmentUnavailable, ServiceException, TooManyRe
 from simulator.invocation.async_invocations import AsyncInvocations
 from simulator.invocation.destinations import DeliveryFailed, DestinationSender
 from simulator.invocation.event_queue import AsyncQueue, QueuedEvent
+from simulator.invocation.tracing import RECURSION_STOPPED
 from simulator.models import FunctionConfig, InvocationResult
 from tests.helpers import eventually
 from tests.unit.function_configs import function
@@ -452,3 +453,19 @@ def test_queued_payloads_wait_on_disk_not_in_memory(harness: Harness) -> None:
 
     assert queue.pending() == 200
     assert held < 2_000_000, f"200 queued events of 100 KB hold {held} bytes"
+
+
+def test_an_invocation_stopped_as_a_recursive_loop_is_not_retried_and_goes_to_on_failure(
+        harness: Harness) -> None:
+    stopped = InvocationResult(json.dumps({"errorType": RECURSION_STOPPED}).encode(),
+                               error_type=RECURSION_STOPPED)
+    harness.function.run = lambda config, payload, trace: stopped  # type: ignore[method-assign]
+    invocations = harness.start(with_destinations(), ["ok"])
+
+    invocations.submit("my-function", b'{"loop": true}')
+
+    assert eventually(lambda: len(harness.sender.records) == 1
+                      and len(harness.sender.dead_letters) == 1)
+    record = harness.sender.records[0][1]
+    assert (record["requestContext"]["condition"],
+            record["requestContext"]["approximateInvokeCount"]) == (RECURSION_STOPPED, 1)

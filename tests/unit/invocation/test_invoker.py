@@ -21,6 +21,7 @@ from simulator.errors import (
 )
 from simulator.executors.fake import FakeContext, FakeExecutor, Streamed
 from simulator.invocation.invoker import MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD, InvokeOutcome
+from simulator.invocation.tracing import MOST_ROUNDS, RECURSION_STOPPED, lineage_key
 from tests.helpers import eventually
 from tests.unit.lambda_service import ARN, LambdaService, create
 
@@ -269,7 +270,8 @@ def test_active_tracing_records_lambdas_segments_under_the_callers_trace(
 
     [header] = seen
     service_segment, function_segment = service.segments
-    assert header == f"Root={TRACE_ROOT};Parent={function_segment['id']};Sampled=1"
+    assert header == (f"Root={TRACE_ROOT};Parent={function_segment['id']};Sampled=1;"
+                      f"Lineage={lineage_key(ARN)}:1")
     assert service_segment["parent_id"] == "53995c3f42cd8ad8"
     assert service_segment["aws"]["request_id"] == outcome.request_id
     assert function_segment["parent_id"] == service_segment["id"]
@@ -292,7 +294,7 @@ def test_pass_through_carries_the_header_on_and_records_nothing_unsampled(
     service.invoker.invoke("fn", None, b"{}", trace_header=f"Root={TRACE_ROOT};Sampled=1")
 
     unsampled, sampled = seen
-    assert unsampled is not None and unsampled.endswith(";Sampled=0")
+    assert unsampled is not None and unsampled.endswith(f";Sampled=0;Lineage={lineage_key(ARN)}:1")
     assert sampled is not None and sampled.startswith(f"Root={TRACE_ROOT};Parent=")
     assert {s["trace_id"] for s in service.segments} == {TRACE_ROOT}
     assert [s["subsegments"][0]["name"] for s in service.segments
@@ -447,3 +449,54 @@ def test_a_streamed_invoke_of_a_durable_function_streams_the_executions_result(
     list(stream.chunks())
     assert stream.result is not None and stream.result.payload == b'"done"'
     assert [kind for _, _, kind, _ in executions.started] == ["RequestResponse"]
+
+
+# -- recursive loops ----------------------------------------------------------------------------
+
+
+def test_each_invocation_counts_its_function_in_the_lineage_it_passes_on(
+    service: LambdaService, executor: FakeExecutor
+) -> None:
+    seen = traced(executor)
+    create(service, Handler="app.traced")
+    other = "0badcafe"
+
+    service.invoker.invoke("fn", None, b"{}", trace_header=(
+        f"Root={TRACE_ROOT};Sampled=0;Lineage={other}:3|{lineage_key(ARN)}:4"))
+
+    [header] = seen
+    assert header is not None and header.endswith(
+        f";Lineage={other}:3|{lineage_key(ARN)}:5")
+
+
+def lineage_of(rounds: int) -> str:
+    return f"Root={TRACE_ROOT};Sampled=0;Lineage={lineage_key(ARN)}:{rounds}"
+
+
+def test_an_event_source_stops_a_recursive_loop_after_aws_count(
+    service: LambdaService, executor: FakeExecutor, caplog: pytest.LogCaptureFixture
+) -> None:
+    seen = traced(executor)
+    function = service.functions.function(create(service, Handler="app.traced")["FunctionName"])
+
+    below = service.invoker.run_event(function, b"{}", trace_header=lineage_of(MOST_ROUNDS - 1))
+    with caplog.at_level("WARNING"):
+        stopped = service.invoker.run_event(function, b"{}",
+                                            trace_header=lineage_of(MOST_ROUNDS))
+
+    assert not below.failed and len(seen) == 1
+    assert stopped.error_type == RECURSION_STOPPED and len(seen) == 1
+    assert json.loads(stopped.payload)["errorType"] == RECURSION_STOPPED
+    assert "detected a recursive loop" in caplog.text
+
+
+def test_a_function_that_allows_recursion_is_not_stopped(
+    service: LambdaService, executor: FakeExecutor
+) -> None:
+    seen = traced(executor)
+    function = service.functions.function(create(service, Handler="app.traced")["FunctionName"])
+    service.invoker.recursion_allowed = lambda name: name == function.name
+
+    result = service.invoker.run_event(function, b"{}", trace_header=lineage_of(40))
+
+    assert not result.failed and len(seen) == 1

@@ -12,6 +12,7 @@ from simulator.invocation.tracing import (
     InvocationTrace,
     TraceHeader,
     lambda_segments,
+    lineage_key,
     new_root,
 )
 from simulator.models import FunctionConfig, InvocationResult
@@ -144,3 +145,30 @@ def test_a_throttled_request_has_only_the_service_segment() -> None:
         1.0, None, 0.0, 1.01, cold=False), None)
 
     assert service["throttle"] is True and service["http"]["response"]["status"] == 429
+
+
+def test_a_lineage_is_read_and_written_back_as_it_came() -> None:
+    header = TraceHeader.parse(
+        "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=0;Lineage=a87bd80c:1|68fd508a:5")
+
+    assert header is not None and header.lineage == (("a87bd80c", 1), ("68fd508a", 5))
+    assert header.render().endswith(";Sampled=0;Lineage=a87bd80c:1|68fd508a:5")
+
+
+def test_lineage_entries_that_are_not_aws_shape_are_left_out() -> None:
+    header = TraceHeader.parse(
+        "Root=1-5759e988-bd862e3fe1be46a994272793;Lineage=zzz:1|a87bd80c:x|68fd508a:2")
+
+    assert header is not None and header.lineage == (("68fd508a", 2),)
+
+
+def test_an_invocation_passes_its_function_on_counted_once_more() -> None:
+    arn = "arn:aws:lambda:us-east-1:000000000000:function:loop"
+    trace = InvocationTrace.begin(
+        f"Root=1-5759e988-bd862e3fe1be46a994272793;Lineage={lineage_key(arn)}:2", "PassThrough")
+
+    passed = trace.passed_on(arn)
+
+    assert (trace.rounds(arn), passed.rounds(arn)) == (2, 3)
+    assert passed.function_header.endswith(f";Lineage={lineage_key(arn)}:3")
+    assert InvocationTrace.begin(None, "PassThrough").passed_on(arn).rounds(arn) == 1

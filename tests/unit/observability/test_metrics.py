@@ -63,3 +63,16 @@ def test_old_minutes_shrink_then_go_for_every_function_even_a_deleted_one() -> N
     clock.now += RETENTION_SECONDS
     recorder.record("busy", result(1.0), throttled=False)
     assert recorder.minutes("Duration", "gone", 0, clock.now) == {}
+
+
+def test_a_stopped_recursive_invocation_counts_as_dropped_not_as_an_invocation() -> None:
+    clock = Clock(START.timestamp())
+    recorder = MetricsRecorder(lambda name: 0, clock)
+
+    recorder.record_dropped("loop")
+    recorder.record_dropped("loop")
+
+    [dropped] = recorder.minutes("RecursiveInvocationsDropped", "loop", 0,
+                                 clock.now + 60).values()
+    assert dropped.statistic("Sum") == 2
+    assert recorder.minutes("Invocations", "loop", 0, clock.now + 60) == {}
