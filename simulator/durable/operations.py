@@ -90,8 +90,11 @@ class DurableOperations:
         answer_headers = [(name, value) for name, value in response.headers.items()
                           if name.lower() != "content-length"]
         if response.status_code >= 400:
-            # The SDKs read an error's code from this header.
-            answer_headers.append(("x-amzn-ErrorType", _error_type(payload)))
+            code = _error_type(payload)
+            # The SDKs read an error's code from this header; the body says it as every
+            # other Lambda error does (the library names the code where AWS says who erred).
+            answer_headers.append(("x-amzn-ErrorType", code))
+            payload = _error_body(code, payload, response.status_code)
         return response.status_code, answer_headers, payload
 
 
@@ -131,3 +134,14 @@ def _error_type(payload: bytes) -> str:
         return "ServiceException"
     return str(body.get("Type") or body.get("__type") or "ServiceException") \
         if isinstance(body, dict) else "ServiceException"
+
+
+def _error_body(code: str, payload: bytes, status: int) -> bytes:
+    try:
+        body = json.loads(payload)
+    except ValueError:
+        body = None
+    message = str(body.get("Message") or body.get("message") or "") \
+        if isinstance(body, dict) else payload.decode(errors="replace")
+    return json.dumps({"Type": "User" if status < 500 else "Service", "Message": message,
+                       "__type": code}).encode()

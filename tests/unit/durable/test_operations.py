@@ -42,7 +42,7 @@ def test_an_execution_is_listed_under_its_function(service: DurableExecutions,
     assert [e["DurableExecutionArn"] for e in json.loads(body)["DurableExecutions"]] == [arn]
 
 
-def test_an_unknown_execution_is_an_error_with_its_code_in_the_header(
+def test_an_unknown_execution_is_an_error_shaped_as_every_lambda_error(
         service: DurableExecutions) -> None:
     arn = "arn:aws:lambda:us-east-1:000000000000:function:f:$LATEST/durable-execution/a/b"
 
@@ -51,7 +51,8 @@ def test_an_unknown_execution_is_an_error_with_its_code_in_the_header(
 
     assert status == 404
     assert ("x-amzn-ErrorType", "ResourceNotFoundException") in headers
-    assert json.loads(body)["Type"] == "ResourceNotFoundException"
+    assert json.loads(body) == {"Type": "User", "Message": "Durable Execution does not exist",
+                                "__type": "ResourceNotFoundException"}
 
 
 def test_a_path_that_is_no_operation_is_an_unknown_route(service: DurableExecutions) -> None:
