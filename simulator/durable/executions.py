@@ -27,6 +27,9 @@ from aws_durable_execution_sdk_python_testing.child_dispatcher import (
     UnconfiguredChildDispatcher,
 )
 from aws_durable_execution_sdk_python_testing.clock import Clock, RealClock, SkipClock
+from aws_durable_execution_sdk_python_testing.exceptions import (
+    ResourceNotFoundException as LibraryResourceNotFound,
+)
 from aws_durable_execution_sdk_python_testing.execution import Execution
 from aws_durable_execution_sdk_python_testing.executor import Executor
 from aws_durable_execution_sdk_python_testing.model import StartDurableExecutionInput
@@ -166,9 +169,11 @@ class DurableExecutions:
         return executions[:limit]
 
     def execution(self, execution_arn: str) -> Execution | None:
+        """The execution, or None when the store has none by that ARN (its stores say so
+        with a KeyError or with their own ResourceNotFoundException)."""
         try:
             return self._store.load(execution_arn)
-        except KeyError:
+        except (KeyError, LibraryResourceNotFound):
             return None
 
     def close(self) -> None:

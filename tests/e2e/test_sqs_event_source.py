@@ -395,7 +395,8 @@ def test_batching_window_gathers_one_batch(local_sqs: Sqs,
                                            process_server: SimulatorServer) -> None:
     function = local_sqs.function()
     url, arn = local_sqs.queue()
-    local_sqs.mapping(function, arn, BatchSize=50, MaximumBatchingWindowInSeconds=2)
+    # A window long enough that three sends a few tenths apart land in it on a busy machine.
+    local_sqs.mapping(function, arn, BatchSize=50, MaximumBatchingWindowInSeconds=5)
     for body in ("w1", "w2", "w3"):
         local_sqs.sqs.send_message(QueueUrl=url, MessageBody=body)
         time.sleep(0.3)

@@ -116,3 +116,8 @@ def test_skipped_time_cannot_be_advanced(
         service_factory: Callable[..., DurableExecutions]) -> None:
     with pytest.raises(InvalidParameterValueException, match="skipped already"):
         service_factory(durable_time="skip").advance(60)
+
+
+def test_an_execution_the_store_does_not_hold_is_none(service: DurableExecutions) -> None:
+    assert service.execution(
+        "arn:aws:lambda:us-east-1:000000000000:function:f:1/durable-execution/none/x") is None
