@@ -137,6 +137,18 @@ def _install_once() -> None:
     s3_models.S3Backend.complete_multipart_upload = (  # type: ignore[method-assign]
         complete_multipart_upload)  # type: ignore[assignment]
 
+    original_tagging = s3_models.S3Backend.put_object_tagging
+
+    def put_object_tagging(backend: Any, key: Any, tags: dict[str, str] | None) -> Any:
+        """moto applies a PutObject's tags even when it has none, and tells EventBridge
+        "Object Tags Added" each time; AWS sends that only when tags are added."""
+        if not tags and not backend.tagger.list_tags_for_resource(key.arn)["Tags"]:
+            return key
+        return original_tagging(backend, key, tags)
+
+    s3_models.S3Backend.put_object_tagging = (  # type: ignore[method-assign]
+        put_object_tagging)  # type: ignore[assignment]
+
     original_publish = sns_models.Subscription.publish
 
     def publish(subscription: Any, message: str, message_id: str, subject: str | None = None,

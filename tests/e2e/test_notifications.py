@@ -125,3 +125,27 @@ def test_eventbridge_rule_with_pattern(client: Any, server: SimulatorServer) -> 
     # As AWS writes it: an ISO-8601 string, and no ingestion time.
     assert isinstance(event["time"], str) and event["time"].endswith("Z")
     assert "ingestion-time" not in event
+
+
+def test_s3_events_reach_eventbridge_rules_as_aws_sends_them(
+        client: Any, server: SimulatorServer) -> None:
+    name, arn = recorder(client)
+    s3, events_client = aws(server, "s3"), aws(server, "events")
+    bucket, rule = unique_name("bucket"), unique_name("rule")
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_notification_configuration(
+        Bucket=bucket, NotificationConfiguration={"EventBridgeConfiguration": {}})
+    events_client.put_rule(Name=rule, EventPattern=json.dumps({
+        "source": ["aws.s3"], "detail": {"bucket": {"name": [bucket]}}}))
+    events_client.put_targets(Rule=rule, Targets=[{"Id": "fn", "Arn": arn}])
+
+    s3.put_object(Bucket=bucket, Key="photos/cat.png", Body=b"png")
+
+    (event,) = recorded_events(server, name, 1)
+    time.sleep(0.5)
+    assert len(recorded_events(server, name, 1)) == 1  # an object created, no tags added
+    EventBridgeModel.model_validate(event)
+    assert (event["source"], event["detail-type"]) == ("aws.s3", "Object Created")
+    assert event["resources"] == [f"arn:aws:s3:::{bucket}"]
+    assert (event["detail"]["bucket"]["name"], event["detail"]["object"]["key"],
+            event["detail"]["object"]["size"]) == (bucket, "photos/cat.png", 3)

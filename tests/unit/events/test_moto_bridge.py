@@ -445,3 +445,20 @@ def test_a_pattern_moto_cannot_evaluate_is_matched_by_aws_grammar_and_puts_never
     put_event("shop", {"file": "a.txt"})
 
     assert [event["detail"] for event in delivered.to()] == [{"file": "a.png"}]
+
+
+def test_a_put_object_without_tags_tells_eventbridge_of_no_tags(
+        delivered: Deliveries) -> None:
+    s3, events = client("s3"), client("events")
+    s3.create_bucket(Bucket="tagless")
+    s3.put_bucket_notification_configuration(
+        Bucket="tagless", NotificationConfiguration={"EventBridgeConfiguration": {}})
+    events.put_rule(Name="s3-all", EventPattern=json.dumps({"source": ["aws.s3"]}))
+    events.put_targets(Rule="s3-all", Targets=[{"Id": "fn", "Arn": FUNCTION}])
+
+    s3.put_object(Bucket="tagless", Key="plain", Body=b"x")
+    s3.put_object(Bucket="tagless", Key="tagged", Body=b"x", Tagging="team=a")
+
+    assert [(e["detail-type"], e["detail"]["object"]["key"]) for e in delivered.to()] == [
+        ("Object Created", "plain"), ("Object Created", "tagged"),
+        ("Object Tags Added", "tagged")]
