@@ -17,7 +17,7 @@ from simulator.config import Settings
 from simulator.errors import LambdaError
 from simulator.events.http_routes import HttpRoutes
 from simulator.events.mappings import EventSourceMappings
-from simulator.events.schedules import Scheduler
+from simulator.events.schedules import Scheduler, parse_schedule_expression
 from simulator.templates import EventSpec, FunctionSpec, Template
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,8 @@ class TemplateWiring:
         """Undo what the template no longer has, as a stack update removes it."""
         for name in dropped.schedules:
             self._scheduler.remove_local(name)
+        for rule in dropped.rules:
+            self._undo("rule " + rule, self._delete_rule, rule=rule)
         for bucket in dropped.buckets:
             self._undo("notifications of bucket " + bucket,
                        self._client("s3").put_bucket_notification_configuration,
@@ -152,17 +154,20 @@ class TemplateWiring:
                 Attributes=attributes, ReturnSubscriptionArn=True)
             wired.subscriptions.add(subscribed["SubscriptionArn"])
         elif event.type in ("Schedule", "ScheduleV2"):
-            if properties.get("Enabled", True) is not False and \
-                    properties.get("State", "ENABLED") != "DISABLED":
-                payload = properties.get("Input")
-                name = str(properties.get("Name") or f"{template.stack_name}-{function.name}-"
-                           f"{event.logical_id}")
+            enabled = properties.get("Enabled", True) is not False and \
+                properties.get("State", "ENABLED") != "DISABLED"
+            payload = properties.get("Input")
+            text = payload if isinstance(payload, str) or payload is None else json.dumps(payload)
+            name = str(properties.get("Name") or f"{template.stack_name}-{function.name}-"
+                       f"{event.logical_id}")
+            expression = str(properties.get("Schedule") or properties.get("ScheduleExpression")
+                             or "")
+            if event.type == "Schedule":  # an EventBridge rule, as the stack makes one
+                self._put_rule(name, expression, enabled, function, text, properties)
+                wired.rules.add(name)
+            elif enabled:
                 wired.schedules.add(name)
-                self._scheduler.add_local(
-                    name,
-                    str(properties.get("Schedule") or properties.get("ScheduleExpression") or ""),
-                    function.name, payload if isinstance(payload, str) or payload is None
-                    else json.dumps(payload))
+                self._scheduler.add_local(name, expression, function.name, text)
         elif event.type in ("Api", "HttpApi"):
             method = str(properties.get("Method", "ANY")).upper()
             method = "ANY" if method == "ANY" or method == "X-AMAZON-APIGATEWAY-ANY-METHOD" \
@@ -175,6 +180,27 @@ class TemplateWiring:
             self._routes.add(api, route_key, function.name, version)
         else:
             log.warning("%s: events of type %s are not wired yet", function.name, event.type)
+
+    def _put_rule(self, name: str, expression: str, enabled: bool, function: FunctionSpec,
+                  payload: str | None, properties: dict[str, Any]) -> None:
+        """A `Schedule` event's rule lives in EventBridge with the API's, so `list-rules`
+        shows it and the scheduler fires it as any other."""
+        parse_schedule_expression(expression)
+        events = self._client("events")
+        events.put_rule(Name=name, ScheduleExpression=expression,
+                        State="ENABLED" if enabled else "DISABLED",
+                        Description=str(properties.get("Description") or ""))
+        target: dict[str, Any] = {"Id": f"{function.name}-target", "Arn": function.arn}
+        if payload is not None:
+            target["Input"] = payload
+        events.put_targets(Rule=name, Targets=[target])
+
+    def _delete_rule(self, rule: str) -> None:
+        events = self._client("events")
+        targets = events.list_targets_by_rule(Rule=rule).get("Targets", [])
+        if targets:
+            events.remove_targets(Rule=rule, Ids=[target["Id"] for target in targets])
+        events.delete_rule(Name=rule)
 
     def _map_queue(self, function: FunctionSpec, properties: dict[str, Any]) -> None:
         queue_arn = properties["Queue"]
@@ -214,13 +240,14 @@ class _Wired:
     """The connections one wiring made that a later template may drop."""
 
     schedules: set[str] = field(default_factory=set)
+    rules: set[str] = field(default_factory=set)
     buckets: set[str] = field(default_factory=set)
     subscriptions: set[str] = field(default_factory=set)
     queue_mappings: set[tuple[str, str]] = field(default_factory=set)
 
     def dropped_by(self, newer: _Wired) -> _Wired:
-        return _Wired(self.schedules - newer.schedules, self.buckets - newer.buckets,
-                      self.subscriptions - newer.subscriptions,
+        return _Wired(self.schedules - newer.schedules, self.rules - newer.rules,
+                      self.buckets - newer.buckets, self.subscriptions - newer.subscriptions,
                       self.queue_mappings - newer.queue_mappings)
 
 

@@ -75,6 +75,8 @@ def test_sqs_worker_with_dead_letter_queue_schedule_and_topic(server: SimulatorS
     schedules = requests.get(f"{server.url}/_simulator/schedules", timeout=30).json()
     rule = next(s["name"] for s in schedules["schedules"]
                 if janitor.name in json.dumps(s) and "rate(5 minutes)" in json.dumps(s))
+    # The template's schedule is an EventBridge rule like any other.
+    assert rule in [r["Name"] for r in aws(server, "events").list_rules()["Rules"]]
     fired = requests.post(f"{server.url}/_simulator/schedules/{rule}/fire", timeout=30)
     assert fired.status_code == 200
     assert reports(server, janitor.name) >= 1

@@ -21,7 +21,7 @@ from moto.server import ThreadedMotoServer
 from simulator.config import Settings
 from simulator.events.http_routes import HttpRoutes
 from simulator.events.mappings import EventSourceMappings
-from simulator.events.schedules import ManualClock, ScheduledRule, Scheduler
+from simulator.events.schedules import EventBridgeRules, ManualClock, Scheduler
 from simulator.events.template_wiring import HTTP_API_ID, REST_API_ID, TemplateWiring
 from simulator.executors.fake import FakeContext, FakeExecutor
 from simulator.templates import EventSpec, FunctionSpec, Template
@@ -129,27 +129,31 @@ class Wired:
     function_arn: str
 
 
-class NoEventBridgeRules:
-    """The scheduler's other source of schedules, which the wiring does not use."""
-
-    def read(self) -> list[ScheduledRule]:
-        return []
-
-
 @pytest.fixture
 def wired(moto: Moto, tmp_path: Path, service: LambdaService) -> Iterator[Wired]:
     settings = Settings.from_env(environ={}, port=moto.port, state_dir=tmp_path / "wiring")
     settings.state_dir.mkdir()
     mappings = EventSourceMappings(settings, service.functions, service.invoker)
     scheduler = Scheduler(settings, service.invoker, clock=ManualClock(),
-                          rules=NoEventBridgeRules())
+                          rules=EventBridgeRules(settings))
     routes = HttpRoutes(tmp_path / "http.db")
     create(service, "fn")
     arn = f"arn:aws:lambda:{REGION}:{settings.account_id}:function:fn"
+    forget_rules(moto)  # the shared EventBridge holds only this test's rules
     yield Wired(TemplateWiring(settings, mappings, scheduler, routes), mappings, scheduler,
                 routes, settings, arn)
     mappings.close()
     routes.close()
+    forget_rules(moto)
+
+
+def forget_rules(moto: Moto) -> None:
+    events = moto.client("events")
+    for rule in events.list_rules()["Rules"]:
+        targets = events.list_targets_by_rule(Rule=rule["Name"])["Targets"]
+        if targets:
+            events.remove_targets(Rule=rule["Name"], Ids=[t["Id"] for t in targets])
+        events.delete_rule(Name=rule["Name"])
 
 
 def template(wired: Wired, *events: EventSpec, **resources: Any) -> Template:
@@ -381,7 +385,7 @@ def test_a_queue_changed_in_the_template_is_updated_on_the_next_wiring(
 # -- schedules --------------------------------------------------------------------------------
 
 
-def test_a_schedule_event_fires_its_input_at_the_function(wired: Wired,
+def test_a_schedule_event_fires_its_input_at_the_function(wired: Wired, moto: Moto,
                                                           received: Received) -> None:
     wired.wiring(template(wired, EventSpec("Nightly", "Schedule", {
         "Schedule": "rate(1 day)", "Input": {"job": "nightly"}})))
@@ -389,9 +393,13 @@ def test_a_schedule_event_fires_its_input_at_the_function(wired: Wired,
     [schedule] = wired.scheduler.listing()
     wired.scheduler.fire(schedule["name"])
 
+    # A rule in EventBridge, as the stack makes it: the API lists it with its own.
     assert (schedule["name"], schedule["expression"], schedule["source"],
-            schedule["targets"]) == ("shop-fn-Nightly", "rate(1 day)", "template",
+            schedule["targets"]) == ("shop-fn-Nightly", "rate(1 day)", "eventbridge",
                                      [wired.function_arn])
+    [rule] = moto.client("events").list_rules()["Rules"]
+    assert (rule["Name"], rule["ScheduleExpression"], rule["State"]) == (
+        "shop-fn-Nightly", "rate(1 day)", "ENABLED")
     assert eventually(lambda: received.snapshot() == [{"job": "nightly"}], timeout=5)
 
 
@@ -408,7 +416,7 @@ def test_a_named_schedule_v2_with_text_input_keeps_its_name_and_text(
     assert eventually(lambda: received.snapshot() == [{"report": "hourly"}], timeout=5)
 
 
-def test_a_schedule_without_input_sends_the_scheduled_event(wired: Wired,
+def test_a_schedule_without_input_sends_the_scheduled_event(wired: Wired, moto: Moto,
                                                             received: Received) -> None:
     wired.wiring(template(wired, EventSpec("Tick", "Schedule", {"Schedule": "rate(5 minutes)"})))
 
@@ -417,18 +425,19 @@ def test_a_schedule_without_input_sends_the_scheduled_event(wired: Wired,
     assert eventually(lambda: len(received.snapshot()) == 1, timeout=5)
     [event] = received.snapshot()
     assert (event["detail-type"], event["source"]) == ("Scheduled Event", "aws.events")
-    assert event["resources"] == [
-        f"arn:aws:events:{REGION}:{wired.settings.account_id}:rule/shop-fn-Tick"]
+    assert event["resources"] == [f"arn:aws:events:{REGION}:{moto.account}:rule/shop-fn-Tick"]
 
 
-def test_disabled_schedules_are_not_registered(wired: Wired) -> None:
+def test_disabled_schedules_never_fire(wired: Wired) -> None:
     wired.wiring(template(
         wired,
         EventSpec("Off", "Schedule", {"Schedule": "rate(1 day)", "Enabled": False}),
         EventSpec("OffToo", "ScheduleV2", {"ScheduleExpression": "rate(1 day)",
                                            "State": "DISABLED"})))
 
-    assert wired.scheduler.listing() == []
+    # The rule exists, disabled, as the stack makes it; the disabled schedule is not kept.
+    assert [(s["name"], s["state"], s["nextFire"]) for s in wired.scheduler.listing()] == [
+        ("shop-fn-Off", "DISABLED", None)]
 
 
 # -- API routes -------------------------------------------------------------------------------
