@@ -48,7 +48,8 @@ from simulator.errors import (
 from simulator.events import moto_bridge
 from simulator.events.http_routes import FunctionUrls, HttpRoutes
 from simulator.events.mappings import EventSourceMappings
-from simulator.events.schedules import EventBridgeRules, Scheduler
+from simulator.events.scheduler_schedules import SchedulerSchedules
+from simulator.events.schedules import EventBridgeRules, RuleSources, Scheduler
 from simulator.events.template_wiring import TemplateWiring
 from simulator.executors.base import Executor
 from simulator.executors.process import ProcessExecutor
@@ -153,8 +154,9 @@ class Simulator:
         self.xray_daemon.start()
         for function in self.registry.all():
             self.pool.anticipate(function)
-        self.scheduler = Scheduler(settings, self.invoker, rules=EventBridgeRules(
-            settings, services_loaded=lambda: self.wsgi_app.aws_app_loaded))
+        self.scheduler = Scheduler(settings, self.invoker, rules=RuleSources(
+            EventBridgeRules(settings, services_loaded=self._aws_app_loaded),
+            SchedulerSchedules(settings, services_loaded=self._aws_app_loaded)))
         self.event_sources = EventSourceMappings(settings, self.functions, self.invoker)
         self.event_sources.start()
         self.app = create_app(self)
@@ -177,6 +179,10 @@ class Simulator:
                                        self.settings.state_dir,
                                        self.settings.watch_mode, wire_events=wiring)
         return self.workspace.load(path, overrides)
+
+    def _aws_app_loaded(self) -> bool:
+        """Whether the embedded AWS services have been used yet (their rules read only then)."""
+        return bool(self.wsgi_app.aws_app_loaded)
 
     def close(self) -> None:
         moto_bridge.detach(self.invoker.deliver_if_known)

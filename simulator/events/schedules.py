@@ -31,6 +31,7 @@ MIN_WAIT_SECONDS = 0.01
 MAX_CATCH_UP = 10
 RATE_PATTERN = re.compile(r"rate\(([1-9][0-9]*) (minute|hour|day)(s?)\)")
 CRON_PATTERN = re.compile(r"cron\((.*)\)")
+AT_PATTERN = re.compile(r"at\((\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\)")
 RATE_UNITS = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1),
               "day": timedelta(days=1)}
 LAMBDA_FUNCTION_ARN = re.compile(
@@ -88,12 +89,30 @@ class Cron:
         return found
 
 
-Timing = Rate | Cron
+@dataclass(frozen=True)
+class At:
+    """EventBridge Scheduler's one-time schedule: `at(2030-01-01T08:00:00)`, in UTC."""
+
+    moment: datetime
+
+    def next_after(self, after: datetime, anchor: datetime | None = None) -> datetime | None:
+        return self.moment if self.moment > after else None
 
 
-def parse_schedule_expression(expression: str) -> Timing:
-    """`rate(1 minute)`, `rate(5 minutes)`, ... or `cron(min hour dom month dow year)`.
+Timing = Rate | Cron | At
+
+
+def parse_schedule_expression(expression: str, one_time: bool = False) -> Timing:
+    """`rate(1 minute)`, `rate(5 minutes)`, ... or `cron(min hour dom month dow year)`, and
+    with `one_time` (EventBridge Scheduler's, not a rule's) `at(yyyy-mm-ddThh:mm:ss)`.
     As in AWS, a rate of 1 takes the singular unit and any other the plural."""
+    at = AT_PATTERN.fullmatch(expression) if one_time else None
+    if at is not None:
+        try:
+            return At(datetime.fromisoformat(at.group(1)).replace(tzinfo=UTC))
+        except ValueError as error:
+            raise InvalidScheduleExpression(
+                f"Parameter ScheduleExpression is not valid: {expression}") from error
     rate = RATE_PATTERN.fullmatch(expression)
     if rate is not None:
         value, unit, plural = int(rate.group(1)), rate.group(2), rate.group(3)
@@ -191,11 +210,21 @@ class ScheduledRule:
     expression: str
     enabled: bool
     targets: list[dict[str, Any]]
-    source: str = "eventbridge"
+    source: str = "eventbridge"  # or "scheduler" (EventBridge Scheduler), or "template"
 
 
 class RuleSource(Protocol):
     def read(self) -> list[ScheduledRule]: ...
+
+
+class RuleSources:
+    """Several sources of schedules read as one (EventBridge's rules, Scheduler's)."""
+
+    def __init__(self, *sources: RuleSource) -> None:
+        self._sources = sources
+
+    def read(self) -> list[ScheduledRule]:
+        return [rule for source in self._sources for rule in source.read()]
 
 
 class EventBridgeRules:
@@ -257,7 +286,8 @@ class _Entry:
     @classmethod
     def begin(cls, rule: ScheduledRule, now: datetime) -> _Entry:
         try:
-            timing: Timing | None = parse_schedule_expression(rule.expression)
+            timing: Timing | None = parse_schedule_expression(
+                rule.expression, one_time=rule.source == "scheduler")
             error = None
         except InvalidScheduleExpression as invalid:
             log.warning("rule %s never fires on its schedule: %s", rule.name, invalid)

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -182,3 +182,38 @@ def test_emit_schedule_from_the_command_line(
                              timeout=30, env={**os.environ, "AWS_ENDPOINT_URL": server.url})
     assert unknown.returncode == 1
     assert unknown.stderr.startswith("error: ResourceNotFoundException")
+
+
+@pytest.fixture
+def scheduler_api(server: SimulatorServer) -> Iterator[Any]:
+    """A `scheduler` client (EventBridge Scheduler); its schedules are deleted afterwards."""
+    client = boto3.client("scheduler", endpoint_url=server.url, region_name="us-east-1",
+                          aws_access_key_id="test", aws_secret_access_key="test")
+    yield client
+    for schedule in client.list_schedules(NamePrefix="schedule-")["Schedules"]:
+        client.delete_schedule(Name=schedule["Name"], GroupName=schedule["GroupName"])
+
+
+def test_eventbridge_scheduler_runs_one_time_and_recurring_schedules(
+        client: Any, scheduler_api: Any, server: SimulatorServer) -> None:
+    name, arn = recorder(client)
+    role = "arn:aws:iam::000000000000:role/scheduler"
+    soon = datetime.now(tz=UTC) + timedelta(seconds=3)
+    once, daily = unique_name("schedule-once"), unique_name("schedule-daily")
+    scheduler_api.create_schedule(
+        Name=once, ScheduleExpression=f"at({soon.strftime('%Y-%m-%dT%H:%M:%S')})",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target={"Arn": arn, "RoleArn": role, "Input": json.dumps({"run": "once"})})
+    scheduler_api.create_schedule(
+        Name=daily, ScheduleExpression="rate(1 day)", FlexibleTimeWindow={"Mode": "OFF"},
+        Target={"Arn": arn, "RoleArn": role, "Input": json.dumps({"run": "daily"})})
+
+    listed = {s["name"]: s for s in requests.get(
+        f"{server.url}/_simulator/schedules", timeout=30).json()["schedules"]}
+    assert listed[daily]["source"] == "scheduler" and listed[daily]["nextFire"]
+    # The one-time schedule fires by itself at its moment; the daily one when fired now.
+    assert received(server, name, timeout=30) == [{"run": "once"}]
+    assert fire(server, daily).status_code == 200
+    assert received(server, name, count=2) == [{"run": "once"}, {"run": "daily"}]
+    time.sleep(1)
+    assert len(received(server, name, count=2)) == 2  # once is once

@@ -370,3 +370,18 @@ def test_local_schedules_fire_and_are_listed(
 def test_a_local_schedule_with_an_invalid_expression_is_refused(scheduler: Scheduler) -> None:
     with pytest.raises(InvalidScheduleExpression):
         scheduler.add_local("Bad", "rate(1 minutes)", "tick")
+
+
+def test_a_one_time_schedule_fires_once_at_its_moment() -> None:
+    timing = parse_schedule_expression("at(2030-01-01T08:00:00)", one_time=True)
+    moment = datetime(2030, 1, 1, 8, tzinfo=UTC)
+
+    assert timing.next_after(moment - timedelta(seconds=1), None) == moment
+    assert timing.next_after(moment, None) is None
+
+
+def test_a_rule_takes_no_one_time_expression() -> None:
+    with pytest.raises(InvalidScheduleExpression):
+        parse_schedule_expression("at(2030-01-01T08:00:00)")
+    with pytest.raises(InvalidScheduleExpression):
+        parse_schedule_expression("at(2030-13-01T08:00:00)", one_time=True)

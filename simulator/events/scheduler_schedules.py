@@ -1,0 +1,63 @@
+"""EventBridge Scheduler's schedules (the `scheduler` API, `AWS::Scheduler::Schedule`, a SAM
+`ScheduleV2` event) as a source of what the scheduler fires: recurring (`rate`, `cron`) and
+one-time (`at`) schedules in every group, each with its target's input. Read through our
+own endpoint with boto3, as the EventBridge rules are.
+
+A flexible time window fires at its start here: AWS picks a moment within the window, and
+a local run has no load to spread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from simulator.aws_clients import own_client
+from simulator.config import Settings
+from simulator.events.schedules import ScheduledRule
+
+# What Scheduler sends a Lambda target that names no input.
+EMPTY_INPUT = "{}"
+
+
+class SchedulerSchedules:
+    def __init__(self, settings: Settings, services_loaded: Callable[[], bool] = lambda: True
+                 ) -> None:
+        self._settings = settings
+        self._services_loaded = services_loaded
+        self._client: Any = None
+        self._endpoint = ""
+
+    def read(self) -> list[ScheduledRule]:
+        if not self._services_loaded():
+            return []
+        client = self._scheduler_client()
+        schedules = []
+        for page in client.get_paginator("list_schedules").paginate():
+            for summary in page["Schedules"]:
+                group = summary.get("GroupName") or "default"
+                schedule = client.get_schedule(Name=summary["Name"], GroupName=group)
+                schedules.append(scheduled_rule(schedule))
+        return schedules
+
+    def _scheduler_client(self) -> Any:
+        """Made on first use: the endpoint's port is known only once the server listens."""
+        endpoint = self._settings.endpoint_url
+        if self._client is None or endpoint != self._endpoint:
+            self._client = own_client(self._settings, "scheduler", retries={"max_attempts": 1},
+                                      connect_timeout=2, read_timeout=10)
+            self._endpoint = endpoint
+        return self._client
+
+
+def scheduled_rule(schedule: dict[str, Any]) -> ScheduledRule:
+    """A schedule as the scheduler keeps it: named as the API names it (`group/name` outside
+    the default group), its target given its input."""
+    group = schedule.get("GroupName") or "default"
+    name = schedule["Name"] if group == "default" else f"{group}/{schedule['Name']}"
+    target = schedule.get("Target") or {}
+    return ScheduledRule(
+        name=name, arn=schedule["Arn"], expression=schedule["ScheduleExpression"],
+        enabled=schedule.get("State", "ENABLED") == "ENABLED",
+        targets=[{"Id": name, "Arn": target.get("Arn", ""),
+                  "Input": target.get("Input") or EMPTY_INPUT}],
+        source="scheduler")

@@ -1,0 +1,59 @@
+"""EventBridge Scheduler's schedules as the scheduler reads them: every group's, recurring
+and one-time, each target given its input (an empty object when it names none)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from simulator.config import Settings
+from simulator.events.scheduler_schedules import SchedulerSchedules, scheduled_rule
+
+FUNCTION = "arn:aws:lambda:us-east-1:000000000000:function:report"
+ROLE = "arn:aws:iam::000000000000:role/scheduler"
+
+
+@pytest.fixture
+def scheduler() -> Iterator[Any]:
+    with mock_aws():
+        yield boto3.client("scheduler", region_name="us-east-1", aws_access_key_id="test",
+                           aws_secret_access_key="test")
+
+
+def test_every_groups_schedules_are_read_with_their_targets_input(
+        scheduler: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    scheduler.create_schedule_group(Name="reports")
+    scheduler.create_schedule(
+        Name="nightly", ScheduleExpression="cron(0 3 * * ? *)",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target={"Arn": FUNCTION, "RoleArn": ROLE, "Input": '{"job": "nightly"}'})
+    scheduler.create_schedule(
+        Name="once", GroupName="reports", ScheduleExpression="at(2030-01-01T08:00:00)",
+        FlexibleTimeWindow={"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 5},
+        State="DISABLED", Target={"Arn": FUNCTION, "RoleArn": ROLE})
+    source = SchedulerSchedules(Settings())
+    monkeypatch.setattr(source, "_scheduler_client", lambda: scheduler)
+
+    rules = {rule.name: rule for rule in source.read()}
+
+    assert set(rules) == {"nightly", "reports/once"}
+    nightly, once = rules["nightly"], rules["reports/once"]
+    assert (nightly.expression, nightly.enabled, nightly.source) == (
+        "cron(0 3 * * ? *)", True, "scheduler")
+    assert nightly.targets == [{"Id": "nightly", "Arn": FUNCTION, "Input": '{"job": "nightly"}'}]
+    assert (once.expression, once.enabled) == ("at(2030-01-01T08:00:00)", False)
+    assert once.targets[0]["Input"] == "{}"
+
+
+def test_nothing_is_read_before_the_services_are_used() -> None:
+    assert SchedulerSchedules(Settings(), services_loaded=lambda: False).read() == []
+
+
+def test_a_schedule_outside_the_default_group_is_named_with_its_group() -> None:
+    rule = scheduled_rule({"Name": "n", "GroupName": "g", "Arn": "arn",
+                           "ScheduleExpression": "rate(1 day)", "Target": {"Arn": FUNCTION}})
+    assert (rule.name, rule.enabled) == ("g/n", True)
