@@ -136,6 +136,14 @@ class UntypedResourceNotFoundException(ResourceNotFoundException):
         return {self.message_key: self.message, **self.fields}
 
 
+class UntypedInvalidParameterValueException(InvalidParameterValueException):
+    """An InvalidParameterValueException whose body has no `Type`, as AWS answers an alias of
+    `$LATEST` with a routing configuration."""
+
+    def body(self) -> dict[str, Any]:
+        return {self.message_key: self.message, **self.fields}
+
+
 class CapacityProviderLimitExceededException(LambdaError):
     code = "CapacityProviderLimitExceededException"
     status = 400

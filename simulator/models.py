@@ -43,6 +43,8 @@ class FunctionConfig:
     timeout: int = 3
     memory_size: int = 128
     environment: dict[str, str] = field(default_factory=dict)
+    # Environment was set through the API, with or without variables: AWS then answers it.
+    has_environment: bool = False
     architectures: tuple[str, ...] = ("x86_64",)
     ephemeral_storage: int = 512
     package_type: str = "Zip"
@@ -60,6 +62,8 @@ class FunctionConfig:
     code_dir: str = ""
     opt_dir: str = ""  # merged layers and installed dependencies, mounted at /opt
     version: str = LATEST
+    # A published version: the revision of `$LATEST` it was taken from.
+    published_from: str = ""
     dead_letter_target: str | None = None
     event_invoke_config: dict[str, Any] | None = None
     layers: list[dict[str, Any]] = field(default_factory=list)  # [{Arn, CodeSize}], in order
@@ -110,12 +114,16 @@ class FunctionConfig:
         """Environments are shared by one version of one function."""
         return self.name if self.version == LATEST else f"{self.name}:{self.version}"
 
-    def to_api(self, region: str, account_id: str) -> dict[str, Any]:
-        """The FunctionConfiguration shape of the Lambda API."""
+    def to_api(self, region: str, account_id: str, listed: bool = False,
+               qualified: bool = False) -> dict[str, Any]:
+        """The FunctionConfiguration shape of the Lambda API. An entry of a list (`listed`:
+        ListFunctions, ListVersionsByFunction) has no state and no runtime version, as AWS's
+        have none; a list of versions names `$LATEST` by its qualified ARN (`qualified`)."""
+        qualified = qualified or self.version != LATEST
         body: dict[str, Any] = {
             "FunctionName": self.name,
             "FunctionArn": self.arn(region, account_id)
-            + ("" if self.version == LATEST else f":{self.version}"),
+            + (f":{self.version}" if qualified else ""),
             "Role": self.role,
             "CodeSize": self.code_size,
             "Description": self.description,
@@ -136,11 +144,14 @@ class FunctionConfig:
         if not self.is_image:
             body["Runtime"] = self.runtime
             body["Handler"] = self.handler
+            if not listed:
+                body["RuntimeVersionConfig"] = {
+                    "RuntimeVersionArn": runtime_version_arn(region, self.runtime)}
         if self.image_config:
             body["ImageConfigResponse"] = {"ImageConfig": dict(self.image_config)}
         if self.vpc_config:
             body["VpcConfig"] = vpc_config_response(self.vpc_config)
-        if self.environment:
+        if self.environment or self.has_environment:
             body["Environment"] = {"Variables": dict(self.environment)}
         if self.layers:
             body["Layers"] = [dict(layer) for layer in self.layers]
@@ -148,6 +159,9 @@ class FunctionConfig:
             body["DeadLetterConfig"] = {"TargetArn": self.dead_letter_target}
         if self.durable_config:
             body["DurableConfig"] = dict(self.durable_config)
+        if listed:
+            del body["State"]
+            return body
         if self.state == "Pending":
             body["StateReason"] = "The function is being created."
             body["StateReasonCode"] = "Creating"
@@ -163,6 +177,15 @@ class FunctionConfig:
                 body["LastUpdateStatusReason"] = "The function is being created."
                 body["LastUpdateStatusReasonCode"] = "Creating"
         return body
+
+
+def runtime_version_arn(region: str, runtime: str) -> str:
+    """The runtime version a function runs on, in AWS's shape
+    (`arn:aws:lambda:<region>::runtime:<64 hex digits>`). The simulator has one version of
+    each runtime; its id is the SHA-256 of the runtime's name, so it is stable across restarts
+    and differs between runtimes, as AWS's does."""
+    digest = hashlib.sha256(runtime.encode()).hexdigest()
+    return f"arn:aws:lambda:{region}::runtime:{digest}"
 
 
 def vpc_config_response(vpc_config: dict[str, Any]) -> dict[str, Any]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, request
 
-from simulator.api.lambda_api import answer, json_body
+from simulator.api.lambda_api import answer, json_body, tags
 from simulator.events.mappings import EventSourceMappings
+from simulator.functions.validation import validate_tags
 
 event_source_api = Blueprint("event_source_api", __name__)
 
@@ -17,7 +18,14 @@ def mappings() -> EventSourceMappings:
 @event_source_api.post("/2015-03-31/event-source-mappings")
 @event_source_api.post("/2015-03-31/event-source-mappings/")
 def create_event_source_mapping() -> Response:
-    return answer(mappings().create(json_body()), 202)
+    """Tags given on create are the mapping's from the start, as AWS keeps them."""
+    body = json_body()
+    if "Tags" in body:
+        validate_tags(body["Tags"])
+    created = mappings().create(body)
+    if body.get("Tags"):
+        tags().tag(created["EventSourceMappingArn"], {"Tags": body["Tags"]})
+    return answer(created, 202)
 
 
 @event_source_api.get("/2015-03-31/event-source-mappings")
@@ -43,4 +51,6 @@ def update_event_source_mapping(mapping_id: str) -> Response:
 
 @event_source_api.delete("/2015-03-31/event-source-mappings/<mapping_id>")
 def delete_event_source_mapping(mapping_id: str) -> Response:
-    return answer(mappings().delete(mapping_id), 202)
+    deleted = mappings().delete(mapping_id)
+    tags().forget(deleted["EventSourceMappingArn"])
+    return answer(deleted, 202)

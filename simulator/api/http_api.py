@@ -67,6 +67,7 @@ URL_HOST_PATTERN = re.compile(
 CREDENTIAL_PATTERN = re.compile(r"Credential=(?P<access_key>[^/,\s]+)/")
 AUTH_TYPES = ("AWS_IAM", "NONE")
 INVOKE_MODES = ("RESPONSE_STREAM", "BUFFERED")
+NO_URL = "The resource you requested does not exist."
 URL_QUALIFIER_PATTERN = re.compile(r"((?!^\d+$)^[0-9a-zA-Z-_]+$)")
 
 
@@ -159,7 +160,8 @@ def serve_route(api_id: str, stage: str, path: str = "") -> Response:
 @http_api.post("/2021-10-31/functions/<name>/url")
 def create_function_url_config(name: str) -> Response:
     function, qualifier = url_target(name)
-    settings = validate_url_settings(json_body(), creating=True)
+    body = json_body()
+    settings = validate_url_settings(body, creating=True)
     config = FunctionUrlConfig(url_id=new_url_id(), function_name=function.name,
                                qualifier=qualifier, **settings)
     if not function_urls().add(config):
@@ -168,14 +170,17 @@ def create_function_url_config(name: str) -> Response:
             f"{url_arn(function, qualifier)}]. Error message:  FunctionUrlConfig exists for "
             "this Lambda function"
         )
-    described = describe_url(config, function)
+    described = describe_url(config, function, body)
     del described["LastModifiedTime"]
     return answer(described, 201)
 
 
 @http_api.get("/2021-10-31/functions/<name>/url")
 def get_function_url_config(name: str) -> Response:
-    function, qualifier = url_target(name)
+    try:
+        function, qualifier = url_target(name)
+    except ResourceNotFoundException:
+        raise ResourceNotFoundException(NO_URL) from None
     return answer(describe_url(existing_url(function, qualifier), function))
 
 
@@ -183,23 +188,27 @@ def get_function_url_config(name: str) -> Response:
 def update_function_url_config(name: str) -> Response:
     function, qualifier = url_target(name)
     config = existing_url(function, qualifier)
-    settings = validate_url_settings(json_body(), creating=False)
+    body = json_body()
+    settings = validate_url_settings(body, creating=False)
     updated = replace(config, **settings, last_modified_time=url_timestamp())
     function_urls().put(updated)
-    return answer(describe_url(updated, function))
+    return answer(describe_url(updated, function, body))
 
 
 @http_api.delete("/2021-10-31/functions/<name>/url")
 def delete_function_url_config(name: str) -> Response:
     function, qualifier = url_target(name)
     if function_urls().remove(function.name, qualifier) is None:
-        raise ResourceNotFoundException("The resource you requested does not exist.")
+        raise ResourceNotFoundException(NO_URL)
     return empty(204)
 
 
 @http_api.get("/2021-10-31/functions/<name>/urls")
 def list_function_url_configs(name: str) -> Response:
-    function = functions().function(name)
+    try:
+        function = functions().function(name)
+    except ResourceNotFoundException:
+        raise ResourceNotFoundException("Function does not exist") from None
     limit = validate_max_items(request.args.get("MaxItems"))
     configs = function_urls().for_function(function.name)
     marker = request.args.get("Marker")
@@ -227,7 +236,7 @@ def url_target(reference: str) -> tuple[FunctionConfig, str | None]:
 def existing_url(function: FunctionConfig, qualifier: str | None) -> FunctionUrlConfig:
     config = function_urls().get(function.name, qualifier)
     if config is None:
-        raise ResourceNotFoundException("The resource you requested does not exist.")
+        raise ResourceNotFoundException(NO_URL)
     return config
 
 
@@ -286,16 +295,19 @@ def url_arn(function: FunctionConfig, qualifier: str | None) -> str:
     return f"{arn}:{qualifier}" if qualifier else arn
 
 
-def describe_url(config: FunctionUrlConfig, function: FunctionConfig) -> dict[str, Any]:
-    """The FunctionUrlConfig shape of the Lambda API."""
+def describe_url(config: FunctionUrlConfig, function: FunctionConfig,
+                 request_body: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The FunctionUrlConfig shape of the Lambda API. AWS's answer to a create or update
+    (`request_body`) shows InvokeMode only when the request set it."""
     described: dict[str, Any] = {
         "FunctionUrl": f"{functions().settings.endpoint_url}/_simulator/url/{config.url_id}/",
         "FunctionArn": url_arn(function, config.qualifier),
         "AuthType": config.auth_type,
         "CreationTime": config.creation_time,
         "LastModifiedTime": config.last_modified_time,
-        "InvokeMode": config.invoke_mode,
     }
+    if request_body is None or "InvokeMode" in request_body:
+        described["InvokeMode"] = config.invoke_mode
     if config.cors:
         described["Cors"] = config.cors
     return described

@@ -9,10 +9,15 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from simulator.api.wire_types import check_body_types
-from simulator.errors import InvalidRequestContentException, UnsupportedMediaTypeException
+from simulator.errors import (
+    InvalidRequestContentException,
+    ResourceNotFoundException,
+    UnsupportedMediaTypeException,
+)
 from simulator.functions.account_settings import account_settings
+from simulator.functions.event_invoke_configs import EventInvokeConfigs
 from simulator.functions.function_operations import FunctionOperations
-from simulator.functions.tag_operations import TagService
+from simulator.functions.tag_operations import MAPPING_ARN, TagService
 from simulator.invocation.invoker import InvokeOutcome, Invoker
 from simulator.models import InvocationResult
 
@@ -21,6 +26,11 @@ lambda_api = Blueprint("lambda_api", __name__)
 
 def functions() -> FunctionOperations:
     return current_app.extensions["functions"]  # type: ignore[no-any-return]
+
+
+def event_invoke_configs() -> EventInvokeConfigs:
+    """Stateless: each configuration is kept with the function or version it belongs to."""
+    return EventInvokeConfigs(functions())
 
 
 def invoker() -> Invoker:
@@ -64,7 +74,8 @@ def create_function() -> Response:
 @lambda_api.get("/2015-03-31/functions/")
 def list_functions() -> Response:
     return answer(functions().list_functions(request.args.get("Marker"),
-                                           request.args.get("MaxItems")))
+                                             request.args.get("MaxItems"),
+                                             request.args.get("FunctionVersion")))
 
 
 @lambda_api.get("/2015-03-31/functions/<name>/configuration")
@@ -159,27 +170,28 @@ def delete_function_concurrency(name: str) -> Response:
 
 @lambda_api.put("/2019-09-25/functions/<name>/event-invoke-config")
 def put_function_event_invoke_config(name: str) -> Response:
-    return answer(functions().put_event_invoke_config(name, json_body()))
+    return answer(event_invoke_configs().put(name, request.args.get("Qualifier"), json_body()))
 
 
 @lambda_api.post("/2019-09-25/functions/<name>/event-invoke-config")
 def update_function_event_invoke_config(name: str) -> Response:
-    return answer(functions().put_event_invoke_config(name, json_body(), merge=True))
+    return answer(event_invoke_configs().put(name, request.args.get("Qualifier"), json_body(),
+                                             merge=True))
 
 
 @lambda_api.get("/2019-09-25/functions/<name>/event-invoke-config")
 def get_function_event_invoke_config(name: str) -> Response:
-    return answer(functions().get_event_invoke_config(name))
+    return answer(event_invoke_configs().get(name, request.args.get("Qualifier")))
 
 
 @lambda_api.get("/2019-09-25/functions/<name>/event-invoke-config/list")
 def list_function_event_invoke_configs(name: str) -> Response:
-    return answer(functions().list_event_invoke_configs(name))
+    return answer(event_invoke_configs().list(name))
 
 
 @lambda_api.delete("/2019-09-25/functions/<name>/event-invoke-config")
 def delete_function_event_invoke_config(name: str) -> Response:
-    functions().delete_event_invoke_config(name)
+    event_invoke_configs().delete(name, request.args.get("Qualifier"))
     return empty(204)
 
 
@@ -189,19 +201,35 @@ def tags() -> TagService:
 
 @lambda_api.post("/2017-03-31/tags/<path:resource>")
 def tag_resource(resource: str) -> Response:
+    check_mapping_exists(resource)
     tags().tag(resource, json_body())
     return empty(204)
 
 
 @lambda_api.delete("/2017-03-31/tags/<path:resource>")
 def untag_resource(resource: str) -> Response:
+    check_mapping_exists(resource)
     tags().untag(resource, request.args.getlist("tagKeys"))
     return empty(204)
 
 
 @lambda_api.get("/2017-03-31/tags/<path:resource>")
 def list_tags(resource: str) -> Response:
+    check_mapping_exists(resource)
     return answer(tags().list_tags(resource))
+
+
+def check_mapping_exists(resource: str) -> None:
+    """The tags of an event source mapping are the tag service's, the mapping itself is the
+    event sources'; one that does not exist answers AWS's "not found"."""
+    match = MAPPING_ARN.fullmatch(resource)
+    if match is None:
+        return
+    try:
+        current_app.extensions["event_source_mappings"].get(match["uuid"])
+    except ResourceNotFoundException:
+        raise ResourceNotFoundException(
+            f"Event source mapping not found: {resource}") from None
 
 
 @lambda_api.get("/2016-08-19/account-settings")

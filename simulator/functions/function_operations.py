@@ -32,10 +32,11 @@ from simulator.functions.validation import (
     MAX_LIST_ITEMS,
     Violations,
     check_architectures,
+    check_function_reference,
     check_qualifier,
-    parse_function_reference,
-    validate_event_invoke_config,
+    check_runnable,
     validate_function_settings,
+    validate_function_version,
     validate_image_uri,
     validate_max_items,
     validate_package_type,
@@ -87,6 +88,7 @@ class FunctionOperations:
         if "Layers" in body:
             settings.update(self._attach_layers(body["Layers"]))
         code = self._code_settings(body.get("Code") or {}, package_type)
+        check_runnable(settings["runtime"])
         signing_config = self._code_signing_config(body.get("CodeSigningConfigArn"))
         function = FunctionConfig(
             package_type=package_type, state="Active", last_update_status="Successful",
@@ -98,19 +100,33 @@ class FunctionOperations:
             self._code_signing.attach(function.name, signing_config)
         self._pool.anticipate(function)
         log.info("created function %s (%s)", function.name, function.runs_on)
-        return self._describe(function, state="Pending", last_update_status=None)
+        # The answer shows the function Pending, with the revision it had then: AWS gives it
+        # another when it becomes Active, as the stored function already is.
+        if body.get("Publish"):
+            # AWS answers version 1, Pending, under the function's unqualified ARN.
+            version = self.publish(function)
+            answer = self._describe(version, state="Pending", last_update_status=None,
+                                    revision_id=new_revision_id())
+            return {**answer, "FunctionArn": self._describe(function)["FunctionArn"]}
+        return self._describe(function, state="Pending", last_update_status=None,
+                              revision_id=new_revision_id())
+
+    def publish(self, latest: FunctionConfig, description: str | None = None
+                ) -> FunctionConfig:
+        """A version of `latest` (or the newest one, when it was taken from this revision),
+        whose environments are its own."""
+        return self._versions.publish(
+            replace(latest, generation=time.time_ns(), event_invoke_config=None), description)
 
     def get_function(self, reference: str, qualifier: str | None = None) -> dict[str, Any]:
         function = self.function(reference, qualifier)
+        configuration = self.get_function_configuration(reference, qualifier)
         code_url = f"{self.settings.endpoint_url}/_simulator/code/{function.name}.zip"
         location: dict[str, Any] = {"RepositoryType": "S3", "Location": code_url}
         if function.is_image:
             location = {"RepositoryType": "ECR", "ImageUri": function.image_uri,
                         "ResolvedImageUri": function.resolved_image_uri}
-        result: dict[str, Any] = {
-            "Configuration": self._describe(function),
-            "Code": location,
-        }
+        result: dict[str, Any] = {"Configuration": configuration, "Code": location}
         if function.reserved_concurrency is not None:
             result["Concurrency"] = {"ReservedConcurrentExecutions": function.reserved_concurrency}
         latest = self._registry.get(function.name)
@@ -121,19 +137,38 @@ class FunctionOperations:
     def get_function_configuration(
         self, reference: str, qualifier: str | None = None
     ) -> dict[str, Any]:
-        return self._describe(self.function(reference, qualifier))
+        """Named with a qualifier (`$LATEST`, a version, an alias), the function answers under
+        that qualified ARN, as AWS's does."""
+        name, named = self.resolve_qualifier(reference, qualifier)
+        configuration = self._describe(self.function(name, named))
+        if named is not None:
+            arn = f"arn:aws:lambda:{self.settings.region}:{self.settings.account_id}"
+            configuration["FunctionArn"] = f"{arn}:function:{name}:{named}"
+        return configuration
 
-    def list_functions(self, marker: str | None, max_items: str | None) -> dict[str, Any]:
+    def list_functions(self, marker: str | None, max_items: str | None,
+                       function_version: str | None = None) -> dict[str, Any]:
+        """Each function's `$LATEST`, by name; with FunctionVersion ALL, each followed by its
+        published versions, `$LATEST` then named by its qualified ARN, as AWS lists them. The
+        marker is the last entry's name (`name:version` with ALL)."""
         limit = validate_max_items(max_items)
-        functions = self._registry.all()
+        every_version = validate_function_version(function_version)
+        entries: list[FunctionConfig] = []
+        for function in self._registry.all():
+            entries.append(function)
+            if every_version:
+                entries.extend(self._versions.versions(function.name))
+        keys = [_list_key(entry) for entry in entries]
         start = 0
         if marker:
-            names = [function.name for function in functions]
-            start = next((i for i, name in enumerate(names) if name > marker), len(names))
-        page = functions[start : start + min(limit, MAX_LIST_ITEMS)]
-        result: dict[str, Any] = {"Functions": [self._describe(f) for f in page]}
-        if start + len(page) < len(functions):
-            result["NextMarker"] = page[-1].name
+            after = _list_key_of_marker(marker)
+            start = next((i for i, key in enumerate(keys) if key > after), len(keys))
+        page = entries[start : start + min(limit, MAX_LIST_ITEMS)]
+        result: dict[str, Any] = {"Functions": [
+            self._describe(entry, listed=True, qualified=every_version) for entry in page]}
+        if start + len(page) < len(entries):
+            last = page[-1]
+            result["NextMarker"] = f"{last.name}:{last.version}" if every_version else last.name
         return result
 
     def code_zip(self, name: str) -> bytes:
@@ -154,7 +189,14 @@ class FunctionOperations:
             violations.raise_if_any()
         if body.get("DryRun"):
             return self._describe(function)
-        return self._replace(function, **code)
+        answer = self._replace(function, **code)
+        if body.get("Publish"):
+            # AWS answers the new version, Pending, rather than the update in progress.
+            latest = self._registry.get(function.name)
+            if latest is not None:
+                return self._describe(self.publish(latest), state="Pending",
+                                      last_update_status=None)
+        return answer
 
     def update_function_configuration(
         self, reference: str, body: dict[str, Any]
@@ -163,12 +205,21 @@ class FunctionOperations:
         _check_revision(function, body.get("RevisionId"))
         settings = validate_function_settings(body, creating=False,
                                               package_type=function.package_type)
+        check_runnable(settings.get("runtime", ""))
         if "Layers" in body:
             settings.update(self._attach_layers(body["Layers"]))
         return self._replace(function, **settings)
 
     def delete_function(self, reference: str, qualifier: str | None = None) -> None:
-        function = self.function(reference, qualifier)
+        """AWS refuses to delete `$LATEST` alone, and names a missing function without the
+        qualifier asked for."""
+        name, named = self.resolve_qualifier(reference, qualifier)
+        if named == LATEST:
+            raise InvalidParameterValueException(
+                "$LATEST version cannot be deleted without deleting the function.")
+        if self._registry.get(name) is None:
+            raise ResourceNotFoundException(self._not_found(name))
+        function = self.function(name, named)
         if function.version != LATEST:
             self._versions.delete_version(function.name, function.version)
             self.forget_policy(function.name, function.version)
@@ -195,7 +246,12 @@ class FunctionOperations:
             self._policies.forget_function(name, qualifier)
 
     def put_function_concurrency(self, reference: str, body: dict[str, Any]) -> dict[str, Any]:
-        function = self.function(reference)
+        if self.resolve_qualifier(reference, None)[1] is not None:
+            raise InvalidParameterValueException(
+                "This operation is permitted on Lambda functions only. Aliases and versions do "
+                "not support this operation. Please specify either a function name or an "
+                "unqualified function ARN.")
+        function = self.function(reference, latest_when_missing=True)
         reserved = body.get("ReservedConcurrentExecutions")
         if not isinstance(reserved, int) or isinstance(reserved, bool) or reserved < 0:
             raise InvalidParameterValueException(
@@ -221,38 +277,12 @@ class FunctionOperations:
     def delete_function_concurrency(self, reference: str) -> None:
         self._store(self.function(reference), reserved_concurrency=None)
 
-    def put_event_invoke_config(self, reference: str, body: dict[str, Any],
-                                merge: bool = False) -> dict[str, Any]:
-        """Put replaces the whole configuration; Update (merge=True) changes the given fields."""
-        function = self.function(reference)
-        config = validate_event_invoke_config(body)
-        if merge:
-            if function.event_invoke_config is None:
-                raise ResourceNotFoundException(
-                    f"The function {function.arn(self.settings.region, self.settings.account_id)}"
-                    " doesn't have an EventInvokeConfig")
-            config = {**function.event_invoke_config, **config}
-        config["LastModified"] = time.time()
-        self._store(function, event_invoke_config=config)
-        return self._event_invoke_config_api(function, config)
-
-    def get_event_invoke_config(self, reference: str) -> dict[str, Any]:
-        function = self.function(reference)
-        if function.event_invoke_config is None:
-            raise ResourceNotFoundException(
-                f"The function {function.arn(self.settings.region, self.settings.account_id)} "
-                "doesn't have an EventInvokeConfig")
-        return self._event_invoke_config_api(function, function.event_invoke_config)
-
-    def list_event_invoke_configs(self, reference: str) -> dict[str, Any]:
-        function = self.function(reference)
-        configs = [] if function.event_invoke_config is None else [
-            self._event_invoke_config_api(function, function.event_invoke_config)]
-        return {"FunctionEventInvokeConfigs": configs}
-
-    def delete_event_invoke_config(self, reference: str) -> None:
-        self.get_event_invoke_config(reference)
-        self._store(self.function(reference), event_invoke_config=None)
+    def store_settings(self, function: FunctionConfig, **changes: Any) -> None:
+        """A change to `$LATEST` or a published version that does not touch what runs."""
+        if function.version == LATEST:
+            self._store(function, **changes)
+        else:
+            self._versions.put_version(replace(function, **changes))
 
     def _code_settings(self, code: dict[str, Any], package_type: str) -> dict[str, Any]:
         """A Zip's unpacked folder, or the image an ImageUri names, pinned to its id as AWS
@@ -275,11 +305,6 @@ class FunctionOperations:
         return {"image_uri": uri, "resolved_image_uri": _resolved_image_uri(uri, digest),
                 "code_sha256": digest, "code_size": 0}
 
-    def _event_invoke_config_api(self, function: FunctionConfig,
-                                 config: dict[str, Any]) -> dict[str, Any]:
-        arn = function.arn(self.settings.region, self.settings.account_id)
-        return {"FunctionArn": f"{arn}:{LATEST}", "DestinationConfig": {}, **config}
-
     # -- what the registry holds ------------------------------------------------------------
 
     def latest(self, name: str) -> FunctionConfig | None:
@@ -296,10 +321,12 @@ class FunctionOperations:
     # -- helpers --------------------------------------------------------------------------
 
     def function(self, reference: str, qualifier: str | None = None,
-                 route: bool = False) -> FunctionConfig:
+                 route: bool = False, latest_when_missing: bool = False) -> FunctionConfig:
         """The configuration a reference names: `$LATEST`, a version, or an alias's version
-        (with `route`, an alias's traffic weights pick the version, as an invoke does)."""
-        name, qualifier = self._resolve_qualifier(reference, qualifier)
+        (with `route`, an alias's traffic weights pick the version, as an invoke does). A
+        missing function is named as given; an invoke (`route`), or a caller passing
+        `latest_when_missing`, names an unqualified one's `$LATEST`, as AWS's answers do."""
+        name, qualifier = self.resolve_qualifier(reference, qualifier)
         function = self._registry.get(name)
         if function is not None and qualifier not in (None, LATEST):
             alias = None if qualifier.isdigit() else self._versions.alias(name, qualifier)
@@ -307,6 +334,8 @@ class FunctionOperations:
                 alias.pick_version() if route else alias.function_version)
             function = function if version == LATEST else self._versions.version(name, version)
         if function is None:
+            if qualifier is None and (route or latest_when_missing):
+                qualifier = LATEST
             raise ResourceNotFoundException(self._not_found(name, qualifier))
         return function
 
@@ -317,10 +346,16 @@ class FunctionOperations:
         except (ResourceNotFoundException, ValidationException):
             return None
 
-    def _resolve_qualifier(self, reference: str, qualifier: str | None) -> tuple[str, str | None]:
+    def resolve_qualifier(self, reference: str, qualifier: str | None) -> tuple[str, str | None]:
+        """The function's name and the qualifier named, in the reference or beside it; one
+        ValidationException lists what is wrong with both."""
+        violations = Violations()
         if qualifier is not None:
-            check_qualifier(qualifier)
-        name, derived = parse_function_reference(reference)
+            check_qualifier(violations, qualifier)
+        parts = check_function_reference(violations, reference)
+        violations.raise_if_any()
+        assert parts is not None
+        name, derived = parts
         if derived and qualifier and derived != qualifier:
             raise InvalidParameterValueException(
                 "The derived qualifier from the function name does not match the specified "
@@ -330,7 +365,7 @@ class FunctionOperations:
 
     def _not_found(self, name: str, qualifier: str | None = None) -> str:
         arn = f"arn:aws:lambda:{self.settings.region}:{self.settings.account_id}:function:{name}"
-        return f"Function not found: {arn}:{qualifier or LATEST}"
+        return f"Function not found: {arn}" + (f":{qualifier}" if qualifier else "")
 
     def put_function(self, function: FunctionConfig, warm_first: bool = False
                      ) -> FunctionConfig:
@@ -386,25 +421,40 @@ class FunctionOperations:
         return self._layers.attach(arns)
 
     def _replace(self, function: FunctionConfig, **changes: Any) -> dict[str, Any]:
-        """A new generation of the function; its old environments retire."""
+        """A new generation of the function; its old environments retire. The answer shows the
+        update in progress, with the revision it had then: AWS gives the function another
+        revision when the update completes, as it does when a new function becomes Active."""
         with self._write_lock:
             updated = (self._registry.get(function.name) or function).updated(**changes)
             self._registry.put(updated)
         self._pool.retire(updated.name, updated.generation)
         self._pool.anticipate(updated)
-        return self._describe(updated, last_update_status="InProgress")
+        return self._describe(updated, last_update_status="InProgress",
+                              revision_id=new_revision_id())
 
     def store_tags(self, function: FunctionConfig, tags: dict[str, str]) -> None:
-        self._store(function, tags=tags)
+        """New tags are a new revision of the function, as AWS's RevisionId shows."""
+        self._store(function, tags=tags, revision_id=new_revision_id())
 
     def _store(self, function: FunctionConfig, **changes: Any) -> None:
         """A change that does not touch what runs (e.g. concurrency): same generation."""
         with self._write_lock:
             self._registry.put(replace(self._registry.get(function.name) or function, **changes))
 
-    def _describe(self, function: FunctionConfig, **overrides: Any) -> dict[str, Any]:
+    def _describe(self, function: FunctionConfig, listed: bool = False,
+                  qualified: bool = False, **overrides: Any) -> dict[str, Any]:
         shown = replace(function, **overrides) if overrides else function
-        return shown.to_api(self.settings.region, self.settings.account_id)
+        return shown.to_api(self.settings.region, self.settings.account_id, listed, qualified)
+
+
+def _list_key(function: FunctionConfig) -> tuple[str, int]:
+    """Where an entry sorts in ListFunctions: by name, `$LATEST` before its versions."""
+    return function.name, 0 if function.version == LATEST else int(function.version)
+
+
+def _list_key_of_marker(marker: str) -> tuple[str, int]:
+    name, _, version = marker.partition(":")
+    return name, int(version) if version.isdigit() else 0
 
 
 def _resolved_image_uri(uri: str, digest: str) -> str:

@@ -17,7 +17,14 @@ from simulator.functions.code_upload import zip_from
 from simulator.functions.layer_store import LayerStore, LayerVersion
 from simulator.functions.opt_folder import merge_folders
 from simulator.functions.policy_store import PolicyStore
-from simulator.functions.validation import KNOWN_RUNTIMES, Violations, check_length, check_range
+from simulator.functions.validation import (
+    AWS_RUNTIME_ENUM,
+    DEPRECATED_RUNTIMES,
+    KNOWN_RUNTIMES,
+    Violations,
+    check_length,
+    check_range,
+)
 
 REGION = r"(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}"
 LAYER_NAME_RULE = (rf"(arn:(aws[a-zA-Z-]*)?:lambda:{REGION}:\d{{12}}:layer:[a-zA-Z0-9-_]+)"
@@ -33,6 +40,28 @@ ARCHITECTURES = ("x86_64", "arm64")
 MAX_LAYERS = 5
 MAX_LIST_ITEMS = 50
 NOT_FOUND = "The resource you requested does not exist."
+
+# A layer may name any runtime of the model's enum as compatible, the deprecated ones among
+# them (AWS publishes a layer for python3.7, go1.x or provided); AWS's message for one it does
+# not take lists the runtimes of a function's (AWS_RUNTIME_ENUM).
+LAYER_RUNTIMES = KNOWN_RUNTIMES + DEPRECATED_RUNTIMES
+# The values ListLayers' CompatibleRuntime filter takes, as AWS's message lists them.
+LIST_FILTER_RUNTIMES = (
+    "ruby3.5", "ruby2.6", "dotnetcore1.0", "python3.7", "nodejs8.10", "nasa", "ruby2.7",
+    "python2.7-greengrass", "dotnetcore2.0", "python3.8", "java21", "dotnet6", "dotnetcore2.1",
+    "python3.9", "java11", "nodejs6.10", "provided", "dotnetcore3.1", "dotnet8", "java25",
+    "java17", "nodejs", "nodejs4.3", "java8.al2", "go1.x", "dotnet10", "nodejs20.x", "go1.9",
+    "byol", "nodejs10.x", "provided.al2023", "nodejs22.x", "python3.10", "java8", "nodejs12.x",
+    "python3.11", "nodejs24.x", "nodejs8.x", "python3.12", "nodejs14.x", "nodejs8.9",
+    "nodejs26.x", "python3.13", "python3.14", "nodejs16.x", "python3.15", "provided.al2",
+    "nodejs4.3-edge", "nodejs18.x", "ruby3.2", "python3.4", "ruby3.3", "ruby3.4", "ruby2.5",
+    "python3.6", "python2.7",
+)
+# The pattern GetLayerVersionByArn's message quotes.
+LAYER_VERSION_BY_ARN_RULE = (
+    rf"(arn:(aws[a-zA-Z-]*)?:lambda:{REGION}:\d{{12}}:layer:[a-zA-Z0-9-_]+:[0-9]+)"
+    r"|(arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)")
+VERSION_BELOW_ONE = "Layer Version Cannot be less than 1"
 
 
 class LayerService:
@@ -54,8 +83,11 @@ class LayerService:
         v = Violations()
         runtimes = body.get("CompatibleRuntimes") or []
         architectures = body.get("CompatibleArchitectures") or []
-        _check_members(v, runtimes, "compatibleRuntimes", KNOWN_RUNTIMES, 15)
-        _check_members(v, architectures, "compatibleArchitectures", ARCHITECTURES, 2)
+        _check_members(v, runtimes, "compatibleRuntimes", LAYER_RUNTIMES, 15,
+                       f"Member must satisfy enum value set: [{', '.join(AWS_RUNTIME_ENUM)}]")
+        _check_members(v, architectures, "compatibleArchitectures", ARCHITECTURES, 2,
+                       "Member must satisfy constraint: [Member must satisfy enum value set: "
+                       f"[{', '.join(ARCHITECTURES)}], Member must not be null]")
         if "Description" in body:
             check_length(v, body["Description"], "description", 256)
         if body.get("LicenseInfo") is not None:
@@ -70,16 +102,21 @@ class LayerService:
                 compatible_runtimes=tuple(runtimes),
                 compatible_architectures=tuple(architectures),
                 license_info=body.get("LicenseInfo"))
-        return self._describe(layer)
+        described = self._describe(layer)
+        # AWS's answer shows the compatible lists the request gave, even empty ones.
+        for key in ("CompatibleRuntimes", "CompatibleArchitectures"):
+            if key in body:
+                described.setdefault(key, [])
+        return described
 
     def get(self, layer_name: str, version_number: str) -> dict[str, Any]:
         return self._describe(self._find(self._name(layer_name), version_number))
 
     def get_by_arn(self, arn: str | None) -> dict[str, Any]:
         v = Violations()
-        if not isinstance(arn, str) or not re.fullmatch(LAYER_VERSION_ARN_RULE, arn):
+        if not isinstance(arn, str) or not re.fullmatch(LAYER_VERSION_BY_ARN_RULE, arn):
             v.add(arn, "arn",
-                  f"Member must satisfy regular expression pattern: {LAYER_VERSION_ARN_RULE}")
+                  f"Member must satisfy regular expression pattern: {LAYER_VERSION_BY_ARN_RULE}")
         v.raise_if_any()
         layer = self.resolve(str(arn))
         if layer is None:
@@ -223,9 +260,9 @@ class LayerService:
     def _check_filters(self, runtime: str | None, architecture: str | None,
                        max_items: str | None) -> int:
         v = Violations()
-        if runtime is not None and runtime not in KNOWN_RUNTIMES:
+        if runtime is not None and runtime not in LIST_FILTER_RUNTIMES:
             v.add(runtime, "compatibleRuntime",
-                  f"Member must satisfy enum value set: [{', '.join(KNOWN_RUNTIMES)}]")
+                  f"Member must satisfy enum value set: [{', '.join(LIST_FILTER_RUNTIMES)}]")
         if architecture is not None and architecture not in ARCHITECTURES:
             v.add(architecture, "compatibleArchitecture",
                   f"Member must satisfy enum value set: [{', '.join(ARCHITECTURES)}]")
@@ -249,16 +286,20 @@ class LayerService:
 
 
 def _version(version_number: str) -> int:
-    if not version_number.isdigit():
-        raise ResourceNotFoundException(NOT_FOUND)
-    return int(version_number)
+    try:
+        version = int(version_number)
+    except ValueError:
+        raise ResourceNotFoundException(NOT_FOUND) from None
+    if version < 1:
+        raise InvalidParameterValueException(VERSION_BELOW_ONE)
+    return version
 
 
 def _check_members(v: Violations, values: Any, member: str, allowed: tuple[str, ...],
-                   most: int) -> None:
+                   most: int, refused: str) -> None:
+    """A list of enum values: `refused` is AWS's constraint for one it does not take."""
     if any(value not in allowed for value in values):
-        v.add(f"[{', '.join(map(str, values))}]", member, "Member must satisfy constraint: "
-              f"[Member must satisfy enum value set: [{', '.join(allowed)}]]")
+        v.add(f"[{', '.join(map(str, values))}]", member, refused)
     elif len(values) > most:
         v.add(f"[{', '.join(map(str, values))}]", member,
               f"Member must have length less than or equal to {most}")

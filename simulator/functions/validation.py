@@ -13,16 +13,31 @@ MAX_DURABLE_EXECUTION_TIMEOUT = 31_622_400  # 366 days
 MAX_DURABLE_RETENTION_DAYS = 90
 DEFAULT_DURABLE_RETENTION_DAYS = 14
 
-FUNCTION_NAME_PATTERN = re.compile(r"[a-zA-Z0-9\-_]{1,64}")
-FUNCTION_REFERENCE_PATTERN = re.compile(
-    r"(arn:(aws[a-zA-Z-]*)?:lambda:)?(?P<region>[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?"
-    r"(?P<account>\d{12}:)?(function:)?(?P<name>[a-zA-Z0-9\-_.]+)"
-    r"(:(?P<qualifier>\$LATEST|[a-zA-Z0-9\-_]+))?"
+# The patterns AWS quotes in its messages, as botocore's model has them: a function to look
+# up or invoke (NamespacedFunctionName, at most 256 characters), a function to create
+# (FunctionName, at most 140, its name at most 64), and a lookup's Qualifier parameter
+# (NumericLatestPublishedOrAliasQualifier, at most 128).
+NAMESPACED_FUNCTION_NAME = (
+    r"(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?"
+    r"(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?"
 )
-AWS_NAME_RULE = (
-    r"(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?"
-    r"(\d{12}:)?(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?"
+FUNCTION_NAME = (
+    r"(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?"
+    r"(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?"
 )
+LOOKUP_QUALIFIER = r"\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9-_$]+"
+MAX_REFERENCE_LENGTH, MAX_CREATE_REFERENCE_LENGTH, MAX_NAME_LENGTH = 256, 140, 64
+MAX_QUALIFIER_LENGTH = 128
+# The same patterns, naming the parts a reference is read into.
+_REFERENCE_PARTS = (
+    r"(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?"
+    r"(\d{12}:)?(function:)?"
+)
+REFERENCE_PATTERN = re.compile(
+    _REFERENCE_PARTS
+    + r"(?P<name>[a-zA-Z0-9-_\.]+)(:(?P<qualifier>\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?")
+CREATE_REFERENCE_PATTERN = re.compile(
+    _REFERENCE_PARTS + r"(?P<name>[a-zA-Z0-9-_]+)(:(?P<qualifier>\$LATEST|[a-zA-Z0-9-_]+))?")
 ROLE_ARN_PATTERN = re.compile(r"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+")
 ENV_VAR_NAME_PATTERN = re.compile(r"[a-zA-Z]([a-zA-Z0-9_])+")
 HANDLER_PATTERN = re.compile(r"[^\s]+")
@@ -31,13 +46,30 @@ SUPPORTED_RUNTIMES = (
     "python3.11", "python3.12", "python3.13", "python3.14", "nodejs18.x", "nodejs20.x",
     "nodejs22.x", "nodejs24.x", "provided.al2", "provided.al2023",
 )
-# AWS's values, the runtimes in public preview (nodejs26.x, python3.15) among them: a function
-# of one the simulator cannot run is refused as not supported here, not as a wrong value.
+# The runtimes AWS's "Member must satisfy enum value set" message lists, in its order.
+AWS_RUNTIME_ENUM = (
+    "nodejs20.x", "python3.14", "provided.al2023", "python3.12", "python3.13", "nodejs24.x",
+    "nodejs22.x", "java25", "python3.10", "python3.11", "java21", "ruby3.3", "ruby3.4",
+    "ruby3.2", "python3.8", "python3.9", "java17", "nodejs16.x", "dotnet10", "dotnet8",
+    "java11", "dotnet6", "nodejs18.x", "provided.al2", "java8.al2",
+)
+# Values AWS takes, those in public preview (nodejs26.x, python3.15, ruby4.0) among them: a
+# function of one the simulator cannot run is refused as not supported here, not as a wrong
+# value.
 KNOWN_RUNTIMES = (
     "nodejs18.x", "nodejs20.x", "nodejs22.x", "nodejs24.x", "nodejs26.x", "python3.9",
     "python3.10", "python3.11", "python3.12", "python3.13", "python3.14", "python3.15",
     "java8.al2", "java11", "java17", "java21", "java25", "dotnet8", "dotnet10", "ruby3.2",
     "ruby3.3", "ruby3.4", "ruby4.0", "provided.al2", "provided.al2023",
+    "python3.8", "nodejs16.x", "dotnet6",
+)
+# The older values of the model's Runtime enum, which AWS no longer takes for a new function
+# or an update.
+DEPRECATED_RUNTIMES = (
+    "nodejs", "nodejs4.3", "nodejs4.3-edge", "nodejs6.10", "nodejs8.10", "nodejs10.x",
+    "nodejs12.x", "nodejs14.x", "java8", "python2.7", "python3.6", "python3.7",
+    "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1", "dotnetcore3.1", "go1.x", "ruby2.5",
+    "ruby2.7", "provided",
 )
 MAX_TIMEOUT = 900
 MIN_MEMORY, MAX_MEMORY = 128, 10240
@@ -90,31 +122,70 @@ def check_length(v: Violations, value: Any, member: str, high: int) -> None:
 
 
 def parse_function_reference(reference: str) -> tuple[str, str | None]:
-    """`name`, `name:qualifier` or a full/partial ARN → (name, qualifier)."""
-    if not isinstance(reference, str) or len(reference) > 256:
-        raise ValidationException(
-            f"1 validation error detected: Value '{reference}' at 'functionName' failed to "
-            "satisfy constraint: Member must have length less than or equal to 256"
-        )
-    match = FUNCTION_REFERENCE_PATTERN.fullmatch(reference)
-    if not match or len(match.group("name")) > 64:
-        raise ValidationException(
-            f"1 validation error detected: Value '{reference}' at 'functionName' failed to "
-            f"satisfy constraint: Member must satisfy regular expression pattern: {AWS_NAME_RULE}"
-        )
+    """`name`, `name:qualifier` or a full/partial ARN → (name, qualifier). A name longer than
+    a function's may be given: AWS looks it up, and does not find it."""
+    violations = Violations()
+    parts = check_function_reference(violations, reference)
+    violations.raise_if_any()
+    assert parts is not None
+    return parts
+
+
+def check_function_reference(v: Violations, reference: Any) -> tuple[str, str | None] | None:
+    """The function a lookup names (name, qualifier), or None with what is wrong in `v`."""
+    if not isinstance(reference, str):
+        v.add(reference, "functionName", "Member must not be null")
+        return None
+    if len(reference) > MAX_REFERENCE_LENGTH:
+        v.add(reference, "functionName",
+              f"Member must have length less than or equal to {MAX_REFERENCE_LENGTH}")
+    match = REFERENCE_PATTERN.fullmatch(reference)
+    if match is None:
+        v.add(reference, "functionName",
+              f"Member must satisfy regular expression pattern: {NAMESPACED_FUNCTION_NAME}")
+        return None
     return match.group("name"), match.group("qualifier")
 
 
-QUALIFIER_PATTERN = re.compile(r"(|[a-zA-Z0-9$_-]+)")
+def check_qualifier(v: Violations, qualifier: str) -> None:
+    """A lookup's `Qualifier` parameter: AWS's pattern and at most 128 characters."""
+    if not re.fullmatch(LOOKUP_QUALIFIER, qualifier):
+        v.add(qualifier, "qualifier",
+              f"Member must satisfy regular expression pattern: {LOOKUP_QUALIFIER}")
+    check_length(v, qualifier, "qualifier", MAX_QUALIFIER_LENGTH)
 
 
-def check_qualifier(qualifier: str) -> None:
-    """The `Qualifier` query parameter: AWS's pattern and at most 128 characters."""
-    v = Violations()
-    check_pattern(v, qualifier, "qualifier", QUALIFIER_PATTERN)
-    if not v.messages:
-        check_length(v, qualifier, "qualifier", 128)
-    v.raise_if_any()
+def check_new_function_name(v: Violations, reference: Any) -> tuple[str, str | None] | None:
+    """CreateFunction's FunctionName (a name, or the ARN it will have) read into (name,
+    qualifier), or None with what is wrong in `v`."""
+    if not isinstance(reference, str):
+        v.add(reference, "functionName", "Member must not be null")
+        return None
+    if len(reference) > MAX_CREATE_REFERENCE_LENGTH:
+        v.add(reference, "functionName",
+              f"Member must have length less than or equal to {MAX_CREATE_REFERENCE_LENGTH}")
+    match = CREATE_REFERENCE_PATTERN.fullmatch(reference)
+    if match is None:
+        v.add(reference, "functionName",
+              f"Member must satisfy regular expression pattern: {FUNCTION_NAME}")
+        return None
+    return match.group("name"), match.group("qualifier")
+
+
+def new_function_name(reference: str, parts: tuple[str, str | None]) -> str:
+    """The name of the function to create, once the constraints of the model hold: AWS answers
+    a name over 64 characters with an InvalidParameterValueException. A version or alias
+    cannot be created with its function, so a qualified name is refused."""
+    name, qualifier = parts
+    if len(name) > MAX_NAME_LENGTH:
+        raise InvalidParameterValueException(
+            f"1 validation error detected: Value '{reference}' at 'functionName' failed to "
+            f"satisfy constraint: Member must have length less than or equal to "
+            f"{MAX_NAME_LENGTH}")
+    if qualifier is not None:
+        raise InvalidParameterValueException(
+            f"A function is created without a version or alias: {reference}")
+    return name
 
 
 def validate_function_settings(body: dict[str, Any], creating: bool,
@@ -124,10 +195,9 @@ def validate_function_settings(body: dict[str, Any], creating: bool,
     function has no Runtime or Handler: its image says what runs."""
     v = Violations()
     settings: dict[str, Any] = {}
+    name_parts: tuple[str, str | None] | None = None
     if creating:
-        name = body.get("FunctionName")
-        check_pattern(v, name, "functionName", FUNCTION_NAME_PATTERN)
-        settings["name"] = name
+        name_parts = check_new_function_name(v, body.get("FunctionName"))
     if "Role" in body or creating:
         check_pattern(v, body.get("Role"), "role", ROLE_ARN_PATTERN)
         settings["role"] = body.get("Role")
@@ -172,6 +242,8 @@ def validate_function_settings(body: dict[str, Any], creating: bool,
     if "ImageConfig" in body:
         settings["image_config"] = check_image_config(v, body["ImageConfig"])
     v.raise_if_any()
+    if creating and name_parts is not None:
+        settings["name"] = new_function_name(body["FunctionName"], name_parts)
     if package_type == "Image":
         if body.get("Runtime") or body.get("Handler") or body.get("Layers"):
             raise InvalidParameterValueException(
@@ -191,6 +263,7 @@ def validate_function_settings(body: dict[str, Any], creating: bool,
                 "ImageConfig is not supported for functions with PackageType Zip.")
     if "Environment" in body:
         settings["environment"] = validate_environment(body["Environment"])
+        settings["has_environment"] = True
     return settings
 
 
@@ -257,7 +330,8 @@ def check_architectures(v: Violations, value: Any) -> tuple[str, ...]:
         return ("x86_64",)
     if value[0] not in ARCHITECTURES:
         v.add(_java_list(value), "architectures", "Member must satisfy constraint: [Member "
-              f"must satisfy enum value set: [{', '.join(ARCHITECTURES)}]]")
+              f"must satisfy enum value set: [{', '.join(ARCHITECTURES)}], Member must not be "
+              "null]")
         return ("x86_64",)
     return (str(value[0]),)
 
@@ -293,21 +367,32 @@ def check_image_config(v: Violations, value: Any) -> dict[str, Any] | None:
 
 
 def validate_runtime(runtime: Any) -> str:
+    """A value AWS takes for Runtime, with AWS's answer to one it does not."""
     if runtime is None:
         raise InvalidParameterValueException(
             "Handler and Runtime must be set when PackageType is Zip"
         )
+    if runtime in DEPRECATED_RUNTIMES:
+        raise InvalidParameterValueException(
+            f"The runtime parameter of {runtime} is no longer supported for creating or "
+            "updating AWS Lambda functions. We recommend you use a supported runtime while "
+            "creating or updating functions.")
     if runtime not in KNOWN_RUNTIMES:
         raise InvalidParameterValueException(
             f"Value {runtime} at 'runtime' failed to satisfy constraint: Member must satisfy "
-            f"enum value set: [{', '.join(KNOWN_RUNTIMES)}] or be a valid ARN"
+            f"enum value set: [{', '.join(AWS_RUNTIME_ENUM)}] or be a valid ARN"
         )
-    if runtime not in SUPPORTED_RUNTIMES:
+    return str(runtime)
+
+
+def check_runnable(runtime: str) -> None:
+    """A runtime AWS takes but the simulator cannot run is refused, after AWS's own checks
+    (of the code among them), so that those answer as AWS does."""
+    if runtime and runtime not in SUPPORTED_RUNTIMES:
         raise InvalidParameterValueException(
             f"The runtime parameter of {runtime} is not supported by this simulator yet; "
             f"supported runtimes: {', '.join(SUPPORTED_RUNTIMES)}"
         )
-    return str(runtime)
 
 
 def validate_environment(environment: Any) -> dict[str, str]:
@@ -362,6 +447,17 @@ def validate_event_invoke_config(body: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
+def validate_function_version(value: str | None) -> bool:
+    """ListFunctions' FunctionVersion: absent, or ALL (True: list every version too)."""
+    if value is None:
+        return False
+    if value != "ALL":
+        raise ValidationException(
+            f"1 validation error detected: Value '{value}' at 'functionVersion' failed to "
+            "satisfy constraint: Member must satisfy enum value set: [ALL]")
+    return True
+
+
 def validate_max_items(raw: str | None) -> int:
     if raw is None:
         return MAX_LIST_ITEMS
@@ -396,5 +492,5 @@ def validate_tags(tags: Any, existing: dict[str, str] | None = None) -> dict[str
     merged = {**(existing or {}), **tags}
     if len(merged) > MAX_TAGS:
         raise InvalidParameterValueException(
-            f"Number of tags exceeds resource tag limit of {MAX_TAGS}.")
+            "Number of tags exceeds resource tag limit.")
     return merged

@@ -4,8 +4,6 @@ immutable snapshots; their environments are separate from `$LATEST`'s."""
 from __future__ import annotations
 
 import re
-import time
-from dataclasses import replace
 from typing import Any
 
 from simulator.config import Settings
@@ -15,6 +13,7 @@ from simulator.errors import (
     PreconditionFailedException,
     ResourceConflictException,
     ResourceNotFoundException,
+    UntypedInvalidParameterValueException,
 )
 from simulator.functions.function_operations import FunctionOperations
 from simulator.functions.provisioned_concurrency import ProvisionedConcurrencyConfigs
@@ -22,8 +21,9 @@ from simulator.functions.validation import Violations, check_pattern
 from simulator.functions.version_store import Alias, VersionStore
 from simulator.models import LATEST, FunctionConfig
 
-ALIAS_NAME = re.compile(r"(?!^[0-9]+$)([a-zA-Z0-9\-_]+)")
+ALIAS_NAME = re.compile(r"(?!^[0-9]+$)([a-zA-Z0-9-_]+)")
 VERSION = re.compile(r"(\$LATEST|[0-9]+)")
+VERSION_NUMBER = re.compile(r"[0-9]+")
 
 
 class VersionService:
@@ -48,27 +48,29 @@ class VersionService:
             raise PreconditionFailedException(
                 "The Revision Id provided does not match the latest Revision Id. Call the "
                 "GetFunction/GetAlias API to retrieve the latest Revision Id")
-        version = self._versions.publish(replace(latest, generation=time.time_ns()),
-                                         body.get("Description"))
-        return self._describe(version)
+        return self._describe(self._functions.publish(latest, body.get("Description")))
 
     def list_versions(self, reference: str) -> dict[str, Any]:
         latest = self._functions.function(reference)
-        return {"Versions": [self._describe(latest)] + [
-            self._describe(v) for v in self._versions.versions(latest.name)]}
+        return {"Versions": [self._describe(v, listed=True) for v in
+                             [latest, *self._versions.versions(latest.name)]]}
 
     # -- aliases --------------------------------------------------------------------------
 
     def create_alias(self, reference: str, body: dict[str, Any]) -> dict[str, Any]:
-        function = self._functions.function(reference)
-        self._check_alias(body.get("Name"), body.get("FunctionVersion"))
-        name = str(body["Name"])
+        """AWS's checks, in the order its answers show: the values, the function, the routing,
+        the versions named, and last whether the alias exists."""
+        self._check_alias(body.get("Name"), body.get("FunctionVersion"), body)
+        name, version = str(body["Name"]), str(body["FunctionVersion"])
+        try:
+            function = self._functions.function(reference)
+        except ResourceNotFoundException as missing:
+            raise ResourceNotFoundException(f"{missing.message}:{version}") from None
+        weights = self._weights(function, version, body)
         if self._versions.alias(function.name, name) is not None:
             raise ResourceConflictException(
                 f"Alias already exists: {self._arn(function)}:{name}")
-        self._check_version_exists(function, str(body["FunctionVersion"]))
-        alias = Alias(function.name, name, body["FunctionVersion"],
-                      body.get("Description") or "", self._weights(function, body))
+        alias = Alias(function.name, name, version, body.get("Description") or "", weights)
         self._versions.put_alias(alias)
         return alias.to_api(self._arn(function))
 
@@ -79,19 +81,25 @@ class VersionService:
             raise PreconditionFailedException(
                 "The Revision Id provided does not match the latest Revision Id. Call the "
                 "GetFunction/GetAlias API to retrieve the latest Revision Id")
-        version = body.get("FunctionVersion") or alias.function_version
-        self._check_alias(name, version)
-        self._check_version_exists(function, str(version))
+        version = str(body.get("FunctionVersion") or alias.function_version)
+        self._check_alias(name, version, body)
+        if "RoutingConfig" in body:
+            weights = self._weights(function, version, body)
+        else:
+            self._check_version_exists(function, version)
+            weights = alias.additional_weights
         updated = Alias(function.name, name, version,
-                        body.get("Description", alias.description) or "",
-                        self._weights(function, body) if "RoutingConfig" in body
-                        else alias.additional_weights)
+                        body.get("Description", alias.description) or "", weights)
         self._versions.put_alias(updated)
         return updated.to_api(self._arn(function))
 
     def get_alias(self, reference: str, name: str) -> dict[str, Any]:
         function = self._functions.function(reference)
-        return self._alias(function, name).to_api(self._arn(function))
+        alias = self._versions.alias(function.name, name)
+        if alias is None:
+            raise ResourceNotFoundException(
+                f"Cannot find alias arn: {self._arn(function)}:{name}")
+        return alias.to_api(self._arn(function))
 
     def list_aliases(self, reference: str, function_version: str | None) -> dict[str, Any]:
         function = self._functions.function(reference)
@@ -107,9 +115,9 @@ class VersionService:
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _describe(self, function: FunctionConfig) -> dict[str, Any]:
-        return function.to_api(self._settings.region,
-                               self._settings.account_id)
+    def _describe(self, function: FunctionConfig, listed: bool = False) -> dict[str, Any]:
+        return function.to_api(self._settings.region, self._settings.account_id, listed,
+                               qualified=listed)
 
     def _arn(self, function: FunctionConfig) -> str:
         return function.arn(self._settings.region, self._settings.account_id)
@@ -126,19 +134,51 @@ class VersionService:
             raise ResourceNotFoundException(
                 f"Function not found: {self._arn(function)}:{version}")
 
-    def _check_alias(self, name: Any, version: Any) -> None:
+    def _check_alias(self, name: Any, version: Any, body: dict[str, Any]) -> None:
         v = Violations()
         check_pattern(v, name, "name", ALIAS_NAME)
         check_pattern(v, version, "functionVersion", VERSION)
+        weights = _routing_weights(body)
+        if any(not VERSION_NUMBER.fullmatch(str(key)) for key in weights):
+            v.add(_java_map(weights), "routingConfig.additionalVersionWeights",
+                  "Map keys must satisfy constraint: [Member must have length less than or "
+                  "equal to 1024, Member must have length greater than or equal to 1, Member "
+                  f"must satisfy regular expression pattern: {VERSION_NUMBER.pattern}]")
+        elif any(not isinstance(weight, int | float) or not 0.0 <= weight <= 1.0
+                 for weight in weights.values()):
+            v.add(_java_map(weights), "routingConfig.additionalVersionWeights",
+                  "Map value must satisfy constraint: [Member must have value less than or "
+                  "equal to 1.0, Member must have value greater than or equal to 0.0, Member "
+                  "must not be null]")
         v.raise_if_any()
 
-    def _weights(self, function: FunctionConfig, body: dict[str, Any]) -> dict[str, float]:
-        weights = ((body.get("RoutingConfig") or {}).get("AdditionalVersionWeights")) or {}
-        for version, weight in weights.items():
-            if self._versions.version(function.name, version) is None:
-                raise InvalidParameterValueException(
-                    f"Function version {version} does not exist")
-            if not 0.0 <= float(weight) <= 1.0:
-                raise InvalidParameterValueException("Weights must be between 0.0 and 1.0")
-        return {version: float(weight) for version, weight in weights.items()}
+    def _weights(self, function: FunctionConfig, version: str, body: dict[str, Any]
+                 ) -> dict[str, float]:
+        """The routing AWS takes: one more version, another than the alias's, published, and
+        beside a published version rather than `$LATEST`."""
+        weights = _routing_weights(body)
+        if len(weights) > 1:
+            raise InvalidParameterValueException(
+                "Number of items in AdditionalVersionWeights cannot be greater than 1")
+        if version in weights:
+            raise InvalidParameterValueException(
+                f"Invalid function version {version}. Function version {version} is already "
+                "included in routing configuration.")
+        self._check_version_exists(function, version)
+        for additional in weights:
+            self._check_version_exists(function, additional)
+        if weights and version == LATEST:
+            raise UntypedInvalidParameterValueException(
+                "$LATEST is not supported for an alias pointing to more than 1 version")
+        return {key: float(weight) for key, weight in weights.items()}
 
+
+def _routing_weights(body: dict[str, Any]) -> dict[str, Any]:
+    weights = (body.get("RoutingConfig") or {}).get("AdditionalVersionWeights") or {}
+    return dict(weights) if isinstance(weights, dict) else {}
+
+
+def _java_map(weights: dict[str, Any]) -> str:
+    """How AWS's messages print a map: `{2=0.5}`."""
+    return "{" + ", ".join(f"{key}={float(value)}" if isinstance(value, int | float)
+                           else f"{key}={value}" for key, value in weights.items()) + "}"

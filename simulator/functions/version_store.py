@@ -63,23 +63,31 @@ class VersionStore:
             self._aliases.setdefault(name, {})[alias] = Alias(**json.loads(config))
 
     def publish(self, latest: FunctionConfig, description: str | None) -> FunctionConfig:
-        """A new numbered snapshot, unless the newest one already has the same code and
-        configuration (AWS returns that one instead)."""
+        """A new numbered snapshot with a revision of its own, unless the newest one was taken
+        from this very revision of `$LATEST` (AWS returns that one instead)."""
         with self._lock:
             existing = self._versions.get(latest.name, {})
             newest = existing[max(existing, key=int)] if existing else None
-            if newest is not None and newest.revision_id == latest.revision_id:
+            if newest is not None and newest.published_from == latest.revision_id:
                 return newest
             number = str(max((int(v) for v in existing), default=0) + 1)
             version = dataclasses.replace(
                 latest, version=number, last_modified=aws_timestamp(),
                 description=latest.description if description is None else description,
                 state="Active", last_update_status="Successful",
+                revision_id=new_revision_id(), published_from=latest.revision_id,
             )
             self._db.execute("INSERT INTO versions VALUES (?, ?, ?)",
                              (latest.name, int(number), version.to_json()))
             self._versions.setdefault(latest.name, {})[number] = version
             return version
+
+    def put_version(self, version: FunctionConfig) -> None:
+        """Replace a published version's settings that do not change what it runs."""
+        with self._lock:
+            self._db.execute("UPDATE versions SET config = ? WHERE name = ? AND version = ?",
+                             (version.to_json(), version.name, int(version.version)))
+            self._versions.setdefault(version.name, {})[version.version] = version
 
     def version(self, name: str, number: str) -> FunctionConfig | None:
         return self._versions.get(name, {}).get(number)

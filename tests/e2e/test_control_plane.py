@@ -98,7 +98,8 @@ def test_duplicate_and_missing_functions(client: Any) -> None:
     ("overrides", "exception", "fragment"),
     [
         ({"FunctionName": "bad name!"}, "ValidationException", "at 'functionName'"),
-        ({"FunctionName": "x" * 65}, "ValidationException", "at 'functionName'"),
+        # AWS answers a name over 64 characters with an InvalidParameterValueException.
+        ({"FunctionName": "x" * 65}, "InvalidParameterValueException", "at 'functionName'"),
         ({"Role": "not-an-arn"}, "ValidationException", "at 'role'"),
         ({"Timeout": 901}, "ValidationException",
          "Member must have value less than or equal to 900"),

@@ -5,10 +5,18 @@ from __future__ import annotations
 import re
 import threading
 import uuid
+from dataclasses import replace
 
 import pytest
 
-from simulator.models import LATEST, FunctionConfig, Invocation, InvocationResult, aws_timestamp
+from simulator.models import (
+    LATEST,
+    FunctionConfig,
+    Invocation,
+    InvocationResult,
+    aws_timestamp,
+    runtime_version_arn,
+)
 from tests.helpers import ROLE
 from tests.unit.function_configs import REGION, function, image_function
 
@@ -92,6 +100,31 @@ def test_update_in_progress_carries_a_reason() -> None:
 
 def test_environment_is_left_out_when_there_are_no_variables() -> None:
     assert "Environment" not in function().to_api(REGION, ACCOUNT)
+
+
+def test_environment_set_without_variables_is_shown_empty_as_aws_does() -> None:
+    config = replace(function(), has_environment=True)
+
+    assert config.to_api(REGION, ACCOUNT)["Environment"] == {"Variables": {}}
+
+
+def test_runtime_version_is_stable_per_runtime() -> None:
+    body = function().to_api(REGION, ACCOUNT)
+    other = replace(function(), runtime="nodejs22.x").to_api(REGION, ACCOUNT)
+
+    arn = body["RuntimeVersionConfig"]["RuntimeVersionArn"]
+    assert re.fullmatch(r"arn:aws:lambda:us-east-1::runtime:[0-9a-f]{64}", arn)
+    assert arn == runtime_version_arn(REGION, "python3.12")
+    assert other["RuntimeVersionConfig"]["RuntimeVersionArn"] != arn
+    assert "RuntimeVersionConfig" not in image_function().to_api(REGION, ACCOUNT)
+
+
+def test_a_listed_function_has_no_state_and_no_runtime_version() -> None:
+    body = replace(function(), state="Active", last_update_status="Successful").to_api(
+        REGION, ACCOUNT, listed=True, qualified=True)
+
+    assert not {"State", "LastUpdateStatus", "RuntimeVersionConfig"} & body.keys()
+    assert body["FunctionArn"].endswith(":function:my-function:$LATEST")
 
 
 def test_environment_variables_are_shown_under_variables() -> None:

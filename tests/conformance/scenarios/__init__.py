@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 AREAS = ["functions", "name_validation", "versions", "aliases", "tags", "event_invoke_configs",
-         "concurrency", "account_settings", "function_urls"]
+         "concurrency", "account_settings", "function_urls", "permissions", "layers"]
 
 
 def load_all() -> None:

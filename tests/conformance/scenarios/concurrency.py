@@ -66,3 +66,48 @@ def recursion_config_default(run: Replay) -> None:
 def recursion_config_invalid(run: Replay) -> None:
     run.capture("put_recursion_invalid_value_error", "put_function_recursion_config",
                 FunctionName=recursion_function(run), RecursiveLoop="InvalidValue")
+
+
+@scenario(API, "TestLambdaProvisionedConcurrency::test_provisioned_concurrency_exceptions",
+          "concurrency")
+def provisioned_concurrency_exceptions(run: Replay) -> None:
+    unchecked = run.client("lambda", validate=False)
+    name = run.function_name()
+    run.create_function(name)
+    published = run.record("publish_version_result",
+                           run.call_with(unchecked, "publish_version", FunctionName=name))
+    version = published.get("Version", "1")
+
+    def capture(key: str, operation: str, **params: object) -> None:
+        run.record(key, run.call_with(unchecked, operation, **params))
+
+    capture("get_provisioned_config_doesnotexist", "get_provisioned_concurrency_config",
+            FunctionName=name, Qualifier=version)
+    capture("get_provisioned_functionname_doesnotexist", "get_provisioned_concurrency_config",
+            FunctionName="doesnotexist", Qualifier="noalias")
+    for key, qualifier in [("qualifier_doesnotexist", "noalias"),
+                           ("version_doesnotexist", "10"), ("latest", "$LATEST")]:
+        capture(f"get_provisioned_{key}", "get_provisioned_concurrency_config",
+                FunctionName=name, Qualifier=qualifier)
+    capture("list_provisioned_noconfigs", "list_provisioned_concurrency_configs",
+            FunctionName=name)
+    capture("list_provisioned_functionname_doesnotexist",
+            "list_provisioned_concurrency_configs", FunctionName="doesnotexist")
+    capture("delete_provisioned_functionname_doesnotexist",
+            "delete_provisioned_concurrency_config", FunctionName="doesnotexist",
+            Qualifier=version)
+    for key, qualifier in [("qualifier_doesnotexist", "noalias"),
+                           ("version_doesnotexist", "10"), ("latest", "$LATEST"),
+                           ("config_doesnotexist", version)]:
+        capture(f"delete_provisioned_{key}", "delete_provisioned_concurrency_config",
+                FunctionName=name, Qualifier=qualifier)
+    capture("put_provisioned_invalid_param_0", "put_provisioned_concurrency_config",
+            FunctionName=name, Qualifier=version, ProvisionedConcurrentExecutions=0)
+    for key, qualifier in [("alias", "noalias"), ("version", "1")]:
+        capture(f"put_provisioned_functionname_doesnotexist_{key}",
+                "put_provisioned_concurrency_config", FunctionName="doesnotexist",
+                Qualifier=qualifier, ProvisionedConcurrentExecutions=1)
+    for key, qualifier in [("qualifier_doesnotexist", "doesnotexist"),
+                           ("version_doesnotexist", "10"), ("latest", "$LATEST")]:
+        capture(f"put_provisioned_{key}", "put_provisioned_concurrency_config",
+                FunctionName=name, Qualifier=qualifier, ProvisionedConcurrentExecutions=1)

@@ -215,7 +215,8 @@ def list_functions(run: Replay) -> None:
                                     **options).build_full_result()
         listed["Functions"] = sorted(
             (entry for entry in listed["Functions"] if entry["FunctionName"] in (first, second)),
-            key=lambda entry: entry["FunctionArn"])
+            # The recording's order: the first function's entries, then the second's.
+            key=lambda entry: (entry["FunctionName"] != first, entry["FunctionArn"]))
         run.record(key, listed)
 
 

@@ -383,7 +383,7 @@ def test_a_deleted_event_invoke_config_is_not_found(client: FlaskClient) -> None
     assert client.delete(path).status_code == 204
 
     assert aws_error(client.get(path), 404, "ResourceNotFoundException") == (
-        f"The function {ARN}{name} doesn't have an EventInvokeConfig")
+        f"The function {ARN}{name}:$LATEST doesn't have an EventInvokeConfig")
 
 
 def test_tags_by_arn_with_several_keys_removed_at_once(client: FlaskClient) -> None:

@@ -123,7 +123,7 @@ def test_the_layer_download_is_the_zip_that_was_published(client: FlaskClient) -
 def test_downloads_of_unknown_functions_are_not_found(client: FlaskClient) -> None:
     assert error_of(client.get("/_simulator/code/ghost.zip")) == (
         404, "ResourceNotFoundException",
-        "Function not found: arn:aws:lambda:us-east-1:000000000000:function:ghost:$LATEST")
+        "Function not found: arn:aws:lambda:us-east-1:000000000000:function:ghost")
 
 
 # -- functions and environments ------------------------------------------------------------------

@@ -202,8 +202,8 @@ def test_weights_may_only_name_published_versions(client: FlaskClient) -> None:
         "Name": "split", "FunctionVersion": "1",
         "RoutingConfig": {"AdditionalVersionWeights": {"9": 0.5}}})
 
-    assert error_of(response) == (400, "InvalidParameterValueException",
-                                  "Function version 9 does not exist")
+    assert error_of(response) == (404, "ResourceNotFoundException",
+                                  f"Function not found: {ARN}{name}:9")
 
 
 def test_a_deleted_alias_is_not_found(client: FlaskClient) -> None:
@@ -215,7 +215,7 @@ def test_a_deleted_alias_is_not_found(client: FlaskClient) -> None:
 
     assert (deleted.status_code, deleted.data) == (204, b"")
     assert error_of(client.get(f"/2015-03-31/functions/{name}/aliases/gone")) == (
-        404, "ResourceNotFoundException", f"Alias not found: {ARN}{name}:gone")
+        404, "ResourceNotFoundException", f"Cannot find alias arn: {ARN}{name}:gone")
 
 
 def test_an_alias_body_of_the_wrong_type_is_a_validation_exception(client: FlaskClient) -> None:

@@ -13,6 +13,7 @@ from simulator.errors import (
     PreconditionFailedException,
     ResourceConflictException,
     ResourceNotFoundException,
+    ValidationException,
 )
 from simulator.executors.fake import FakeExecutor
 from simulator.functions.function_operations import _resolved_image_uri
@@ -31,7 +32,8 @@ def test_create_answers_pending_and_get_shows_the_function_active(service: Lambd
     assert created["FunctionArn"] == ARN
     assert found["Configuration"]["State"] == "Active"
     assert found["Configuration"]["Timeout"] == 7
-    assert found["Configuration"]["RevisionId"] == created["RevisionId"]
+    # AWS gives a function a new revision when it becomes Active.
+    assert found["Configuration"]["RevisionId"] != created["RevisionId"]
     assert found["Code"]["Location"].endswith("/_simulator/code/fn.zip")
     assert service.functions.get_function_configuration(ARN) == found["Configuration"]
 
@@ -48,6 +50,47 @@ def test_get_of_an_unknown_function_is_not_found(service: LambdaService) -> None
         service.functions.get_function("nope")
 
     assert missing.value.status == 404
+    # AWS names an unqualified function without `:$LATEST`.
+    assert missing.value.message == (
+        "Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope")
+
+
+def test_a_qualified_get_answers_under_the_qualified_arn(service: LambdaService) -> None:
+    create(service)
+
+    found = service.functions.get_function("fn", "$LATEST")
+
+    assert found["Configuration"]["FunctionArn"] == f"{ARN}:$LATEST"
+
+
+def test_create_with_publish_answers_version_1_pending(service: LambdaService) -> None:
+    created = create(service, Publish=True)
+
+    assert (created["Version"], created["State"], created["FunctionArn"]) == (
+        "1", "Pending", ARN)
+    assert service.functions.get_function("fn", "1")["Configuration"]["Version"] == "1"
+
+
+def test_update_code_with_publish_answers_the_new_version(service: LambdaService) -> None:
+    create(service)
+
+    updated = service.functions.update_function_code(
+        "fn", {"ZipFile": zip_of("# second\n"), "Publish": True})
+
+    assert (updated["Version"], updated["FunctionArn"], updated["State"]) == (
+        "1", f"{ARN}:1", "Pending")
+
+
+def test_list_with_every_version_names_latest_by_its_qualified_arn(
+        service: LambdaService) -> None:
+    create(service, Publish=True)
+
+    listed = service.functions.list_functions(None, None, "ALL")["Functions"]
+
+    assert [entry["FunctionArn"] for entry in listed] == [f"{ARN}:$LATEST", f"{ARN}:1"]
+    assert not {"State", "RuntimeVersionConfig"} & listed[0].keys()
+    with pytest.raises(ValidationException):
+        service.functions.list_functions(None, None, "invalid")
 
 
 def test_list_pages_in_name_order_by_marker_and_max_items(service: LambdaService) -> None:
@@ -83,7 +126,8 @@ def test_update_code_bumps_the_revision_and_retires_warm_environments(
     assert updated["RevisionId"] != created["RevisionId"]
     assert updated["CodeSha256"] != created["CodeSha256"]
     configuration = service.functions.get_function("fn")["Configuration"]
-    assert configuration["RevisionId"] == updated["RevisionId"]
+    # The update answers the revision it had in progress; settled, it has another, as on AWS.
+    assert configuration["RevisionId"] not in (updated["RevisionId"], created["RevisionId"])
     assert eventually(lambda: not warm.alive)
     after = service.invoker.invoke("fn", None, b"{}")
     assert after.result is not None and after.result.cold
@@ -140,6 +184,14 @@ def test_delete_of_a_version_that_does_not_exist_keeps_the_function(
         service.functions.delete_function("fn", "1")
 
     assert service.functions.get_function("fn")["Configuration"]["FunctionName"] == "fn"
+
+
+def test_latest_alone_cannot_be_deleted(service: LambdaService) -> None:
+    with pytest.raises(InvalidParameterValueException) as refused:
+        service.functions.delete_function("fn:$LATEST")
+
+    assert refused.value.message == (
+        "$LATEST version cannot be deleted without deleting the function.")
 
 
 # -- reserved concurrency ---------------------------------------------------------------------

@@ -76,3 +76,30 @@ def test_layer_names_may_be_arns_and_are_checked(layers: LayerService) -> None:
         layers.get("bad name", "1")
     with pytest.raises(ValidationException, match="at 'maxItems'"):
         layers.list_layers(None, None, None, "51")
+
+
+def test_a_version_below_one_is_an_invalid_parameter(layers: LayerService) -> None:
+    with pytest.raises(InvalidParameterValueException) as refused:
+        layers.get("lib", "0")
+
+    assert refused.value.message == "Layer Version Cannot be less than 1"
+
+
+def test_publish_answers_the_empty_compatible_lists_it_was_given(layers: LayerService) -> None:
+    published = layers.publish("lib", {"Content": content({"python/x.py": ""}),
+                                       "CompatibleRuntimes": [], "CompatibleArchitectures": []})
+
+    assert (published["CompatibleRuntimes"], published["CompatibleArchitectures"]) == ([], [])
+
+
+def test_a_deprecated_runtime_may_be_compatible_and_an_unknown_one_is_refused(
+        layers: LayerService) -> None:
+    published = layers.publish("lib", {"Content": content({"python/x.py": ""}),
+                                       "CompatibleRuntimes": ["python3.7", "go1.x"]})
+    assert published["CompatibleRuntimes"] == ["python3.7", "go1.x"]
+
+    with pytest.raises(ValidationException) as refused:
+        layers.publish("lib", {"Content": content({"python/x.py": ""}),
+                               "CompatibleRuntimes": ["cobol"]})
+    assert "at 'compatibleRuntimes' failed to satisfy constraint: Member must satisfy enum " \
+           "value set: [nodejs20.x, python3.14," in refused.value.message

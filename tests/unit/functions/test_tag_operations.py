@@ -75,18 +75,18 @@ def test_a_malformed_resource_fails_validation_with_aws_pattern(tags: TagService
 
 @pytest.mark.parametrize("qualifier", ["$LATEST", "1", "live"])
 def test_a_version_or_alias_arn_is_refused(tags: TagService, qualifier: str) -> None:
-    with pytest.raises(InvalidParameterValueException, match="versions or aliases"):
+    with pytest.raises(InvalidParameterValueException,
+                       match="^Tags on function aliases and versions are not supported"):
         tags.tag(f"{ARN}:{qualifier}", {"Tags": {"team": "payments"}})
 
     assert tags.list_tags(ARN) == {"Tags": {}}
 
 
-def test_a_taggable_resource_that_is_not_a_function_is_refused(tags: TagService) -> None:
-    mapping = ("arn:aws:lambda:us-east-1:000000000000:event-source-mapping:"
-               "a1b2c3d4-e5f6-4a5b-8c9d-0123456789ab")
+def test_a_code_signing_config_is_not_tagged_here(tags: TagService) -> None:
+    config = "arn:aws:lambda:us-east-1:000000000000:code-signing-config:csc-0123456789abcdef0"
 
-    with pytest.raises(InvalidParameterValueException, match="not on " + mapping):
-        tags.list_tags(mapping)
+    with pytest.raises(InvalidParameterValueException, match="not on " + config):
+        tags.list_tags(config)
 
 
 @pytest.mark.parametrize("resource", [
@@ -113,7 +113,40 @@ def test_the_fifty_tag_limit_counts_the_tags_already_set(tags: TagService) -> No
     with pytest.raises(InvalidParameterValueException) as refused:
         tags.tag(ARN, {"Tags": {f"new-{i}": "v" for i in range(6)}})
 
-    assert refused.value.message == "Number of tags exceeds resource tag limit of 50."
+    assert refused.value.message == "Number of tags exceeds resource tag limit."
     assert len(tags.list_tags(ARN)["Tags"]) == 45
     tags.tag(ARN, {"Tags": {f"new-{i}": "v" for i in range(5)}})
     assert len(tags.list_tags(ARN)["Tags"]) == 50
+
+
+def test_no_tags_to_add_or_keys_to_remove_is_refused_as_aws_does(tags: TagService) -> None:
+    with pytest.raises(InvalidParameterValueException) as no_tags:
+        tags.tag(ARN, {"Tags": {}})
+    with pytest.raises(ValidationException) as no_keys:
+        tags.untag(ARN, [])
+
+    assert no_tags.value.message == "An error occurred and the request cannot be processed."
+    assert no_keys.value.message == (
+        "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: "
+        "Member must not be null")
+
+
+def test_a_capacity_provider_is_never_found(tags: TagService) -> None:
+    arn = "arn:aws:lambda:us-east-1:000000000000:capacity-provider:pool"
+
+    with pytest.raises(ResourceNotFoundException) as missing:
+        tags.list_tags(arn)
+
+    assert missing.value.message == f"Capacity provider not found: {arn}"
+
+
+def test_an_event_source_mapping_is_tagged_by_its_arn(tags: TagService) -> None:
+    mapping = ("arn:aws:lambda:us-east-1:000000000000:event-source-mapping:"
+               "3f1c4ab5-4bd6-4a0c-9c8e-7f1f8c0d2e11")
+
+    tags.tag(mapping, {"Tags": {"A": "a", "B": "b"}})
+    tags.untag(mapping, ["A"])
+
+    assert tags.list_tags(mapping) == {"Tags": {"B": "b"}}
+    tags.forget(mapping)
+    assert tags.list_tags(mapping) == {"Tags": {}}

@@ -8,7 +8,13 @@ import pytest
 
 from simulator.errors import InvalidParameterValueException, ValidationException
 from simulator.functions.validation import (
-    AWS_NAME_RULE,
+    AWS_RUNTIME_ENUM,
+    FUNCTION_NAME,
+    LOOKUP_QUALIFIER,
+    NAMESPACED_FUNCTION_NAME,
+    Violations,
+    check_qualifier,
+    check_runnable,
     parse_function_reference,
     validate_environment,
     validate_function_settings,
@@ -86,20 +92,39 @@ def test_bad_function_reference_is_a_validation_error(reference: str) -> None:
     assert caught.value.message == validation_message(
         reference,
         "functionName",
-        f"Member must satisfy regular expression pattern: {AWS_NAME_RULE}",
+        f"Member must satisfy regular expression pattern: {NAMESPACED_FUNCTION_NAME}",
     )
 
 
-def test_function_name_over_64_characters_is_refused() -> None:
-    name = "f" * 65
+def test_a_name_over_64_characters_is_looked_up_as_aws_does() -> None:
+    # AWS answers such a lookup with "Function not found", not a ValidationException.
+    assert parse_function_reference("f" * 65) == ("f" * 65, None)
 
-    with pytest.raises(ValidationException) as caught:
-        parse_function_reference(name)
 
-    assert caught.value.message.startswith(
-        f"1 validation error detected: Value '{name}' at "
-        "'functionName' failed to satisfy constraint: "
-    )
+def test_latest_published_and_eusc_regions_are_references() -> None:
+    assert parse_function_reference("fn:$LATEST.PUBLISHED") == ("fn", "$LATEST.PUBLISHED")
+    assert parse_function_reference(
+        "arn:aws-eusc:lambda:eusc-de-east-1:123456789012:function:fn") == ("fn", None)
+
+
+@pytest.mark.parametrize(("qualifier", "constraint"), [
+    ("invalid!", f"Member must satisfy regular expression pattern: {LOOKUP_QUALIFIER}"),
+    ("a" * 129, "Member must have length less than or equal to 128"),
+])
+def test_a_lookup_qualifier_is_checked_against_aws_pattern(qualifier: str,
+                                                           constraint: str) -> None:
+    violations = Violations()
+    check_qualifier(violations, qualifier)
+
+    assert violations.messages == [
+        f"Value '{qualifier}' at 'qualifier' failed to satisfy constraint: {constraint}"]
+
+
+def test_lowercase_latest_is_a_qualifier_of_its_own() -> None:
+    violations = Violations()
+    check_qualifier(violations, "$latest")
+
+    assert violations.messages == []
 
 
 def test_function_name_of_64_characters_is_accepted() -> None:
@@ -121,10 +146,34 @@ def test_bad_function_name_on_create_is_a_validation_error() -> None:
     with pytest.raises(ValidationException) as caught:
         validate_function_settings(create_body(FunctionName="bad name!"), creating=True)
 
-    assert caught.value.message.startswith(
-        "1 validation error detected: Value 'bad name!' at 'functionName' failed to satisfy "
-        "constraint: Member must satisfy regular expression pattern: "
-    )
+    assert caught.value.message == validation_message(
+        "bad name!", "functionName",
+        f"Member must satisfy regular expression pattern: {FUNCTION_NAME}")
+
+
+def test_a_function_is_created_by_its_arn() -> None:
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:my-function"
+
+    assert validate_function_settings(create_body(FunctionName=arn), creating=True)["name"] \
+        == "my-function"
+
+
+def test_a_new_name_over_64_characters_is_an_invalid_parameter() -> None:
+    with pytest.raises(InvalidParameterValueException) as caught:
+        validate_function_settings(create_body(FunctionName="f" * 65), creating=True)
+
+    assert caught.value.message == validation_message(
+        "f" * 65, "functionName", "Member must have length less than or equal to 64")
+
+
+def test_a_new_reference_over_140_characters_lists_each_constraint() -> None:
+    name = "arn:aws:lambda:invalid-region:123456789012:function:" + "f" * 100
+
+    with pytest.raises(ValidationException) as caught:
+        validate_function_settings(create_body(FunctionName=name), creating=True)
+
+    assert caught.value.message.startswith("2 validation errors detected: ")
+    assert "Member must have length less than or equal to 140" in caught.value.message
 
 
 # -- CreateFunction / UpdateFunctionConfiguration ---------------------------------------------
@@ -167,6 +216,7 @@ def test_good_create_body_becomes_config_fields() -> None:
         "memory_size": 512,
         "description": "demo",
         "environment": {"STAGE": "dev"},
+        "has_environment": True,
     }
 
 
@@ -273,13 +323,32 @@ def test_an_aws_runtime_the_simulator_cannot_run_is_refused_as_not_supported_her
         runtime: str) -> None:
     """AWS takes these (python3.15 and nodejs26.x in preview): the refusal says the simulator
     cannot run them, and which it can, rather than calling the value invalid."""
+    settings = validate_function_settings(create_body(Runtime=runtime), creating=True)
     with pytest.raises(InvalidParameterValueException) as caught:
-        validate_function_settings(create_body(Runtime=runtime), creating=True)
+        check_runnable(settings["runtime"])
     assert caught.value.status == 400
     assert caught.value.message == (
         f"The runtime parameter of {runtime} is not supported by this simulator yet; supported "
         "runtimes: python3.11, python3.12, python3.13, python3.14, nodejs18.x, nodejs20.x, "
         "nodejs22.x, nodejs24.x, provided.al2, provided.al2023")
+
+
+@pytest.mark.parametrize("runtime", ["python3.7", "go1.x", "provided", "dotnetcore3.1"])
+def test_a_deprecated_runtime_is_no_longer_supported(runtime: str) -> None:
+    with pytest.raises(InvalidParameterValueException) as caught:
+        validate_function_settings(create_body(Runtime=runtime), creating=True)
+    assert caught.value.message == (
+        f"The runtime parameter of {runtime} is no longer supported for creating or updating "
+        "AWS Lambda functions. We recommend you use a supported runtime while creating or "
+        "updating functions.")
+
+
+def test_an_unknown_runtime_is_answered_with_aws_list_in_its_order() -> None:
+    with pytest.raises(InvalidParameterValueException) as caught:
+        validate_function_settings(create_body(Runtime="PYTHON3.9"), creating=True)
+    assert caught.value.message.endswith(
+        f"enum value set: [{', '.join(AWS_RUNTIME_ENUM)}] or be a valid ARN")
+    assert AWS_RUNTIME_ENUM[:3] == ("nodejs20.x", "python3.14", "provided.al2023")
 
 
 def test_missing_handler_on_create_is_an_invalid_parameter() -> None:

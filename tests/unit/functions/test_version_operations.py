@@ -16,7 +16,12 @@ import pytest
 from simulator.api.runtime_api import RuntimeApiListener
 from simulator.config import Settings
 from simulator.environments.pool import EnvironmentPool, PoolLimits
-from simulator.errors import ResourceNotFoundException
+from simulator.errors import (
+    InvalidParameterValueException,
+    LambdaError,
+    ResourceNotFoundException,
+    ValidationException,
+)
 from simulator.executors.fake import FakeExecutor
 from simulator.functions.code_store import CodeStore
 from simulator.functions.function_operations import FunctionOperations
@@ -97,3 +102,31 @@ def test_a_function_sees_the_arn_it_was_invoked_by(stack: Versions) -> None:
     assert invoked_arn("fn", "live") == f"{arn}:live"
     assert invoked_arn("fn:live") == f"{arn}:live"
     assert invoked_arn(f"{arn}:{version}") == f"{arn}:{version}"
+
+
+@pytest.mark.parametrize(("weights", "error", "message"), [
+    ({"1": 0.5, "2": 0.2}, InvalidParameterValueException,
+     "Number of items in AdditionalVersionWeights cannot be greater than 1"),
+    ({"1": 0.5}, InvalidParameterValueException,
+     "Invalid function version 1. Function version 1 is already included in routing "
+     "configuration."),
+    ({"2": 2}, ValidationException,
+     "1 validation error detected: Value '{2=2.0}' at 'routingConfig.additionalVersionWeights' "
+     "failed to satisfy constraint: Map value must satisfy constraint: [Member must have value "
+     "less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member "
+     "must not be null]"),
+])
+def test_routing_aws_refuses(stack: Versions, weights: dict[str, float],
+                             error: type[LambdaError], message: str) -> None:
+    published(stack)
+    with pytest.raises(error) as refused:
+        stack.versions.create_alias("fn", {"Name": "live", "FunctionVersion": "1",
+                                           "RoutingConfig": {"AdditionalVersionWeights": weights}})
+    assert refused.value.message == message
+
+
+def test_an_alias_of_a_missing_function_names_the_version(stack: Versions) -> None:
+    with pytest.raises(ResourceNotFoundException) as missing:
+        stack.versions.create_alias("ghost", {"Name": "live", "FunctionVersion": "1"})
+    assert missing.value.message == (
+        "Function not found: arn:aws:lambda:us-east-1:000000000000:function:ghost:1")
