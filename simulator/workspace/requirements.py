@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,8 +72,9 @@ def install_requirements(requirements: Path, cache_root: Path,
     target_dir = cache_root / digest
     if (target_dir / ".complete").exists():
         return target_dir
-    staging = cache_root / f".staging-{digest}"
-    shutil.rmtree(staging, ignore_errors=True)
+    # Each install stages apart: a hot reload and a template load may install the same file
+    # at once, and neither may pull the other's tree from under it.
+    staging = cache_root / f".staging-{digest}-{uuid.uuid4().hex[:8]}"
     log.info("installing %s", requirements)
     try:
         result = subprocess.run(
@@ -90,8 +92,14 @@ def install_requirements(requirements: Path, cache_root: Path,
         tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-5:])
         raise DependencyError(f"pip could not install {requirements}:\n{tail}")
     (staging / ".complete").touch()
-    shutil.rmtree(target_dir, ignore_errors=True)
-    staging.rename(target_dir)
+    if (target_dir / ".complete").exists():  # the other install finished first
+        shutil.rmtree(staging, ignore_errors=True)
+        return target_dir
+    shutil.rmtree(target_dir, ignore_errors=True)  # an install a stop cut short
+    try:
+        staging.rename(target_dir)
+    except OSError:  # the other install renamed its tree in the meantime
+        shutil.rmtree(staging, ignore_errors=True)
     return target_dir
 
 

@@ -5,6 +5,7 @@ layer has; a failed install leaves nothing half-made and says what pip said."""
 from __future__ import annotations
 
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -164,3 +165,17 @@ def test_an_install_that_takes_too_long_is_stopped_and_leaves_nothing(tmp_path: 
     with pytest.raises(DependencyError, match="did not finish within 0.01 seconds"):
         install_requirements(requirements, cache, timeout=0.01)
     assert leftovers(cache) == []
+
+
+def test_two_installs_of_the_same_file_at_once_both_succeed_and_leave_one_tree(
+        tmp_path: Path) -> None:
+    wheel = build_wheel(tmp_path)
+    requirements = requirements_file(tmp_path / "src", "--no-index", str(wheel))
+    cache = tmp_path / "dependencies" / "fn"
+    with ThreadPoolExecutor(2) as threads:
+        installed = list(threads.map(lambda _: install_requirements(requirements, cache),
+                                     range(2)))
+
+    assert installed[0] == installed[1]
+    assert (installed[0] / "python" / "greeting" / "__init__.py").is_file()
+    assert leftovers(cache) == [installed[0].name]
