@@ -65,6 +65,7 @@ from simulator.functions.layer_store import LayerStore
 from simulator.functions.policies import FunctionPolicies, LayerPolicies
 from simulator.functions.policy_store import PolicyStore
 from simulator.functions.registry import FunctionRegistry
+from simulator.functions.resource_tags import ResourceTagStore
 from simulator.functions.resource_policies import ResourcePolicies
 from simulator.functions.tag_operations import TagService
 from simulator.functions.validation import SUPPORTED_RUNTIMES
@@ -95,6 +96,7 @@ class Simulator:
         self.versions = VersionStore(settings.state_dir / "versions.db")
         self.layer_store = LayerStore(settings.state_dir / "layers.db")
         self.policy_store = PolicyStore(settings.state_dir / "policies.db")
+        self.resource_tags = ResourceTagStore(settings.state_dir / "resource-tags.db")
         self.code_signing_store = CodeSigningStore(settings.state_dir / "code-signing.db")
         self.function_settings_store = FunctionSettingsStore(
             settings.state_dir / "function-settings.db")
@@ -200,6 +202,7 @@ class Simulator:
         self.versions.close()
         self.layer_store.close()
         self.policy_store.close()
+        self.resource_tags.close()
         self.code_signing_store.close()
         self.function_settings_store.close()
 
@@ -248,7 +251,7 @@ def create_app(simulator: Simulator) -> Flask:
     app.extensions["load_template"] = simulator.load_template
     app.register_blueprint(lambda_api)
     app.register_blueprint(response_stream_api)
-    app.extensions["tag_service"] = TagService(simulator.functions)
+    app.extensions["tag_service"] = TagService(simulator.functions, simulator.resource_tags)
     app.extensions["layer_service"] = simulator.layers
     app.extensions["layer_policies"] = LayerPolicies(simulator.settings, simulator.layers,
                                                      simulator.policy_store)
