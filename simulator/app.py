@@ -65,8 +65,8 @@ from simulator.functions.layer_store import LayerStore
 from simulator.functions.policies import FunctionPolicies, LayerPolicies
 from simulator.functions.policy_store import PolicyStore
 from simulator.functions.registry import FunctionRegistry
-from simulator.functions.resource_tags import ResourceTagStore
 from simulator.functions.resource_policies import ResourcePolicies
+from simulator.functions.resource_tags import ResourceTagStore
 from simulator.functions.tag_operations import TagService
 from simulator.functions.validation import SUPPORTED_RUNTIMES
 from simulator.functions.version_operations import VersionService
@@ -218,7 +218,8 @@ def choose_executor(settings: Settings) -> tuple[Executor, str]:
 
     docker_executor = DockerExecutor(
         settings.state_dir, settings.docker_network, settings.docker_network_internal,
-        settings.runtime_api_host, settings.standby,
+        settings.runtime_api_host, settings.standby, engine=settings.docker_host,
+        engine_location=settings.docker_engine, advertise_host=settings.advertise_host,
     )
     try:
         docker_executor.start()

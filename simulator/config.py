@@ -47,6 +47,16 @@ class Settings:
     # Durable functions' waits and timers: `real` time, or `skip` (each wait ends at once, the
     # execution's clock jumping ahead), so that tests need not wait hours.
     durable_time: str = "real"
+    # The Docker engine to use, as DOCKER_HOST spells it (unix://, tcp://, ssh://); empty:
+    # DOCKER_HOST's, or the client's default.
+    docker_host: str = ""
+    # `local`: the engine sees this machine's folders (code is bind-mounted); `remote`: it
+    # does not (code ships through its API); `auto`: remote when the engine's address names
+    # another machine over tcp:// or ssh://.
+    docker_engine: str = "auto"
+    # Where a remote engine's containers reach the simulator (its Runtime API and the
+    # endpoint functions call AWS on); empty: this machine's address on the route to it.
+    advertise_host: str = ""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

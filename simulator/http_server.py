@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 # (an invoke payload over 6 MB) still reads its 413 on a connection that stays usable.
 MAX_DRAIN_BYTES = 80 * 1024 * 1024
 IDLE_CONNECTION_SECONDS = 600
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 NO_BODY_STATUSES = frozenset({204, 304})
 SERVER_ERROR = (b'{"Type": "Service", "Message": "The server could not answer the request."}')
 THROTTLED_BODY = (b'{"Type": "User", "message": "Rate Exceeded.", '
@@ -222,8 +223,9 @@ class SimulatorServer:
 
     def _open_function_listener(self) -> _BoundedServer | None:
         """Functions that call AWS get `AWS_ENDPOINT_URL` pointing back here. Containers
-        can't reach loopback, so for them the same app also listens on the address of the
-        simulator's own Docker network."""
+        can't reach loopback, so for them the same app also listens where they reach the
+        Runtime API: the simulator's own Docker network, or for a remote engine this
+        machine's address on the route to it."""
         host = self.simulator.executor.runtime_api_host()
         if host in ("127.0.0.1", "localhost", self.simulator.settings.host):
             self.simulator.pool.function_endpoint = self.url
@@ -236,6 +238,15 @@ class SimulatorServer:
     @property
     def url(self) -> str:
         return self.simulator.settings.endpoint_url
+
+    def addresses_beyond_machine(self) -> list[str]:
+        """What is listened on that other machines can reach: a --host beyond loopback, and
+        the address a remote engine's runtimes call back on."""
+        host = self.simulator.settings.host
+        found = [] if host in LOOPBACK_HOSTS else [host]
+        if self.simulator.executor.remote:
+            found.append(self.simulator.executor.runtime_api_host())
+        return found
 
     def serve_forever(self) -> None:
         if self._function_server is not None:

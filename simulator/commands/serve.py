@@ -59,6 +59,15 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--durable-time", choices=["real", "skip"],
                        help="durable functions' waits take real time (default) or are skipped "
                        "at once, their clock jumping ahead")
+    serve.add_argument("--docker-host", metavar="URL",
+                       help="the Docker engine (unix://, tcp://, ssh://; default DOCKER_HOST)")
+    serve.add_argument("--docker-engine", choices=["auto", "local", "remote"],
+                       help="whether the engine sees this machine's folders (local: code is "
+                       "bind-mounted) or not (remote: code ships through its API); auto: "
+                       "remote when its address names another machine")
+    serve.add_argument("--advertise-host", metavar="ADDRESS",
+                       help="where a remote engine's containers reach the simulator "
+                       "(default: this machine's address on the route to the engine)")
     serve.add_argument("-v", "--verbose", action="store_true")
     serve.set_defaults(run=run)
 
@@ -84,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
         debug_port=args.debug_port, standby=args.standby,
         vpc_networks=args.vpc_networks, foreign_architectures=args.foreign_architectures,
         otlp_endpoint=args.otlp_endpoint, durable_time=args.durable_time,
+        docker_host=args.docker_host, docker_engine=args.docker_engine,
+        advertise_host=args.advertise_host,
     )
     # Handled from the start: a stop that comes while the server starts (a supervisor's
     # SIGTERM as soon as health answers) ends it cleanly, its environments removed.
@@ -114,8 +125,8 @@ def run(args: argparse.Namespace) -> int:
         f"[green]{simulator.executor.name}[/] ({simulator.executor_reason}) · state "
         f"{settings.state_dir}"
     )
-    if settings.host not in ("127.0.0.1", "localhost", "::1"):
-        console.print(f"[yellow]warning:[/] listening on {settings.host}: reachable from "
+    for exposed in dict.fromkeys(server.addresses_beyond_machine()):
+        console.print(f"[yellow]warning:[/] listening on {exposed}: reachable from "
                       "other machines" + ("" if settings.access_token else
                                           "; consider --access-token"))
     template = args.template or (Path(os.environ["LAMBDA_SIM_TEMPLATE"])

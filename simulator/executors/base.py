@@ -105,6 +105,9 @@ class Executor(ABC):
     # How many launches may be under way at once (None: no limit). More than the engine can
     # work on only queue inside it, where no invoke can take a warm environment instead.
     parallel_starts: int | None = None
+    # Runtimes run on another machine (a remote engine), so the Runtime API listens where
+    # other machines can reach it.
+    remote = False
 
     @abstractmethod
     def start(self) -> None:

@@ -3,12 +3,18 @@
 A cold start claims a standby container (see `standby`) when one fits, and otherwise is
 container create + start: images are built ahead (`lambda-sim images build`), the code is
 bind-mounted read-only, and the two long-lived streams per container (output, exit) are read
-on background threads."""
+on background threads.
+
+An engine on another machine (see `engine_location`) cannot bind-mount our folders: code and
+layers go into volumes through its API (`code_volumes`), there are no standby containers (they
+are handed their code through a folder of ours), and runtimes reach the Runtime API on this
+machine's address on the route to the engine."""
 
 from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 import shutil
 import socket
 import threading
@@ -30,8 +36,16 @@ from simulator.executors.base import (
     OutputCallback,
     RunningRuntime,
 )
+from simulator.executors.code_volumes import CodeVolumes, ShippingFailed
 from simulator.executors.container_memory import ContainerMemory
 from simulator.executors.engine_connections import close_idle
+from simulator.executors.engine_location import (
+    EngineLocation,
+    EngineLocationError,
+    engine_url,
+    locate,
+    route_address,
+)
 from simulator.executors.platforms import MACHINES, emulates, image_problem
 from simulator.executors.runtime_files import image_name
 from simulator.executors.standby import (
@@ -63,6 +77,9 @@ SHUTDOWN_START_WAIT_SECONDS = 30.0
 # engine busy on the CPU for a while (docs/MEASUREMENTS.md), which the claimed environment's
 # first invokes should not have to share.
 REPLENISH_DELAY_SECONDS = 0.25
+# Network modes that are not networks the simulator makes: containers share the engine's
+# host's (or no) network, so there is no gateway to serve the Runtime API on.
+SHARED_NETWORK_MODES = frozenset({"host", "none"})
 # What a standby runtime starts with; the rest of its environment comes with its assignment.
 STANDBY_VARIABLES = {
     "PYTHONPATH": "/var/runtime",
@@ -200,8 +217,17 @@ class DockerExecutor(Executor):
     parallel_starts = PARALLEL_STARTS
 
     def __init__(self, state_dir: Path, network: str, internal_network: bool = False,
-                 runtime_api_host: str = "", standby: int = 1) -> None:
+                 runtime_api_host: str = "", standby: int = 1, *, engine: str = "",
+                 engine_location: str = "auto", advertise_host: str = "") -> None:
+        """`engine` is the engine's address (DOCKER_HOST's when empty); `engine_location`
+        `local`, `remote` or `auto` (see `engine_location.locate`); `advertise_host` where a
+        remote engine's containers reach us (the address on the route to it when empty)."""
         self._state_dir = str(state_dir)
+        self._engine = engine
+        self._engine_location = engine_location
+        self._advertise_host = advertise_host
+        self.remote = False
+        self._volumes: CodeVolumes | None = None
         self._standby_dir = state_dir / "standby"
         self._standby = StandbyPool(standby)
         self._closed = threading.Event()
@@ -224,14 +250,48 @@ class DockerExecutor(Executor):
 
     def start(self) -> None:
         try:
-            self._client = docker.from_env(timeout=30, max_pool_size=4096)
+            location = locate(engine_url(self._engine), self._engine_location)
+            self._client = self._connect(location)
             self._client.ping()
             gateway = self._ensure_network()
-            self._gateway = self._runtime_api_host or self._own_address() or gateway
+            if location.remote:
+                self._start_remote(location)
+            else:
+                self._gateway = self._runtime_api_host or self._own_address() or gateway
             self._remove_orphans()
             shutil.rmtree(self._standby_dir, ignore_errors=True)
-        except (DockerException, RequestException) as error:
+            if self._volumes is not None:
+                self._volumes.remove_all()  # a crashed run's
+        except (DockerException, RequestException, EngineLocationError) as error:
             raise EnvironmentUnavailable(f"Docker engine unavailable: {error}") from error
+
+    def _connect(self, location: EngineLocation) -> docker.DockerClient:
+        """A client of the engine; TLS as DOCKER_TLS_VERIFY and DOCKER_CERT_PATH say, and
+        ssh:// through the machine's own ssh client (its keys and configuration)."""
+        environment = dict(os.environ)
+        if location.url:
+            environment["DOCKER_HOST"] = location.url
+        return docker.from_env(timeout=30, max_pool_size=4096, environment=environment,
+                               use_ssh_client=location.url.startswith("ssh://"))
+
+    def _start_remote(self, location: EngineLocation) -> None:
+        """Code travels through the engine's API; runtimes call back to our address on the
+        route to the engine (or the one given); standby containers, which take their code
+        from a folder of ours, are not used."""
+        self.remote = True
+        self._standby = StandbyPool(0)
+        host = location.host
+        self._gateway = self._advertise_host or (route_address(host) if host else "")
+        if not self._gateway:
+            raise EngineLocationError(
+                "the engine is remote but its address names no host: set the address its "
+                "containers reach the simulator on (LAMBDA_SIM_ADVERTISE_HOST)")
+        self._volumes = CodeVolumes(
+            self.api, self._state_dir,
+            {MANAGED_LABEL: "true", STATE_DIR_LABEL: self._state_dir},
+            excluded=Path(self._state_dir))
+        log.info("remote Docker engine %s: code is shipped through its API, runtimes reach "
+                 "the simulator on %s", location.url, self._gateway)
 
     def missing_images(self, runtimes: list[str]) -> list[str]:
         return [runtime for runtime in runtimes if not self._has_image(image_name(runtime))]
@@ -296,6 +356,8 @@ class DockerExecutor(Executor):
         with self._starts_settled:  # a start under way removes its own container: wait for it
             self._starts_settled.wait_for(lambda: self._starting == 0,
                                           timeout=SHUTDOWN_START_WAIT_SECONDS)
+        if self._volumes is not None:
+            self._volumes.remove_all()
 
     # -- internals ------------------------------------------------------------------------
 
@@ -373,15 +435,14 @@ class DockerExecutor(Executor):
         """A container made for one function: its code and environment given at creation.
         An image function's code is its image; ImageConfig overrides its entry point, command
         and working folder."""
-        mounts = [] if spec.image else [
-            Mount("/var/task", str(spec.code_dir), type="bind", read_only=True)]
+        mounts = [] if spec.image else [self._folder_mount("/var/task", spec.code_dir)]
         if spec.opt_dir is not None:
-            mounts.append(Mount("/opt", str(spec.opt_dir), type="bind", read_only=True))
+            mounts.append(self._folder_mount("/opt", spec.opt_dir))
         entrypoint = list(spec.entrypoint) if spec.entrypoint else None
         ports = None
         environment = spec.variables
         if spec.debug_port is not None and not spec.image:
-            mounts.append(Mount(DEBUGPY_MOUNT, str(debugpy_home()), type="bind", read_only=True))
+            mounts.append(self._folder_mount(DEBUGPY_MOUNT, debugpy_home()))
             entrypoint = ["python3", "-m", "debugpy", "--listen", f"0.0.0.0:{DEBUG_PORT}",
                           "--wait-for-client", "/var/runtime/bootstrap.py"]
             ports = {DEBUG_PORT: ("127.0.0.1", spec.debug_port)}
@@ -397,6 +458,16 @@ class DockerExecutor(Executor):
             command=list(spec.command) if spec.command else None,
             working_dir=spec.working_dir or (None if spec.image else "/var/task"),
         )
+
+    def _folder_mount(self, target: str, folder: Path) -> Mount:
+        """A folder of ours, read-only at `target`: bind-mounted for an engine on this
+        machine, shipped into a volume for one on another."""
+        if self._volumes is None:
+            return Mount(target, str(folder), type="bind", read_only=True)
+        try:
+            return self._volumes.mount(target, folder)
+        except ShippingFailed as error:
+            raise EnvironmentUnavailable(str(error)) from error
 
     def _replenish(self, profile: StandbyProfile) -> None:
         """Keep the profile's standby containers topped up, in the background."""
@@ -577,7 +648,12 @@ class DockerExecutor(Executor):
         return True
 
     def _ensure_network(self) -> str:
+        """The gateway of the simulator's network, made if missing; loopback for a network
+        mode shared with the engine's host (with `host`, runtimes on an engine here reach us
+        on 127.0.0.1)."""
         assert self._client is not None
+        if self._network in SHARED_NETWORK_MODES:
+            return "127.0.0.1"
         found = self._client.networks.list(names=[self._network])
         network = next((n for n in found if n.name == self._network), None)
         if network is None:

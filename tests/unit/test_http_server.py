@@ -583,3 +583,26 @@ def _answered(port: int) -> bool:
         return connection.getresponse().status == 200
     finally:
         connection.close()
+
+
+class RemoteEngineExecutor(OtherHostExecutor):
+    """Runtimes on another machine, which reach the simulator on the route to it."""
+
+    remote = True
+
+
+@pytest.mark.parametrize(("executor", "host", "exposed"), [
+    (FakeExecutor(), "127.0.0.1", []),
+    (OtherHostExecutor(), "127.0.0.1", []),  # a Docker network of this machine's
+    (RemoteEngineExecutor(), "127.0.0.1", ["127.0.0.2"]),
+    (FakeExecutor(), "0.0.0.0", ["0.0.0.0"]),
+])
+def test_what_other_machines_can_reach_is_said(executor: FakeExecutor, host: str,
+                                               exposed: list[str]) -> None:
+    """`serve` warns of each: a --host beyond loopback, a remote engine's callback address."""
+    simulator = StubSimulator(App(), executor, Settings(host=host, port=0))
+    server = SimulatorServer(simulator).start()  # type: ignore[arg-type]
+    try:
+        assert server.addresses_beyond_machine() == exposed
+    finally:
+        server.stop()

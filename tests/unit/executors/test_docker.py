@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,7 +11,10 @@ from docker.errors import APIError, NotFound
 from requests.exceptions import ConnectionError as EngineUnreachable
 
 from simulator.executors import docker as docker_executor
-from simulator.executors.docker import ContainerRuntime, OutputSink
+from simulator.executors.base import LaunchSpec
+from simulator.executors.docker import ContainerRuntime, DockerExecutor, OutputSink
+from simulator.executors.engine_location import route_address
+from tests.unit.executors.test_code_volumes import Engine
 
 
 class FlakyEngine:
@@ -154,3 +158,76 @@ def test_shutdown_waits_for_a_container_start_under_way_to_remove_what_it_made(
     assert engine.removed == ["late0ffee"]
     assert engine.output.closed, "the container's output stream was left open"
     assert [str(error) for error in failures] == ["The simulator is stopping."]
+
+
+class QuietEngine(Engine):
+    """An engine with no containers left from before; host configs as given."""
+
+    adapters: dict[str, Any] = {}
+
+    def containers(self, **filters: Any) -> list[dict[str, Any]]:
+        return []
+
+    def inspect_container(self, name: str) -> dict[str, Any]:
+        raise NotFound("not a container of this engine's")  # when the test runs in one
+
+
+class Client:
+    def __init__(self, api: QuietEngine) -> None:
+        self.api = api
+
+    def ping(self) -> bool:
+        return True
+
+
+def started(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine_url: str,
+            **options: Any) -> tuple[DockerExecutor, QuietEngine]:
+    engine = QuietEngine()
+    monkeypatch.setattr(docker_executor.docker, "from_env", lambda **_: Client(engine))
+    executor = DockerExecutor(tmp_path / "state", network="host", engine=engine_url,
+                              **options)
+    executor.start()
+    return executor, engine
+
+
+def spec(tmp_path: Path) -> LaunchSpec:
+    code = tmp_path / "code"
+    code.mkdir(exist_ok=True)
+    (code / "app.py").write_text("def handler(e, c): return 1\n")
+    return LaunchSpec("e" * 12, "fn", "python3.11", "app.handler", code, 128, {},
+                      opt_dir=code)
+
+
+def test_a_remote_engine_gets_shipped_code_and_calls_back_on_the_route_to_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    executor, engine = started(tmp_path, monkeypatch, "tcp://192.0.2.10:2376")
+
+    config = executor._function_container(spec(tmp_path), "lambda-sim/python3.11:latest")
+
+    assert executor.remote
+    assert executor.runtime_api_host() == route_address("192.0.2.10")
+    assert not executor._uses_standby(spec(tmp_path))
+    mounts = {m["Target"]: m for m in config["host_config"]["mounts"]}
+    assert {m["Type"] for m in mounts.values()} == {"volume"}
+    assert mounts["/var/task"]["Source"] in engine.made and mounts["/var/task"]["ReadOnly"]
+    executor.shutdown()
+    assert engine.made == {}  # its volumes go with it
+
+
+def test_a_local_engine_bind_mounts_the_code(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    executor, engine = started(tmp_path, monkeypatch, "unix:///var/run/docker.sock")
+
+    config = executor._function_container(spec(tmp_path), "lambda-sim/python3.11:latest")
+
+    assert not executor.remote and executor.runtime_api_host() == "127.0.0.1"
+    [task, _] = config["host_config"]["mounts"]
+    assert (task["Type"], task["Source"]) == ("bind", str(tmp_path / "code"))
+    assert engine.made == {}
+
+
+def test_the_advertised_address_wins_over_the_route(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    executor, _ = started(tmp_path, monkeypatch, "ssh://me@192.0.2.10",
+                          advertise_host="198.51.100.7")
+    assert executor.remote and executor.runtime_api_host() == "198.51.100.7"
