@@ -1,19 +1,17 @@
 """Event source mappings: the CreateEventSourceMapping family with AWS's checks, kept in SQLite
-in the state folder so that mappings, and their pollers, outlive a restart. Each enabled
-mapping has one running `SqsPoller`; creating, updating, enabling, disabling and deleting a
-mapping start and stop it."""
+in the state folder so that mappings, their pollers and a stream mapping's checkpoints outlive
+a restart. Each enabled mapping has one running poller (`SqsPoller` for a queue,
+`StreamPoller` for a Kinesis or DynamoDB stream); creating, updating, enabling, disabling and
+deleting a mapping start and stop it."""
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import logging
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any
+from dataclasses import replace
+from typing import Any, Protocol
 
 from simulator.config import Settings
 from simulator.errors import (
@@ -21,27 +19,29 @@ from simulator.errors import (
     ResourceConflictException,
     ResourceNotFoundException,
 )
-from simulator.events.filter_criteria import FilterCriteria, parse_filter_criteria
-from simulator.events.sqs import (
-    DEFAULT_CONCURRENT_BATCHES,
-    PollerConfig,
-    Queue,
-    SqsConnection,
-    SqsPoller,
+from simulator.events.filter_criteria import parse_filter_criteria
+from simulator.events.mapping_store import (
+    REPORT_BATCH_ITEM_FAILURES,
+    EventSourceMapping,
+    MappingStore,
+)
+from simulator.events.sqs import Queue, SqsConnection, SqsPoller
+from simulator.events.stream_connection import StreamConnection
+from simulator.events.stream_poller import NO_RECORDS, StreamPoller
+from simulator.events.stream_records import StreamSource
+from simulator.events.stream_settings import DEFAULT_BATCH_SIZE as DEFAULT_STREAM_BATCH_SIZE
+from simulator.events.stream_settings import (
+    check_starting_position,
+    check_stream_settings,
+    stream_changes,
 )
 from simulator.functions.function_operations import FunctionOperations
 from simulator.functions.validation import Violations, check_range, parse_function_reference
+from simulator.invocation.destinations import DestinationSender
 from simulator.invocation.invoker import Invoker
-from simulator.state_db import Schema, open_database
 
 log = logging.getLogger(__name__)
 
-SCHEMA = Schema("event source mappings", steps=[
-    ["CREATE TABLE IF NOT EXISTS mappings (uuid TEXT PRIMARY KEY, config TEXT NOT NULL)"],
-])
-
-REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures"
-DEFAULT_BATCH_SIZE = 10
 MAX_BATCH_SIZE = 10_000
 MAX_BATCHING_WINDOW = 300
 MIN_CONCURRENCY, MAX_CONCURRENCY = 2, 1000
@@ -58,98 +58,18 @@ NOT_FOR_SQS = (
     "SelfManagedKafkaEventSourceConfig", "DocumentDBEventSourceConfig", "ProvisionedPollerConfig",
 )
 
-STREAM_SERVICES = ("kinesis", "dynamodb", "kafka", "mq", "rds")
+UNMAPPED_SERVICES = ("kafka", "mq", "rds")  # sources AWS maps and this simulator does not
+STREAM_ARN_SERVICES = ("kinesis", "dynamodb")
 
 
-@dataclass(frozen=True)
-class EventSourceMapping:
-    uuid: str
-    function_name: str
-    event_source_arn: str
-    batch_size: int = DEFAULT_BATCH_SIZE
-    batching_window_seconds: int = 0
-    enabled: bool = True
-    report_batch_item_failures: bool = False
-    maximum_concurrency: int | None = None
-    filter_patterns: tuple[str, ...] = ()
-    last_modified: float = field(default_factory=time.time)
-    created: float = field(default_factory=time.time)
+class Poller(Protocol):
+    """What the mappings do with a poller of either kind."""
 
-    def __post_init__(self) -> None:
-        # Read back from SQLite's JSON, the patterns are a list.
-        object.__setattr__(self, "filter_patterns", tuple(self.filter_patterns))
-
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+    def join(self, deadline: float) -> None: ...
     @property
-    def state(self) -> str:
-        return "Enabled" if self.enabled else "Disabled"
-
-    def poller_config(self, queue: Queue) -> PollerConfig:
-        return PollerConfig(
-            function_name=self.function_name,
-            queue=queue,
-            batch_size=self.batch_size,
-            batching_window_seconds=self.batching_window_seconds,
-            report_batch_item_failures=self.report_batch_item_failures,
-            concurrency=self.maximum_concurrency or DEFAULT_CONCURRENT_BATCHES,
-            filters=FilterCriteria.of(self.filter_patterns) if self.filter_patterns else None,
-        )
-
-    def to_api(self, region: str, account_id: str, state: str | None = None) -> dict[str, Any]:
-        """The EventSourceMappingConfiguration shape; `state` shows a transition in progress."""
-        body: dict[str, Any] = {
-            "UUID": self.uuid,
-            "BatchSize": self.batch_size,
-            "MaximumBatchingWindowInSeconds": self.batching_window_seconds,
-            "EventSourceArn": self.event_source_arn,
-            "FunctionArn": f"arn:aws:lambda:{region}:{account_id}:function:{self.function_name}",
-            "LastModified": self.last_modified,
-            "State": state or self.state,
-            "StateTransitionReason": "USER_INITIATED",
-            "FunctionResponseTypes": (
-                [REPORT_BATCH_ITEM_FAILURES] if self.report_batch_item_failures else []
-            ),
-            "EventSourceMappingArn": (
-                f"arn:aws:lambda:{region}:{account_id}:event-source-mapping:{self.uuid}"
-            ),
-        }
-        if self.maximum_concurrency is not None:
-            body["ScalingConfig"] = {"MaximumConcurrency": self.maximum_concurrency}
-        if self.filter_patterns:
-            body["FilterCriteria"] = FilterCriteria(self.filter_patterns).to_api()
-        return body
-
-
-class MappingStore:
-    """The mappings in memory, written through to SQLite."""
-
-    def __init__(self, database: Path) -> None:
-        self._db = open_database(database, SCHEMA)
-        self._lock = threading.Lock()
-        self._mappings = {
-            key: EventSourceMapping(**json.loads(config))
-            for key, config in self._db.execute("SELECT uuid, config FROM mappings")
-        }
-
-    def get(self, key: str) -> EventSourceMapping | None:
-        return self._mappings.get(key)
-
-    def all(self) -> list[EventSourceMapping]:
-        """In creation order, the order ListEventSourceMappings pages through."""
-        return sorted(self._mappings.values(), key=lambda m: (m.created, m.uuid))
-
-    def put(self, mapping: EventSourceMapping) -> None:
-        with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO mappings (uuid, config) VALUES (?, ?)",
-                             (mapping.uuid, json.dumps(dataclasses.asdict(mapping))))
-            self._mappings[mapping.uuid] = mapping
-
-    def remove(self, key: str) -> None:
-        with self._lock:
-            self._db.execute("DELETE FROM mappings WHERE uuid = ?", (key,))
-            self._mappings.pop(key, None)
-
-    def close(self) -> None:
-        self._db.close()
+    def running(self) -> bool: ...
 
 
 class EventSourceMappings:
@@ -162,8 +82,12 @@ class EventSourceMappings:
         self._invoker = invoker
         self._store = MappingStore(settings.state_dir / "event_source_mappings.db")
         self._sqs = SqsConnection(settings)
-        self._pollers: dict[str, SqsPoller] = {}
-        self._stopping: list[SqsPoller] = []
+        self._streams = StreamConnection(settings)
+        self._destinations = DestinationSender(settings, invoker.submit_event)
+        self._pollers: dict[str, Poller] = {}
+        self._stopping: list[Poller] = []
+        self._last_results: dict[str, str] = {}
+        self._stopped_streams: dict[str, StreamPoller] = {}  # each mapping's last, stopped
         self._lock = threading.Lock()
 
     def start(self) -> None:
@@ -188,6 +112,9 @@ class EventSourceMappings:
     # -- operations -----------------------------------------------------------------------
 
     def create(self, body: dict[str, Any]) -> dict[str, Any]:
+        arn = body.get("EventSourceArn")
+        if isinstance(arn, str) and _service(arn) in STREAM_ARN_SERVICES:
+            return self._create_stream_mapping(body, arn)
         _check_settings(body, creating=True)
         function = self._functions.function(body["FunctionName"])
         queue = _queue(body.get("EventSourceArn"))
@@ -210,6 +137,29 @@ class EventSourceMappings:
             self._store.put(mapping)
             self._apply(mapping)
         log.info("event source mapping %s: %s → %s", mapping.uuid, queue.arn, function.name)
+        return self._describe(mapping, "Creating")
+
+    def _create_stream_mapping(self, body: dict[str, Any], arn: str) -> dict[str, Any]:
+        check_stream_settings(body, creating=True)
+        function = self._functions.function(body["FunctionName"])
+        source = StreamSource.from_arn(arn)
+        if source is None or not self._streams.exists(source):
+            raise InvalidParameterValueException(f"Stream not found: {arn}")
+        timestamp = check_starting_position(body, source)
+        mapping = EventSourceMapping(
+            uuid=str(uuid.uuid4()),
+            function_name=_mapped_reference(body["FunctionName"], function.name),
+            event_source_arn=arn,
+            starting_position=body["StartingPosition"],
+            starting_position_timestamp=timestamp,
+            **{"batch_size": DEFAULT_STREAM_BATCH_SIZE, **_changes(body),
+               **stream_changes(body)},
+        )
+        with self._lock:
+            self._check_unique(mapping)
+            self._store.put(mapping)
+            self._apply(mapping)
+        log.info("event source mapping %s: %s → %s", mapping.uuid, arn, function.name)
         return self._describe(mapping, "Creating")
 
     def get(self, key: str) -> dict[str, Any]:
@@ -236,16 +186,23 @@ class EventSourceMappings:
         return result
 
     def update(self, key: str, body: dict[str, Any]) -> dict[str, Any]:
-        _check_settings(body, creating=False)
+        existing = self._store.get(key)
+        stream = existing is not None and existing.stream is not None
+        if stream:
+            check_stream_settings(body, creating=False)
+        else:
+            _check_settings(body, creating=False)
         with self._lock:
             mapping = self._mapping(key)
             changes = _changes(body)
+            if stream:
+                changes.update(stream_changes(body))
             if body.get("FunctionName"):
                 changes["function_name"] = _mapped_reference(
                     body["FunctionName"], self._functions.function(body["FunctionName"]).name)
             updated = replace(mapping, **changes, last_modified=time.time())
-            queue = _queue(updated.event_source_arn)
-            _check_batching(updated, queue)
+            if not stream:
+                _check_batching(updated, _queue(updated.event_source_arn))
             self._check_unique(updated)
             self._store.put(updated)
             self._apply(updated)
@@ -258,23 +215,51 @@ class EventSourceMappings:
             mapping = self._mapping(key)
             self._store.remove(key)
             self._stop_poller(key)
+            self._stopped_streams.pop(key, None)
+            answer = self._describe(mapping, "Deleting")
+            self._last_results.pop(key, None)
         log.info("deleted event source mapping %s", key)
-        return self._describe(mapping, "Deleting")
+        return answer
 
     # -- helpers --------------------------------------------------------------------------
 
     def _apply(self, mapping: EventSourceMapping) -> None:
         """Make the poller match the mapping: a fresh one when enabled, none when disabled."""
         self._stop_poller(mapping.uuid)
-        queue = Queue.from_arn(mapping.event_source_arn)
-        if not mapping.enabled or queue is None:
+        if not mapping.enabled:
             return
-        poller = SqsPoller(mapping.poller_config(queue), self._invoker, self._sqs)
+        poller: Poller
+        queue = Queue.from_arn(mapping.event_source_arn)
+        source = mapping.stream
+        if queue is not None:
+            poller = SqsPoller(mapping.poller_config(queue), self._invoker, self._sqs)
+        elif source is not None:
+            poller = self._stream_poller(mapping, source)
+        else:
+            return
         self._pollers[mapping.uuid] = poller
         poller.start()
 
+    def _stream_poller(self, mapping: EventSourceMapping, source: StreamSource
+                       ) -> StreamPoller:
+        key = mapping.uuid
+        config = mapping.stream_poller_config(
+            source, mapping.function_arn(self._settings.region, self._settings.account_id))
+        poller = StreamPoller(
+            config, self._invoker, self._streams,
+            load_checkpoints=lambda: self._store.checkpoints(key),
+            save_checkpoint=lambda shard, number: self._store.save_checkpoint(key, shard, number),
+            send_record=lambda destination, record: self._destinations.send_record(
+                destination, record),
+            predecessor=self._stopped_streams.pop(key, None))
+        poller.last_processing_result = self._last_results.get(key, NO_RECORDS)
+        return poller
+
     def _stop_poller(self, key: str) -> None:
         poller = self._pollers.pop(key, None)
+        if isinstance(poller, StreamPoller):
+            self._last_results[key] = poller.last_processing_result
+            self._stopped_streams[key] = poller
         if poller is not None:
             poller.stop()
             self._stopping = [p for p in self._stopping if p.running]
@@ -290,6 +275,11 @@ class EventSourceMappings:
         for other in self._store.all():
             if (other.uuid != mapping.uuid and other.function_name == mapping.function_name
                     and other.event_source_arn == mapping.event_source_arn):
+                if mapping.stream is not None:
+                    raise ResourceConflictException(
+                        f'The event source arn (" {mapping.event_source_arn} ") and function '
+                        f'(" {mapping.function_name} ") provided mapping already exists. Please '
+                        f"update or delete the existing mapping with UUID {other.uuid}")
                 raise ResourceConflictException(
                     f'An event source mapping with SQS arn (" {mapping.event_source_arn} ") and '
                     f'function (" {mapping.function_name} ") already exists. Please update or '
@@ -307,7 +297,11 @@ class EventSourceMappings:
         return attributes
 
     def _describe(self, mapping: EventSourceMapping, state: str | None = None) -> dict[str, Any]:
-        return mapping.to_api(self._settings.region, self._settings.account_id, state)
+        poller = self._pollers.get(mapping.uuid)
+        last_result = (poller.last_processing_result if isinstance(poller, StreamPoller)
+                       else self._last_results.get(mapping.uuid, NO_RECORDS))
+        return mapping.to_api(self._settings.region, self._settings.account_id, state,
+                              last_result)
 
 
 def _check_settings(body: dict[str, Any], creating: bool) -> None:
@@ -367,8 +361,8 @@ def _queue(arn: Any) -> Queue:
     queue = Queue.from_arn(arn)
     if queue is not None:
         return queue
-    service = arn.split(":")[2] if arn.count(":") >= 2 else ""
-    if service in STREAM_SERVICES:
+    service = _service(arn)
+    if service in UNMAPPED_SERVICES:
         raise InvalidParameterValueException(
             f"This simulator maps SQS queues only; {service} event sources are not supported: "
             f"{arn}"
@@ -377,6 +371,10 @@ def _queue(arn: Any) -> Queue:
         "Unrecognized event source, must be kinesis, dynamodb stream or sqs. Unsupported source "
         f"arn : {arn}"
     )
+
+
+def _service(arn: str) -> str:
+    return arn.split(":")[2] if arn.count(":") >= 2 else ""
 
 
 def _check_batching(mapping: EventSourceMapping, queue: Queue) -> None:

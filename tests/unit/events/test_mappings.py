@@ -69,8 +69,10 @@ def stack(moto_port: int, tmp_path: Path) -> Iterator[Stack]:
     lock = threading.Lock()
 
     def record(event: Any, context: FakeContext) -> None:
-        with lock:
-            bodies.extend(record["body"] for record in event["Records"])
+        with lock:  # an SQS message's body, a Kinesis record's data
+            bodies.extend(record["body"] if "body" in record
+                          else base64.b64decode(record["kinesis"]["data"]).decode()
+                          for record in event["Records"])
 
     executor = FakeExecutor({"app.handler": record})
     pool = EnvironmentPool(
@@ -268,9 +270,9 @@ def test_the_settings_given_are_the_settings_answered(
      "Function not found: arn:aws:lambda:us-east-1:000000000000:function:nope"),
     ({"EventSourceArn": DROP}, InvalidParameterValueException,
      "Unrecognized event source. An EventSourceArn is required for SQS."),
-    ({"EventSourceArn": "arn:aws:kinesis:us-east-1:123456789012:stream/s"},
+    ({"EventSourceArn": "arn:aws:kafka:us-east-1:123456789012:cluster/c/1"},
      InvalidParameterValueException,
-     "This simulator maps SQS queues only; kinesis event sources are not supported"),
+     "This simulator maps SQS queues only; kafka event sources are not supported"),
     ({"EventSourceArn": "arn:aws:sns:us-east-1:123456789012:topic"},
      InvalidParameterValueException,
      "Unrecognized event source, must be kinesis, dynamodb stream or sqs. Unsupported source "
@@ -609,3 +611,86 @@ def test_filters_outlive_a_restart(open_mappings: OpenMappings, make_queue: Make
     assert after.get(created["UUID"]) == {**created, "State": "Enabled"}
     assert eventually(lambda: left_in(sqs, url) == (0, 0))
     assert eventually(lambda: stack.bodies == ['{"kind": "order"}'])
+
+
+# -- stream mappings ----------------------------------------------------------------------------
+
+STREAM_WAIT = 10.0  # a shard is read after its poller has listed the stream's shards
+
+
+@pytest.fixture(scope="module")
+def kinesis(moto_port: int) -> Any:
+    return boto3.client("kinesis", endpoint_url=f"http://127.0.0.1:{moto_port}",
+                        region_name="us-east-1", aws_access_key_id="test",
+                        aws_secret_access_key="test")
+
+
+def make_stream(kinesis: Any) -> tuple[str, str]:
+    """A new one-shard stream: its ARN and name."""
+    name = unique_name("stream")
+    kinesis.create_stream(StreamName=name, ShardCount=1)
+    summary = kinesis.describe_stream_summary(StreamName=name)["StreamDescriptionSummary"]
+    return summary["StreamARN"], name
+
+
+def test_a_stream_mapping_answers_as_aws_and_delivers_the_streams_records(
+        mappings: EventSourceMappings, kinesis: Any, stack: Stack) -> None:
+    stream_arn, name = make_stream(kinesis)
+    kinesis.put_record(StreamName=name, Data=b"first", PartitionKey="k")
+
+    created = mappings.create({"FunctionName": "fn", "EventSourceArn": stream_arn,
+                               "StartingPosition": "TRIM_HORIZON", "MaximumRetryAttempts": 2})
+
+    assert created["State"] == "Creating"
+    assert (created["StartingPosition"], created["BatchSize"],
+            created["MaximumRetryAttempts"], created["StateTransitionReason"]) == (
+        "TRIM_HORIZON", 100, 2, "User action")
+    assert eventually(lambda: stack.bodies == ["first"], STREAM_WAIT)
+    assert eventually(lambda: mappings.get(created["UUID"])["LastProcessingResult"] == "OK",
+                      STREAM_WAIT)
+
+
+def test_a_stream_mapping_refuses_queue_settings_and_updates_stream_ones(
+        mappings: EventSourceMappings, kinesis: Any) -> None:
+    stream_arn, _ = make_stream(kinesis)
+    created = mappings.create({"FunctionName": "fn", "EventSourceArn": stream_arn,
+                               "StartingPosition": "LATEST", "Enabled": False})
+
+    with pytest.raises(InvalidParameterValueException):
+        mappings.update(created["UUID"], {"ScalingConfig": {"MaximumConcurrency": 2}})
+    updated = mappings.update(created["UUID"], {
+        "BisectBatchOnFunctionError": True, "TumblingWindowInSeconds": 60,
+        "DestinationConfig": {"OnFailure": {
+            "Destination": "arn:aws:sns:us-east-1:000000000000:failures"}}})
+
+    assert updated["State"] == "Updating"
+    assert updated["BisectBatchOnFunctionError"] is True
+    assert updated["TumblingWindowInSeconds"] == 60
+    assert updated["DestinationConfig"] == {"OnFailure": {
+        "Destination": "arn:aws:sns:us-east-1:000000000000:failures"}}
+    assert updated["StartingPosition"] == "LATEST"
+    with pytest.raises(InvalidParameterValueException) as missing:
+        mappings.create({"FunctionName": "fn", "EventSourceArn": stream_arn + "-gone",
+                         "StartingPosition": "LATEST"})
+    assert missing.value.message == f"Stream not found: {stream_arn}-gone"
+
+
+def test_a_stream_mapping_resumes_after_its_checkpoint_after_a_restart(
+        open_mappings: OpenMappings, kinesis: Any, stack: Stack) -> None:
+    stream_arn, name = make_stream(kinesis)
+    before = open_mappings()
+    before.start()
+    created = before.create({"FunctionName": "fn", "EventSourceArn": stream_arn,
+                             "StartingPosition": "TRIM_HORIZON"})
+    kinesis.put_record(StreamName=name, Data=b"before", PartitionKey="k")
+    assert eventually(lambda: before.get(created["UUID"])["LastProcessingResult"] == "OK",
+                      STREAM_WAIT)
+    before.close()
+
+    after = open_mappings()
+    after.start()
+    kinesis.put_record(StreamName=name, Data=b"after", PartitionKey="k")
+
+    assert eventually(lambda: stack.bodies == ["before", "after"], STREAM_WAIT)
+    time.sleep(0.3)
+    assert stack.bodies == ["before", "after"]
