@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from simulator.aws_clients import own_client
 from simulator.config import Settings
-from simulator.events.schedules import ScheduledRule
+from simulator.events.schedules import OwnServiceClient, ScheduledRule
 
 # What Scheduler sends a Lambda target that names no input.
 EMPTY_INPUT = "{}"
@@ -22,15 +21,13 @@ EMPTY_INPUT = "{}"
 class SchedulerSchedules:
     def __init__(self, settings: Settings, services_loaded: Callable[[], bool] = lambda: True
                  ) -> None:
-        self._settings = settings
         self._services_loaded = services_loaded
-        self._client: Any = None
-        self._endpoint = ""
+        self._client = OwnServiceClient(settings, "scheduler")
 
     def read(self) -> list[ScheduledRule]:
         if not self._services_loaded():
             return []
-        client = self._scheduler_client()
+        client = self._client.get()
         schedules = []
         for page in client.get_paginator("list_schedules").paginate():
             for summary in page["Schedules"]:
@@ -38,15 +35,6 @@ class SchedulerSchedules:
                 schedule = client.get_schedule(Name=summary["Name"], GroupName=group)
                 schedules.append(scheduled_rule(schedule))
         return schedules
-
-    def _scheduler_client(self) -> Any:
-        """Made on first use: the endpoint's port is known only once the server listens."""
-        endpoint = self._settings.endpoint_url
-        if self._client is None or endpoint != self._endpoint:
-            self._client = own_client(self._settings, "scheduler", retries={"max_attempts": 1},
-                                      connect_timeout=2, read_timeout=10)
-            self._endpoint = endpoint
-        return self._client
 
 
 def scheduled_rule(schedule: dict[str, Any]) -> ScheduledRule:

@@ -227,6 +227,26 @@ class RuleSources:
         return [rule for source in self._sources for rule in source.read()]
 
 
+class OwnServiceClient:
+    """A client of one of our own endpoint's services, made on first use (the endpoint's port
+    is known only once the server listens) and made again if the endpoint moves."""
+
+    def __init__(self, settings: Settings, service: str) -> None:
+        self._settings = settings
+        self._service = service
+        self._client: Any = None
+        self._endpoint = ""
+
+    def get(self) -> Any:
+        endpoint = self._settings.endpoint_url
+        if self._client is None or endpoint != self._endpoint:
+            self._client = own_client(self._settings, self._service,
+                                      retries={"max_attempts": 1}, connect_timeout=2,
+                                      read_timeout=10)
+            self._endpoint = endpoint
+        return self._client
+
+
 class EventBridgeRules:
     """The scheduled rules in moto's EventBridge, read through our own endpoint with boto3
     (the wire protocol users' clients speak, not moto's internals). Scheduled rules live on
@@ -236,15 +256,13 @@ class EventBridgeRules:
 
     def __init__(self, settings: Settings, services_loaded: Callable[[], bool] = lambda: True
                  ) -> None:
-        self._settings = settings
         self._services_loaded = services_loaded
-        self._client: Any = None
-        self._endpoint = ""
+        self._client = OwnServiceClient(settings, "events")
 
     def read(self) -> list[ScheduledRule]:
         if not self._services_loaded():
             return []
-        client = self._events_client()
+        client = self._client.get()
         rules = []
         for page in client.get_paginator("list_rules").paginate():
             for rule in page["Rules"]:
@@ -257,14 +275,6 @@ class EventBridgeRules:
                                            rule.get("State") == "ENABLED", targets))
         return rules
 
-    def _events_client(self) -> Any:
-        """Made on first use: the endpoint's port is known only once the server listens."""
-        endpoint = self._settings.endpoint_url
-        if self._client is None or endpoint != self._endpoint:
-            self._client = own_client(self._settings, "events", retries={"max_attempts": 1},
-                                      connect_timeout=2, read_timeout=10)
-            self._endpoint = endpoint
-        return self._client
 
 
 # -- the scheduler -----------------------------------------------------------------------------

@@ -36,7 +36,7 @@ def test_every_groups_schedules_are_read_with_their_targets_input(
         FlexibleTimeWindow={"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 5},
         State="DISABLED", Target={"Arn": FUNCTION, "RoleArn": ROLE})
     source = SchedulerSchedules(Settings())
-    monkeypatch.setattr(source, "_scheduler_client", lambda: scheduler)
+    monkeypatch.setattr(source._client, "get", lambda: scheduler)
 
     rules = {rule.name: rule for rule in source.read()}
 
