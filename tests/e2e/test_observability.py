@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import shutil
 import subprocess
 import sys
@@ -346,7 +347,9 @@ def handler(event, context):
     with urllib.request.urlopen(request, timeout=60) as response:
         seen = json.loads(response.read())["trace"]
     # the caller's trace and decision, under the function segment Lambda records for it
-    root, parent, sampled = seen.split(";")
+    # (then the lineage that counts the function, for recursive-loop detection)
+    root, parent, sampled, lineage = seen.split(";")
+    assert re.fullmatch(r"Lineage=[0-9a-f]{8}:1", lineage), lineage
     assert (root, sampled) == ("Root=1-5759e988-bd862e3fe1be46a994272793", "Sampled=1")
     assert parent.startswith("Parent=") and parent != "Parent=53995c3f42cd8ad8"
 
@@ -424,7 +427,14 @@ def test_dashboard_lists_durable_executions_with_their_timeline(
 
 
 def test_dashboard_shows_resources_and_draws_timelines_to_one_scale(
-        server: SimulatorServer, client: Any, browser: Any, executor_name: str) -> None:
+        browser: Any, tmp_path: Path) -> None:
+    """On a server of its own: the view shows a few of each kind, and the session's shared
+    server holds the resources of every test before this one."""
+    with running_server(tmp_path / "state", "process") as server:
+        resources_and_timelines(server, lambda_client(server.url), browser)
+
+
+def resources_and_timelines(server: SimulatorServer, client: Any, browser: Any) -> None:
     from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait

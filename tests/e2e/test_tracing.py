@@ -114,7 +114,7 @@ def test_the_x_ray_sdk_and_lambdas_segments_make_one_trace(
     assert "FunctionError" not in response, answer
     assert answer["missing"] == "LOG_ERROR" and answer["daemon"]
     root = root_of(answer["trace"])
-    assert answer["trace"].endswith(";Sampled=1")
+    assert ";Sampled=1" in answer["trace"]
     assert eventually(lambda: "work" in named(trace_documents(server, root)), timeout=10)
     documents = trace_documents(server, root)
     by_origin = {d.get("origin"): d for d in documents}
@@ -207,7 +207,7 @@ def test_an_unsampled_invoke_records_no_trace(client: Any, server: SimulatorServ
 
     header = json.loads(client.invoke(FunctionName=name)["Payload"].read())
 
-    assert header.endswith(";Sampled=0")
+    assert ";Sampled=0" in header
     time.sleep(0.5)
     assert trace_documents(server, root_of(header)) == []
 
