@@ -85,12 +85,15 @@ def test_a_stopped_server_says_so_in_one_line(tmp_path: Path) -> None:
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(PROJECT)})
     assert server.stderr is not None
-    started = server.stderr.readline()  # the console writes to standard error
-    assert "Lambda Simulator" in started
-    time.sleep(0.5)
+    try:
+        started = server.stderr.readline()  # the console writes to standard error
+        assert "Lambda Simulator" in started
+        time.sleep(0.5)
 
-    server.send_signal(signal.SIGTERM)
-    stdout, stderr = server.communicate(timeout=60)
+        server.send_signal(signal.SIGTERM)
+        stdout, stderr = server.communicate(timeout=60)
+    finally:
+        server.kill()  # nothing left running, whatever happened
 
     assert server.returncode == 0
     assert stdout == ""
