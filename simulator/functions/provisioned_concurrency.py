@@ -92,9 +92,10 @@ class ProvisionedConcurrencyConfigs:
         if previous is not None:
             self._pool.end_provisioning(function.pool_key, keep=kept)
         config.started = kept
+        answer = self._describe(config)  # as the request left it: the starts come after
         for _ in range(requested - kept):
             self._starts.submit(self._start_one, config)
-        return self._describe(config)
+        return answer
 
     def get(self, reference: str, qualifier: str | None) -> dict[str, Any]:
         return self._describe(self._config(reference, qualifier))
