@@ -12,6 +12,7 @@ from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.exceptions import RequestEntityTooLarge as WerkzeugTooLarge
 
+from simulator.api.arn_scope import ArnScope
 from simulator.api.aws_gateway import ServiceDispatcher
 from simulator.api.capacity_providers_api import capacity_providers_api
 from simulator.api.code_signing_api import code_signing_api
@@ -163,7 +164,8 @@ class Simulator:
         self.event_sources.start()
         self.app = create_app(self)
         self.wsgi_app = ServiceDispatcher(
-            InvokePath(self.app, self.invoker, MAX_REQUEST_BYTES),
+            ArnScope(InvokePath(self.app, self.invoker, MAX_REQUEST_BYTES),
+                     settings.region, settings.account_id),
             settings.account_id, settings.access_token,
             services=self.observability.service_apps(
                 fallback=lambda environ, start: self.wsgi_app.aws_app(environ, start)))

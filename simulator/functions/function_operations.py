@@ -21,6 +21,7 @@ from simulator.errors import (
     ResourceNotFoundException,
     ValidationException,
 )
+from simulator.functions.arn_scope import refuse_foreign
 from simulator.functions.code_signing_store import CodeSigningStore
 from simulator.functions.code_store import CodeStore
 from simulator.functions.code_upload import zip_from
@@ -83,6 +84,7 @@ class FunctionOperations:
     def create_function(self, body: dict[str, Any]) -> dict[str, Any]:
         package_type = validate_package_type(body.get("PackageType"))
         settings = validate_function_settings(body, creating=True, package_type=package_type)
+        refuse_foreign(body["FunctionName"], self.settings.region, self.settings.account_id)
         if "Tags" in body:
             settings["tags"] = validate_tags(body["Tags"])
         if "Layers" in body:

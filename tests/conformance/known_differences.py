@@ -10,10 +10,6 @@ CAUSES: dict[str, str] = {
         "ResourceConflictException \"An update is in progress\"); ours completes each update "
         "at once, so the second succeeds"
     ),
-    "other_account": (
-        "AWS refuses CreateFunction under a function ARN of another account (403 "
-        "AccessDeniedException); we create the function under our account"
-    ),
     "publish_on_update": (
         "AWS's GetFunction right after UpdateFunctionCode with Publish=true still shows the "
         "new version Pending and $LATEST's update InProgress; ours have settled already"
@@ -28,31 +24,10 @@ CAUSES: dict[str, str] = {
         "DescribeSubnets/DescribeSecurityGroups. EC2 Error Code: ...\") and keeps an emptied "
         "VpcConfig after detaching; we accept any and drop VpcConfig"
     ),
-    "wrong_region": (
-        "AWS refuses a function ARN of another region (404 ResourceNotFoundException "
-        "\"Functions from 'eu-central-1' are not reachable in this region ('us-east-1')\"); "
-        "we ignore the ARN's region and answer for the function"
-    ),
 }
 
 # scenario id -> the causes of its differences
 KNOWN_CAUSES: dict[str, tuple[str, ...]] = {
-    "lambda_api::TestLambdaFunction::test_function_arns": ("wrong_region", "other_account"),
-    "lambda_api::TestLambdaFunction::test_get_function_wrong_region[delete_function]":
-        ("wrong_region",),
-    "lambda_api::TestLambdaFunction::test_get_function_wrong_region[get_function]":
-        ("wrong_region",),
-    "lambda_api::TestLambdaFunction::test_get_function_wrong_region[get_function_code_signing_config]":
-        ("wrong_region",),
-    "lambda_api::TestLambdaFunction::test_get_function_wrong_region[get_function_concurrency]":
-        ("wrong_region",),
-    "lambda_api::TestLambdaFunction::test_get_function_wrong_region[get_function_configuration]":
-        ("wrong_region",),
-    "lambda_api::TestLambdaFunction::test_get_function_wrong_region[get_function_event_invoke_config]":
-        ("wrong_region",),
-    "lambda_api::TestLambdaFunction::test_get_function_wrong_region[get_function_url_config]":
-        ("wrong_region",),
-    "lambda_api::TestLambdaFunction::test_get_function_wrong_region[invoke]": ("wrong_region",),
     "lambda_api::TestLambdaFunction::test_invalid_vpc_config_security_group": ("vpc",),
     "lambda_api::TestLambdaFunction::test_invalid_vpc_config_subnet": ("vpc",),
     "lambda_api::TestLambdaFunction::test_lambda_code_location_s3": ("update_status_inprogress",),
