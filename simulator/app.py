@@ -68,6 +68,7 @@ from simulator.functions.policy_store import PolicyStore
 from simulator.functions.registry import FunctionRegistry
 from simulator.functions.resource_policies import ResourcePolicies
 from simulator.functions.resource_tags import ResourceTagStore
+from simulator.functions.strict_mode import StrictMode
 from simulator.functions.tag_operations import TagService
 from simulator.functions.validation import SUPPORTED_RUNTIMES
 from simulator.functions.version_operations import VersionService
@@ -126,7 +127,7 @@ class Simulator:
             limits=PoolLimits(settings.account_concurrency, settings.idle_timeout),
         )
         self.pool.vpc_networks = settings.vpc_network_map
-        self.pool.any_architecture = settings.foreign_architectures == "native"
+        self.pool.interpreted_natively = not settings.strict
         if settings.debug_function:
             self.pool.debug_ports[settings.debug_function] = settings.debug_port
         self.layers = LayerService(settings, self.layer_store,
@@ -137,7 +138,10 @@ class Simulator:
                                             self.versions, layers=self.layers,
                                             policies=self.policy_store,
                                             code_signing=self.code_signing_store,
-                                            function_settings=self.function_settings_store)
+                                            function_settings=self.function_settings_store,
+                                            strict_mode=StrictMode(
+                                                settings, self.pool.engine_machine,
+                                                iam_in_use=self._aws_app_loaded))
         self.version_service = VersionService(settings, self.functions, self.versions,
                                               self.pool)
         self.provisioned = self.version_service.provisioned

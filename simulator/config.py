@@ -38,9 +38,10 @@ class Settings:
     # Docker networks that VPC functions join: `subnet-abc=mynet,subnet-def=other`. A subnet
     # not listed joins the network named like it, if there is one.
     vpc_networks: str = ""
-    # A function whose architecture the engine cannot run: `refuse` its invokes, as AWS would
-    # fail them, or run it `native`ly on the runtime image the engine has.
-    foreign_architectures: str = "refuse"
+    # Refuse, as AWS would, what a local run otherwise lets pass with one warning line: a role
+    # Lambda cannot assume, a trigger or function URL its function's policy does not allow,
+    # an arm64 function on an engine of another architecture (functions/strict_mode.py).
+    strict: bool = False
     # Where traces also go as OpenTelemetry spans (OTLP over HTTP), e.g.
     # `http://127.0.0.1:4318/v1/traces`; empty: kept for the X-Ray API only.
     otlp_endpoint: str = ""

@@ -105,6 +105,12 @@ class FunctionConfig:
         return self.package_type == "Image"
 
     @property
+    def is_interpreted(self) -> bool:
+        """A Zip function of a Python or Node.js runtime: its code runs on any architecture
+        (native dependencies aside)."""
+        return not self.is_image and self.runtime.startswith(("python", "nodejs"))
+
+    @property
     def runs_on(self) -> str:
         """What runs the function, for people: its runtime, or its image."""
         return f"image {self.image_uri}" if self.is_image else self.runtime

@@ -65,12 +65,11 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     if request.param == "docker":
         require_docker()
     state_dir = tmp_path_factory.mktemp(f"state-{request.param}")
-    # The example templates' arm64 functions run natively on this machine's runtime images.
     # Shared by the whole session: an environment idle for a minute goes, so the engine never
     # holds the containers of every test since the start (a hundred and more).
     with running_server(state_dir, request.param, docker_network="lambda-sim-test",
                         docker_network_internal=True, async_retry_delay=0.2,
-                        foreign_architectures="native", idle_timeout=60.0) as running:
+                        idle_timeout=60.0) as running:
         yield running
 
 

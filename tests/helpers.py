@@ -57,7 +57,7 @@ def create_function(client: Any, code: str | Mapping[str, str | bytes], name: st
     client.create_function(
         FunctionName=name,
         Runtime=settings.pop("Runtime", "python3.11"),
-        Role=ROLE,
+        Role=settings.pop("Role", ROLE),
         Handler=settings.pop("Handler", "app.handler"),
         Code={"ZipFile": make_zip(files)},
         **settings,
@@ -83,8 +83,9 @@ def running_server(state_dir: Path, executor: str | Executor, **settings: Any
         server.stop()
 
 
-def eventually(condition: Callable[[], bool], timeout: float = 3.0) -> bool:
-    """Poll `condition` until it holds (True) or `timeout` seconds pass (False)."""
+def eventually(condition: Callable[[], bool], timeout: float = 15.0) -> bool:
+    """Poll `condition` until it holds (True) or `timeout` seconds pass (False). The default
+    is long: a condition that holds returns at once, and a busy machine may be slow."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:

@@ -47,6 +47,7 @@ from simulator.events.http_routes import (
     url_timestamp,
 )
 from simulator.functions.function_operations import FunctionOperations
+from simulator.functions.policy_evaluation import INVOKE_FUNCTION, INVOKE_FUNCTION_URL, Caller
 from simulator.functions.validation import (
     Violations,
     check_range,
@@ -340,9 +341,9 @@ def serve_url(url_id: str, path: str) -> Response:
     authorizer = None
     if config.auth_type == "AWS_IAM":
         authorizer = iam_authorizer()
-        if authorizer is None:
-            return flask_response(HttpResponse(
-                403, [("Content-Type", "application/json")], b'{"Message":"Forbidden"}'))
+    if (authorizer is None and config.auth_type == "AWS_IAM") or not public_may_call(config):
+        return flask_response(HttpResponse(
+            403, [("Content-Type", "application/json")], b'{"Message":"Forbidden"}'))
     origin = request.headers.get("Origin")
     cors = config.cors or {}
     if (cors and origin and request.method == "OPTIONS"
@@ -363,6 +364,21 @@ def serve_url(url_id: str, path: str) -> Response:
     outcome = invoke(config.function_name, config.qualifier, event, "2.0")
     outcome.headers += cors_headers(cors, origin)
     return flask_response(outcome, destination.request_id)
+
+
+def public_may_call(config: FunctionUrlConfig) -> bool:
+    """A URL of AuthType NONE serves the public only when the function's policy grants `*`
+    both lambda:InvokeFunctionUrl and lambda:InvokeFunction, as AWS requires of URLs made
+    since October 2025 (strict mode; otherwise a missing grant is a warning line)."""
+    if config.auth_type != "NONE":
+        return True
+    public = Caller("*", url_auth_type="NONE", via_function_url=True)
+    reference = config.function_name + (f":{config.qualifier}" if config.qualifier else "")
+    try:
+        return all(functions().lets_in(reference, public, action)
+                   for action in (INVOKE_FUNCTION_URL, INVOKE_FUNCTION))
+    except LambdaError:
+        return True  # the function is gone: the invoke answers that
 
 
 def iam_authorizer() -> dict[str, Any] | None:

@@ -50,9 +50,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--debug-port", type=int, help="the debugger's port (5678)")
     serve.add_argument("--vpc-networks", metavar="SUBNET=NETWORK,...",
                        help="Docker networks that functions with these VPC subnets join")
-    serve.add_argument("--foreign-architectures", choices=["refuse", "native"],
-                       help="functions of an architecture the engine cannot run: refuse their "
-                       "invokes (default, as AWS would fail them) or run them natively")
+    serve.add_argument("--strict", action="store_true", default=None,
+                       help="refuse, as AWS would, what is otherwise let pass with a warning: "
+                       "roles Lambda cannot assume, triggers and function URLs without the "
+                       "permission AWS requires, arm64 functions on an x86_64 engine")
     serve.add_argument("--otlp-endpoint", metavar="URL",
                        help="also export traces as OpenTelemetry spans to this OTLP/HTTP "
                        "collector (e.g. http://127.0.0.1:4318/v1/traces)")
@@ -91,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
         region=args.region, idle_timeout=args.idle_timeout, watch_mode=args.watch_mode,
         access_token=args.access_token, debug_function=args.debug_function,
         debug_port=args.debug_port, standby=args.standby,
-        vpc_networks=args.vpc_networks, foreign_architectures=args.foreign_architectures,
+        vpc_networks=args.vpc_networks, strict=args.strict,
         otlp_endpoint=args.otlp_endpoint, durable_time=args.durable_time,
         docker_host=args.docker_host, docker_engine=args.docker_engine,
         advertise_host=args.advertise_host,

@@ -77,7 +77,9 @@ class EnvironmentPool:
         self.xray_daemon = ""  # host:port of the X-Ray daemon endpoint functions send to
         self.debug_ports: dict[str, int] = {}  # function name → debugger port
         self.vpc_networks: dict[str, str] = {}  # subnet id → Docker network (VpcConfig)
-        self.any_architecture = False  # run every function on what the engine has
+        # Zip functions of an interpreted runtime run on the engine's own architecture,
+        # whatever they declare (off in strict mode, where such a function is refused).
+        self.interpreted_natively = True
         self._reaper = threading.Thread(target=self._reap_forever, name="reaper", daemon=True)
         self._reaper.start()
 
@@ -248,6 +250,10 @@ class EnvironmentPool:
         for key in keys:
             self.retire(key, None)
 
+    def engine_machine(self) -> str:
+        """The machine environments run on (`x86_64`, `aarch64`)."""
+        return self._executor.machine()
+
     def counts(self, function_name: str) -> EnvironmentCounts:
         with self._lock:
             live = list(self._live.get(function_name, {}).values())
@@ -314,7 +320,8 @@ class EnvironmentPool:
             memory_mb=function.memory_size,
             opt_dir=Path(function.opt_dir) if function.opt_dir else None,
             debug_port=self.debug_ports.get(function.name),
-            architecture=None if self.any_architecture else function.architectures[0],
+            architecture=None if self.interpreted_natively and function.is_interpreted
+            else function.architectures[0],
             tmp_size_mb=function.ephemeral_storage,
             networks=self._vpc_networks(function),
             **image_settings(function),

@@ -20,13 +20,15 @@ from typing import Any
 from simulator.events.event_json import s3_event_from_moto, sns_event
 from simulator.events.filter_criteria import FilterCriteria
 from simulator.events.targets import target_input
+from simulator.functions.policy_evaluation import Caller
 from simulator.invocation.tracing import incoming_trace_header
 
 log = logging.getLogger(__name__)
 
-# Returns True when the function exists in that simulator and the event was queued; the
-# third argument is the trace header the event carries on.
-Deliver = Callable[[str, bytes, "str | None"], bool]
+# Returns True when the function exists in that simulator and the event was taken; the
+# third argument is the trace header the event carries on, the fourth the service that sends
+# it (what the function's policy must allow).
+Deliver = Callable[[str, bytes, "str | None", Caller], bool]
 
 _deliveries: list[Deliver] = []
 _lock = threading.Lock()
@@ -46,7 +48,7 @@ def detach(deliver: Deliver) -> None:
             _deliveries.remove(deliver)
 
 
-def deliver(function_arn: str, payload: dict[str, Any]) -> None:
+def deliver(function_arn: str, payload: dict[str, Any], sender: Caller) -> None:
     """The event goes on with the trace of the request that raised it (an S3 PUT, an SNS
     publish, EventBridge's PutEvents), as those services pass it to Lambda."""
     body = json.dumps(payload).encode()
@@ -54,7 +56,7 @@ def deliver(function_arn: str, payload: dict[str, Any]) -> None:
     with _lock:
         deliveries = list(_deliveries)
     for candidate in deliveries:
-        if candidate(function_arn, body, trace_header):
+        if candidate(function_arn, body, trace_header, sender):
             return
     log.warning("no function %s to deliver an event to", function_arn)
 
@@ -78,7 +80,11 @@ class _FunctionStandIn:
         names = {record["eventName"] for record in event.get("Records", [])}
         if getattr(_completing_upload, "active", False) and names == {"ObjectCreated:Put"}:
             return  # moto's internal put while completing a multipart upload: AWS sends one
-        deliver(self._arn, s3_event_from_moto(event))
+        s3_event = s3_event_from_moto(event)
+        records = s3_event.get("Records") or [{}]
+        bucket_arn = records[0].get("s3", {}).get("bucket", {}).get("arn")
+        deliver(self._arn, s3_event, Caller("s3.amazonaws.com", bucket_arn,
+                                            _account_of(self._arn)))
 
 
 def release_records() -> None:
@@ -164,9 +170,11 @@ def _install_once() -> None:
             return None
         if message_structure == "json":
             message = lambda_member(message)
+        topic_arn = subscription.topic.arn
         deliver(subscription.endpoint, sns_event(
-            subscription.arn, subscription.topic.arn, message, message_id, subject,
-            message_attributes or {}))
+            subscription.arn, topic_arn, message, message_id, subject,
+            message_attributes or {}), Caller("sns.amazonaws.com", topic_arn,
+                                              _account_of(topic_arn)))
         return None
 
     sns_models.Subscription.publish = publish  # type: ignore[method-assign, assignment]
@@ -182,7 +190,8 @@ def _install_once() -> None:
         if not pattern_matches(rule, sent):
             return
         for target in (t for t in rule.targets if ":lambda:" in t["Arn"]):
-            deliver(target["Arn"], target_input(target, sent))
+            deliver(target["Arn"], target_input(target, sent),
+                    Caller("events.amazonaws.com", rule.arn, _account_of(rule.arn)))
         others = [t for t in rule.targets if ":lambda:" not in t["Arn"]]
         if others:
             narrowed = copy.copy(rule)
@@ -255,3 +264,8 @@ def fires_on_events(rule: Any) -> bool:
     """An EventBridge rule takes events only when enabled and with an event pattern: a rule
     with a schedule alone fires on its schedule, never on what is put on its bus."""
     return bool(rule.state != "DISABLED" and rule.event_pattern.dump())
+
+
+def _account_of(arn: str) -> str | None:
+    parts = arn.split(":")
+    return parts[4] if len(parts) > 4 and parts[4] else None

@@ -140,6 +140,8 @@ class TemplateWiring:
             if rules:  # SAM's spelling of the S3 API's Filter.Key.FilterRules
                 configuration["Filter"] = {"Key": {"FilterRules": rules}}
             notifications.setdefault(properties["Bucket"], []).append(configuration)
+            self._grant(function, event, "s3.amazonaws.com",
+                        f"arn:aws:s3:::{properties['Bucket']}")
         elif event.type == "SQS":
             self._map_queue(function, properties)
             wired.queue_mappings.add((function.name, properties["Queue"]))
@@ -153,6 +155,7 @@ class TemplateWiring:
                 TopicArn=properties["Topic"], Protocol="lambda", Endpoint=function.arn,
                 Attributes=attributes, ReturnSubscriptionArn=True)
             wired.subscriptions.add(subscribed["SubscriptionArn"])
+            self._grant(function, event, "sns.amazonaws.com", str(properties["Topic"]))
         elif event.type in ("Schedule", "ScheduleV2"):
             enabled = properties.get("Enabled", True) is not False and \
                 properties.get("State", "ENABLED") != "DISABLED"
@@ -165,6 +168,9 @@ class TemplateWiring:
             if event.type == "Schedule":  # an EventBridge rule, as the stack makes one
                 self._put_rule(name, expression, enabled, function, text, properties)
                 wired.rules.add(name)
+                self._grant(function, event, "events.amazonaws.com",
+                            f"arn:aws:events:{self._settings.region}:"
+                            f"{self._settings.account_id}:rule/{name}")
             elif enabled:
                 wired.schedules.add(name)
                 self._scheduler.add_local(name, expression, function.name, text)
@@ -180,6 +186,21 @@ class TemplateWiring:
             self._routes.add(api, route_key, function.name, version)
         else:
             log.warning("%s: events of type %s are not wired yet", function.name, event.type)
+
+    def _grant(self, function: FunctionSpec, event: EventSpec, principal: str,
+               source_arn: str) -> None:
+        """The permission SAM adds beside each S3, SNS and schedule event, so that the
+        function's policy lets the service invoke it, as on AWS."""
+        grant = {"FunctionName": function.name, "Action": "lambda:InvokeFunction",
+                 "StatementId": f"{function.logical_id}{event.logical_id}Permission",
+                 "Principal": principal, "SourceArn": source_arn}
+        if principal == "s3.amazonaws.com":  # a bucket's ARN names no account
+            grant["SourceAccount"] = self._settings.account_id
+        try:
+            self._client("lambda").add_permission(**grant)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ResourceConflictException":
+                raise  # an existing statement of that id is this grant, made before
 
     def _put_rule(self, name: str, expression: str, enabled: bool, function: FunctionSpec,
                   payload: str | None, properties: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.errors import EnvironmentUnavailable
+from simulator.executors.platforms import host_machine
 
 # Variables read when a process starts (the interpreter's, the dynamic loader's, the C
 # library's): a runtime started ahead of its function (a standby, a fork) cannot honour them.
@@ -134,6 +135,10 @@ class Executor(ABC):
         raise EnvironmentUnavailable(
             f"The {self.name} executor cannot run container images (PackageType Image): "
             "they need a Docker engine")
+
+    def machine(self) -> str:
+        """The machine runtimes run on, as the kernel names it (`x86_64`, `aarch64`)."""
+        return host_machine()
 
     @abstractmethod
     def shutdown(self) -> None:

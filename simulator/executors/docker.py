@@ -46,7 +46,13 @@ from simulator.executors.engine_location import (
     locate,
     route_address,
 )
-from simulator.executors.platforms import MACHINES, emulates, image_problem
+from simulator.executors.platforms import (
+    MACHINE_ALIASES,
+    MACHINES,
+    emulates,
+    host_machine,
+    image_problem,
+)
 from simulator.executors.runtime_files import image_name
 from simulator.executors.standby import (
     CHANNEL_NAME,
@@ -588,6 +594,15 @@ class DockerExecutor(Executor):
                                 emulated)
         if problem:
             raise EnvironmentUnavailable(problem)
+
+    def machine(self) -> str:
+        """The engine's machine (another one's, for a remote engine)."""
+        try:
+            engine = str(self._engine_info().get("Architecture", ""))
+        except (DockerException, RequestException) as error:
+            log.warning("Docker did not say its architecture (%s): taking this host's", error)
+            return host_machine()
+        return MACHINE_ALIASES.get(engine.lower(), engine) or host_machine()
 
     def _engine_info(self) -> dict[str, Any]:
         if self._info is None:

@@ -25,9 +25,14 @@ def emulates(machine: str, binfmt_dir: Path = BINFMT_DIR) -> bool:
         return False
 
 
+def host_machine() -> str:
+    """This host's machine, as the kernel names it."""
+    return MACHINE_ALIASES.get(platform.machine().lower(), platform.machine())
+
+
 def host_problem(architecture: str) -> str | None:
     """Why a function of `architecture` cannot run as a process on this host, or None."""
-    machine = MACHINE_ALIASES.get(platform.machine().lower(), platform.machine())
+    machine = host_machine()
     if machine == MACHINES[architecture]:
         return None
     return (f"The function's architecture is {architecture}, but this host is {machine} and "

@@ -27,8 +27,10 @@ from simulator.functions.code_store import CodeStore
 from simulator.functions.code_upload import zip_from
 from simulator.functions.function_settings_store import FunctionSettingsStore
 from simulator.functions.layer_operations import LayerService
+from simulator.functions.policy_evaluation import INVOKE_FUNCTION, Caller, allows
 from simulator.functions.policy_store import PolicyStore
 from simulator.functions.registry import FunctionRegistry
+from simulator.functions.strict_mode import StrictMode
 from simulator.functions.validation import (
     MAX_LIST_ITEMS,
     Violations,
@@ -36,6 +38,7 @@ from simulator.functions.validation import (
     check_function_reference,
     check_qualifier,
     check_runnable,
+    parse_function_reference,
     validate_function_settings,
     validate_function_version,
     validate_image_uri,
@@ -67,6 +70,7 @@ class FunctionOperations:
         policies: PolicyStore | None = None,
         code_signing: CodeSigningStore | None = None,
         function_settings: FunctionSettingsStore | None = None,
+        strict_mode: StrictMode | None = None,
     ) -> None:
         self.settings = settings
         self._versions = versions
@@ -77,6 +81,7 @@ class FunctionOperations:
         self._policies = policies  # None: no function has a resource-based policy
         self._code_signing = code_signing  # None: no code signing configuration exists
         self._function_settings = function_settings  # None: every function has the defaults
+        self._strict_mode = strict_mode  # None: nothing is checked beyond the API's rules
         self._write_lock = threading.Lock()
 
     # -- control plane ------------------------------------------------------------------------
@@ -96,6 +101,10 @@ class FunctionOperations:
             package_type=package_type, state="Active", last_update_status="Successful",
             **code, **settings,
         )
+        if self._strict_mode is not None:
+            self._strict_mode.check_new_function(function.name, function.role,
+                                                 list(function.architectures),
+                                                 function.is_interpreted)
         if not self._registry.add(function):
             raise ResourceConflictException(f"Function already exist: {function.name}")
         if signing_config is not None and self._code_signing is not None:
@@ -189,6 +198,9 @@ class FunctionOperations:
             violations = Violations()
             code["architectures"] = check_architectures(violations, body["Architectures"])
             violations.raise_if_any()
+        if "architectures" in code and self._strict_mode is not None:
+            self._strict_mode.check_architecture(function.name, list(code["architectures"]),
+                                                 function.is_interpreted)
         if body.get("DryRun"):
             return self._describe(function)
         answer = self._replace(function, **code)
@@ -208,6 +220,8 @@ class FunctionOperations:
         settings = validate_function_settings(body, creating=False,
                                               package_type=function.package_type)
         check_runnable(settings.get("runtime", ""))
+        if "role" in settings and self._strict_mode is not None:
+            self._strict_mode.check_role(function.name, settings["role"])
         if "Layers" in body:
             settings.update(self._attach_layers(body["Layers"]))
         return self._replace(function, **settings)
@@ -241,6 +255,26 @@ class FunctionOperations:
             self._function_settings.forget_function(name)
         self._pool.retire_function(name)
         log.info("deleted function %s", name)
+
+    def lets_in(self, reference: str, caller: Caller, action: str = INVOKE_FUNCTION
+                ) -> bool:
+        """Whether the function's policy lets `caller` (a trigger's service, a function URL's
+        public) invoke it; a policy that does not is let pass with a warning line, except in
+        strict mode. Raises ResourceNotFoundException for a function that doesn't exist."""
+        function = self.function(reference)
+        if self._strict_mode is None:
+            return True
+        qualifier = parse_function_reference(reference)[1] or ""
+        policy = self._policies.function_policy(function.name, qualifier) \
+            if self._policies is not None else None
+        if policy is not None and allows(policy.statements, caller, action):
+            return True
+        target = function.name + (f":{qualifier}" if qualifier else "")
+        return self._strict_mode.lets_pass(
+            f"policy:{target}:{caller.principal}:{action}",
+            f"function {target}: its policy does not allow {caller.principal} to call "
+            f"{action}" + (f" from {caller.source_arn}" if caller.source_arn else "")
+            + " (aws lambda add-permission grants it); AWS would refuse it")
 
     def forget_policy(self, name: str, qualifier: str) -> None:
         """A deleted version or alias takes its resource-based policy with it."""
@@ -374,6 +408,9 @@ class FunctionOperations:
         """Create or replace a function defined outside the API (a template, a code folder).
         A replacement is a new generation: the old environments retire. `warm_first` starts
         the new generation's environment before publishing it (hot reload)."""
+        if self._strict_mode is not None and function.state != "Failed":
+            self._strict_mode.check_architecture(function.name, list(function.architectures),
+                                                 function.is_interpreted)
         with self._write_lock:
             current = self._registry.get(function.name)
             if function.state == "Failed":

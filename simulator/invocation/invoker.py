@@ -28,6 +28,7 @@ from simulator.errors import (
     ValidationException,
 )
 from simulator.functions.function_operations import FunctionOperations
+from simulator.functions.policy_evaluation import Caller
 from simulator.functions.validation import Violations, parse_function_reference
 from simulator.invocation.async_invocations import AsyncInvocations
 from simulator.invocation.destinations import DestinationSender
@@ -213,10 +214,15 @@ class Invoker:
         self._async.submit(_reference(function), payload, trace_header)
 
     def deliver_if_known(self, function_arn: str, payload: bytes,
-                         trace_header: str | None = None) -> bool:
+                         trace_header: str | None = None, sender: Caller | None = None
+                         ) -> bool:
         """Queue an event from a shared source (moto's S3/SNS/EventBridge) if the function
-        is ours; False lets another simulator in the process take it."""
+        is ours; False lets another simulator in the process take it. An event its sender
+        may not deliver (the function's policy does not allow it) is dropped in strict
+        mode, as AWS fails that delivery."""
         try:
+            if sender is not None and not self._functions.lets_in(function_arn, sender):
+                return True
             self.submit_event(function_arn, payload, trace_header)
         except (ResourceNotFoundException, ValidationException):
             return False

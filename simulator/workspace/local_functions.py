@@ -152,7 +152,7 @@ class Workspace:
         requirements = spec.code_dir / "requirements.txt" if spec.code_dir else None
         target = TargetPlatform.of(
             spec.runtime, spec.architectures[0] if spec.architectures else "x86_64",
-            native=self._functions.settings.foreign_architectures == "native")
+            native=not self._functions.settings.strict)
         if requirements is not None and requirements.is_file() and target is not None:
             sources.append(install_requirements(
                 requirements, self._state_dir / "dependencies" / spec.name, target))

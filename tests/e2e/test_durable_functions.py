@@ -310,7 +310,7 @@ def skipping_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.Tem
         require_docker()
     with running_server(tmp_path_factory.mktemp(f"state-durable-{request.param}"),
                         request.param, durable_time="skip", docker_network="lambda-sim-test",
-                        docker_network_internal=True, foreign_architectures="native") as running:
+                        docker_network_internal=True) as running:
         yield running
 
 
@@ -539,8 +539,7 @@ def test_an_execution_waiting_for_a_callback_survives_a_restart(
         require_docker()
     state_dir = tmp_path / "state"
     options: dict[str, Any] = dict(docker_network="lambda-sim-test",
-                                   docker_network_internal=True,
-                                   foreign_architectures="native")
+                                   docker_network_internal=True)
     with running_server(state_dir, executor, **options) as first:
         durable = Durable(lambda_client(first.url), publish_layer(lambda_client(first.url)))
         name = durable.create("callbacks")

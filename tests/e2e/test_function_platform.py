@@ -7,11 +7,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import boto3
 import docker
 import pytest
 
@@ -177,20 +179,46 @@ def test_an_image_runs_only_as_its_own_architecture(client: Any,
             assert "has no emulation for aarch64 registered" in message
 
 
-def test_the_process_executor_runs_only_its_host_architecture(tmp_path: Path) -> None:
-    with running_server(tmp_path / "state", "process") as server:
-        client = lambda_client(server.url)
-        name = create_function(client, HELLO, Architectures=["arm64"])
-        with pytest.raises(client.exceptions.ServiceException) as caught:
-            client.invoke(FunctionName=name)
-    assert "cannot emulate another architecture" in caught.value.response["Error"]["Message"]
-
-
-def test_foreign_architectures_can_run_natively_when_asked(tmp_path: Path) -> None:
-    with running_server(tmp_path / "state", "process", foreign_architectures="native") as server:
+def test_an_interpreted_arm64_function_runs_on_the_host_with_one_warning_line(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with running_server(tmp_path / "state", "process") as server, \
+            caplog.at_level(logging.WARNING):
         client = lambda_client(server.url)
         name = create_function(client, HELLO, Architectures=["arm64"])
         assert invoke(client, name) == "hello"
+        assert invoke(client, name) == "hello"
+    warnings = [r.getMessage() for r in caplog.records
+                if f"function {name} declares arm64" in r.getMessage()]
+    assert warnings == [f"function {name} declares arm64, but the engine runs x86_64: it "
+                        "runs on x86_64 (strict mode refuses it)"]
+
+
+def test_strict_mode_refuses_an_arm64_function_at_create(tmp_path: Path) -> None:
+    with running_server(tmp_path / "state", "process", strict=True) as server:
+        client = lambda_client(server.url)
+        name = unique_name()
+        with pytest.raises(client.exceptions.InvalidParameterValueException) as caught:
+            create_function(client, HELLO, name, Architectures=["arm64"])
+        assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+        assert caught.value.response["Error"]["Message"] == (
+            f"function {name} declares arm64, but the engine runs x86_64; strict mode runs a "
+            "function only on its own architecture")
+        role = lambda_role(server.url)
+        with pytest.raises(client.exceptions.InvalidParameterValueException):
+            create_function(client, HELLO, name, Architectures=["arm64"], Role=role)
+        assert create_function(client, HELLO, name, Architectures=["x86_64"],
+                               Role=role) == name
+
+
+def lambda_role(endpoint: str) -> str:
+    """A role Lambda can assume, in the embedded IAM."""
+    iam = boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1",
+                       aws_access_key_id="test", aws_secret_access_key="test")
+    trust = {"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+        "Action": "sts:AssumeRole"}]}
+    return str(iam.create_role(RoleName=unique_name("role"),
+                               AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"])
 
 
 @pytest.mark.parametrize(("architectures", "constraint"), [

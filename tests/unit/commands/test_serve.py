@@ -249,8 +249,7 @@ def test_a_broken_template_is_one_line_exit_1_and_the_server_stops(
     (["--executor", "podman"], "argument --executor: invalid choice: 'podman'"),
     (["--port", "http"], "argument --port: invalid int value: 'http'"),
     (["--watch-mode", "sometimes"], "argument --watch-mode: invalid choice: 'sometimes'"),
-    (["--foreign-architectures", "emulate"],
-     "argument --foreign-architectures: invalid choice: 'emulate'"),
+    (["--strict", "yes"], "unrecognized arguments: yes"),
     (["--idle-timeout", "soon"], "argument --idle-timeout: invalid float value: 'soon'"),
 ])
 def test_invalid_flags_are_usage_errors(

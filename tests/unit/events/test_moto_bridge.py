@@ -17,10 +17,12 @@ from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from moto import mock_aws
 
 from simulator.events import moto_bridge
+from simulator.functions.policy_evaluation import Caller
 from simulator.invocation.tracing import incoming_trace_header
 
 FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:fn"
 OTHER_FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:other"
+SENDER = Caller("s3.amazonaws.com", "arn:aws:s3:::bucket", "123456789012")
 
 
 @dataclass
@@ -30,10 +32,13 @@ class Deliveries:
     known: set[str] = field(default_factory=lambda: {FUNCTION, OTHER_FUNCTION})
     events: list[tuple[str, Any]] = field(default_factory=list)
     trace_headers: list[str | None] = field(default_factory=list)
+    senders: list[Caller] = field(default_factory=list)
 
-    def __call__(self, function_arn: str, body: bytes, trace_header: str | None) -> bool:
+    def __call__(self, function_arn: str, body: bytes, trace_header: str | None,
+                 sender: Caller) -> bool:
         if function_arn not in self.known:
             return False
+        self.senders.append(sender)
         self.events.append((function_arn, json.loads(body)))
         self.trace_headers.append(trace_header)
         return True
@@ -105,6 +110,8 @@ def test_an_s3_notification_reaches_the_function_as_the_event_aws_sends(
     assert s3_part["object"]["size"] == 5
     assert s3_part["object"]["eTag"] == "827ccb0eea8a706c4c34a16891f84e7b"  # md5("12345")
     assert re.fullmatch(r"[0-9A-F]{16}", s3_part["object"]["sequencer"])
+    assert delivered.senders == [
+        Caller("s3.amazonaws.com", "arn:aws:s3:::photos", "123456789012")]
 
 
 def test_s3_notification_filters_choose_the_objects_that_fire(delivered: Deliveries) -> None:
@@ -171,6 +178,7 @@ def test_an_sns_message_reaches_a_lambda_subscriber_as_the_sns_event(
         "count": {"Type": "Number", "Value": "2"},
     }
     assert notification["SigningCertUrl"].startswith("https://sns.us-east-1.amazonaws.com/")
+    assert delivered.senders == [Caller("sns.amazonaws.com", topic, "123456789012")]
 
 
 def test_an_sns_filter_policy_chooses_the_messages_a_function_gets(
@@ -235,6 +243,9 @@ def test_a_matching_event_reaches_a_function_target_as_the_event(
     [event] = delivered.to()
     assert event["source"] == "shop"
     assert event["detail-type"] == "Order Placed"
+    assert delivered.senders == [Caller(
+        "events.amazonaws.com", "arn:aws:events:us-east-1:123456789012:rule/orders",
+        "123456789012")]
     assert event["detail"] == {"order": 1}
     assert event["account"] and event["region"] == "us-east-1"
 
@@ -315,8 +326,8 @@ def test_an_event_goes_to_the_one_simulator_that_knows_the_function(
     other_simulator = Deliveries(known={"arn:aws:lambda:us-east-1:123456789012:function:x"})
     moto_bridge.attach(other_simulator)
     try:
-        moto_bridge.deliver(FUNCTION, {"to": "fn"})
-        moto_bridge.deliver(other_simulator.known.copy().pop(), {"to": "x"})
+        moto_bridge.deliver(FUNCTION, {"to": "fn"}, SENDER)
+        moto_bridge.deliver(other_simulator.known.copy().pop(), {"to": "x"}, SENDER)
     finally:
         moto_bridge.detach(other_simulator)
 
@@ -329,7 +340,7 @@ def test_an_event_for_no_known_function_is_logged_and_dropped(
     unknown = "arn:aws:lambda:us-east-1:123456789012:function:gone"
 
     with caplog.at_level(logging.WARNING, logger=moto_bridge.__name__):
-        moto_bridge.deliver(unknown, {})
+        moto_bridge.deliver(unknown, {}, SENDER)
 
     assert delivered.events == []
     assert f"no function {unknown} to deliver an event to" in caplog.text
@@ -339,7 +350,7 @@ def test_a_detached_simulator_gets_no_more_events(delivered: Deliveries) -> None
     moto_bridge.detach(delivered)
     moto_bridge.detach(delivered)  # a second detach is harmless
 
-    moto_bridge.deliver(FUNCTION, {"late": True})
+    moto_bridge.deliver(FUNCTION, {"late": True}, SENDER)
 
     assert delivered.events == []
 
