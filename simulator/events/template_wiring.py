@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 from simulator.aws_clients import own_client
 from simulator.config import Settings
 from simulator.errors import LambdaError
+from simulator.events.http_events import DEFAULT_STAGE
 from simulator.events.http_routes import HttpRoutes
 from simulator.events.mappings import EventSourceMappings
 from simulator.events.schedules import Scheduler, parse_schedule_expression
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 REST_API_ID = "ServerlessRestApi"
 HTTP_API_ID = "ServerlessHttpApi"
+IMPLICIT_REST_API_STAGE = "Prod"
 
 
 class TemplateWiring:
@@ -174,6 +176,16 @@ class TemplateWiring:
             elif enabled:
                 wired.schedules.add(name)
                 self._scheduler.add_local(name, expression, function.name, text)
+        elif event.type in ("EventBridgeRule", "CloudWatchEvent"):
+            name = str(properties.get("RuleName") or f"{template.stack_name}-{function.name}-"
+                       f"{event.logical_id}")
+            self._put_pattern_rule(name, function, properties)
+            bus = str(properties.get("EventBusName") or "default")
+            rule_path = name if bus == "default" else f"{bus}/{name}"
+            wired.rules.add(rule_path)
+            self._grant(function, event, "events.amazonaws.com",
+                        f"arn:aws:events:{self._settings.region}:"
+                        f"{self._settings.account_id}:rule/{rule_path}")
         elif event.type in ("Api", "HttpApi"):
             method = str(properties.get("Method", "ANY")).upper()
             method = "ANY" if method == "ANY" or method == "X-AMAZON-APIGATEWAY-ANY-METHOD" \
@@ -183,7 +195,10 @@ class TemplateWiring:
             version = "1.0" if event.type == "Api" else str(
                 properties.get("PayloadFormatVersion", "2.0"))
             route_key = "$default" if path == "$default" else f"{method} {path}"
-            self._routes.add(api, route_key, function.name, version)
+            # SAM deploys its implicit REST API to a stage named Prod (the URL its Outputs
+            # give); an HTTP API's stage is $default.
+            stage = IMPLICIT_REST_API_STAGE if event.type == "Api" else DEFAULT_STAGE
+            self._routes.add(api, route_key, function.name, version, stage=stage)
         else:
             log.warning("%s: events of type %s are not wired yet", function.name, event.type)
 
@@ -216,12 +231,33 @@ class TemplateWiring:
             target["Input"] = payload
         events.put_targets(Rule=name, Targets=[target])
 
-    def _delete_rule(self, rule: str) -> None:
+    def _put_pattern_rule(self, name: str, function: FunctionSpec,
+                          properties: dict[str, Any]) -> None:
+        """An `EventBridgeRule` (or older `CloudWatchEvent`) event: a rule of its pattern on
+        its bus, targeting the function, with the event's Input or InputPath."""
         events = self._client("events")
-        targets = events.list_targets_by_rule(Rule=rule).get("Targets", [])
+        bus = str(properties.get("EventBusName") or "default")
+        state = str(properties.get("State") or "ENABLED")
+        events.put_rule(Name=name, EventPattern=json.dumps(properties.get("Pattern") or {}),
+                        EventBusName=bus, State=state)
+        target: dict[str, Any] = {"Id": str(properties.get("Target", {}).get("Id")
+                                            or f"{function.name}-target"),
+                                  "Arn": function.arn}
+        for key in ("Input", "InputPath"):
+            if properties.get(key) is not None:
+                target[key] = properties[key]
+        events.put_targets(Rule=name, EventBusName=bus, Targets=[target])
+
+    def _delete_rule(self, rule: str) -> None:
+        """`rule` is a rule's name, or `<bus>/<name>` for one on another bus than default."""
+        bus, _, name = rule.rpartition("/")
+        on_bus = {"EventBusName": bus} if bus else {}
+        events = self._client("events")
+        targets = events.list_targets_by_rule(Rule=name, **on_bus).get("Targets", [])
         if targets:
-            events.remove_targets(Rule=rule, Ids=[target["Id"] for target in targets])
-        events.delete_rule(Name=rule)
+            events.remove_targets(Rule=name, Ids=[target["Id"] for target in targets],
+                                  **on_bus)
+        events.delete_rule(Name=name, **on_bus)
 
     def _map_queue(self, function: FunctionSpec, properties: dict[str, Any]) -> None:
         queue_arn = properties["Queue"]

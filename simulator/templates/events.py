@@ -9,7 +9,8 @@ from typing import Any
 from simulator.templates.intrinsics import Resolver
 from simulator.templates.specs import EventSpec, FunctionSpec, TemplateError
 
-SUPPORTED_EVENT_TYPES = ("Api", "HttpApi", "S3", "SQS", "Schedule", "ScheduleV2", "SNS")
+SUPPORTED_EVENT_TYPES = ("Api", "HttpApi", "S3", "SQS", "Schedule", "ScheduleV2", "SNS",
+                         "EventBridgeRule", "CloudWatchEvent")
 MAPPING_SETTINGS = ("BatchSize", "Enabled", "FunctionResponseTypes",
                     "MaximumBatchingWindowInSeconds", "ScalingConfig", "FilterCriteria")
 

@@ -15,7 +15,7 @@ from typing import Any
 from simulator.templates.events import attach_event_source_mapping
 from simulator.templates.functions import lambda_function, serverless_function
 from simulator.templates.intrinsics import Resolver
-from simulator.templates.naming import LAYER_TYPES, Stack
+from simulator.templates.naming import API_TYPES, LAYER_TYPES, Stack
 from simulator.templates.parameters import parameter_values
 from simulator.templates.reader import line_of, read_template
 from simulator.templates.resources import bucket, layer, queue, rule, topic
@@ -139,6 +139,8 @@ def collect(
         collected.topics.append(topic(logical_id, resource, resolver))
     elif kind == "AWS::Events::Rule":
         collected.rules.append(rule(logical_id, resource, resolver))
+    elif kind in API_TYPES:
+        return  # its routes come from the functions' Api and HttpApi events
     else:
         resolver.warnings.append(
             f"Resource {logical_id} has the type {kind}, which the simulator does not provide; "

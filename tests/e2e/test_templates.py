@@ -37,7 +37,7 @@ def test_hello_world_api(server: SimulatorServer) -> None:
     report = server.simulator.load_template(TEMPLATES / "hello-world-api" / "template.yaml")
     assert len(report.functions) == 2
     base = f"{server.url}/_simulator/http"
-    hello = requests.get(f"{base}/ServerlessRestApi/$default/hello", timeout=60)
+    hello = requests.get(f"{base}/ServerlessRestApi/Prod/hello", timeout=60)
     assert hello.status_code == 200
     assert "message" in hello.json()
     greet = requests.get(f"{base}/ServerlessHttpApi/$default/greet", timeout=60)

@@ -461,8 +461,9 @@ def test_api_events_become_routes_of_the_implicit_apis(wired: Wired) -> None:
         (HTTP_API_ID, "ANY /legacy", "fn", "1.0"),
         (HTTP_API_ID, "$default", "fn", "2.0"),
     }
-    match = wired.routes.match(REST_API_ID, "$default", "GET", "/items/42")
+    match = wired.routes.match(REST_API_ID, "Prod", "GET", "/items/42")  # SAM's stage
     assert match is not None and match.path_parameters == {"id": "42"}
+    assert wired.routes.match(HTTP_API_ID, "$default", "POST", "/orders") is not None
 
 
 def test_routes_gone_from_the_template_are_gone_after_rewiring(wired: Wired) -> None:

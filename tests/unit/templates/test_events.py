@@ -80,7 +80,8 @@ def test_events_the_simulator_does_not_deliver_are_left_out_with_a_warning() -> 
     assert sam_events("Worker", events, subject) == [
         EventSpec("Work", "SQS", {"Queue": QUEUE_ARN})
     ]
-    delivered = "Api, HttpApi, S3, SQS, Schedule, ScheduleV2, SNS"
+    delivered = ("Api, HttpApi, S3, SQS, Schedule, ScheduleV2, SNS, EventBridgeRule, "
+                 "CloudWatchEvent")
     assert subject.warnings == [
         f"Event Stream of function Worker has the type DynamoDB, which the simulator does not "
         f"deliver (it delivers {delivered}); it is ignored.",
