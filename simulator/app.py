@@ -15,6 +15,7 @@ from werkzeug.exceptions import RequestEntityTooLarge as WerkzeugTooLarge
 from simulator.api.arn_scope import ArnScope
 from simulator.api.aws_gateway import ServiceDispatcher
 from simulator.api.capacity_providers_api import capacity_providers_api
+from simulator.api.cloudformation_api import CloudFormationApi
 from simulator.api.code_signing_api import code_signing_api
 from simulator.api.durable_api import durable_api
 from simulator.api.durable_deletions_api import durable_deletions_api
@@ -33,6 +34,7 @@ from simulator.api.runtime_api import RuntimeApiListener
 from simulator.api.schedule_api import schedule_api
 from simulator.api.simulator_api import simulator_api
 from simulator.api.versions_api import versions_api
+from simulator.aws_clients import own_client
 from simulator.config import Settings
 from simulator.durable.deletions import DurableDeletions
 from simulator.durable.executions import DurableExecutions
@@ -79,6 +81,8 @@ from simulator.observability.cost_api import cost_api
 from simulator.observability.dashboard import dashboard
 from simulator.observability.prometheus_api import prometheus_api
 from simulator.observability.xray_daemon import XRayDaemon
+from simulator.stacks.cloudformation import CloudFormation
+from simulator.stacks.resource_types import provisioner_for
 from simulator.workspace.local_functions import DeployReport, Workspace
 
 log = logging.getLogger(__name__)
@@ -167,12 +171,19 @@ class Simulator:
         self.event_sources = EventSourceMappings(settings, self.functions, self.invoker)
         self.event_sources.start()
         self.app = create_app(self)
+        self.cloudformation = CloudFormation(
+            settings.state_dir,
+            lambda resource_type: provisioner_for(resource_type, self.pool.function_endpoint),
+            account_id=settings.account_id,
+            clients=lambda service, region: own_client(settings, service, region=region))
         self.wsgi_app = ServiceDispatcher(
             ArnScope(InvokePath(self.app, self.invoker, MAX_REQUEST_BYTES),
                      settings.region, settings.account_id),
             settings.account_id, settings.access_token,
-            services=self.observability.service_apps(
-                fallback=lambda environ, start: self.wsgi_app.aws_app(environ, start)))
+            services={**self.observability.service_apps(
+                fallback=lambda environ, start: self.wsgi_app.aws_app(environ, start)),
+                "cloudformation": CloudFormationApi(self.cloudformation.operations(),
+                                                    settings.region)})
         moto_bridge.attach(self.invoker.deliver_if_known)
         self.scheduler.start()
         self.workspace: Workspace | None = None
@@ -196,6 +207,7 @@ class Simulator:
         moto_bridge.detach(self.invoker.deliver_if_known)
         if self.workspace is not None:
             self.workspace.close()
+        self.cloudformation.close()
         self.event_sources.close()
         self.provisioned.close()
         self.scheduler.stop()

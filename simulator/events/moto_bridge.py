@@ -143,6 +143,24 @@ def _install_once() -> None:
     s3_models.S3Backend.complete_multipart_upload = (  # type: ignore[method-assign]
         complete_multipart_upload)  # type: ignore[assignment]
 
+    def get_permission(bucket: Any, action: str, resource: str) -> Any:
+        """moto judges a bucket policy without its conditions, so a Deny meant for
+        requests without TLS (SAM's managed bucket has one) denies every request. Only the
+        statements that hold of a request to this endpoint count; it stands for AWS's
+        TLS endpoint."""
+        from moto.iam.access_control import IAMPolicy, PermissionResult
+
+        if bucket.policy is None:
+            return PermissionResult.NEUTRAL
+        document = json.loads(bucket.policy)
+        statements = document.get("Statement", [])
+        document["Statement"] = [s for s in (statements if isinstance(statements, list)
+                                             else [statements]) if _holds_locally(s)]
+        return IAMPolicy(json.dumps(document)).is_action_permitted(action, resource)
+
+    s3_models.FakeBucket.get_permission = (  # type: ignore[method-assign]
+        get_permission)  # type: ignore[assignment]
+
     original_tagging = s3_models.S3Backend.put_object_tagging
 
     def put_object_tagging(backend: Any, key: Any, tags: dict[str, str] | None) -> Any:
@@ -269,3 +287,16 @@ def fires_on_events(rule: Any) -> bool:
 def _account_of(arn: str) -> str | None:
     parts = arn.split(":")
     return parts[4] if len(parts) > 4 and parts[4] else None
+
+
+
+def _holds_locally(statement: dict[str, Any]) -> bool:
+    """Whether a bucket policy statement's conditions hold of a request to this endpoint:
+    `aws:SecureTransport` is true; a condition on anything else is not known to hold."""
+    for operator, tests in (statement.get("Condition") or {}).items():
+        for key, expected in (tests or {}).items():
+            values = expected if isinstance(expected, list) else [expected]
+            if operator != "Bool" or str(key).lower() != "aws:securetransport" or \
+                    "true" not in [str(value).lower() for value in values]:
+                return False
+    return True

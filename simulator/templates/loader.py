@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from simulator.templates.parameters import parameter_values
 from simulator.templates.reader import line_of, read_template
 from simulator.templates.resources import bucket, layer, queue, rule, topic
 from simulator.templates.sam_globals import function_globals, merged
+from simulator.templates.serverless import is_service_file, service_template
 from simulator.templates.specs import (
     BucketSpec,
     FunctionSpec,
@@ -57,12 +58,19 @@ def load_template(
     error, a function without Runtime or Handler); anything the simulator merely cannot run is
     listed in `Template.warnings` instead."""
     path = Path(path).resolve()
-    document = read_template(path)
-    stack = Stack(name=path.parent.name or "stack", region=region, account_id=account_id)
+    overrides = parameter_overrides or {}
+    # A Serverless Framework service file is loaded as its SAM template; the overrides are
+    # its CLI options (stage=..., region=...).
+    service = service_template(path, overrides, account_id) if is_service_file(path) else None
+    document = service.document if service else read_template(path)
+    stack_name = service.stack_name if service else path.parent.name or "stack"
+    stack = Stack(name=stack_name, region=region, account_id=account_id)
     try:
-        return load_document(path, document, stack, parameter_overrides or {})
+        template = load_document(path, document, stack, {} if service else overrides)
     except TemplateError as error:
         raise TemplateError(f"{path}: {error}") from None
+    return replace(template, warnings=[*service.warnings, *template.warnings]) if service \
+        else template
 
 
 def load_document(

@@ -60,8 +60,23 @@ _TemplateLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, 
 _TemplateLoader.add_multi_constructor("!", _short_tag)
 
 
+def parse_yaml(text: str) -> Any:
+    """YAML template text as plain data, CloudFormation's short tags in their long form;
+    raises yaml.YAMLError when it is not well-formed."""
+    return yaml.load(text, Loader=_TemplateLoader)  # noqa: S506
+
+
 def read_template(path: Path) -> dict[str, Any]:
     """The template at `path` as a dict; TemplateError when it is missing or malformed."""
+    document = read_document(path)
+    resources = document.get("Resources")
+    if not isinstance(resources, dict) or not resources:
+        raise TemplateError(f"{path} has no Resources section; add the functions under Resources")
+    return document
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    """The YAML or JSON mapping at `path` (a template, or a file a template reads)."""
     if not path.is_file():
         what = "is a folder, not a template file" if path.is_dir() else "does not exist"
         raise TemplateError(f"{path} {what}; pass the path of a template.yaml or .json file")
@@ -70,7 +85,7 @@ def read_template(path: Path) -> dict[str, Any]:
         if path.suffix == ".json" or text.lstrip().startswith("{"):
             document = json.loads(text)
         else:
-            document = yaml.load(text, Loader=_TemplateLoader)  # noqa: S506
+            document = parse_yaml(text)
     except json.JSONDecodeError as error:
         raise TemplateError(f"{path}, line {error.lineno}, column {error.colno}: {error.msg}; "
                             "fix the template's syntax") from None
@@ -83,9 +98,6 @@ def read_template(path: Path) -> dict[str, Any]:
         raise TemplateError(f"{path}: {error}; fix the template's syntax") from None
     if not isinstance(document, dict):
         raise TemplateError(f"{path} is not a template: its top level must be a mapping")
-    resources = document.get("Resources")
-    if not isinstance(resources, dict) or not resources:
-        raise TemplateError(f"{path} has no Resources section; add the functions under Resources")
     return document
 
 

@@ -49,6 +49,7 @@ DECLARATIONS = {
     "templates/specs.py": "frozen dataclasses of what a template describes",
     "invocation/observer.py": "the observer protocol and its no-op",
     "executors/fake.py": "the unit tests' own executor, which most of them run on",
+    "stacks/provisioning.py": "the provisioner protocol and the values it passes",
 }
 
 

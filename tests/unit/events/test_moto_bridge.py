@@ -111,7 +111,7 @@ def test_an_s3_notification_reaches_the_function_as_the_event_aws_sends(
     assert s3_part["object"]["eTag"] == "827ccb0eea8a706c4c34a16891f84e7b"  # md5("12345")
     assert re.fullmatch(r"[0-9A-F]{16}", s3_part["object"]["sequencer"])
     assert delivered.senders == [
-        Caller("s3.amazonaws.com", "arn:aws:s3:::photos", "123456789012")]
+        Caller("s3.amazonaws.com", "arn:aws:s3:::photos", FUNCTION.split(":")[4])]
 
 
 def test_s3_notification_filters_choose_the_objects_that_fire(delivered: Deliveries) -> None:
@@ -178,7 +178,7 @@ def test_an_sns_message_reaches_a_lambda_subscriber_as_the_sns_event(
         "count": {"Type": "Number", "Value": "2"},
     }
     assert notification["SigningCertUrl"].startswith("https://sns.us-east-1.amazonaws.com/")
-    assert delivered.senders == [Caller("sns.amazonaws.com", topic, "123456789012")]
+    assert delivered.senders == [Caller("sns.amazonaws.com", topic, topic.split(":")[4])]
 
 
 def test_an_sns_filter_policy_chooses_the_messages_a_function_gets(
@@ -243,9 +243,9 @@ def test_a_matching_event_reaches_a_function_target_as_the_event(
     [event] = delivered.to()
     assert event["source"] == "shop"
     assert event["detail-type"] == "Order Placed"
-    assert delivered.senders == [Caller(
-        "events.amazonaws.com", "arn:aws:events:us-east-1:123456789012:rule/orders",
-        "123456789012")]
+    rule_arn = events.describe_rule(Name="orders")["Arn"]
+    assert delivered.senders == [Caller("events.amazonaws.com", rule_arn,
+                                        rule_arn.split(":")[4])]
     assert event["detail"] == {"order": 1}
     assert event["account"] and event["region"] == "us-east-1"
 
@@ -473,3 +473,21 @@ def test_a_put_object_without_tags_tells_eventbridge_of_no_tags(
     assert [(e["detail-type"], e["detail"]["object"]["key"]) for e in delivered.to()] == [
         ("Object Created", "plain"), ("Object Created", "tagged"),
         ("Object Tags Added", "tagged")]
+
+
+def test_a_bucket_policy_denying_requests_without_tls_lets_this_endpoints_requests_in(
+        delivered: Deliveries) -> None:
+    """SAM's managed bucket denies requests without TLS; requests here stand for AWS's TLS
+    endpoint, so they pass, while an unconditional deny still denies."""
+    s3 = client("s3")
+    s3.create_bucket(Bucket="artifacts")
+    deny = {"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+            "Resource": ["arn:aws:s3:::artifacts", "arn:aws:s3:::artifacts/*"]}
+    s3.put_bucket_policy(Bucket="artifacts", Policy=json.dumps({"Statement": [
+        {**deny, "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
+    s3.put_object(Bucket="artifacts", Key="app.zip", Body=b"zip")
+    assert s3.get_object(Bucket="artifacts", Key="app.zip")["Body"].read() == b"zip"
+
+    s3.put_bucket_policy(Bucket="artifacts", Policy=json.dumps({"Statement": [deny]}))
+    with pytest.raises(s3.exceptions.ClientError):
+        s3.put_object(Bucket="artifacts", Key="denied.zip", Body=b"zip")

@@ -1,0 +1,1 @@
+"""One module per AWS service: the provisioners of its CloudFormation resource types."""
