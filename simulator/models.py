@@ -16,6 +16,7 @@ from typing import Any, Protocol
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 LATEST = "$LATEST"
+TENANT_KEY_SEPARATOR = "#"
 
 
 def aws_timestamp(moment: float | None = None) -> str:
@@ -76,6 +77,11 @@ class FunctionConfig:
     vpc_config: dict[str, Any] | None = None  # SubnetIds, SecurityGroupIds
     # Durable functions: ExecutionTimeout (seconds) and RetentionPeriodInDays, as AWS answers.
     durable_config: dict[str, Any] | None = None
+    # TenancyConfig's TenantIsolationMode (PER_TENANT), fixed at creation.
+    tenant_isolation_mode: str | None = None
+    # The tenant an invocation runs for: set only on the copy the invoker runs, so each
+    # tenant's environments are its own (see `pool_key`).
+    tenant_id: str | None = None
 
     def updated(self, **changes: Any) -> FunctionConfig:
         """A copy with `changes`, a fresh revision and the next generation."""
@@ -116,9 +122,17 @@ class FunctionConfig:
         return f"image {self.image_uri}" if self.is_image else self.runtime
 
     @property
-    def pool_key(self) -> str:
-        """Environments are shared by one version of one function."""
+    def version_key(self) -> str:
+        """One version of one function: what a change of code or configuration retires."""
         return self.name if self.version == LATEST else f"{self.name}:{self.version}"
+
+    @property
+    def pool_key(self) -> str:
+        """Environments are shared by one version of one function, and, with tenant
+        isolation, by one tenant (`#` is in neither a function name nor a tenant id)."""
+        if self.tenant_id is None:
+            return self.version_key
+        return f"{self.version_key}{TENANT_KEY_SEPARATOR}{self.tenant_id}"
 
     def to_api(self, region: str, account_id: str, listed: bool = False,
                qualified: bool = False) -> dict[str, Any]:
@@ -165,6 +179,8 @@ class FunctionConfig:
             body["DeadLetterConfig"] = {"TargetArn": self.dead_letter_target}
         if self.durable_config:
             body["DurableConfig"] = dict(self.durable_config)
+        if self.tenant_isolation_mode:
+            body["TenancyConfig"] = {"TenantIsolationMode": self.tenant_isolation_mode}
         if listed:
             del body["State"]
             return body
@@ -271,6 +287,7 @@ class Invocation:
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     client_context: str | None = None
     cognito_identity: str | None = None
+    tenant_id: str | None = None  # the invoke's X-Amz-Tenant-Id, for a tenant-isolated function
     trace_id: str | None = None
     trace_report: str = ""  # the REPORT line's XRAY part, for a sampled invocation
     want_log_tail: bool = False

@@ -558,6 +558,7 @@ class Runtime {
       identity: parseJson(headers['lambda-runtime-cognito-identity'], 'CognitoIdentity'),
       invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'],
       awsRequestId: headers['lambda-runtime-aws-request-id'],
+      tenantId: headers['lambda-runtime-aws-tenant-id'],
       getRemainingTimeInMillis: () => deadline - Date.now(),
     };
   }

@@ -164,9 +164,11 @@ class LambdaContext:
         deadline_ms: int,
         client_context: dict | None,
         identity: dict | None,
+        tenant_id: str | None = None,
     ) -> None:
         env = os.environ.get
         self.aws_request_id = request_id
+        self.tenant_id = tenant_id  # the invoke's tenant, for a tenant-isolated function
         self.invoked_function_arn = arn
         self.function_name = env("AWS_LAMBDA_FUNCTION_NAME")
         self.function_version = env("AWS_LAMBDA_FUNCTION_VERSION")
@@ -348,6 +350,7 @@ def invoke(client: RuntimeClient, handler: Handler, response: RuntimeApiAnswer) 
             int(header("Lambda-Runtime-Deadline-Ms") or 0),
             parse_json(client_context, CONTEXT_ERROR, "parse Client Context JSON"),
             parse_json(identity, CONTEXT_ERROR, "parse Cognito Identity JSON"),
+            header("Lambda-Runtime-Aws-Tenant-Id") or None,
         )
         event = parse_json(response.body, "Runtime.UnmarshalError", "unmarshal input")
         payload, content_type = marshal(handler(event, context))

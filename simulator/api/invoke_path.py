@@ -54,6 +54,7 @@ class InvokePath:
                 trace_header=environ.get("HTTP_X_AMZN_TRACE_ID"),
                 durable_execution_name=environ.get("HTTP_X_AMZ_DURABLE_EXECUTION_NAME"),
                 handler_only=environ.get("HTTP_X_DEX_HANDLER_INVOKE") == "true",
+                tenant_id=environ.get("HTTP_X_AMZ_TENANT_ID") or None,
             )
         except LambdaError as error:
             return _answer(start_response, *error_parts(error))

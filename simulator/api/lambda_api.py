@@ -106,6 +106,7 @@ def invoke(name: str) -> Response:
         trace_header=request.headers.get("X-Amzn-Trace-Id"),
         durable_execution_name=request.headers.get("X-Amz-Durable-Execution-Name"),
         handler_only=request.headers.get(HANDLER_INVOKE_HEADER) == "true",
+        tenant_id=request.headers.get("X-Amz-Tenant-Id") or None,
     )
     return Response(outcome.payload, status=outcome.status,
                     headers=invoke_headers(outcome, received))

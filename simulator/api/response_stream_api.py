@@ -33,6 +33,7 @@ def invoke_with_response_stream(name: str) -> Response:
         log_type=log_type,
         client_context=request.headers.get("X-Amz-Client-Context"),
         trace_header=request.headers.get("X-Amzn-Trace-Id"),
+        tenant_id=request.headers.get("X-Amz-Tenant-Id") or None,
     )
     version = ("X-Amz-Executed-Version", function.version)
     if stream is None:

@@ -128,6 +128,7 @@ class _Handler(QuickHeadParsing, BaseHTTPRequestHandler):
             "Lambda-Runtime-Trace-Id": invocation.trace_id,
             "Lambda-Runtime-Client-Context": invocation.client_context,
             "Lambda-Runtime-Cognito-Identity": invocation.cognito_identity,
+            "Lambda-Runtime-Aws-Tenant-Id": invocation.tenant_id,
         }
         self._send(200, invocation.payload, {k: v for k, v in headers.items() if v})
 

@@ -16,7 +16,7 @@ from simulator.environments.environment import Environment, EnvironmentState
 from simulator.environments.variables import lambda_variables
 from simulator.errors import EnvironmentUnavailable, ServiceException, TooManyRequestsException
 from simulator.executors.base import Executor, ExitStatus, LaunchSpec
-from simulator.models import FunctionConfig
+from simulator.models import TENANT_KEY_SEPARATOR, FunctionConfig
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,7 @@ class EnvironmentPool:
         self._endpoints: dict[str, RuntimeEndpoint] = {}
         self._in_flight: dict[str, int] = {}
         self._total_in_flight = 0
+        # By version key: every tenant's environments of a version share its generation.
         self._generations: dict[str, int] = {}
         self._requests: dict[str, str] = {}
         self._closed = threading.Event()
@@ -94,7 +95,7 @@ class EnvironmentPool:
         invokes are not all left waiting on containers made one after another."""
         with self._lock:
             self._admit(function)
-            self._generations.setdefault(function.pool_key, function.generation)
+            self._generations.setdefault(function.version_key, function.generation)
             while True:
                 environment = self._take_idle(function)
                 if environment is not None:
@@ -134,7 +135,7 @@ class EnvironmentPool:
         function = environment.function
         with self._lock:
             self._leave(function.name)
-            current = self._generations.get(function.pool_key) == function.generation
+            current = self._generations.get(function.version_key) == function.generation
             if current and environment.mark_idle():
                 self._idle.setdefault(function.pool_key, []).append(environment)
                 self._changed.notify_all()
@@ -168,9 +169,9 @@ class EnvironmentPool:
         environment.mark_prewarmed()
         environment.provisioned = provisioned
         with self._lock:
-            current = self._generations.get(function.pool_key, function.generation)
+            current = self._generations.get(function.version_key, function.generation)
             if environment.alive and function.generation >= current:
-                self._generations.setdefault(function.pool_key, function.generation)
+                self._generations.setdefault(function.version_key, function.generation)
                 self._idle.setdefault(function.pool_key, []).append(environment)
                 return None
         self._discard(environment)
@@ -203,20 +204,25 @@ class EnvironmentPool:
 
     # -- lifecycle of functions -------------------------------------------------------------
 
-    def retire(self, pool_key: str, generation: int | None) -> None:
+    def retire(self, version_key: str, generation: int | None) -> None:
         """A function (or one version: `name:version`) changed, or was deleted (None): idle
-        environments of older generations stop now, busy ones when their invocation ends."""
+        environments of older generations, every tenant's among them, stop now, busy ones
+        when their invocation ends."""
+        tenants = f"{version_key}{TENANT_KEY_SEPARATOR}"
+        retired: list[Environment] = []
         with self._lock:
             if generation is None:
-                self._generations.pop(pool_key, None)
+                self._generations.pop(version_key, None)
             else:
-                self._generations[pool_key] = generation
-            idle = self._idle.pop(pool_key, [])
-            keep = [e for e in idle if generation is not None
-                    and e.function.generation >= generation]
-            if keep:
-                self._idle[pool_key] = keep
-            retired = [e for e in idle if e not in keep]
+                self._generations[version_key] = generation
+            for pool_key in [key for key in self._idle
+                             if key == version_key or key.startswith(tenants)]:
+                idle = self._idle.pop(pool_key)
+                keep = [e for e in idle if generation is not None
+                        and e.function.generation >= generation]
+                if keep:
+                    self._idle[pool_key] = keep
+                retired += [e for e in idle if e not in keep]
         for environment in retired:
             self._stop_later(environment)
 
@@ -381,7 +387,10 @@ class EnvironmentPool:
                     if e.last_used < deadline and not e.provisioned
                 ]
                 for environment in stale:
-                    self._idle[environment.function.pool_key].remove(environment)
+                    idle = self._idle[environment.function.pool_key]
+                    idle.remove(environment)
+                    if not idle:  # a tenant seen once leaves no key behind
+                        del self._idle[environment.function.pool_key]
             for environment in stale:
                 log.debug("reaping idle environment %s of %s", environment.id,
                           environment.function.name)

@@ -45,6 +45,7 @@ class FakeContext:
     variables: dict[str, str]
     output: OutputCallback
     trace_id: str | None = None  # what a runtime puts in `_X_AMZN_TRACE_ID`
+    tenant_id: str | None = None  # a tenant-isolated function's tenant (`context.tenant_id`)
 
     def print(self, *values: object) -> None:
         self.output((" ".join(str(value) for value in values) + "\n").encode())
@@ -137,6 +138,7 @@ class FakeRuntime(RunningRuntime):
             deadline_ms=int(response.getheader("Lambda-Runtime-Deadline-Ms") or 0),
             client_context=json.loads(client_context) if client_context else None,
             trace_id=response.getheader("Lambda-Runtime-Trace-Id"),
+            tenant_id=response.getheader("Lambda-Runtime-Aws-Tenant-Id"),
             variables=dict(self._spec.variables),
             output=self._on_output,
         )

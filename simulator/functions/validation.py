@@ -41,6 +41,9 @@ CREATE_REFERENCE_PATTERN = re.compile(
 ROLE_ARN_PATTERN = re.compile(r"arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+")
 ENV_VAR_NAME_PATTERN = re.compile(r"[a-zA-Z]([a-zA-Z0-9_])+")
 HANDLER_PATTERN = re.compile(r"[^\s]+")
+TENANT_ID_PATTERN = re.compile(r"[a-zA-Z0-9\._:\/=+\-@ ]+")
+MAX_TENANT_ID_LENGTH = 256
+TENANT_ISOLATION_MODES = ("PER_TENANT",)
 
 SUPPORTED_RUNTIMES = (
     "python3.11", "python3.12", "python3.13", "python3.14", "nodejs18.x", "nodejs20.x",
@@ -241,6 +244,8 @@ def validate_function_settings(body: dict[str, Any], creating: bool,
         settings["vpc_config"] = check_vpc_config(v, body["VpcConfig"])
     if "ImageConfig" in body:
         settings["image_config"] = check_image_config(v, body["ImageConfig"])
+    if creating and body.get("TenancyConfig") is not None:
+        settings["tenant_isolation_mode"] = check_tenancy_config(v, body["TenancyConfig"])
     v.raise_if_any()
     if creating and name_parts is not None:
         settings["name"] = new_function_name(body["FunctionName"], name_parts)
@@ -320,6 +325,32 @@ def check_durable_config(v: Violations, value: Any) -> dict[str, Any] | None:
                     1, MAX_DURABLE_RETENTION_DAYS)
         config["RetentionPeriodInDays"] = value["RetentionPeriodInDays"]
     return config
+
+
+def check_tenancy_config(v: Violations, value: Any) -> str | None:
+    """CreateFunction's TenancyConfig: its TenantIsolationMode is required, and one of the
+    model's enum. Only a new function has one (UpdateFunctionConfiguration has no such
+    member): the mode never changes."""
+    mode = value.get("TenantIsolationMode") if isinstance(value, dict) else None
+    if mode is None:
+        v.messages.append("Value null at 'tenancyConfig.tenantIsolationMode' failed to "
+                          "satisfy constraint: Member must not be null")
+        return None
+    if mode not in TENANT_ISOLATION_MODES:
+        v.add(mode, "tenancyConfig.tenantIsolationMode",
+              f"Member must satisfy enum value set: [{', '.join(TENANT_ISOLATION_MODES)}]")
+        return None
+    return str(mode)
+
+
+def check_tenant_id(tenant_id: str) -> None:
+    """An invoke's TenantId (X-Amz-Tenant-Id), within the model's length and pattern."""
+    v = Violations()
+    if len(tenant_id) > MAX_TENANT_ID_LENGTH:
+        check_length(v, tenant_id, "tenantId", MAX_TENANT_ID_LENGTH)
+    else:
+        check_pattern(v, tenant_id, "tenantId", TENANT_ID_PATTERN)
+    v.raise_if_any()
 
 
 def check_architectures(v: Violations, value: Any) -> tuple[str, ...]:

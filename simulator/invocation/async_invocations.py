@@ -29,7 +29,8 @@ DEFAULT_MAXIMUM_EVENT_AGE = 21600
 SYSTEM_BACKOFF_FIRST, SYSTEM_BACKOFF_MOST = 1.0, 300.0
 
 Lookup = Callable[[str], "FunctionConfig | None"]
-Run = Callable[[FunctionConfig, bytes, "str | None"], InvocationResult]
+# Runs one attempt: the function, the payload, the trace header and the tenant id.
+Run = Callable[[FunctionConfig, bytes, "str | None", "str | None"], InvocationResult]
 
 
 class AsyncInvocations:
@@ -42,10 +43,13 @@ class AsyncInvocations:
         self._queue = AsyncQueue(settings.state_dir / "async_events.db", self._process,
                                  settings.async_workers)
 
-    def submit(self, reference: str, payload: bytes, trace_header: str | None = None) -> None:
+    def submit(self, reference: str, payload: bytes, trace_header: str | None = None,
+               tenant_id: str | None = None) -> None:
         """`reference`: the function's name, or `name:version` for a published version;
-        `trace_header` the caller's `X-Amzn-Trace-Id`, which every attempt carries on."""
-        self._queue.put(QueuedEvent(reference, payload, trace_header=trace_header))
+        `trace_header` the caller's `X-Amzn-Trace-Id`, which every attempt carries on, as
+        it does the tenant a tenant-isolated function runs the event for."""
+        self._queue.put(QueuedEvent(reference, payload, trace_header=trace_header,
+                                    tenant_id=tenant_id))
 
     def pending(self) -> int:
         return self._queue.pending()
@@ -69,7 +73,7 @@ class AsyncInvocations:
             self._owe_failure(function, event, None, "EventAgeExceeded")
             return self._deliver(event, None)
         try:
-            result = self._run(function, event.payload, event.trace_header)
+            result = self._run(function, event.payload, event.trace_header, event.tenant_id)
         except TooManyRequestsException:
             return self._system_backoff(event)
         except (ServiceException, EnvironmentUnavailable) as error:

@@ -24,9 +24,10 @@ SCHEMA = Schema("queued asynchronous invocations", steps=[
     ["ALTER TABLE events ADD COLUMN trace_header TEXT"],
     ["ALTER TABLE events ADD COLUMN deliveries TEXT",
      "ALTER TABLE events ADD COLUMN system_retries INTEGER DEFAULT 0"],
+    ["ALTER TABLE events ADD COLUMN tenant_id TEXT"],
 ])
 COLUMNS = ("function_name, payload, id, enqueued_at, attempts, due_at, trace_header, "
-           "deliveries, system_retries")
+           "deliveries, system_retries, tenant_id")
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +45,16 @@ class QueuedEvent:
     # JSON object; while any is left, the event is retried as deliveries, not run again.
     deliveries: list[dict[str, Any]] = field(default_factory=list)
     system_retries: int = 0  # tries lost to throttles and system errors, for their backoff
+    tenant_id: str | None = None  # the tenant a tenant-isolated function runs the event for
 
     @classmethod
     def from_row(cls, row: tuple[Any, ...]) -> QueuedEvent:
         """An event as `COLUMNS` reads it back."""
         (function_name, payload, event_id, enqueued_at, attempts, due_at, trace_header,
-         deliveries, system_retries) = row
+         deliveries, system_retries, tenant_id) = row
         return cls(function_name, payload, event_id, enqueued_at, attempts, due_at,
                    trace_header, json.loads(deliveries) if deliveries else [],
-                   system_retries or 0)
+                   system_retries or 0, tenant_id)
 
 
 # Returns None when the event is finished, or seconds to wait before the next attempt.
@@ -82,11 +84,11 @@ class AsyncQueue:
     def put(self, event: QueuedEvent) -> None:
         with self._lock:
             self._db.execute(
-                f"INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO events ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (event.function_name, event.payload, event.id, event.enqueued_at,
                  event.attempts, event.due_at, event.trace_header,
                  json.dumps(event.deliveries) if event.deliveries else None,
-                 event.system_retries),
+                 event.system_retries, event.tenant_id),
             )
             self._schedule(event.id, event.due_at)
 

@@ -12,7 +12,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from simulator.config import Settings
@@ -29,7 +29,7 @@ from simulator.errors import (
 )
 from simulator.functions.function_operations import FunctionOperations
 from simulator.functions.policy_evaluation import Caller
-from simulator.functions.validation import Violations, parse_function_reference
+from simulator.functions.validation import Violations, check_tenant_id, parse_function_reference
 from simulator.invocation.async_invocations import AsyncInvocations
 from simulator.invocation.destinations import DestinationSender
 from simulator.invocation.observer import InvocationObserver, NoObserver
@@ -99,8 +99,8 @@ class Invoker:
         self._observer = observer or NoObserver()
         self._async = AsyncInvocations(
             settings, functions.lookup,
-            lambda function, payload, trace_header: self.run_event(
-                function, payload, trace_header, synchronous=False),
+            lambda function, payload, trace_header, tenant_id: self.run_event(
+                function, payload, trace_header, synchronous=False, tenant_id=tenant_id),
             DestinationSender(settings, self.submit_event),
         )
 
@@ -120,10 +120,12 @@ class Invoker:
         trace_header: str | None = None,
         durable_execution_name: str | None = None,
         handler_only: bool = False,
+        tenant_id: str | None = None,
     ) -> InvokeOutcome:
         """`handler_only`: run a durable function's handler once on the durable invocation
         input the caller sends, as the durable-execution service itself does (AWS's testing
-        runner marks such invokes with a header), rather than start an execution."""
+        runner marks such invokes with a header), rather than start an execution.
+        `tenant_id` (X-Amz-Tenant-Id): the tenant a tenant-isolated function runs for."""
         function = self.resolve(reference, qualifier)
         if function.state == "Failed":
             raise ResourceConflictException(
@@ -137,6 +139,7 @@ class Invoker:
         payload, context = _checked_request(
             payload, MAX_ASYNC_PAYLOAD if invocation_type == "Event" else MAX_SYNC_PAYLOAD,
             client_context)
+        _check_tenant(function, tenant_id)
         durable = not handler_only and self._is_durable(function, reference, qualifier)
         if invocation_type == "DryRun":
             return InvokeOutcome(204)
@@ -144,11 +147,12 @@ class Invoker:
             return self.durable.invoke(function, payload, invocation_type,
                                        durable_execution_name)
         if invocation_type == "Event":
-            self.submit_event(_reference(function), payload, trace_header)
+            self.submit_event(_reference(function), payload, trace_header, tenant_id)
             return InvokeOutcome(202)
         result = self.run(function, payload, context, trace_header,
                           want_log=log_type == "Tail",
-                          invoked_as=_named_qualifier(reference, qualifier))
+                          invoked_as=_named_qualifier(reference, qualifier),
+                          tenant_id=tenant_id)
         outcome = InvokeOutcome(200, result.payload, executed_version=function.version,
                                 result=result, request_id=result.request_id)
         if result.failed:
@@ -166,6 +170,7 @@ class Invoker:
         log_type: str | None = None,
         client_context: str | None = None,
         trace_header: str | None = None,
+        tenant_id: str | None = None,
     ) -> tuple[FunctionConfig, ResponseStream | None]:
         """InvokeWithResponseStream: checked as Invoke is, then run in the background while
         the caller writes the stream out as it comes; no stream for a DryRun."""
@@ -176,6 +181,7 @@ class Invoker:
                            f"set: [{', '.join(STREAMING_INVOCATION_TYPES)}]")
         violations.raise_if_any()
         payload, context = _checked_request(payload, MAX_SYNC_PAYLOAD, client_context)
+        _check_tenant(function, tenant_id)
         durable = self._is_durable(function, reference, qualifier)
         if invocation_type == "DryRun":
             return function, None
@@ -185,7 +191,8 @@ class Invoker:
             return function, stream
         return function, self.run_streamed(function, payload, context, trace_header,
                                            want_log=log_type == "Tail",
-                                           invoked_as=_named_qualifier(reference, qualifier))
+                                           invoked_as=_named_qualifier(reference, qualifier),
+                                           tenant_id=tenant_id)
 
     def run_streamed(
         self,
@@ -195,23 +202,24 @@ class Invoker:
         trace_header: str | None = None,
         want_log: bool = False,
         invoked_as: str | None = None,
+        tenant_id: str | None = None,
     ) -> ResponseStream:
         """`run` on a thread of its own, the answer streaming to the caller as the runtime
         writes it: the caller's thread is free to write each chunk out as it comes."""
         stream = ResponseStream()
         stream.run_in_background(lambda: self.run(
             function, payload, client_context, trace_header, want_log=want_log,
-            invoked_as=invoked_as, response_sink=stream))
+            invoked_as=invoked_as, response_sink=stream, tenant_id=tenant_id))
         return stream
 
     def submit_event(self, reference: str, payload: bytes,
-                     trace_header: str | None = None) -> None:
+                     trace_header: str | None = None, tenant_id: str | None = None) -> None:
         """Queue an asynchronous invocation, as S3, SNS, EventBridge and `Event` invokes do;
-        the trace goes on with the event."""
+        the trace and the tenant go on with the event."""
         function = self.resolve(reference)
         # Accepting the event starts its trace: every attempt and destination shares it.
         trace_header = trace_header or TraceHeader(new_root()).render()
-        self._async.submit(_reference(function), payload, trace_header)
+        self._async.submit(_reference(function), payload, trace_header, tenant_id)
 
     def deliver_if_known(self, function_arn: str, payload: bytes,
                          trace_header: str | None = None, sender: Caller | None = None
@@ -241,7 +249,8 @@ class Invoker:
 
     def run_event(self, function: FunctionConfig, payload: bytes,
                   trace_header: str | None = None, invoked_as: str | None = None,
-                  synchronous: bool = True) -> InvocationResult:
+                  synchronous: bool = True, tenant_id: str | None = None
+                  ) -> InvocationResult:
         """An event source's invocation: the handler runs once, or, for a durable function,
         a durable execution starts (each event its own, as AWS's event sources start them),
         waited for when the source invokes synchronously (an SQS mapping)."""
@@ -251,7 +260,7 @@ class Invoker:
                 error_type=RECURSION_STOPPED)
         if not function.durable_config or self.durable is None:
             return self.run(function, payload, trace_header=trace_header,
-                            invoked_as=invoked_as)
+                            invoked_as=invoked_as, tenant_id=tenant_id)
         outcome = self.durable.invoke(function, payload,
                                       "RequestResponse" if synchronous else "Event", None)
         return InvocationResult(outcome.payload,
@@ -282,12 +291,16 @@ class Invoker:
         want_log: bool = False,
         invoked_as: str | None = None,
         response_sink: ResponseSink | None = None,
+        tenant_id: str | None = None,
     ) -> InvocationResult:
         """Run one invocation to its answer: the path every event source shares.
         `invoked_as` is the qualifier the caller named (an alias, a version): the function
         sees it in its invoked ARN, as on AWS. `trace_header` is the caller's
         `X-Amzn-Trace-Id`, if it sent one. A `response_sink` gets what the runtime streams
-        as it streams it (the result then holds no payload but an error's)."""
+        as it streams it (the result then holds no payload but an error's). A `tenant_id`
+        runs it in an environment of that tenant's own, never another tenant's."""
+        if tenant_id is not None:
+            function = replace(function, tenant_id=tenant_id)
         started = time.monotonic()
         trace = InvocationTrace.begin(trace_header, function.tracing_mode).passed_on(
             function.arn(self.settings.region, self.settings.account_id))
@@ -308,6 +321,7 @@ class Invoker:
             trace_report=trace.report_line() if trace.sampled else "",
             want_log_tail=want_log,
             response_sink=response_sink,
+            tenant_id=tenant_id,
         )
         self._pool.track_request(invocation.request_id, environment)
         cold = cold or not environment.initialised
@@ -403,6 +417,22 @@ def encoded_log_tail(result: InvocationResult) -> str | None:
         return None
     result.log_record.complete.wait(LOG_TAIL_WAIT_SECONDS)
     return base64.b64encode(result.log_record.tail().encode()).decode()
+
+
+def _check_tenant(function: FunctionConfig, tenant_id: str | None) -> None:
+    """A tenant-isolated function is invoked for a tenant, and only such a function is (AWS
+    refuses either mismatch with InvalidParameterValueException)."""
+    if tenant_id is not None:
+        check_tenant_id(tenant_id)
+    if function.tenant_isolation_mode and tenant_id is None:
+        raise InvalidParameterValueException(
+            f"The function {function.name} has tenant isolation mode "
+            f"{function.tenant_isolation_mode}: an invoke of it must give a tenant id "
+            "(TenantId, the X-Amz-Tenant-Id header).")
+    if not function.tenant_isolation_mode and tenant_id is not None:
+        raise InvalidParameterValueException(
+            f"A tenant id ({tenant_id}) was given, but the function {function.name} does not "
+            "have tenant isolation enabled: invoke it without a TenantId.")
 
 
 def _reference(function: FunctionConfig) -> str:

@@ -73,11 +73,12 @@ def flask_client(simulator: Simulator) -> FlaskClient:
     return simulator.app.test_client()
 
 
-def create(simulator: Simulator, handler: str = "app.handler") -> str:
+def create(simulator: Simulator, handler: str = "app.handler", **fields: Any) -> str:
     name = unique_name()
     response = simulator.app.test_client().post("/2015-03-31/functions", json={
         "FunctionName": name, "Runtime": "python3.12", "Role": ROLE, "Handler": handler,
-        "Code": {"ZipFile": base64.b64encode(make_zip({"app.py": "# fake\n"})).decode()}})
+        "Code": {"ZipFile": base64.b64encode(make_zip({"app.py": "# fake\n"})).decode()},
+        **fields})
     assert response.status_code == 201, response.get_json()
     return name
 
@@ -177,6 +178,19 @@ def test_qualifier_log_type_and_client_context_reach_the_invoke(simulator: Simul
     assert contexts[-1].invoked_function_arn == f"{ARN}{name}:1"
     assert contexts[-1].client_context == {"custom": {"caller": "fast"}}
     assert 'echo {"v": 1}' in base64.b64decode(response.headers["X-Amz-Log-Result"]).decode()
+
+
+def test_the_tenant_header_reaches_the_invoke_on_both_routes(
+        simulator: Simulator, fast: Client, flask_client: FlaskClient) -> None:
+    name = create(simulator, TenancyConfig={"TenantIsolationMode": "PER_TENANT"})
+
+    for client, tenant in ((fast, "blue"), (flask_client, "green")):
+        answer = client.post(invoke_url(name), data=b"{}", headers={"X-Amz-Tenant-Id": tenant})
+        assert answer.status_code == 200
+        assert contexts[-1].tenant_id == tenant
+        refused = client.post(invoke_url(name), data=b"{}")
+        assert refused.status_code == 400
+        assert refused.headers["x-amzn-ErrorType"].startswith("InvalidParameterValueException")
 
 
 class BrokenInvoker:

@@ -143,6 +143,7 @@ def test_next_leaves_out_empty_context_headers(runtime: Runtime) -> None:
 
     assert reply.headers["Lambda-Runtime-Client-Context"] is None
     assert reply.headers["Lambda-Runtime-Cognito-Identity"] is None
+    assert reply.headers["Lambda-Runtime-Aws-Tenant-Id"] is None
 
 
 def test_next_passes_client_context_and_identity(runtime: Runtime) -> None:
@@ -154,6 +155,14 @@ def test_next_passes_client_context_and_identity(runtime: Runtime) -> None:
 
     assert json.loads(reply.headers["Lambda-Runtime-Client-Context"]) == json.loads(context)
     assert json.loads(reply.headers["Lambda-Runtime-Cognito-Identity"]) == json.loads(identity)
+
+
+def test_next_names_the_tenant_of_a_tenant_isolated_invocation(runtime: Runtime) -> None:
+    runtime.environment.assign(invocation(tenant_id="blue"))
+
+    reply = runtime.next()
+
+    assert reply.headers["Lambda-Runtime-Aws-Tenant-Id"] == "blue"
 
 
 def test_next_waits_until_there_is_work(runtime: Runtime) -> None:

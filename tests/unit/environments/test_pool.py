@@ -324,6 +324,83 @@ def test_a_busy_environment_of_a_deleted_function_never_serves_its_successor(
     assert stack.invoker.invoke("fn", None, b"{}").payload == b'"new"'
 
 
+# -- tenant isolation -------------------------------------------------------------------------
+
+PER_TENANT = {"TenancyConfig": {"TenantIsolationMode": "PER_TENANT"}}
+
+
+def tenant_and_environment(event: Any, context: FakeContext) -> list[Any]:
+    return [context.tenant_id, context.variables["AWS_LAMBDA_LOG_STREAM_NAME"]]
+
+
+def test_each_tenant_runs_in_environments_of_its_own_and_reuses_them_warm(
+    start: Start,
+) -> None:
+    stack = start(FakeExecutor({"app.handler": tenant_and_environment}))
+    create(stack, **PER_TENANT)
+
+    def run(tenant: str) -> tuple[list[Any], bool]:
+        result = stack.invoker.invoke("fn", None, b"{}", tenant_id=tenant).result
+        assert result is not None
+        return json.loads(result.payload), result.cold
+
+    (blue_tenant, blue_env), blue_cold = run("blue")
+    (green_tenant, green_env), green_cold = run("green")
+    (again_tenant, again_env), again_cold = run("blue")
+
+    assert (blue_tenant, green_tenant, again_tenant) == ("blue", "green", "blue")
+    assert green_env != blue_env and (blue_cold, green_cold) == (True, True)
+    assert again_env == blue_env and not again_cold
+    assert stack.pool.counts("fn").warm == 2
+
+
+def test_an_update_retires_every_tenants_idle_environments(
+    start: Start, executor: FakeExecutor
+) -> None:
+    stack = start(executor)
+    function = create(stack, **PER_TENANT)
+    blue, _ = stack.pool.acquire(dataclasses.replace(function, tenant_id="blue"))
+    green, _ = stack.pool.acquire(dataclasses.replace(function, tenant_id="green"))
+    stack.pool.release(blue)
+    stack.pool.release(green)
+
+    stack.functions.update_function_configuration("fn", {"Description": "second"})
+
+    assert eventually(lambda: not blue.alive and not green.alive)
+    updated = dataclasses.replace(current(stack), tenant_id="blue")
+    fresh, cold = stack.pool.acquire(updated)
+    stack.pool.release(fresh)
+    again, warm_cold = stack.pool.acquire(updated)
+    assert cold and fresh not in (blue, green)
+    assert again is fresh and not warm_cold, "the new generation's environments stay warm"
+
+
+def test_a_deleted_function_takes_every_tenants_environments(
+    start: Start, executor: FakeExecutor
+) -> None:
+    stack = start(executor)
+    function = create(stack, **PER_TENANT)
+    blue, _ = stack.pool.acquire(dataclasses.replace(function, tenant_id="blue"))
+    stack.pool.release(blue)
+
+    stack.functions.delete_function("fn")
+
+    assert eventually(lambda: not blue.alive)
+
+
+def test_idle_tenant_environments_are_reaped(start: Start, executor: FakeExecutor) -> None:
+    stack = start(executor, idle_timeout=0.2)
+    function = dataclasses.replace(create(stack, **PER_TENANT), tenant_id="blue")
+    idle, _ = stack.pool.acquire(function)
+    stack.pool.release(idle)
+
+    assert eventually(lambda: not idle.alive)
+
+    assert stack.pool.counts("fn").warm == 0
+    _, cold = stack.pool.acquire(function)
+    assert cold
+
+
 # -- failures ---------------------------------------------------------------------------------
 
 

@@ -38,6 +38,25 @@ def test_create_answers_pending_and_get_shows_the_function_active(service: Lambd
     assert service.functions.get_function_configuration(ARN) == found["Configuration"]
 
 
+def test_a_tenancy_config_is_shown_wherever_the_function_is_and_outlives_updates(
+        service: LambdaService) -> None:
+    tenancy = {"TenantIsolationMode": "PER_TENANT"}
+    created = create(service, TenancyConfig=tenancy, Publish=True)  # answers version 1
+    create(service, "plain")
+
+    updated = service.functions.update_function_configuration("fn", {"Description": "second"})
+    listed = {entry["FunctionName"]: entry
+              for entry in service.functions.list_functions(None, None, None)["Functions"]}
+
+    assert created["TenancyConfig"] == tenancy
+    assert service.functions.get_function("fn")["Configuration"]["TenancyConfig"] == tenancy
+    assert service.functions.get_function_configuration("fn", "1")["TenancyConfig"] == tenancy
+    assert updated["TenancyConfig"] == tenancy
+    assert listed["fn"]["TenancyConfig"] == tenancy
+    assert "TenancyConfig" not in listed["plain"]
+    assert "TenancyConfig" not in service.functions.get_function_configuration("plain")
+
+
 def test_create_with_a_taken_name_conflicts(service: LambdaService) -> None:
     create(service)
 

@@ -196,6 +196,31 @@ def test_an_unknown_tracing_mode_is_a_validation_error() -> None:
         "constraint: Member must satisfy enum value set: [Active, PassThrough]")
 
 
+def test_a_tenancy_config_is_taken_at_creation_only() -> None:
+    body = create_body(TenancyConfig={"TenantIsolationMode": "PER_TENANT"})
+
+    assert validate_function_settings(body, creating=True)["tenant_isolation_mode"] == (
+        "PER_TENANT")
+    assert "tenant_isolation_mode" not in validate_function_settings(body, creating=False)
+    assert "tenant_isolation_mode" not in validate_function_settings(create_body(),
+                                                                     creating=True)
+
+
+@pytest.mark.parametrize(("config", "violation"), [
+    ({"TenantIsolationMode": "SHARED"}, "Value 'SHARED' at 'tenancyConfig.tenantIsolationMode' "
+     "failed to satisfy constraint: Member must satisfy enum value set: [PER_TENANT]"),
+    ({}, "Value null at 'tenancyConfig.tenantIsolationMode' failed to satisfy constraint: "
+     "Member must not be null"),
+])
+def test_a_tenancy_config_outside_the_model_is_a_validation_error(
+    config: dict[str, Any], violation: str
+) -> None:
+    with pytest.raises(ValidationException) as caught:
+        validate_function_settings(create_body(TenancyConfig=config), creating=True)
+
+    assert caught.value.message == f"1 validation error detected: {violation}"
+
+
 def test_good_create_body_becomes_config_fields() -> None:
     settings = validate_function_settings(
         create_body(

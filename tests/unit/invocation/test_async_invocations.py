@@ -75,6 +75,7 @@ class Function:
         self.outcomes = outcomes
         self.runs: list[tuple[float, bytes]] = []
         self.trace_headers: list[str | None] = []
+        self.tenants: list[str | None] = []
         self.throttles = 0
         self.system_errors = 0
         self.looked_up: list[str] = []
@@ -84,8 +85,8 @@ class Function:
         self.looked_up.append(reference)
         return self.config
 
-    def run(self, config: FunctionConfig, payload: bytes,
-            trace_header: str | None) -> InvocationResult:
+    def run(self, config: FunctionConfig, payload: bytes, trace_header: str | None,
+            tenant_id: str | None) -> InvocationResult:
         with self._lock:
             outcome = self.outcomes.pop(0) if len(self.outcomes) > 1 else self.outcomes[0]
             if outcome == "throttle":
@@ -98,6 +99,7 @@ class Function:
                 raise EnvironmentUnavailable("Docker engine unavailable: Read timed out")
             self.runs.append((time.monotonic(), payload))
             self.trace_headers.append(trace_header)
+            self.tenants.append(tenant_id)
         if outcome == "error":
             return InvocationResult(json.dumps(ERROR).encode(), error_type="Unhandled")
         return InvocationResult(b'{"answer": 42}')
@@ -161,6 +163,16 @@ def test_a_success_sends_aws_invocation_record_to_on_success(harness: Harness) -
     }
     assert harness.sender.dead_letters == []
     assert eventually(harness.settled)
+
+
+def test_every_attempt_runs_for_the_tenant_the_event_was_accepted_for(
+        harness: Harness) -> None:
+    invocations = harness.start(function(), ["error", "ok"])
+
+    invocations.submit("my-function", b"{}", tenant_id="blue")
+
+    assert eventually(lambda: len(harness.function.runs) == 2)
+    assert harness.function.tenants == ["blue", "blue"]
 
 
 def test_a_published_versions_record_names_the_version_that_ran(harness: Harness) -> None:
@@ -459,7 +471,7 @@ def test_an_invocation_stopped_as_a_recursive_loop_is_not_retried_and_goes_to_on
         harness: Harness) -> None:
     stopped = InvocationResult(json.dumps({"errorType": RECURSION_STOPPED}).encode(),
                                error_type=RECURSION_STOPPED)
-    harness.function.run = lambda config, payload, trace: stopped  # type: ignore[method-assign]
+    harness.function.run = lambda config, payload, trace, tenant: stopped  # type: ignore[method-assign]
     invocations = harness.start(with_destinations(), ["ok"])
 
     invocations.submit("my-function", b'{"loop": true}')

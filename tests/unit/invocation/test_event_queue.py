@@ -60,7 +60,8 @@ def never(event: QueuedEvent) -> float | None:
 
 def test_an_accepted_event_survives_a_restart_whole(open_queue: Opened) -> None:
     first = open_queue(never, workers=0)
-    event = QueuedEvent("fn", b'{"n": 1}', enqueued_at=1_700_000_000.5, attempts=1)
+    event = QueuedEvent("fn", b'{"n": 1}', enqueued_at=1_700_000_000.5, attempts=1,
+                        tenant_id="blue")
     first.put(event)
     assert first.pending() == 1
     first.close()
@@ -74,6 +75,7 @@ def test_an_accepted_event_survives_a_restart_whole(open_queue: Opened) -> None:
         event.id, "fn", b'{"n": 1}')
     assert redelivered.enqueued_at == 1_700_000_000.5
     assert redelivered.attempts == 1
+    assert redelivered.tenant_id == "blue"
 
 
 def test_a_finished_event_is_not_delivered_again_after_a_restart(open_queue: Opened) -> None:

@@ -500,3 +500,80 @@ def test_a_function_that_allows_recursion_is_not_stopped(
     result = service.invoker.run_event(function, b"{}", trace_header=lineage_of(40))
 
     assert not result.failed and len(seen) == 1
+
+
+# -- tenant isolation -------------------------------------------------------------------------
+
+PER_TENANT = {"TenancyConfig": {"TenantIsolationMode": "PER_TENANT"}}
+
+
+def tenants_seen(executor: FakeExecutor) -> list[str | None]:
+    """The tenant each invocation of `app.tenant` ran for, as its context said."""
+    seen: list[str | None] = []
+
+    def tenant(event: Any, context: FakeContext) -> str | None:
+        seen.append(context.tenant_id)
+        return context.tenant_id
+
+    executor.handlers["app.tenant"] = tenant
+    return seen
+
+
+def test_a_tenant_isolated_function_sees_the_tenant_it_was_invoked_for(
+    service: LambdaService, executor: FakeExecutor
+) -> None:
+    seen = tenants_seen(executor)
+    create(service, Handler="app.tenant", **PER_TENANT)
+
+    outcome = service.invoker.invoke("fn", None, b"{}", tenant_id="blue")
+    queued = service.invoker.invoke("fn", None, b"{}", invocation_type="Event",
+                                    tenant_id="green")
+
+    assert json.loads(outcome.payload) == "blue"
+    assert queued.status == 202
+    assert eventually(lambda: seen == ["blue", "green"])
+
+
+def test_a_tenant_isolated_function_is_not_invoked_without_a_tenant(
+    service: LambdaService, executor: FakeExecutor
+) -> None:
+    seen = tenants_seen(executor)
+    create(service, Handler="app.tenant", **PER_TENANT)
+
+    for invocation_type in ("RequestResponse", "Event", "DryRun"):
+        with pytest.raises(InvalidParameterValueException) as refused:
+            service.invoker.invoke("fn", None, b"{}", invocation_type=invocation_type)
+        assert refused.value.status == 400
+        assert "fn" in refused.value.message and "tenant id" in refused.value.message
+    with pytest.raises(InvalidParameterValueException):
+        service.invoker.invoke_with_response_stream("fn", None, b"{}")
+    assert seen == []
+
+
+def test_a_function_without_tenant_isolation_refuses_a_tenant(
+    service: LambdaService, executor: FakeExecutor
+) -> None:
+    seen = tenants_seen(executor)
+    create(service, Handler="app.tenant")
+
+    with pytest.raises(InvalidParameterValueException) as refused:
+        service.invoker.invoke("fn", None, b"{}", tenant_id="blue")
+
+    assert "blue" in refused.value.message and "fn" in refused.value.message
+    assert json.loads(service.invoker.invoke("fn", None, b"{}").payload) is None
+    assert seen == [None]
+
+
+@pytest.mark.parametrize(("tenant", "constraint"), [
+    ("no#hash", "Member must satisfy regular expression pattern"),
+    ("t" * 257, "Member must have length less than or equal to 256"),
+])
+def test_a_tenant_id_outside_the_models_constraints_is_invalid(
+    service: LambdaService, tenant: str, constraint: str
+) -> None:
+    create(service, **PER_TENANT)
+
+    with pytest.raises(ValidationException) as invalid:
+        service.invoker.invoke("fn", None, b"{}", tenant_id=tenant)
+
+    assert f"at 'tenantId' failed to satisfy constraint: {constraint}" in invalid.value.message

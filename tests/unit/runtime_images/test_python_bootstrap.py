@@ -297,6 +297,7 @@ CONTEXT = """\
             "client_context": cc and [cc.custom, cc.env, cc.client.installation_id,
                                       cc.client.app_title],
             "trace_id": os.environ.get("_X_AMZN_TRACE_ID"),
+            "tenant_id": context.tenant_id,
         }
 """
 
@@ -317,6 +318,7 @@ def test_context_attributes(start) -> None:
             "Lambda-Runtime-Trace-Id": "Root=1-abc",
             "Lambda-Runtime-Client-Context": json.dumps(client_context),
             "Lambda-Runtime-Cognito-Identity": json.dumps(identity),
+            "Lambda-Runtime-Aws-Tenant-Id": "blue",
         },
     )
     first = runtime.api.next_post().json()
@@ -330,6 +332,7 @@ def test_context_attributes(start) -> None:
         "log_group_name",
         "log_stream_name",
         "memory_limit_in_mb",
+        "tenant_id",
     ]
     assert 50_000 < first.pop("remaining") <= 60_000
     assert first == {
@@ -343,6 +346,7 @@ def test_context_attributes(start) -> None:
         "identity": ["id-1", "pool-1"],
         "client_context": [{"k": "v"}, {"platform": "x"}, "inst", "title"],
         "trace_id": "Root=1-abc",
+        "tenant_id": "blue",
     }
 
     runtime.api.invoke("req-2", **{"Lambda-Runtime-Deadline-Ms": "1000"})
@@ -351,6 +355,7 @@ def test_context_attributes(start) -> None:
     assert second["identity"] == [None, None]
     assert second["client_context"] is None
     assert second["trace_id"] is None
+    assert second["tenant_id"] is None
 
 
 NOT_SERIALISABLE = "Object of type object is not JSON serializable"
