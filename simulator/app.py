@@ -81,6 +81,7 @@ from simulator.observability.cost_api import cost_api
 from simulator.observability.dashboard import dashboard
 from simulator.observability.prometheus_api import prometheus_api
 from simulator.observability.xray_daemon import XRayDaemon
+from simulator.service_state.store import ServiceState
 from simulator.stacks.cloudformation import CloudFormation
 from simulator.stacks.resource_types import provisioner_for
 from simulator.workspace.local_functions import DeployReport, Workspace
@@ -108,6 +109,8 @@ class Simulator:
             settings.state_dir / "function-settings.db")
         self.http_routes = HttpRoutes(settings.state_dir / "http.db")
         self.function_urls = FunctionUrls(settings.state_dir / "http.db")
+        self.service_state = None if settings.ephemeral else ServiceState(
+            settings.state_dir / "services")
         if executor is None:
             executor, self.executor_reason = choose_executor(settings)
         else:
@@ -183,7 +186,8 @@ class Simulator:
             services={**self.observability.service_apps(
                 fallback=lambda environ, start: self.wsgi_app.aws_app(environ, start)),
                 "cloudformation": CloudFormationApi(self.cloudformation.operations(),
-                                                    settings.region)})
+                                                    settings.region)},
+            service_state=self.service_state)
         moto_bridge.attach(self.invoker.deliver_if_known)
         self.scheduler.start()
         self.workspace: Workspace | None = None
@@ -216,6 +220,7 @@ class Simulator:
         self.pool.shutdown()
         self.xray_daemon.close()
         self.observability.close()
+        self.wsgi_app.close()
         self.registry.close()
         self.versions.close()
         self.layer_store.close()

@@ -58,6 +58,9 @@ class Settings:
     # Where a remote engine's containers reach the simulator (its Runtime API and the
     # endpoint functions call AWS on); empty: this machine's address on the route to it.
     advertise_host: str = ""
+    # Keep the embedded AWS services' state (S3, SQS, SNS, ...) in memory only, lost at a
+    # restart, instead of in the state folder.
+    ephemeral: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

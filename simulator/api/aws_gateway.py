@@ -13,6 +13,7 @@ from typing import Any
 
 from simulator.invocation.tracing import incoming_trace_header
 from simulator.models import WSGIApp
+from simulator.service_state.store import ServiceState
 
 CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/[^/]+/([^/]+)/aws4_request")
 PRESIGNED_SCOPE = re.compile(r"X-Amz-Credential=[^&]*?%2F\d{8}%2F[^%&]+%2F([^%&]+)%2Faws4_request",
@@ -38,15 +39,23 @@ def presented_token(environ: dict[str, Any]) -> str | None:
 
 class ServiceDispatcher:
     """`access_token`, when set (a server bound beyond loopback), must be the AWS access key
-    id clients sign with, or come in an `X-Lambda-Sim-Token` header; health stays open."""
+    id clients sign with, or come in an `X-Lambda-Sim-Token` header; health stays open.
+
+    `service_state`, when given, keeps moto's state in the state folder: restored here, at
+    the start, if there is any, and each change saved before its response goes back."""
 
     def __init__(self, own_app: WSGIApp, account_id: str, access_token: str = "",
-                 services: Mapping[str, WSGIApp] | None = None) -> None:
+                 services: Mapping[str, WSGIApp] | None = None,
+                 service_state: ServiceState | None = None) -> None:
         self._own_app = own_app
         self._services = dict(services or {})
         self._account_id = account_id
         self._access_token = access_token
         self._aws_app: WSGIApp | None = None
+        self._service_state = service_state
+        if self._service_state is not None and self._service_state.has_saved_state():
+            _ = self.aws_app  # moto loaded and patched before its state comes back
+            self._service_state.restore()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
                  ) -> Iterable[bytes]:
@@ -62,7 +71,15 @@ class ServiceDispatcher:
         service = signed_service(environ)
         if service is None or service in OWN_SERVICES:
             return self._own_app(environ, start_response)
-        app = self._services.get(service) or self.aws_app
+        app = self._services.get(service)
+        if app is None and self._service_state is not None:
+            with self._service_state.serving(environ):
+                return self._serve(self.aws_app, environ, start_response)
+        return self._serve(app or self.aws_app, environ, start_response)
+
+    @staticmethod
+    def _serve(app: WSGIApp, environ: dict[str, Any], start_response: Callable[..., Any]
+               ) -> Iterable[bytes]:
         # Services that pass a trace on (SQS, SNS, S3, EventBridge) read it while serving.
         token = incoming_trace_header.set(environ.get("HTTP_X_AMZN_TRACE_ID"))
         try:
@@ -87,5 +104,12 @@ class ServiceDispatcher:
             from simulator.events import moto_bridge
 
             moto_bridge.install()
+            if self._service_state is not None:
+                self._service_state.track()
             self._aws_app = DomainDispatcherApplication(create_backend_app)
         return self._aws_app
+
+    def close(self) -> None:
+        """Let go of the saved state's files (each change is in them already)."""
+        if self._service_state is not None:
+            self._service_state.close()

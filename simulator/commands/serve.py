@@ -69,6 +69,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--advertise-host", metavar="ADDRESS",
                        help="where a remote engine's containers reach the simulator "
                        "(default: this machine's address on the route to the engine)")
+    serve.add_argument("--ephemeral", action="store_true", default=None,
+                       help="keep the AWS services' state (S3, SQS, SNS, ...) in memory "
+                       "only, lost when the server stops, instead of in the state folder")
     serve.add_argument("-v", "--verbose", action="store_true")
     serve.set_defaults(run=run)
 
@@ -95,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         vpc_networks=args.vpc_networks, strict=args.strict,
         otlp_endpoint=args.otlp_endpoint, durable_time=args.durable_time,
         docker_host=args.docker_host, docker_engine=args.docker_engine,
-        advertise_host=args.advertise_host,
+        advertise_host=args.advertise_host, ephemeral=args.ephemeral,
     )
     # Handled from the start: a stop that comes while the server starts (a supervisor's
     # SIGTERM as soon as health answers) ends it cleanly, its environments removed.
