@@ -103,7 +103,7 @@ class Journal:
     def load(self) -> dict[Unit, bytes]:
         units: dict[Unit, bytes] = {}
         generation = self.base_generation()
-        sources = [self.folder / "base"] if generation else []
+        sources = [self.folder / "base"] if (self.folder / "base").exists() else []
         sources += [self.segment_path(n) for n in self.segments() if n > generation]
         for path in sources:
             for unit, data in read_records(path):
