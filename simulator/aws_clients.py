@@ -13,10 +13,14 @@ from simulator.config import Settings
 
 def own_client(settings: Settings, service: str, region: str | None = None,
                **config: Any) -> Any:
+    """A client that reads nothing of the host's AWS configuration: a profile named in
+    AWS_PROFILE (even one that does not exist) must not stop the server calling itself."""
     import boto3
+    import botocore.session
     from botocore.config import Config
 
-    return boto3.session.Session().client(
+    isolated = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+    return boto3.session.Session(botocore_session=isolated).client(
         service, endpoint_url=settings.endpoint_url, region_name=region or settings.region,
         aws_access_key_id=settings.access_token or "test", aws_secret_access_key="test",
         config=Config(**config) if config else None,

@@ -95,6 +95,9 @@ def role_problem(settings: Settings, role_arn: str) -> str | None:
         if error.response.get("Error", {}).get("Code") == "NoSuchEntity":
             return f"the role {role_arn} does not exist in IAM"
         return f"IAM did not answer for the role {role_arn}: {error}"
+    except Exception as error:  # the check must never fail the request it guards
+        log.warning("the role %s could not be checked in IAM: %s", role_arn, error)
+        return f"IAM could not be asked about the role {role_arn}: {error}"
     if trusts_lambda(role.get("AssumeRolePolicyDocument")):
         return None
     return f"the role {role_arn} does not trust {LAMBDA_PRINCIPAL} (its trust policy)"

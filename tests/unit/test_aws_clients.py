@@ -99,3 +99,14 @@ def test_boto3_is_not_imported_until_a_client_is_made() -> None:
                             timeout=30, check=True).stdout.split()
 
     assert output == ["False", "False"]
+
+
+def test_the_hosts_aws_profile_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A profile named in the server's environment, even one that does not exist, does not
+    stop the server calling its own endpoint."""
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/config")
+    client = own_client(Settings(), "sqs")
+    sent = Sent(client)
+    client.list_queues()
+    assert sent.scope()["key"] == "test"
