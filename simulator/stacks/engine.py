@@ -117,14 +117,19 @@ class Engine:
             return
         self._roll_back_update(stack, old_resources, replaced, reason)
 
+    def delete_blocker(self, stack: StackRecord) -> str | None:
+        """Why the stack cannot be deleted now (an export another stack imports), or None."""
+        return self._exports.blocking_delete(stack)
+
     def delete(self, stack_id: str) -> None:
         stack = self._load(stack_id)
-        blocked = self._exports.blocking_delete(stack)
+        blocked = self.delete_blocker(stack)
         if blocked is not None:
             self._events.resource(stack, stack.name, "AWS::CloudFormation::Stack", stack.status,
                                   stack.stack_id, blocked)
             return
-        self._events.stack_status(stack, "DELETE_IN_PROGRESS", "User Initiated")
+        if stack.status != "DELETE_IN_PROGRESS":
+            self._events.stack_status(stack, "DELETE_IN_PROGRESS", "User Initiated")
         problem = self._delete_all(stack, stack.resources)
         if problem is not None:
             self._events.stack_status(stack, "DELETE_FAILED", problem)

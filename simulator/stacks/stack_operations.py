@@ -140,6 +140,10 @@ class StackOperations:
             stack.deleted = stack.deleted or stack.created
             self.events.stack_status(stack, "DELETE_COMPLETE")
             return {}
+        if not stack.status.endswith("_IN_PROGRESS") and self.engine.delete_blocker(stack) is None:
+            # As on AWS, the answer comes once the stack shows the delete under way: a
+            # waiter's first look must not see the status it had before.
+            self.events.stack_status(stack, "DELETE_IN_PROGRESS", "User Initiated")
         self.run(stack.stack_id, lambda: self.engine.delete(stack.stack_id),
                  f"DeleteStack {stack.name}")
         return {}
