@@ -9,6 +9,7 @@ no record names any more are removed last."""
 from __future__ import annotations
 
 import logging
+import pickle
 import threading
 from collections.abc import Hashable, Iterator
 from typing import Any
@@ -23,6 +24,11 @@ COMPACT_AT_LEAST = 64 * 1024 * 1024
 PICKLE_ATTEMPTS = 5
 
 
+class Unsaveable(Exception):
+    """A service's objects hold something that cannot be saved (a function of moto's own,
+    say): that service's state is kept in memory only."""
+
+
 def pickled(value: Any, bodies: BodyStore, externals: dict[int, Hashable] | None = None
             ) -> tuple[bytes, set[str]]:
     """Pickled while other requests may change it: a change in the middle is tried again
@@ -31,6 +37,8 @@ def pickled(value: Any, bodies: BodyStore, externals: dict[int, Hashable] | None
     while True:
         try:
             return codec.dumps(value, bodies, externals)
+        except (AttributeError, TypeError, pickle.PicklingError) as error:
+            raise Unsaveable(str(error)) from error
         except RuntimeError as error:
             if attempt >= PICKLE_ATTEMPTS:
                 raise
@@ -87,7 +95,10 @@ class Compactor:
     def _records(self, named: set[str]) -> Iterator[bytes]:
         for backend_dict in units.live_backend_dicts():
             for unit, value, externals in units.live_units(backend_dict):
-                data, digests = pickled(value, self._bodies, externals)
+                try:
+                    data, digests = pickled(value, self._bodies, externals)
+                except Unsaveable:
+                    continue  # in memory only; said once when its service was first saved
                 named |= digests
                 yield encode(unit, data)
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from simulator.service_state import codec, sqs_tracking, units
 from simulator.service_state.bodies import BodyStore
-from simulator.service_state.compaction import Compactor, pickled
+from simulator.service_state.compaction import Compactor, Unsaveable, pickled
 from simulator.service_state.journal import Journal, Unit, encode
 from simulator.service_state.requests import ServiceRequest, classify
 
@@ -54,6 +54,7 @@ class ServiceState:
         self._lock = threading.Lock()
         self._messages: dict[Unit, tuple[Any, Any]] = {}
         self._messages_lock = threading.Lock()
+        self._unsaveable: set[str] = set()  # services whose state stays in memory
         # What the journal holds: each bucket's keys (with the ids of the versions saved),
         # each queue's message ids; to tell what a request removed.
         self._keys: dict[BucketRef, dict[str, tuple[int, ...]]] = {}
@@ -150,8 +151,19 @@ class ServiceState:
             for owner, region, backend in units.backends_of(backend_dict):
                 if owner == account and (region == request.region or
                                          not any(c.isdigit() for c in region)):
-                    records.append(self._backend_record(backend_dict, owner, region, backend))
+                    try:
+                        records.append(self._backend_record(backend_dict, owner, region,
+                                                            backend))
+                    except Unsaveable as error:
+                        self._say_unsaveable(backend_dict.service_name, error)
         return records
+
+    def _say_unsaveable(self, service: str, error: Unsaveable) -> None:
+        """Once per service: its requests are answered, its state just isn't kept."""
+        if service not in self._unsaveable:
+            self._unsaveable.add(service)
+            log.warning("the %s service's state cannot be kept across restarts (%s); it "
+                        "stays in memory only", service, error)
 
     def _s3_records(self, request: ServiceRequest, account: str) -> list[bytes]:
         records = []

@@ -138,3 +138,15 @@ def test_a_failed_compaction_is_logged_and_keeps_the_journal(
     compactor.close()
     assert (tmp_path / "base").exists()
     journal.close()
+
+
+def test_what_cannot_be_pickled_is_unsaveable_not_an_error(tmp_path: Path) -> None:
+    from simulator.service_state.bodies import BodyStore
+    from simulator.service_state.compaction import Unsaveable, pickled
+
+    class HoldsAFunction:
+        def __init__(self) -> None:
+            self.make = lambda: 1  # moto's SSM backend holds one like it
+
+    with pytest.raises(Unsaveable):
+        pickled(HoldsAFunction(), BodyStore(tmp_path / "bodies"))
