@@ -48,7 +48,7 @@ from simulator.errors import (
     ServiceException,
     UnknownRouteError,
 )
-from simulator.events import moto_bridge
+from simulator.events import cognito_triggers, moto_bridge
 from simulator.events.http_routes import FunctionUrls, HttpRoutes
 from simulator.events.mappings import EventSourceMappings
 from simulator.events.scheduler_schedules import SchedulerSchedules
@@ -189,6 +189,7 @@ class Simulator:
                                                     settings.region)},
             service_state=self.service_state)
         moto_bridge.attach(self.invoker.deliver_if_known)
+        cognito_triggers.attach(self.invoker.answer_if_known)
         self.scheduler.start()
         self.workspace: Workspace | None = None
 
@@ -209,6 +210,7 @@ class Simulator:
 
     def close(self) -> None:
         moto_bridge.detach(self.invoker.deliver_if_known)
+        cognito_triggers.detach(self.invoker.answer_if_known)
         if self.workspace is not None:
             self.workspace.close()
         self.cloudformation.close()

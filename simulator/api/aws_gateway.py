@@ -19,6 +19,9 @@ CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/[^/]+/([^/]+)/aws4_req
 PRESIGNED_SCOPE = re.compile(r"X-Amz-Credential=[^&]*?%2F\d{8}%2F[^%&]+%2F([^%&]+)%2Faws4_request",
                              re.IGNORECASE)
 OWN_SERVICES = frozenset({"lambda"})
+# Operations AWS serves without a signature (a user pool's sign-up and sign-in), known by
+# their target header.
+UNSIGNED_TARGETS = ("AWSCognitoIdentityProviderService.", "AWSCognitoIdentityService.")
 ACCESS_KEY = re.compile(r"Credential=([^/,\s]+)/")
 HEALTH_PATH = "/_simulator/health"
 
@@ -29,6 +32,10 @@ def signed_service(environ: dict[str, Any]) -> str | None:
     if match is None:
         match = PRESIGNED_SCOPE.search(environ.get("QUERY_STRING", ""))
     return match.group(1) if match else None
+
+
+def is_unsigned_service_call(environ: dict[str, Any]) -> bool:
+    return str(environ.get("HTTP_X_AMZ_TARGET", "")).startswith(UNSIGNED_TARGETS)
 
 
 def presented_token(environ: dict[str, Any]) -> str | None:
@@ -69,9 +76,10 @@ class ServiceDispatcher:
                                              ("Content-Length", str(len(body)))])
             return [body]
         service = signed_service(environ)
-        if service is None or service in OWN_SERVICES:
+        if (service is None and not is_unsigned_service_call(environ)) or \
+                service in OWN_SERVICES:
             return self._own_app(environ, start_response)
-        app = self._services.get(service)
+        app = self._services.get(service or "")
         if app is None and self._service_state is not None:
             with self._service_state.serving(environ):
                 return self._serve(self.aws_app, environ, start_response)
@@ -101,9 +109,10 @@ class ServiceDispatcher:
                 create_backend_app,
             )
 
-            from simulator.events import moto_bridge
+            from simulator.events import cognito_user_pools, moto_bridge
 
             moto_bridge.install()
+            cognito_user_pools.install()
             if self._service_state is not None:
                 self._service_state.track()
             self._aws_app = DomainDispatcherApplication(create_backend_app)

@@ -19,6 +19,7 @@ from simulator.config import Settings
 from simulator.environments.environment import Environment
 from simulator.environments.pool import EnvironmentPool
 from simulator.errors import (
+    AccessDeniedException,
     InvalidParameterValueException,
     InvalidRequestContentException,
     RequestEntityTooLargeException,
@@ -235,6 +236,20 @@ class Invoker:
         except (ResourceNotFoundException, ValidationException):
             return False
         return True
+
+    def answer_if_known(self, function_arn: str, payload: bytes, sender: Caller
+                        ) -> InvocationResult | None:
+        """Run a function a service waits on (a Cognito trigger) to its answer; None when it
+        is not this simulator's. A sender its policy keeps out is refused in strict mode."""
+        try:
+            function = self.resolve(function_arn)
+            if not self._functions.lets_in(function_arn, sender):
+                raise AccessDeniedException(
+                    f"{sender.principal} may not invoke {function_arn}")
+        except (ResourceNotFoundException, ValidationException):
+            return None
+        return self.run_event(function, payload,
+                              invoked_as=_named_qualifier(function_arn, None))
 
     def _is_durable(self, function: FunctionConfig, reference: str,
                     qualifier: str | None) -> bool:

@@ -21,6 +21,8 @@ from simulator.service_state.bodies import BodyStore
 _LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()), threading.Condition,
                threading.Event, threading.Semaphore)
 INLINE_BODY_BYTES = 16 * 1024
+# Key objects of the JOSE library moto signs tokens with.
+JOSE_MODULES = ("joserfc.",)
 _loading_bodies: ContextVar[BodyStore] = ContextVar("_loading_bodies")
 # A key's body is hashed once while the key lives: moto replaces a key on each write.
 _known_digests: weakref.WeakKeyDictionary[Any, tuple[int, str]] = weakref.WeakKeyDictionary()
@@ -30,6 +32,12 @@ def _fake_key_type() -> type:
     from moto.s3.models import FakeKey
 
     return FakeKey
+
+
+def imported_jose_key(key_type: Any, data: dict[str, Any]) -> Any:
+    """A signing key (a Cognito user pool's) from its JWK form: its native object has no
+    pickled form."""
+    return key_type.import_key(data)
 
 
 class StatePickler(pickle.Pickler):
@@ -49,6 +57,8 @@ class StatePickler(pickle.Pickler):
     def reducer_override(self, obj: Any) -> Any:
         if isinstance(obj, _LOCK_TYPES):
             return _new_lock, (type(obj).__name__,)
+        if type(obj).__module__.startswith(JOSE_MODULES) and hasattr(obj, "as_dict"):
+            return imported_jose_key, (type(obj), obj.as_dict(private=True))
         if isinstance(obj, self._fake_key):
             key: Any = obj
             state = {name: value for name, value in key.__dict__.items()

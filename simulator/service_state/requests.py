@@ -24,6 +24,11 @@ DELIVERIES = frozenset({"Publish", "PublishBatch", "PutEvents"})
 # uploads in progress.
 S3_KEY_AND_BUCKET_QUERIES = ("tagging", "uploads", "uploadId", "retention", "legal-hold")
 FORM_BODY_LIMIT = 1024 * 1024
+# Unsigned operations (a user pool's sign-up and sign-in) name their service only in the
+# target header, and no region: any region of that service may have changed.
+UNSIGNED_TARGET_SERVICES = {"AWSCognitoIdentityProviderService": "cognito-idp",
+                            "AWSCognitoIdentityService": "cognito-identity"}
+ANY_REGION = ""
 
 
 @dataclass(frozen=True)
@@ -38,12 +43,17 @@ class ServiceRequest:
 
 
 def classify(environ: dict[str, Any]) -> ServiceRequest | None:
-    """None when the request is not signed for a service."""
+    """None when the request is for no service (not signed, nor an unsigned operation of
+    one)."""
     match = SCOPE.search(environ.get("HTTP_AUTHORIZATION", "")) or \
         PRESIGNED_SCOPE.search(environ.get("QUERY_STRING", ""))
-    if match is None:
-        return None
-    region, service = match.group(1), match.group(2)
+    if match is not None:
+        region, service = match.group(1), match.group(2)
+    else:
+        prefix = str(environ.get("HTTP_X_AMZ_TARGET", "")).partition(".")[0]
+        if prefix not in UNSIGNED_TARGET_SERVICES:
+            return None
+        region, service = ANY_REGION, UNSIGNED_TARGET_SERVICES[prefix]
     method = environ.get("REQUEST_METHOD", "GET").upper()
     operation = _operation(environ, method)
     if operation is not None:

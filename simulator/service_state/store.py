@@ -29,7 +29,7 @@ from simulator.service_state import codec, sqs_tracking, units
 from simulator.service_state.bodies import BodyStore
 from simulator.service_state.compaction import Compactor, Unsaveable, pickled
 from simulator.service_state.journal import Journal, Unit, encode
-from simulator.service_state.requests import ServiceRequest, classify
+from simulator.service_state.requests import ANY_REGION, ServiceRequest, classify
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +150,7 @@ class ServiceState:
                 continue
             for owner, region, backend in units.backends_of(backend_dict):
                 if owner == account and (region == request.region or
+                                         request.region == ANY_REGION or
                                          not any(c.isdigit() for c in region)):
                     try:
                         records.append(self._backend_record(backend_dict, owner, region,

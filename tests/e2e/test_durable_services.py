@@ -111,6 +111,15 @@ def create_everything(endpoint: str) -> dict[str, Any]:
     kinesis.create_stream(StreamName="kept-stream", ShardCount=1)
     kinesis.put_record(StreamName="kept-stream", Data=b"record one", PartitionKey="p")
 
+    cognito = client(endpoint, "cognito-idp")
+    pool_id = cognito.create_user_pool(PoolName="kept-pool")["UserPool"]["Id"]
+    client_id = cognito.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="kept-client",
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+    # SignUp is unsigned, as on AWS: it is kept all the same.
+    cognito.sign_up(ClientId=client_id, Username="kept-user", Password="Passw0rd!Passw0rd")
+    cognito.admin_confirm_sign_up(UserPoolId=pool_id, Username="kept-user")
+
     client(endpoint, "scheduler").create_schedule(
         Name="kept-schedule", ScheduleExpression="rate(1 hour)",
         FlexibleTimeWindow={"Mode": "OFF"},
@@ -118,6 +127,7 @@ def create_everything(endpoint: str) -> dict[str, Any]:
     return {"queue_url": queue_url, "queue_arn": queue_arn, "topic": topic,
             "announcements": announcements, "announcements_arn": announcements_arn,
             "policy": policy, "policy_arn": policy_arn, "first_version": first["VersionId"],
+            "pool_id": pool_id, "client_id": client_id,
             "receipt": received["Messages"][0]["ReceiptHandle"], "received_at": received_at}
 
 
@@ -189,6 +199,14 @@ def check_everything(endpoint: str, kept: dict[str, Any]) -> None:
                                           ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
     assert [r["Data"] for r in kinesis.get_records(ShardIterator=iterator)["Records"]] == \
         [b"record one"]
+
+    cognito = client(endpoint, "cognito-idp")
+    user = cognito.admin_get_user(UserPoolId=kept["pool_id"], Username="kept-user")
+    assert user["UserStatus"] == "CONFIRMED"
+    signed_in = cognito.initiate_auth(
+        ClientId=kept["client_id"], AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "kept-user", "PASSWORD": "Passw0rd!Passw0rd"})
+    assert signed_in["AuthenticationResult"]["IdToken"]
 
     schedule = client(endpoint, "scheduler").get_schedule(Name="kept-schedule")
     assert schedule["Target"]["Arn"] == kept["queue_arn"]

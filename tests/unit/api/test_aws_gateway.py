@@ -27,3 +27,26 @@ def test_gateway_routes_services_to_their_apps() -> None:
     assert client.post("/", headers=signed("logs")).data == b"logs"
     assert client.post("/", headers=signed("lambda")).data == b"lambda"
     assert client.get("/_simulator/ui").data == b"lambda"
+
+
+def test_unsigned_cognito_calls_go_to_the_aws_services_and_other_unsigned_ones_stay() -> None:
+    seen: list[str] = []
+
+    def own_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        start_response("200 OK", [])
+        return [b"own"]
+
+    def aws_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        seen.append(environ["HTTP_X_AMZ_TARGET"])
+        start_response("200 OK", [])
+        return [b"aws"]
+
+    dispatcher = ServiceDispatcher(own_app, "000000000000")
+    dispatcher._aws_app = aws_app
+    client = Client(dispatcher)
+
+    sign_up = {"X-Amz-Target": "AWSCognitoIdentityProviderService.SignUp"}
+    assert client.post("/", headers=sign_up).data == b"aws"
+    assert seen == ["AWSCognitoIdentityProviderService.SignUp"]
+    assert client.post("/", headers={"X-Amz-Target": "DynamoDB_20120810.ListTables"}
+                       ).data == b"own"

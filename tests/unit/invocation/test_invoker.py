@@ -20,6 +20,7 @@ from simulator.errors import (
     ValidationException,
 )
 from simulator.executors.fake import FakeContext, FakeExecutor, Streamed
+from simulator.functions.policy_evaluation import Caller
 from simulator.invocation.invoker import MAX_ASYNC_PAYLOAD, MAX_SYNC_PAYLOAD, InvokeOutcome
 from simulator.invocation.tracing import MOST_ROUNDS, RECURSION_STOPPED, lineage_key
 from tests.helpers import eventually
@@ -577,3 +578,19 @@ def test_a_tenant_id_outside_the_models_constraints_is_invalid(
         service.invoker.invoke("fn", None, b"{}", tenant_id=tenant)
 
     assert f"at 'tenantId' failed to satisfy constraint: {constraint}" in invalid.value.message
+
+
+# -- services that wait on a function (Cognito triggers) -------------------------------------
+
+
+def test_a_service_gets_its_functions_answer_and_none_for_another_simulators(
+    service: LambdaService,
+) -> None:
+    create(service)
+    cognito = Caller("cognito-idp.amazonaws.com", "arn:aws:cognito-idp:us-east-1:1:userpool/p")
+
+    result = service.invoker.answer_if_known(ARN, b'{"response": {}}', cognito)
+
+    assert result is not None and json.loads(result.payload) == {"response": {}}
+    assert service.invoker.answer_if_known(ARN.replace(":fn", ":elsewhere"), b"{}",
+                                           cognito) is None

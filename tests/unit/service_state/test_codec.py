@@ -61,3 +61,14 @@ def test_left_out_members_load_as_the_stand_ins_given(tmp_path: Path) -> None:
     stand_in: list[int] = []
     loaded = codec.loads(data, bodies, lambda reference: stand_in)
     assert loaded.items is stand_in
+
+
+def test_a_user_pools_signing_key_comes_back_as_the_same_key(tmp_path: Path) -> None:
+    from moto.cognitoidp.models import CognitoIdpUserPool
+
+    bodies = BodyStore(tmp_path)
+    pool = CognitoIdpUserPool("123456789012", "us-east-1", "pool", {})
+    data, _ = codec.dumps(pool, bodies)
+    loaded = codec.loads(data, bodies)
+    assert loaded.id == pool.id
+    assert loaded.json_web_key.as_dict(private=True) == pool.json_web_key.as_dict(private=True)

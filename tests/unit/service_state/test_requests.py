@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from simulator.service_state.requests import classify
+from simulator.service_state.requests import ANY_REGION, classify
 
 
 def signed(service: str, method: str = "POST", path: str = "/", **extra: Any
@@ -56,3 +56,12 @@ def test_s3_requests_by_method_bucket_and_key() -> None:
 
 def test_unsigned_requests_are_not_classified() -> None:
     assert classify({"REQUEST_METHOD": "GET", "PATH_INFO": "/"}) is None
+
+
+def test_unsigned_cognito_operations_are_classified_for_any_region() -> None:
+    sign_up = classify({"REQUEST_METHOD": "POST", "PATH_INFO": "/", "QUERY_STRING": "",
+                        "HTTP_X_AMZ_TARGET": "AWSCognitoIdentityProviderService.SignUp"})
+    assert sign_up is not None and sign_up.service == "cognito-idp"
+    assert sign_up.region == ANY_REGION and sign_up.changes_service
+    assert classify({"REQUEST_METHOD": "POST", "PATH_INFO": "/", "QUERY_STRING": "",
+                     "HTTP_X_AMZ_TARGET": "DynamoDB_20120810.PutItem"}) is None
