@@ -82,6 +82,7 @@ class EventSourceMapping:
             report_batch_item_failures=self.report_batch_item_failures,
             on_failure=self.on_failure_destination,
             tumbling_window_seconds=self.tumbling_window_seconds,
+            parallelization_factor=self.parallelization_factor,
             filters=FilterCriteria.of(self.filter_patterns) if self.filter_patterns else None,
         )
 

@@ -1,7 +1,8 @@
 """Kinesis and DynamoDB Streams event source mappings through boto3, against the streams the
 simulator serves on its own endpoint: the mapping API with AWS's checks and shapes, events as
 AWS sends them (checked with Powertools' models), order per shard, retries, bisecting, partial
-batch responses, OnFailure records, filters, tumbling windows and restarts."""
+batch responses, OnFailure records, filters, tumbling windows, restarts, and concurrent batches
+per shard (ParallelizationFactor)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from aws_lambda_powertools.utilities.parser.models import (
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from simulator.events.stream_lanes import lane_of
+from simulator.events.stream_records import StreamRecord
 from simulator.http_server import SimulatorServer
 from tests.helpers import create_function, lambda_client, running_server, unique_name
 
@@ -483,3 +486,84 @@ def test_a_mapping_and_its_checkpoints_survive_a_restart(tmp_path: Path) -> None
         # restart shows once, from the first run.
         assert processed(second, function) == ["before-restart", "after-restart"]
         helper.lam.delete_event_source_mapping(UUID=key)
+
+
+# -- ParallelizationFactor ----------------------------------------------------------------------
+
+# Takes a while over each batch, then prints `BATCH {"texts": [...], "start": .., "end": ..}`.
+SLOW_HANDLER = """
+import base64, json, time
+
+def handler(event, context):
+    start = time.time()
+    time.sleep(0.5)
+    texts = [base64.b64decode(r["kinesis"]["data"]).decode() for r in event["Records"]]
+    print("BATCH", json.dumps({"texts": texts, "start": start, "end": time.time()}))
+"""
+
+
+def keys_by_lane(lanes: int, each: int) -> list[list[str]]:
+    """`each` partition keys for every one of `lanes` lanes."""
+    found: list[list[str]] = [[] for _ in range(lanes)]
+    number = 0
+    while any(len(keys) < each for keys in found):
+        key = f"key{number}"
+        record = StreamRecord("0", 0.0, {"kinesis": {"partitionKey": key}})
+        keys = found[lane_of(record, lanes)]
+        if len(keys) < each:
+            keys.append(key)
+        number += 1
+    return found
+
+
+def slow_batches(streams: Streams, server: SimulatorServer, keys: list[str], records: int,
+                 **settings: Any) -> list[dict[str, Any]]:
+    """The batches a slow function got from one shard holding `records` records of each key
+    (`key/0`, `key/1`, ...), put in turn; once all arrived, in the order they started."""
+    function = create_function(streams.lam, SLOW_HANDLER, Timeout=10)
+    name, arn = streams.stream()
+    for n in range(records):
+        for key in keys:
+            streams.kinesis.put_record(StreamName=name, Data=f"{key}/{n}".encode(),
+                                       PartitionKey=key)
+    streams.mapping(function, arn, **settings)
+
+    def batches() -> list[dict[str, Any]]:
+        return [json.loads(line) for line in lines(server, function, "BATCH ")]
+
+    assert wait_until(lambda: sum(len(b["texts"]) for b in batches()) >= len(keys) * records)
+    time.sleep(0.5)  # a record delivered twice would show by now
+    delivered = batches()
+    assert sorted(text for batch in delivered for text in batch["texts"]) == sorted(
+        f"{key}/{n}" for key in keys for n in range(records))
+    return sorted(delivered, key=lambda batch: batch["start"])
+
+
+def test_a_parallelization_factor_runs_other_keys_beside_a_batch_in_order_per_key(
+        streams: Streams, process_server: SimulatorServer) -> None:
+    lanes = keys_by_lane(2, each=2)
+    keys = [key for pair in zip(*lanes, strict=True) for key in pair]
+    batches = slow_batches(streams, process_server, keys, 3, BatchSize=3,
+                           ParallelizationFactor=2)
+
+    def lane(batch: dict[str, Any]) -> int:
+        owners = {n for n, own in enumerate(lanes) for text in batch["texts"]
+                  if text.split("/")[0] in own}
+        assert len(owners) == 1, f"a batch of keys of different lanes: {batch['texts']}"
+        return owners.pop()
+
+    assert any(lane(one) != lane(other) and one["start"] < other["end"]
+               and other["start"] < one["end"] for one in batches for other in batches)
+    for key in keys:
+        assert [text for batch in batches for text in batch["texts"]
+                if text.split("/")[0] == key] == [f"{key}/{n}" for n in range(3)]
+
+
+def test_with_a_factor_of_one_a_shards_batches_never_overlap(
+        streams: Streams, process_server: SimulatorServer) -> None:
+    keys = [key for pair in zip(*keys_by_lane(2, each=1), strict=True) for key in pair]
+    batches = slow_batches(streams, process_server, keys, 3, BatchSize=2)
+    assert all(one["end"] <= following["start"]
+               for one, following in zip(batches, batches[1:], strict=False))
+    assert [text for batch in batches for text in batch["texts"]] == [
+        f"{key}/{n}" for n in range(3) for key in keys]

@@ -1,7 +1,7 @@
 """The stream poller behind a Kinesis or DynamoDB Streams mapping, against moto served on a
 local port (as the simulator serves it) and a stand-in invoker: order and batches per shard,
 checkpoints, starting positions, retries, bisecting, partial batch responses, record age,
-OnFailure records, filters, tumbling windows and stopping."""
+OnFailure records, filters, tumbling windows, stopping, and a ParallelizationFactor's lanes."""
 
 from __future__ import annotations
 
@@ -22,8 +22,9 @@ from simulator.config import Settings
 from simulator.errors import ResourceNotFoundException
 from simulator.events.filter_criteria import FilterCriteria
 from simulator.events.stream_connection import StreamConnection
+from simulator.events.stream_lanes import lane_of
 from simulator.events.stream_poller import StreamPoller, StreamPollerConfig
-from simulator.events.stream_records import StreamSource
+from simulator.events.stream_records import StreamRecord, StreamSource
 from simulator.invocation.invoker import Invoker
 from simulator.models import FunctionConfig, InvocationResult
 from tests.helpers import ROLE, eventually, unique_name
@@ -125,10 +126,10 @@ class Harness:
         assert source is not None
         return source
 
-    def put(self, source: StreamSource, *texts: str) -> list[str]:
+    def put(self, source: StreamSource, *texts: str, key: str = "k") -> list[str]:
         if source.service == "kinesis":
             return [self.kinesis.put_record(StreamName=source.name, Data=item.encode(),
-                                            PartitionKey="k")["SequenceNumber"]
+                                            PartitionKey=key)["SequenceNumber"]
                     for item in texts]
         for item in texts:
             self.dynamodb.put_item(TableName=source.name, Item={"id": {"S": item}})
@@ -404,3 +405,138 @@ def test_a_batch_in_hand_when_something_breaks_is_read_again(harness: Harness) -
     harness.put(source, "again")
 
     assert eventually(lambda: invoker.batches() == [["done"], ["again"], ["again"]], WAIT)
+
+
+# -- ParallelizationFactor ----------------------------------------------------------------------
+
+
+def one_key_a_lane(lanes: int, record_of: Callable[[str], StreamRecord]) -> list[str]:
+    """A key for each of `lanes` lanes, in lane order."""
+    found: dict[int, str] = {}
+    number = 0
+    while len(found) < lanes:
+        key = f"key{number}"
+        found.setdefault(lane_of(record_of(key), lanes), key)
+        number += 1
+    return [found[lane] for lane in range(lanes)]
+
+
+def partition_key(key: str) -> StreamRecord:
+    return StreamRecord("0", 0.0, {"kinesis": {"partitionKey": key}})
+
+
+def item_key(key: str) -> StreamRecord:
+    return StreamRecord("0", 0.0, {"dynamodb": {"Keys": {"id": {"S": key}}}})
+
+
+def test_with_a_parallelization_factor_other_keys_run_beside_a_batch_in_flight(
+        harness: Harness) -> None:
+    source = harness.stream()
+    first, second = one_key_a_lane(2, partition_key)
+    sequences: list[str] = []
+    for n in range(3):
+        for key in (first, second):
+            sequences += harness.put(source, f"{key}/{n}", key=key)
+    beside = threading.Event()
+    waited: list[bool] = []
+
+    def answer(event: Event) -> InvocationResult:
+        head = text(event["Records"][0])
+        if head.startswith(f"{second}/"):
+            beside.set()
+        elif head == f"{first}/0":  # held until a batch of the other key runs beside it
+            waited.append(beside.wait(WAIT))
+        return SUCCESS
+
+    invoker = StandInInvoker(answer)
+    harness.start(source, invoker, batch_size=2, parallelization_factor=2)
+
+    assert eventually(lambda: harness.checkpoints.get(SHARD) == sequences[-1], WAIT)
+    assert waited == [True]
+    batches = invoker.batches()
+    assert all(len({item.split("/")[0] for item in batch}) == 1 for batch in batches)
+    delivered = [item for batch in batches for item in batch]
+    assert sorted(delivered) == sorted(f"{key}/{n}" for key in (first, second) for n in range(3))
+    for key in (first, second):
+        assert [item for item in delivered if item.startswith(f"{key}/")] == [
+            f"{key}/{n}" for n in range(3)]
+
+
+def test_a_failing_batch_holds_up_its_own_keys_and_the_checkpoint_but_not_other_keys(
+        harness: Harness) -> None:
+    source = harness.stream()
+    first, second = one_key_a_lane(2, partition_key)
+    sequences = (harness.put(source, "ok-1", key=second) + harness.put(source, "fail-2", key=first)
+                 + harness.put(source, "ok-3", key=second) + harness.put(source, "ok-4", key=first))
+    invoker = StandInInvoker(failing)
+    harness.start(source, invoker, batch_size=1, parallelization_factor=2)
+
+    assert eventually(lambda: ["ok-3"] in invoker.batches()
+                      and invoker.batches().count(["fail-2"]) >= 2, WAIT)
+    assert ["ok-4"] not in invoker.batches()  # behind the failing record of its key
+    assert harness.checkpoints.get(SHARD) == sequences[0]  # not past the failing record
+
+    invoker.answer = lambda event: SUCCESS
+    assert eventually(lambda: harness.checkpoints.get(SHARD) == sequences[-1], WAIT)
+    delivered = [batch[0] for batch in invoker.batches()]
+    assert delivered.index("ok-4") > delivered.index("fail-2")
+    assert delivered.count("ok-1") == delivered.count("ok-3") == delivered.count("ok-4") == 1
+
+
+def test_with_a_factor_of_one_a_shards_batches_never_overlap(harness: Harness) -> None:
+    source = harness.stream()
+    first, second = one_key_a_lane(2, partition_key)
+    texts = [f"{key}/{n}" for n in range(3) for key in (first, second)]
+    sequences = [number for item in texts
+                 for number in harness.put(source, item, key=item.split("/")[0])]
+    lock = threading.Lock()
+    in_flight = [0]
+    most_in_flight = [0]
+
+    def slow(event: Event) -> InvocationResult:
+        with lock:
+            in_flight[0] += 1
+            most_in_flight[0] = max(most_in_flight[0], in_flight[0])
+        time.sleep(0.05)
+        with lock:
+            in_flight[0] -= 1
+        return SUCCESS
+
+    invoker = StandInInvoker(slow)
+    harness.start(source, invoker, batch_size=1)
+
+    assert eventually(lambda: harness.checkpoints.get(SHARD) == sequences[-1], WAIT)
+    assert most_in_flight == [1]
+    assert invoker.batches() == [[item] for item in texts]
+
+
+def test_dynamodb_changes_of_one_item_keep_their_order_beside_other_items(
+        harness: Harness) -> None:
+    source = harness.table()
+    first, second = one_key_a_lane(2, item_key)
+    for n in range(1, 4):
+        for item in (first, second):
+            harness.dynamodb.put_item(TableName=source.name,
+                                      Item={"id": {"S": item}, "n": {"N": str(n)}})
+    beside = threading.Event()
+    waited: list[bool] = []
+    lock = threading.Lock()
+    changes: list[tuple[str, str]] = []
+
+    def answer(event: Event) -> InvocationResult:
+        records = event["Records"]
+        with lock:
+            changes.extend((text(r), r["dynamodb"]["NewImage"]["n"]["N"]) for r in records)
+        if text(records[0]) == second:
+            beside.set()
+        elif records[0]["dynamodb"]["NewImage"]["n"]["N"] == "1":
+            waited.append(beside.wait(WAIT))
+        return SUCCESS
+
+    invoker = StandInInvoker(answer)
+    harness.start(source, invoker, batch_size=1, parallelization_factor=2)
+
+    assert eventually(lambda: len(changes) == 6, WAIT)
+    assert waited == [True]
+    for item in (first, second):
+        assert [n for key, n in changes if key == item] == ["1", "2", "3"]
