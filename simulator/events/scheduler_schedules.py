@@ -1,7 +1,8 @@
 """EventBridge Scheduler's schedules (the `scheduler` API, `AWS::Scheduler::Schedule`, a SAM
 `ScheduleV2` event) as a source of what the scheduler fires: recurring (`rate`, `cron`) and
-one-time (`at`) schedules in every group, each with its target's input. Read through our
-own endpoint with boto3, as the EventBridge rules are.
+one-time (`at`) schedules in every group, each with its target's input, retry policy and
+dead-letter queue, its EndDate and its ActionAfterCompletion (`scheduler_delivery` acts on
+them). Read through our own endpoint with boto3, as the EventBridge rules are.
 
 A flexible time window fires at its start here: AWS picks a moment within the window, and
 a local run has no load to spread."""
@@ -12,10 +13,11 @@ from collections.abc import Callable
 from typing import Any
 
 from simulator.config import Settings
+from simulator.events.scheduler_delivery import EMPTY_INPUT
 from simulator.events.schedules import OwnServiceClient, ScheduledRule
 
-# What Scheduler sends a Lambda target that names no input.
-EMPTY_INPUT = "{}"
+# What of a schedule's Target the scheduler acts on, besides its ARN and input.
+FAILURE_SETTINGS = ("RetryPolicy", "DeadLetterConfig")
 
 
 class SchedulerSchedules:
@@ -39,13 +41,19 @@ class SchedulerSchedules:
 
 def scheduled_rule(schedule: dict[str, Any]) -> ScheduledRule:
     """A schedule as the scheduler keeps it: named as the API names it (`group/name` outside
-    the default group), its target given its input."""
+    the default group), its target given its input. Scheduler ignores a one-time schedule's
+    EndDate (the API reference's CreateSchedule)."""
     group = schedule.get("GroupName") or "default"
     name = schedule["Name"] if group == "default" else f"{group}/{schedule['Name']}"
     target = schedule.get("Target") or {}
+    expression = schedule["ScheduleExpression"]
     return ScheduledRule(
-        name=name, arn=schedule["Arn"], expression=schedule["ScheduleExpression"],
+        name=name, arn=schedule["Arn"], expression=expression,
         enabled=schedule.get("State", "ENABLED") == "ENABLED",
         targets=[{"Id": name, "Arn": target.get("Arn", ""),
-                  "Input": target.get("Input") or EMPTY_INPUT}],
-        source="scheduler")
+                  "Input": target.get("Input") or EMPTY_INPUT,
+                  **{key: target[key] for key in FAILURE_SETTINGS if target.get(key)}}],
+        source="scheduler",
+        ends=None if expression.startswith("at(") else schedule.get("EndDate"),
+        deletes_when_done=schedule.get("ActionAfterCompletion") == "DELETE",
+        created=schedule.get("CreationDate"))

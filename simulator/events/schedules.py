@@ -16,12 +16,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from aws_croniter import AwsCroniter
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
 from simulator.aws_clients import own_client
 from simulator.config import Settings
 from simulator.errors import LambdaError, ResourceNotFoundException
+from simulator.events.schedule_expressions import (
+    At,
+    InvalidScheduleExpression,
+    Timing,
+    parse_schedule_expression,
+)
+from simulator.events.scheduler_delivery import AsyncInvoker, Occurrence, SchedulerDelivery
 from simulator.events.targets import target_input
 
 log = logging.getLogger(__name__)
@@ -29,106 +35,12 @@ log = logging.getLogger(__name__)
 REFRESH_SECONDS = 2.0
 MIN_WAIT_SECONDS = 0.01
 MAX_CATCH_UP = 10
-RATE_PATTERN = re.compile(r"rate\(([1-9][0-9]*) (minute|hour|day)(s?)\)")
-CRON_PATTERN = re.compile(r"cron\((.*)\)")
-AT_PATTERN = re.compile(r"at\((\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\)")
-RATE_UNITS = {"minute": timedelta(minutes=1), "hour": timedelta(hours=1),
-              "day": timedelta(days=1)}
+# A one-time schedule that came due this long before it was first read still fires.
+MISSED_ONE_TIME_GRACE = timedelta(seconds=60)
 LAMBDA_FUNCTION_ARN = re.compile(
     r"arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?"
 )
 
-
-class InvalidScheduleExpression(ValueError):
-    """An expression EventBridge would refuse."""
-
-
-# -- expressions -------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Rate:
-    period: timedelta
-
-    def next_after(self, after: datetime, anchor: datetime) -> datetime | None:
-        """Rates count from when the rule appeared (`anchor`), as EventBridge's do."""
-        elapsed = max(after - anchor, timedelta(0))
-        return anchor + (elapsed // self.period + 1) * self.period
-
-
-class Cron:
-    """AWS's six-field cron, in UTC. `aws_croniter` knows the syntax (`?`, `L`, `W`, `#`,
-    names, 1 = SUN, years); two spellings it lacks are adapted here: `L` alone as the day of
-    week (the week's last day, Saturday) and `LW` (the month's last weekday)."""
-
-    def __init__(self, fields: str) -> None:
-        parts = fields.split()
-        if len(parts) == 6 and parts[4].upper() == "L":
-            parts[4] = "7"
-        self._last_weekday = len(parts) == 6 and parts[2].upper() == "LW"
-        if self._last_weekday:
-            parts[2] = "L"
-        try:
-            self._cron = AwsCroniter(" ".join(parts))
-        except ValueError as error:
-            raise InvalidScheduleExpression(str(error)) from error
-
-    def next_after(self, after: datetime, anchor: datetime | None = None) -> datetime | None:
-        """The first fire time strictly after `after`; None when the years run out."""
-        if not self._last_weekday:
-            return self._next(after)
-        search_from = after - timedelta(days=2)
-        while (last_day := self._next(search_from)) is not None:
-            weekday = last_day - timedelta(days=max(last_day.weekday() - 4, 0))
-            if weekday > after:
-                return weekday
-            search_from = last_day
-        return None
-
-    def _next(self, after: datetime) -> datetime | None:
-        found: datetime | None = self._cron.get_next(after.astimezone(UTC))[0]
-        return found
-
-
-@dataclass(frozen=True)
-class At:
-    """EventBridge Scheduler's one-time schedule: `at(2030-01-01T08:00:00)`, in UTC."""
-
-    moment: datetime
-
-    def next_after(self, after: datetime, anchor: datetime | None = None) -> datetime | None:
-        return self.moment if self.moment > after else None
-
-
-Timing = Rate | Cron | At
-
-
-def parse_schedule_expression(expression: str, one_time: bool = False) -> Timing:
-    """`rate(1 minute)`, `rate(5 minutes)`, ... or `cron(min hour dom month dow year)`, and
-    with `one_time` (EventBridge Scheduler's, not a rule's) `at(yyyy-mm-ddThh:mm:ss)`.
-    As in AWS, a rate of 1 takes the singular unit and any other the plural."""
-    at = AT_PATTERN.fullmatch(expression) if one_time else None
-    if at is not None:
-        try:
-            return At(datetime.fromisoformat(at.group(1)).replace(tzinfo=UTC))
-        except ValueError as error:
-            raise InvalidScheduleExpression(
-                f"Parameter ScheduleExpression is not valid: {expression}") from error
-    rate = RATE_PATTERN.fullmatch(expression)
-    if rate is not None:
-        value, unit, plural = int(rate.group(1)), rate.group(2), rate.group(3)
-        if (value == 1) == bool(plural):
-            raise InvalidScheduleExpression(
-                f"Parameter ScheduleExpression is not valid: {expression} (use '1 {unit}' "
-                f"or '{max(value, 2)} {unit}s')"
-            )
-        return Rate(value * RATE_UNITS[unit])
-    cron = CRON_PATTERN.fullmatch(expression)
-    if cron is not None:
-        return Cron(cron.group(1))
-    raise InvalidScheduleExpression(f"Parameter ScheduleExpression is not valid: {expression}")
-
-
-# -- clocks ------------------------------------------------------------------------------------
 
 Tick = Callable[[bool], float]
 """Fires what is due (the flag forces a fresh read of the rules); answers the seconds until
@@ -203,7 +115,10 @@ class ManualClock:
 
 @dataclass
 class ScheduledRule:
-    """A rule as its source describes it; `targets` are EventBridge target shapes."""
+    """A rule as its source describes it; `targets` are EventBridge target shapes (an
+    EventBridge Scheduler schedule's one target in Scheduler's Target shape). `ends` is a
+    Scheduler schedule's EndDate, after which it fires no more; `deletes_when_done` its
+    ActionAfterCompletion DELETE."""
 
     name: str
     arn: str
@@ -211,6 +126,9 @@ class ScheduledRule:
     enabled: bool
     targets: list[dict[str, Any]]
     source: str = "eventbridge"  # or "scheduler" (EventBridge Scheduler), or "template"
+    ends: datetime | None = None
+    deletes_when_done: bool = False
+    created: datetime | None = None  # a Scheduler schedule's CreationDate
 
 
 class RuleSource(Protocol):
@@ -279,8 +197,18 @@ class EventBridgeRules:
 
 # -- the scheduler -----------------------------------------------------------------------------
 
-class EventSink(Protocol):
+class EventSink(AsyncInvoker, Protocol):
+    """The invoker: rules' events go in with `submit_event`, Scheduler's with `invoke`."""
+
     def submit_event(self, reference: str, payload: bytes) -> None: ...
+
+
+def _came_due_unread(moment: datetime, created: datetime | None, now: datetime) -> bool:
+    """A one-time schedule created before its moment, which came while the schedules were
+    not yet read again: it fires late rather than never. One that came due longer ago than
+    `MISSED_ONE_TIME_GRACE` (a restart long after it fired) does not fire again."""
+    return created is not None and created <= moment <= now and \
+        now - moment <= MISSED_ONE_TIME_GRACE
 
 
 @dataclass
@@ -303,8 +231,25 @@ class _Entry:
             log.warning("rule %s never fires on its schedule: %s", rule.name, invalid)
             timing, error = None, str(invalid)
         anchor = now.replace(microsecond=0)
-        next_fire = timing.next_after(anchor, anchor) if timing and rule.enabled else None
-        return cls(rule, timing, error, anchor, next_fire)
+        entry = cls(rule, timing, error, anchor, None)
+        entry.next_fire = entry.next_after(anchor) if rule.enabled else None
+        if entry.next_fire is None and rule.enabled and isinstance(timing, At) and \
+                _came_due_unread(timing.moment, rule.created, now):
+            entry.next_fire = timing.moment
+        return entry
+
+    def next_after(self, moment: datetime) -> datetime | None:
+        """The schedule's next fire time after `moment`; none past its end."""
+        found = self.timing.next_after(moment, self.anchor) if self.timing else None
+        if found is not None and self.rule.ends is not None and found > self.rule.ends:
+            return None
+        return found
+
+    @property
+    def done(self) -> bool:
+        """No fire time left: a one-time schedule fired, or a recurring one at its end."""
+        return self.next_fire is None and (isinstance(self.timing, At)
+                                           or self.rule.ends is not None)
 
     def take_due(self, now: datetime) -> list[datetime]:
         """The fire times reached by `now`; after a jump of the clock, only the first
@@ -314,23 +259,27 @@ class _Entry:
             if len(due) == MAX_CATCH_UP:
                 log.warning("rule %s missed fire times while the clock jumped; skipped them",
                             self.rule.name)
-                self.next_fire = self.timing.next_after(now, self.anchor)
+                self.next_fire = self.next_after(now)
                 break
             due.append(self.next_fire)
-            self.next_fire = self.timing.next_after(self.next_fire, self.anchor)
+            self.next_fire = self.next_after(self.next_fire)
         return due
 
 
 class Scheduler:
     """Fires scheduled rules at their Lambda targets through the service's asynchronous
-    invoke, as EventBridge does. `start()` hands the scheduler to its clock."""
+    invoke, as EventBridge does; EventBridge Scheduler's schedules through
+    `SchedulerDelivery`, which retries them. `start()` hands the scheduler to its clock."""
 
     def __init__(self, settings: Settings, service: EventSink, clock: Clock | None = None,
-                 rules: RuleSource | None = None) -> None:
+                 rules: RuleSource | None = None,
+                 scheduler_delivery: SchedulerDelivery | None = None) -> None:
         self._settings = settings
         self._service = service
         self._clock = clock or SystemClock()
         self._source = rules or EventBridgeRules(settings)
+        self._scheduler_delivery = scheduler_delivery or SchedulerDelivery(
+            service, OwnServiceClient(settings, "sqs"), OwnServiceClient(settings, "scheduler"))
         self._lock = threading.Lock()
         self._read_lock = threading.Lock()
         self._read_at = float("-inf")
@@ -369,10 +318,16 @@ class Scheduler:
         now = self._clock.now()
         with self._lock:
             entries = [*self._bridge.values(), *self._local.values()]
-            due = [(entry.rule, at) for entry in entries for at in entry.take_due(now)]
+            due = [(entry.rule, times, entry.done) for entry in entries
+                   if (times := entry.take_due(now))]
             upcoming = [entry.next_fire for entry in entries if entry.next_fire is not None]
-        for rule, at in due:
-            self._deliver(rule, at)
+            schedules = {entry.rule.arn for entry in self._bridge.values()
+                         if entry.rule.source == "scheduler"}
+        for rule, times, done in due:
+            for at in times:
+                self._deliver(rule, at, last=done and at == times[-1])
+        self._scheduler_delivery.retry_due(now, schedules)
+        upcoming += filter(None, [self._scheduler_delivery.next_due()])
         if not upcoming:
             return REFRESH_SECONDS
         return max((min(upcoming) - self._clock.now()).total_seconds(), 0.0)
@@ -413,12 +368,18 @@ class Scheduler:
                 self._bridge = {rule.name: _updated(self._bridge.get(rule.name), rule, now)
                                 for rule in rules}
 
-    def _deliver(self, rule: ScheduledRule, at: datetime) -> dict[str, Any]:
+    def _deliver(self, rule: ScheduledRule, at: datetime, last: bool = False
+                 ) -> dict[str, Any]:
+        """`last`: the schedule has no fire time after `at`."""
         event = scheduled_event(rule.arn, at, self._settings)
         deliveries = []
         for target in rule.targets:
             arn = target.get("Arn", "")
             if not LAMBDA_FUNCTION_ARN.fullmatch(arn):
+                continue
+            if rule.source == "scheduler":
+                occurrence = Occurrence(rule.arn, target, at, last and rule.deletes_when_done)
+                deliveries.append(self._scheduler_delivery.deliver(occurrence, self._clock.now()))
                 continue
             delivery: dict[str, Any] = {"targetId": target.get("Id"), "function": arn,
                                         "delivered": True}
@@ -438,7 +399,7 @@ class Scheduler:
 def _updated(previous: _Entry | None, rule: ScheduledRule, now: datetime) -> _Entry:
     """Keep a rule's place in its schedule unless its expression or state changed."""
     if (previous is not None and previous.rule.expression == rule.expression
-            and previous.rule.enabled == rule.enabled):
+            and previous.rule.enabled == rule.enabled and previous.rule.ends == rule.ends):
         previous.rule = rule
         return previous
     return _Entry.begin(rule, now)

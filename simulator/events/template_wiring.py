@@ -18,7 +18,8 @@ from simulator.errors import LambdaError
 from simulator.events.http_events import DEFAULT_STAGE
 from simulator.events.http_routes import HttpRoutes
 from simulator.events.mappings import EventSourceMappings
-from simulator.events.schedules import Scheduler, parse_schedule_expression
+from simulator.events.schedule_expressions import parse_schedule_expression
+from simulator.events.schedules import Scheduler
 from simulator.templates import EventSpec, FunctionSpec, Template
 
 log = logging.getLogger(__name__)

@@ -217,3 +217,92 @@ def test_eventbridge_scheduler_runs_one_time_and_recurring_schedules(
     assert received(server, name, count=2) == [{"run": "once"}, {"run": "daily"}]
     time.sleep(1)
     assert len(received(server, name, count=2)) == 2  # once is once
+
+
+SCHEDULER_ROLE = "arn:aws:iam::000000000000:role/scheduler"
+
+
+def at_expression(moment: datetime) -> str:
+    return f"at({moment.strftime('%Y-%m-%dT%H:%M:%S')})"
+
+
+def notice_schedules(server: SimulatorServer) -> None:
+    """Has the scheduler read the schedules now, not at its next refresh: a one-time schedule
+    first read after its moment would never fire."""
+    requests.get(f"{server.url}/_simulator/schedules", timeout=30).raise_for_status()
+
+
+@pytest.fixture
+def dead_letter_queue(server: SimulatorServer) -> Iterator[tuple[Any, str, str]]:
+    """An SQS client, and the URL and ARN of a queue made for the test (deleted after)."""
+    sqs = boto3.client("sqs", endpoint_url=server.url, region_name="us-east-1",
+                       aws_access_key_id="test", aws_secret_access_key="test")
+    url = sqs.create_queue(QueueName=unique_name("schedule-dlq"))["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+    yield sqs, url, arn["Attributes"]["QueueArn"]
+    sqs.delete_queue(QueueUrl=url)
+
+
+def first_message(sqs: Any, url: str, timeout: float = 30) -> dict[str, Any] | None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        messages = sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1,
+                                       MessageAttributeNames=["All"]).get("Messages", [])
+        if messages:
+            return dict(messages[0])
+    return None
+
+
+@pytest.mark.parametrize("retries", [0, 1])
+def test_a_schedule_whose_function_does_not_exist_sends_its_dead_letter(
+        scheduler_api: Any, dead_letter_queue: tuple[Any, str, str], server: SimulatorServer,
+        retries: int) -> None:
+    sqs, url, queue_arn = dead_letter_queue
+    missing = f"arn:aws:lambda:us-east-1:000000000000:function:{unique_name('gone')}"
+    moment = datetime.now(tz=UTC) + timedelta(seconds=3)
+    schedule_arn = scheduler_api.create_schedule(
+        Name=unique_name("schedule-missing"), ScheduleExpression=at_expression(moment),
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target={"Arn": missing, "RoleArn": SCHEDULER_ROLE, "Input": json.dumps({"run": "x"}),
+                "RetryPolicy": {"MaximumRetryAttempts": retries,
+                                "MaximumEventAgeInSeconds": 60},
+                "DeadLetterConfig": {"Arn": queue_arn}})["ScheduleArn"]
+    notice_schedules(server)
+
+    letter = first_message(sqs, url)
+
+    assert letter is not None, "no dead letter arrived"
+    assert json.loads(letter["Body"]) == {"run": "x"}
+    attributes = {name: value["StringValue"]
+                  for name, value in letter["MessageAttributes"].items()}
+    assert attributes.pop("EXECUTION_ID")
+    assert attributes.pop("ERROR_MESSAGE").startswith("Function not found")
+    assert attributes == {
+        "ERROR_CODE": "ResourceNotFoundException",
+        "EXHAUSTED_RETRY_CONDITION": "MaximumRetryAttempts",
+        "IS_PAYLOAD_TRUNCATED": "false",
+        "RETRY_ATTEMPTS": str(retries),
+        "SCHEDULED_TIME": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "SCHEDULE_ARN": schedule_arn,
+        "TARGET_ARN": missing,
+    }
+
+
+def test_a_one_time_schedule_that_deletes_itself_runs_once_and_is_gone(
+        client: Any, scheduler_api: Any, server: SimulatorServer) -> None:
+    name, arn = recorder(client)
+    schedule = unique_name("schedule-done")
+    scheduler_api.create_schedule(
+        Name=schedule, ScheduleExpression=at_expression(datetime.now(tz=UTC) + timedelta(
+            seconds=3)), FlexibleTimeWindow={"Mode": "OFF"}, ActionAfterCompletion="DELETE",
+        Target={"Arn": arn, "RoleArn": SCHEDULER_ROLE, "Input": json.dumps({"run": "done"})})
+    notice_schedules(server)
+
+    assert received(server, name, timeout=30) == [{"run": "done"}]
+    deadline = time.monotonic() + 15
+    while schedule in {s["Name"] for s in scheduler_api.list_schedules(
+            NamePrefix="schedule-done")["Schedules"]} and time.monotonic() < deadline:
+        time.sleep(0.2)
+    with pytest.raises(scheduler_api.exceptions.ResourceNotFoundException):
+        scheduler_api.get_schedule(Name=schedule)
+    assert received(server, name) == [{"run": "done"}]

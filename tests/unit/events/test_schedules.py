@@ -12,14 +12,13 @@ from botocore.exceptions import EndpointConnectionError
 
 from simulator.config import Settings
 from simulator.errors import ResourceNotFoundException
+from simulator.events.schedule_expressions import InvalidScheduleExpression
+from simulator.events.scheduler_delivery import SchedulerDelivery
 from simulator.events.schedules import (
     MAX_CATCH_UP,
-    InvalidScheduleExpression,
     ManualClock,
-    Rate,
     ScheduledRule,
     Scheduler,
-    parse_schedule_expression,
 )
 
 START = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)  # a Friday
@@ -29,95 +28,6 @@ RULE_ARN = "arn:aws:events:us-east-1:000000000000:rule/nightly"
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def next_fire(expression: str, after: str) -> str | None:
-    timing = parse_schedule_expression(expression)
-    moment = timing.next_after(at(after), at(after))
-    return moment.strftime("%Y-%m-%dT%H:%M") if moment else None
-
-
-# -- rate ---------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("expression", "period"), [
-    ("rate(1 minute)", timedelta(minutes=1)),
-    ("rate(5 minutes)", timedelta(minutes=5)),
-    ("rate(1 hour)", timedelta(hours=1)),
-    ("rate(12 hours)", timedelta(hours=12)),
-    ("rate(1 day)", timedelta(days=1)),
-    ("rate(2 days)", timedelta(days=2)),
-])
-def test_rates_parse_to_their_period(expression: str, period: timedelta) -> None:
-    assert parse_schedule_expression(expression) == Rate(period)
-
-
-@pytest.mark.parametrize("expression", [
-    "rate(1 minutes)", "rate(5 minute)", "rate(2 day)", "rate(1 hours)", "rate(0 minutes)",
-    "rate(-5 minutes)", "rate(1.5 hours)", "rate(1 week)", "rate(5  minutes)", "rate(5)",
-    "rate 5 minutes", "every 5 minutes", "", "cron()", "cron(0 12 * * ?)",
-])
-def test_invalid_expressions_are_refused(expression: str) -> None:
-    with pytest.raises(InvalidScheduleExpression):
-        parse_schedule_expression(expression)
-
-
-def test_a_rate_counts_from_its_anchor() -> None:
-    rate = Rate(timedelta(minutes=5))
-    anchor = at("2026-11-27T07:00:00")
-    assert rate.next_after(anchor, anchor) == at("2026-11-27T07:05:00")
-    assert rate.next_after(at("2026-11-27T07:12:30"), anchor) == at("2026-11-27T07:15:00")
-    assert rate.next_after(at("2026-11-27T07:15:00"), anchor) == at("2026-11-27T07:20:00")
-
-
-# -- cron ---------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize(("expression", "after", "expected"), [
-    ("cron(0 10 * * ? *)", "2026-11-27T07:00:30", "2026-11-27T10:00"),
-    ("cron(0/15 * * * ? *)", "2026-11-27T07:00:30", "2026-11-27T07:15"),
-    ("cron(5,35 14 * * ? *)", "2026-11-27T14:10:00", "2026-11-27T14:35"),
-    ("cron(0/5 8-17 ? * MON-FRI *)", "2026-11-27T17:56:00", "2026-11-30T08:00"),
-    ("cron(0 18 ? * MON-FRI *)", "2026-11-28T00:00:00", "2026-11-30T18:00"),
-    ("cron(0 8 1 * ? *)", "2026-11-27T07:00:00", "2026-12-01T08:00"),
-    ("cron(0 12 ? * 1 *)", "2026-11-27T07:00:00", "2026-11-29T12:00"),  # 1 = Sunday
-    ("cron(0 12 ? * SUN *)", "2026-11-27T07:00:00", "2026-11-29T12:00"),
-    ("cron(0 12 ? * 7 *)", "2026-11-27T07:00:00", "2026-11-28T12:00"),  # 7 = Saturday
-    ("cron(0 12 ? * 2#1 *)", "2026-11-27T07:00:00", "2026-12-07T12:00"),  # first Monday
-    ("cron(0 12 ? * MON#1 *)", "2026-11-27T07:00:00", "2026-12-07T12:00"),
-    ("cron(0 0 L * ? *)", "2026-11-27T07:00:00", "2026-11-30T00:00"),
-    ("cron(0 0 L-2 * ? *)", "2026-11-27T07:00:00", "2026-11-28T00:00"),
-    ("cron(0 0 ? * 6L *)", "2026-11-27T07:00:00", "2026-12-25T00:00"),  # last Friday
-    ("cron(0 0 ? * L *)", "2026-11-27T07:00:00", "2026-11-28T00:00"),  # the week's last day
-    ("cron(0 0 15W * ? *)", "2026-11-01T00:00:00", "2026-11-16T00:00"),  # 15th is a Sunday
-    ("cron(0 0 15W * ? *)", "2026-08-01T00:00:00", "2026-08-14T00:00"),  # 15th is a Saturday
-    ("cron(0 0 LW * ? *)", "2026-05-01T00:00:00", "2026-05-29T00:00"),  # 31st is a Sunday
-    ("cron(0 0 LW * ? *)", "2026-05-30T00:00:00", "2026-06-30T00:00"),
-    ("cron(0 0 LW * ? *)", "2026-11-01T00:00:00", "2026-11-30T00:00"),
-    ("cron(30 6 ? JAN,JUL MON *)", "2026-11-27T07:00:00", "2027-01-04T06:30"),
-    ("cron(0 7 27 NOV ? 2027)", "2026-11-27T07:00:00", "2027-11-27T07:00"),
-    ("cron(0 7 27 NOV ? 2026)", "2026-11-27T07:00:00", None),
-    ("cron(0 0 1 JAN ? 2030-2031)", "2026-11-27T07:00:00", "2030-01-01T00:00"),
-    ("cron(0 0 29 FEB ? *)", "2026-11-27T07:00:00", "2028-02-29T00:00"),
-])
-def test_cron_next_fire_times(expression: str, after: str, expected: str | None) -> None:
-    assert next_fire(expression, after) == expected
-
-
-@pytest.mark.parametrize("expression", [
-    "cron(0 12 * * * *)",  # day-of-month and day-of-week both set
-    "cron(0 12 ? * ? *)",
-    "cron(0 12 * * ?)",  # five fields
-    "cron(60 12 * * ? *)",
-    "cron(0 24 * * ? *)",
-    "cron(0 12 32 * ? *)",
-    "cron(0 12 ? * 8 *)",
-    "cron(0 12 ? * MON#6 *)",
-    "cron(0 12 1 13 ? *)",
-    "cron(0 12 1 * ? 1969)",
-    "cron(0 12 1 FOO ? *)",
-])
-def test_invalid_crons_are_refused(expression: str) -> None:
-    with pytest.raises(InvalidScheduleExpression):
-        parse_schedule_expression(expression)
 
 
 # -- the scheduler on a driven clock --------------------------------------------------------------
@@ -138,6 +48,14 @@ class FakeRules:
         arn = f"arn:aws:events:us-east-1:000000000000:rule/{name}"
         self.rules.append(ScheduledRule(name, arn, expression, enabled, list(targets)))
 
+    def put_schedule(self, name: str, expression: str, target: dict[str, Any],
+                     ends: datetime | None = None, deletes: bool = False,
+                     created: datetime | None = None) -> None:
+        """An EventBridge Scheduler schedule in the default group."""
+        arn = f"arn:aws:scheduler:us-east-1:000000000000:schedule/default/{name}"
+        self.rules.append(ScheduledRule(name, arn, expression, True, [target], "scheduler",
+                                        ends=ends, deletes_when_done=deletes, created=created))
+
 
 class RecordingService:
     def __init__(self) -> None:
@@ -147,6 +65,34 @@ class RecordingService:
         if reference.endswith(":gone"):
             raise ResourceNotFoundException(f"Function not found: {reference}:$LATEST")
         self.events.append((reference, json.loads(payload)))
+
+    def invoke(self, reference: str, qualifier: str | None, payload: bytes,
+               invocation_type: str = "RequestResponse") -> object:
+        assert invocation_type == "Event"
+        self.submit_event(reference, payload)
+        return None
+
+
+class RecordingAws:
+    """The SQS and Scheduler clients EventBridge Scheduler's delivery uses, recording."""
+
+    def __init__(self) -> None:
+        self.dead_letters: list[tuple[str, str, dict[str, str]]] = []
+        self.deleted: list[tuple[str, str]] = []
+
+    def get(self) -> RecordingAws:
+        return self
+
+    def get_queue_url(self, QueueName: str, QueueOwnerAWSAccountId: str) -> dict[str, str]:
+        return {"QueueUrl": f"http://sqs/{QueueOwnerAWSAccountId}/{QueueName}"}
+
+    def send_message(self, QueueUrl: str, MessageBody: str,
+                     MessageAttributes: dict[str, dict[str, str]]) -> None:
+        values = {name: value["StringValue"] for name, value in MessageAttributes.items()}
+        self.dead_letters.append((QueueUrl, MessageBody, values))
+
+    def delete_schedule(self, Name: str, GroupName: str) -> None:
+        self.deleted.append((GroupName, Name))
 
 
 @pytest.fixture
@@ -165,8 +111,15 @@ def service() -> RecordingService:
 
 
 @pytest.fixture
-def scheduler(clock: ManualClock, rules: FakeRules, service: RecordingService) -> Scheduler:
-    scheduler = Scheduler(Settings(), service, clock=clock, rules=rules)
+def aws() -> RecordingAws:
+    return RecordingAws()
+
+
+@pytest.fixture
+def scheduler(clock: ManualClock, rules: FakeRules, service: RecordingService,
+              aws: RecordingAws) -> Scheduler:
+    scheduler = Scheduler(Settings(), service, clock=clock, rules=rules,
+                          scheduler_delivery=SchedulerDelivery(service, aws, aws))
     scheduler.start()
     return scheduler
 
@@ -372,16 +325,79 @@ def test_a_local_schedule_with_an_invalid_expression_is_refused(scheduler: Sched
         scheduler.add_local("Bad", "rate(1 minutes)", "tick")
 
 
-def test_a_one_time_schedule_fires_once_at_its_moment() -> None:
-    timing = parse_schedule_expression("at(2030-01-01T08:00:00)", one_time=True)
-    moment = datetime(2030, 1, 1, 8, tzinfo=UTC)
-
-    assert timing.next_after(moment - timedelta(seconds=1), None) == moment
-    assert timing.next_after(moment, None) is None
 
 
-def test_a_rule_takes_no_one_time_expression() -> None:
-    with pytest.raises(InvalidScheduleExpression):
-        parse_schedule_expression("at(2030-01-01T08:00:00)")
-    with pytest.raises(InvalidScheduleExpression):
-        parse_schedule_expression("at(2030-13-01T08:00:00)", one_time=True)
+# -- EventBridge Scheduler's schedules ------------------------------------------------------------
+
+def scheduler_target(arn: str = FUNCTION_ARN, **fields: Any) -> dict[str, Any]:
+    return {"Id": "1", "Arn": arn, "Input": '{"job": "report"}', **fields}
+
+
+def test_a_one_time_schedule_asking_for_it_is_deleted_once_it_has_run(
+        clock: ManualClock, rules: FakeRules, service: RecordingService, aws: RecordingAws,
+        scheduler: Scheduler) -> None:
+    rules.put_schedule("once", "at(2026-11-27T07:00:30)", scheduler_target(), deletes=True)
+    rules.put_schedule("kept", "at(2026-11-27T07:00:30)", scheduler_target())
+    clock.advance(29)
+    assert (service.events, aws.deleted) == ([], [])
+    clock.advance(1)
+    assert service.events == [(FUNCTION_ARN, {"job": "report"})] * 2
+    assert aws.deleted == [("default", "once")]
+
+
+def test_a_recurring_schedule_runs_until_its_end_date_and_is_deleted_after_the_last_run(
+        clock: ManualClock, rules: FakeRules, service: RecordingService, aws: RecordingAws,
+        scheduler: Scheduler) -> None:
+    rules.put_schedule("every-minute", "rate(1 minute)", scheduler_target(),
+                       ends=START + timedelta(seconds=150), deletes=True)
+    clock.advance(60)
+    assert (len(service.events), aws.deleted) == (1, [])
+    clock.advance(60)
+    assert (len(service.events), aws.deleted) == (2, [("default", "every-minute")])
+    clock.advance(600)
+    assert len(service.events) == 2
+
+
+def test_a_recurring_schedule_without_an_end_date_is_never_deleted(
+        clock: ManualClock, rules: FakeRules, service: RecordingService, aws: RecordingAws,
+        scheduler: Scheduler) -> None:
+    rules.put_schedule("every-minute", "rate(1 minute)", scheduler_target(), deletes=True)
+    clock.advance(180)
+    assert (len(service.events), aws.deleted) == (3, [])
+
+
+def test_a_refused_invoke_is_retried_on_the_clock_then_dead_lettered(
+        clock: ManualClock, rules: FakeRules, aws: RecordingAws, scheduler: Scheduler) -> None:
+    missing = "arn:aws:lambda:us-east-1:000000000000:function:gone"
+    rules.put_schedule("once", "at(2026-11-27T07:00:30)", scheduler_target(
+        missing, RetryPolicy={"MaximumRetryAttempts": 1},
+        DeadLetterConfig={"Arn": "arn:aws:sqs:us-east-1:000000000000:missed"}), deletes=True)
+    clock.advance(30)
+    assert (aws.dead_letters, aws.deleted) == ([], [])
+    assert scheduler.tick() == 1.0  # the clock wakes for the retry
+
+    clock.advance(1)
+
+    [(queue, body, attributes)] = aws.dead_letters
+    assert (queue, body) == ("http://sqs/000000000000/missed", '{"job": "report"}')
+    assert attributes["TARGET_ARN"] == missing
+    assert attributes["SCHEDULED_TIME"] == "2026-11-27T07:00:30Z"
+    assert (attributes["RETRY_ATTEMPTS"], attributes["EXHAUSTED_RETRY_CONDITION"]) == (
+        "1", "MaximumRetryAttempts")
+    assert aws.deleted == [("default", "once")]
+
+
+def test_a_one_time_schedule_that_came_due_before_it_was_read_fires_late(
+        clock: ManualClock, rules: FakeRules, service: RecordingService,
+        scheduler: Scheduler) -> None:
+    now = clock.now()
+    for name, moment, created in (
+            ("missed", now - timedelta(seconds=2), now - timedelta(seconds=5)),
+            ("fired-before-a-restart", now - timedelta(minutes=10),
+             now - timedelta(minutes=11)),
+            ("created-after-its-moment", now - timedelta(seconds=2), now)):
+        rules.put_schedule(name, f"at({moment:%Y-%m-%dT%H:%M:%S})",
+                           scheduler_target(Input=json.dumps({"name": name})),
+                           created=created)
+    clock.advance(1)
+    assert service.events == [(FUNCTION_ARN, {"name": "missed"})]
