@@ -500,3 +500,59 @@ def test_burst_loses_no_message(local_sqs: Sqs, process_server: SimulatorServer)
     assert eventually(lambda: not [thread.name for thread in threading.enumerate()
                                    if thread.name.startswith(invokers)], timeout=10), \
         "the mapping at rest kept threads for the batches it invoked"
+
+
+# Holds each batch for a second, prints a PROCESSED line per record as HANDLER does, then the
+# event with the moments (epoch seconds) the invocation started and ended.
+TIMED_HANDLER = """
+import json, time
+
+def handler(event, context):
+    started = time.time()
+    time.sleep(1)
+    for record in event["Records"]:
+        attributes = record["attributes"]
+        print("PROCESSED", record["body"], attributes["ApproximateReceiveCount"],
+              attributes["MessageGroupId"])
+    print("EVENT", json.dumps({**event, "started": started, "ended": time.time()}))
+"""
+
+
+def test_fifo_hands_over_one_batch_per_group_at_a_time(
+        local_sqs: Sqs, process_server: SimulatorServer) -> None:
+    """Lambda reads a FIFO queue as SQS hands it out: a group's messages come in order, and
+    none of a group while an earlier batch of it is in flight; other groups run meanwhile."""
+    function = create_function(local_sqs.lam, TIMED_HANDLER, Timeout=5)
+    url, arn = local_sqs.queue(visibility=30, fifo=True)  # far above a batch's second
+    groups = ("a", "b", "c")
+    sent = [f"{group}{n}" for n in range(1, 7) for group in groups]  # a1 b1 c1 a2 ...
+    entries = [{"Id": body, "MessageBody": body, "MessageGroupId": body[0],
+                "MessageDeduplicationId": body} for body in sent]
+    for start in range(0, len(entries), 10):
+        local_sqs.sqs.send_message_batch(QueueUrl=url, Entries=entries[start:start + 10])
+    local_sqs.mapping(function, arn, BatchSize=2)
+
+    def invocations() -> list[dict[str, Any]]:
+        return handler_events(process_server, function)
+
+    assert wait_until(lambda: sum(len(event["Records"]) for event in invocations())
+                      >= len(sent) and local_sqs.count(url) == 0), (
+        function_log(process_server, function))
+    log = deliveries(process_server, function)
+    assert sorted(words[1] for words in log) == sorted(sent), (
+        function_log(process_server, function))
+    assert {words[2] for words in log} == {"1"}
+    spans = sorted(((event["started"], event["ended"],
+                     [record["body"] for record in event["Records"]])
+                    for event in invocations()), key=lambda span: span[0])
+    for group in groups:
+        delivered = [body for _, _, bodies in spans for body in bodies if body[0] == group]
+        assert delivered == [body for body in sent if body[0] == group], spans
+    overlapping_groups = 0
+    for index, (started, ended, bodies) in enumerate(spans):
+        for other_started, other_ended, other_bodies in spans[index + 1:]:
+            if started < other_ended and other_started < ended:
+                shared = {body[0] for body in bodies} & {body[0] for body in other_bodies}
+                assert not shared, f"two batches of group {shared} ran at once: {spans}"
+                overlapping_groups += 1
+    assert overlapping_groups, f"no two batches ran at once: {spans}"
