@@ -23,7 +23,8 @@ ENV PIP_CERT=/etc/ssl/certs/ca-certificates.crt PIP_NO_CACHE_DIR=1
 
 # Root, because the simulator drives the host's Docker engine through its socket; functions
 # run unprivileged in containers of their own. 0.0.0.0 is right inside a container: compose
-# publishes the port on the host's 127.0.0.1 only. (Set before the code is copied, so a code
+# publishes the port on the host's 127.0.0.1 only, and the server, given no token, generates
+# one that other containers on its network must sign with. (Set before the code is copied, so a code
 # change rebuilds as few steps as possible.)
 EXPOSE 4570
 ENTRYPOINT ["lambda-sim", "serve", "--host", "0.0.0.0"]

@@ -28,6 +28,7 @@ from simulator.api.invoke_path import InvokePath
 from simulator.api.lambda_api import lambda_api
 from simulator.api.layers_api import layers_api
 from simulator.api.policies_api import policies_api
+from simulator.api.request_sources import RequestSources
 from simulator.api.resource_policies_api import resource_policies_api
 from simulator.api.response_stream_api import response_stream_api
 from simulator.api.runtime_api import RuntimeApiListener
@@ -135,6 +136,7 @@ class Simulator:
         )
         self.pool.vpc_networks = settings.vpc_network_map
         self.pool.interpreted_natively = not settings.strict
+        self.pool.function_secret = settings.access_token
         if settings.debug_function:
             self.pool.debug_ports[settings.debug_function] = settings.debug_port
         self.layers = LayerService(settings, self.layer_store,
@@ -187,7 +189,9 @@ class Simulator:
                 fallback=lambda environ, start: self.wsgi_app.aws_app(environ, start)),
                 "cloudformation": CloudFormationApi(self.cloudformation.operations(),
                                                     settings.region)},
-            service_state=self.service_state)
+            service_state=self.service_state, sources=RequestSources(executor.guest_network),
+            token_generated=settings.access_token_generated,
+            functions_manage=settings.functions_manage)
         moto_bridge.attach(self.invoker.deliver_if_known)
         cognito_triggers.attach(self.invoker.answer_if_known)
         self.scheduler.start()

@@ -1,8 +1,8 @@
 """boto3 clients for the simulator's own endpoint, as its pollers, schedulers and event wiring
-use them: real clients of the same services users call, signed with the access token when
-the server requires one. boto3 (and botocore's HTTP stack) is imported on first use, not when
-the server starts: many sessions never need it, and importing it costs memory
-(docs/MEASUREMENTS.md)."""
+use them: real clients of the same services users call, signed with the access token (as
+their secret access key) when the server requires one. boto3 (and botocore's HTTP stack) is
+imported on first use, not when the server starts: many sessions never need it, and
+importing it costs memory (docs/MEASUREMENTS.md)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,6 @@ def own_client(settings: Settings, service: str, region: str | None = None,
     isolated = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
     return boto3.session.Session(botocore_session=isolated).client(
         service, endpoint_url=settings.endpoint_url, region_name=region or settings.region,
-        aws_access_key_id=settings.access_token or "test", aws_secret_access_key="test",
+        aws_access_key_id="test", aws_secret_access_key=settings.access_token or "test",
         config=Config(**config) if config else None,
     )

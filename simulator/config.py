@@ -25,7 +25,13 @@ class Settings:
     docker_network_internal: bool = False
     debug_function: str = ""  # this function's environments start under debugpy ...
     debug_port: int = 5678  # ... listening here and waiting for the debugger to attach
-    access_token: str = ""  # when set, clients must present it (see aws_gateway)
+    # When set, requests are signed with it as their secret access key (or send it in an
+    # X-Lambda-Sim-Token header; see aws_gateway). One is generated for a server listening
+    # beyond this machine without one: then requests from this machine need none.
+    access_token: str = ""
+    access_token_generated: bool = False
+    # Whether function containers may call the simulator's own routes (`/_simulator/*`).
+    functions_manage: bool = False
     runtime_api_host: str = ""  # where function containers reach us; found by itself if empty
     async_workers: int = 16
     standby: int = 1  # started, unassigned containers kept per runtime image and memory size

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import secrets
 import signal
 import sys
 import threading
@@ -23,6 +24,7 @@ from simulator.config import DEFAULT_PORT, Settings
 # How often the idle main thread gives memory back: moto's object records, then malloc's
 # free pages.
 HOUSEKEEPING_SECONDS = 30.0
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,7 +45,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--watch-mode", choices=["auto", "events", "polling"],
                        help="file events, or polling where events don't cross mounts")
     serve.add_argument("--access-token",
-                       help="require this token from clients (for a non-loopback --host)")
+                       help="clients sign requests with this as their secret access key "
+                       "(generated for a non-loopback --host when not given)")
     serve.add_argument("--debug-function", metavar="NAME",
                        help="start this function's environments under debugpy, waiting for "
                        "a debugger to attach")
@@ -100,6 +103,9 @@ def run(args: argparse.Namespace) -> int:
         docker_host=args.docker_host, docker_engine=args.docker_engine,
         advertise_host=args.advertise_host, ephemeral=args.ephemeral,
     )
+    if not settings.access_token and settings.host not in LOOPBACK_HOSTS:
+        settings.access_token = secrets.token_hex(20)
+        settings.access_token_generated = True
     # Handled from the start: a stop that comes while the server starts (a supervisor's
     # SIGTERM as soon as health answers) ends it cleanly, its environments removed.
     stopped = threading.Event()
@@ -131,8 +137,14 @@ def run(args: argparse.Namespace) -> int:
     )
     for exposed in dict.fromkeys(server.addresses_beyond_machine()):
         console.print(f"[yellow]warning:[/] listening on {exposed}: reachable from "
-                      "other machines" + ("" if settings.access_token else
-                                          "; consider --access-token"))
+                      "other machines, which must sign requests with the access token")
+    if settings.access_token_generated:
+        token_file = settings.state_dir / "access-token"
+        token_file.touch(mode=0o600)
+        token_file.write_text(settings.access_token + "\n")
+        console.print(f"an access token was generated ({token_file}): functions and other "
+                      "machines sign with it as their secret access key; this machine "
+                      "needs none")
     template = args.template or (Path(os.environ["LAMBDA_SIM_TEMPLATE"])
                                  if os.environ.get("LAMBDA_SIM_TEMPLATE") else None)
     try:

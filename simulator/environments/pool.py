@@ -75,6 +75,7 @@ class EnvironmentPool:
         self._requests: dict[str, str] = {}
         self._closed = threading.Event()
         self.function_endpoint = ""  # where functions reach the simulator's AWS services
+        self.function_secret = ""  # the secret they sign with there (the access token)
         self.xray_daemon = ""  # host:port of the X-Ray daemon endpoint functions send to
         self.debug_ports: dict[str, int] = {}  # function name → debugger port
         self.vpc_networks: dict[str, str] = {}  # subnet id → Docker network (VpcConfig)
@@ -334,7 +335,7 @@ class EnvironmentPool:
             variables=lambda_variables(
                 function, environment.log_stream_name, endpoint.address, self._region,
                 "provisioned-concurrency" if provisioned else "on-demand",
-                self.function_endpoint, self.xray_daemon,
+                self.function_endpoint, self.xray_daemon, self.function_secret,
             ),
         )
         try:

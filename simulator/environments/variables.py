@@ -23,12 +23,14 @@ def lambda_variables(
     initialization_type: str = "on-demand",
     endpoint_url: str = "",
     xray_daemon: str = "",
+    secret_access_key: str = "",
 ) -> dict[str, str]:
     """AWS's reserved variables first; the function's own (which may not override
     the reserved ones on AWS) merged under them; under those, `AWS_ENDPOINT_URL` so that
     the SDKs inside call the simulator rather than AWS. `xray_daemon` (host:port) is where
     the X-Ray SDK sends segments; the per-invocation `_X_AMZN_TRACE_ID` is the runtime's
-    to set from each event's trace header."""
+    to set from each event's trace header. `secret_access_key`: the server's access token,
+    when it asks for one, so that the SDKs inside sign what the server accepts."""
     reserved = {
         "_HANDLER": function.handler,
         "AWS_REGION": region,
@@ -49,6 +51,8 @@ def lambda_variables(
         "PYTHONPATH": "/var/runtime",
         **LOCAL_CREDENTIALS,
     }
+    if secret_access_key:
+        reserved["AWS_SECRET_ACCESS_KEY"] = secret_access_key
     if xray_daemon:
         host, _, port = xray_daemon.rpartition(":")
         reserved.update({

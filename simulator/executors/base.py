@@ -97,6 +97,12 @@ class RunningRuntime(ABC):
         return None
 
 
+@dataclass(frozen=True)
+class GuestNetwork:
+    subnet: str  # CIDR
+    gateway: str
+
+
 class Executor(ABC):
     """Starts runtimes. `launch` must return quickly once the runtime is started: the runtime
     then registers itself by calling the Runtime API."""
@@ -139,6 +145,11 @@ class Executor(ABC):
     def machine(self) -> str:
         """The machine runtimes run on, as the kernel names it (`x86_64`, `aarch64`)."""
         return host_machine()
+
+    def guest_network(self) -> GuestNetwork | None:
+        """The network runtimes have addresses of their own on, if any: requests from it
+        come from functions, except those from its gateway, which is this machine."""
+        return None
 
     @abstractmethod
     def shutdown(self) -> None:

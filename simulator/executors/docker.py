@@ -32,6 +32,7 @@ from simulator.executors.base import (
     Executor,
     ExitCallback,
     ExitStatus,
+    GuestNetwork,
     LaunchSpec,
     OutputCallback,
     RunningRuntime,
@@ -242,6 +243,7 @@ class DockerExecutor(Executor):
         self._runtime_api_host = runtime_api_host
         self._client: docker.DockerClient | None = None
         self._gateway = ""
+        self._guest_network: GuestNetwork | None = None
         self._images: set[str] = set()
         self._info: dict[str, Any] | None = None
         self._runtimes: dict[str, ContainerRuntime] = {}
@@ -681,7 +683,12 @@ class DockerExecutor(Executor):
         gateway = config[0].get("Gateway") if config else None
         if not gateway:
             raise EnvironmentUnavailable(f"Docker network {self._network} has no gateway address")
+        if config[0].get("Subnet"):
+            self._guest_network = GuestNetwork(str(config[0]["Subnet"]), str(gateway))
         return str(gateway)
+
+    def guest_network(self) -> GuestNetwork | None:
+        return self._guest_network
 
     def _own_address(self) -> str | None:
         """Inside a container (compose), runtimes reach us at our address on the shared

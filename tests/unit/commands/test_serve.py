@@ -224,8 +224,14 @@ def test_lambda_sim_variables_apply_where_no_flag_is_given(
     assert names == ["from-template"]
     assert arn.startswith("arn:aws:lambda:ap-south-1:")
     assert serving.servers[0].url.startswith("http://127.0.0.2:")
-    assert ("warning: listening on 127.0.0.2: reachable from other machines; consider "
-            "--access-token") in capsys.readouterr().err
+    err = " ".join(capsys.readouterr().err.split())
+    assert ("warning: listening on 127.0.0.2: reachable from other machines, which must sign "
+            "requests with the access token") in err
+    # None was given: one was generated, which this machine (the requests above) needs not.
+    token_file = tmp_path / "state" / "access-token"
+    assert f"an access token was generated ({token_file})" in err
+    assert len(token_file.read_text().strip()) == 40
+    assert token_file.stat().st_mode & 0o777 == 0o600
 
 
 def test_a_broken_template_is_one_line_exit_1_and_the_server_stops(
@@ -237,8 +243,10 @@ def test_a_broken_template_is_one_line_exit_1_and_the_server_stops(
                         "--host", "127.0.0.2", "--access-token", "secret"])
     assert code == 1
     err = capsys.readouterr().err
-    # with a token, the warning does not suggest one
-    assert "warning: listening on 127.0.0.2: reachable from other machines\n" in err
+    # a token given is used, not generated
+    assert ("warning: listening on 127.0.0.2: reachable from other machines, which must sign "
+            "requests with the access token") in " ".join(err.split())
+    assert "generated" not in err
     assert err.splitlines()[-1].startswith(f"error: {template}")
     assert "Traceback" not in err
     [server] = serving.servers

@@ -23,3 +23,9 @@ def test_the_x_ray_daemon_is_named_as_lambda_names_it() -> None:
         "172.18.0.1", "2000")
     assert variables["AWS_XRAY_CONTEXT_MISSING"] == "LOG_ERROR"
     assert "AWS_XRAY_DAEMON_ADDRESS" not in lambda_variables(function(), "s", "h:1", REGION)
+
+
+def test_functions_sign_with_the_servers_access_token_when_it_asks_for_one() -> None:
+    assert lambda_variables(function(), "s", "h:1", REGION)["AWS_SECRET_ACCESS_KEY"] == "test"
+    variables = lambda_variables(function(), "s", "h:1", REGION, secret_access_key="t0ken")
+    assert variables["AWS_SECRET_ACCESS_KEY"] == "t0ken"
