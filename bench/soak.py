@@ -2,15 +2,18 @@
 the server for leaks. The mix: sync invokes that succeed, fail, crash their runtime and time
 out; asynchronous invokes with retries and a dead-letter queue; SQS messages through a
 mapping; code updates (new generations); functions created and deleted; idle environments
-reaped and started again (a short idle timeout).
+reaped and started again (a short idle timeout); S3 objects written and read back, and SQS
+messages kept in queues of their own, with the services' state kept in the state folder.
 
     python -m bench.soak --executor docker --minutes 60
 
 Every `--sample` seconds it records the server's memory (RSS), threads and open file
 descriptors, and the containers (or runtime processes) it has. It passes when the memory at the
 end is within 10% of the memory after warm-up, and once idle again (every environment
-reaped) the server has no more threads, descriptors or containers than when it started idle.
-Not part of CI; the figures go to docs/RELIABILITY.md."""
+reaped) the server has no more threads, descriptors or containers than when it started idle,
+and nothing is lost: after a restart on the same state folder every object holds what its
+last acknowledged PUT wrote and every kept queue holds exactly the messages acknowledged and
+not deleted. Not part of CI; `--docs` writes the figures into docs/RELIABILITY.md."""
 
 from __future__ import annotations
 
@@ -30,6 +33,7 @@ from typing import Any
 
 import psutil
 
+from bench.doc_sections import replace_section
 from bench.reliability_load import ROLE, Server, code_zip, drain, queue
 
 IDLE_TIMEOUT_SECONDS = 20
@@ -48,7 +52,23 @@ HANDLERS = {
 }
 # How often each action is picked.
 ACTIONS = {"ok": 10, "error": 2, "async": 4, "sqs": 4, "crash": 0.2, "timeout": 0.2,
-           "update": 0.1, "create_delete": 0.1}
+           "update": 0.1, "create_delete": 0.1, "s3_put": 3, "s3_get": 2, "kept": 2}
+BUCKET = "soak-bucket"
+KEYS_PER_CLIENT = 50  # objects are overwritten, so the data stays the same size
+KEPT_PER_CLIENT = 25  # messages a kept queue holds before some are received and deleted
+OBJECT_BYTES = 1024
+
+
+@dataclass
+class ClientData:
+    """What one client has written and been told is kept: its own keys and its own queue, so
+    that what each holds is known exactly."""
+
+    number: int
+    queue_url: str
+    objects: dict[str, bytes]
+    kept: set[str]
+    written: int = 0
 
 
 @dataclass
@@ -71,6 +91,11 @@ class Soak:
         self.clients = clients
         self.lam = server.client("lambda", clients * 2)
         self.sqs = server.client("sqs", clients * 2)
+        self.s3 = server.client("s3", clients * 2)
+        self.s3.create_bucket(Bucket=BUCKET)
+        self.data = [ClientData(number, queue(self.sqs, f"soak-kept-{number}")[0], {}, set())
+                     for number in range(clients)]
+        self._local = threading.local()
         self.process = psutil.Process(server.pid)
         self.operations: Counter[str] = Counter()
         self.errors: Counter[str] = Counter()
@@ -103,7 +128,9 @@ class Soak:
 
     def act(self, action: str) -> None:
         lam = self.lam
-        if action == "ok":
+        if action in ("s3_put", "s3_get", "kept"):
+            self.act_on_data(action, getattr(self._local, "data", self.data[0]))
+        elif action == "ok":
             lam.invoke(FunctionName="soak-ok", Payload=b'{"n": 1}')["Payload"].read()
         elif action in ("error", "crash", "timeout"):
             response = lam.invoke(FunctionName=f"soak-{action}")
@@ -131,7 +158,32 @@ class Soak:
             lam.invoke(FunctionName=name)["Payload"].read()
             lam.delete_function(FunctionName=name)
 
-    def client_loop(self) -> None:
+    def act_on_data(self, action: str, data: ClientData) -> None:
+        if action == "s3_put":
+            key = f"client-{data.number}/object-{random.randrange(KEYS_PER_CLIENT)}"
+            data.written += 1
+            body = f"{key} write {data.written} ".encode().ljust(OBJECT_BYTES, b".")
+            self.s3.put_object(Bucket=BUCKET, Key=key, Body=body)
+            data.objects[key] = body
+        elif action == "s3_get" and data.objects:
+            key = random.choice(list(data.objects))
+            body = self.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
+            if body != data.objects[key]:
+                raise AssertionError(f"{key} does not hold its last write")
+        elif action == "kept":
+            message_body = f"client {data.number} message {random.randrange(10**12)}"
+            self.sqs.send_message(QueueUrl=data.queue_url, MessageBody=message_body)
+            data.kept.add(message_body)
+            if len(data.kept) > KEPT_PER_CLIENT:
+                for message in self.sqs.receive_message(
+                        QueueUrl=data.queue_url, MaxNumberOfMessages=10,
+                        VisibilityTimeout=600).get("Messages", []):
+                    self.sqs.delete_message(QueueUrl=data.queue_url,
+                                            ReceiptHandle=message["ReceiptHandle"])
+                    data.kept.discard(message["Body"])
+
+    def client_loop(self, data: ClientData) -> None:
+        self._local.data = data
         names, weights = list(ACTIONS), list(ACTIONS.values())
         interval = self.clients / self.rate
         while not self._stop.is_set():
@@ -182,8 +234,8 @@ class Soak:
                       self.runtimes(), operations, errors, round(os.getloadavg()[0], 1))
 
     def run(self, seconds: float, every: float) -> None:
-        threads = [threading.Thread(target=self.client_loop, daemon=True)
-                   for _ in range(self.clients)]
+        threads = [threading.Thread(target=self.client_loop, args=(data,), daemon=True)
+                   for data in self.data]
         for thread in threads:
             thread.start()
         deadline = time.monotonic() + seconds
@@ -216,6 +268,7 @@ def wait_idle(soak: Soak, seconds: float) -> Sample:
     socket for each kept-alive connection, which are the clients', not a leak."""
     soak.lam.close()
     soak.sqs.close()
+    soak.s3.close()
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if soak.runtimes() == 0:
@@ -262,6 +315,29 @@ def summary(soak: Soak, idle_before: Sample, idle_after: Sample, stopped_runtime
     return "\n".join(lines), flat and no_leak
 
 
+def kept_after_restart(soak: Soak, server: Server) -> dict[str, int]:
+    """What the restarted server holds of what the soak was told is kept."""
+    s3, sqs = server.client("s3"), server.client("sqs")
+    counts = Counter({"objects": 0, "objects lost": 0, "messages": 0, "messages lost": 0,
+                      "messages extra": 0})
+    for data in soak.data:
+        for key, body in data.objects.items():
+            counts["objects"] += 1
+            try:
+                held = s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
+            except Exception:  # a missing object is what is being counted
+                held = b""
+            counts["objects lost"] += held != body
+        url = sqs.get_queue_url(QueueName=f"soak-kept-{data.number}")["QueueUrl"]
+        held_messages = set(drain(sqs, url, lambda body: body))
+        counts["messages"] += len(data.kept)
+        counts["messages lost"] += len(data.kept - held_messages)
+        counts["messages extra"] += len(held_messages - data.kept)
+    s3.close()
+    sqs.close()
+    return dict(counts)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--executor", choices=["docker", "process"], default="docker")
@@ -270,10 +346,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--sample", type=float, default=10, help="seconds between samples")
     parser.add_argument("--json", type=Path, help="write the samples and summary here")
+    parser.add_argument("--docs", type=Path, help="write the summary into this page's "
+                        "generated section (docs/RELIABILITY.md)")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="soak-"))
-    server = Server(args.executor, folder, {"LAMBDA_SIM_ASYNC_RETRY_DELAY": "1"},
-                    "--idle-timeout", str(IDLE_TIMEOUT_SECONDS))
+    settings = {"LAMBDA_SIM_ASYNC_RETRY_DELAY": "1"}
+    flags = ("--idle-timeout", str(IDLE_TIMEOUT_SECONDS))
+    server = Server(args.executor, folder, settings, *flags)
     try:
         soak = Soak(server, args.executor, args.rate, args.clients)
         prime(soak)
@@ -286,12 +365,32 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.stop()
     stopped_runtimes = soak.runtimes()
+    restarting = time.monotonic()
+    restarted = Server(args.executor, folder, settings, *flags)
+    try:
+        restart_seconds = time.monotonic() - restarting
+        kept = kept_after_restart(soak, restarted)
+    finally:
+        restarted.stop()
     text, passed = summary(soak, idle_before, idle_after, stopped_runtimes, args.minutes)
-    text += f"\ndead-lettered during the soak: {dead}"
+    intact = kept["objects lost"] == 0 and kept["messages lost"] == 0
+    text = text.replace("\nverdict: ", f"\ndead-lettered during the soak: {dead}"
+                        f"\nafter a restart on the same state folder ({restart_seconds:.1f} s "
+                        f"to answer): {kept['objects']} objects, {kept['objects lost']} lost or "
+                        f"not as last written; {kept['messages']} kept messages, "
+                        f"{kept['messages lost']} lost, {kept['messages extra']} more than "
+                        f"kept\nverdict: ")
+    passed = passed and intact
+    text = text.replace("verdict: PASS", "verdict: PASS" if passed else "verdict: FAIL")
     print(text)
     if args.json:
         args.json.write_text(json.dumps({"summary": text, "samples": [asdict(s) for s in
                                                                       soak.samples]}, indent=1))
+    if args.docs:
+        command = " ".join(["python -m bench.soak", *(argv if argv is not None
+                                                      else sys.argv[1:])])
+        replace_section(args.docs, f"soak-{args.executor}", f"`{command}`\n\n" + "\n".join(
+            f"- {line}" for line in text.splitlines()))
     return 0 if passed else 1
 
 
