@@ -32,6 +32,8 @@ import boto3
 import requests
 from botocore.config import Config
 
+from bench.doc_sections import replace_section
+
 ROLE = "arn:aws:iam::123456789012:role/reliability"
 FAIL_RATE = 0.2
 
@@ -345,6 +347,8 @@ def main(argv: list[str] | None = None) -> int:
                         "on every send)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds to settle each")
     parser.add_argument("--json", type=Path, help="also write the rows here")
+    parser.add_argument("--docs", type=Path, help="write the table into this page's "
+                        "generated section (docs/RELIABILITY.md)")
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="reliability-load-"))
     server = Server(args.executor, folder, {"LAMBDA_SIM_ASYNC_RETRY_DELAY": "0.5",
@@ -362,9 +366,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {rows[-1]}")
     finally:
         server.stop()
-    print(report(rows, args.executor))
+    table = report(rows, args.executor)
+    print(table)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2))
+    if args.docs:
+        command = " ".join(["python -m bench.reliability_load",
+                            *(argv if argv is not None else sys.argv[1:])])
+        replace_section(args.docs, f"load-{args.executor}", f"`{command}`\n\n{table}")
     # An SQS message may be processed and still reach the DLQ (a receive that outlived its
     # visibility timeout): at-least-once allows it. An async event may not.
     lossless = all(row["lost"] == 0 for row in rows)

@@ -4,12 +4,13 @@ one-time (`at`) schedules in every group, each with its target's input, retry po
 dead-letter queue, its EndDate and its ActionAfterCompletion (`scheduler_delivery` acts on
 them). Read through our own endpoint with boto3, as the EventBridge rules are.
 
-A flexible time window fires at its start here: AWS picks a moment within the window, and
-a local run has no load to spread."""
+A flexible time window runs each occurrence at a moment picked at random within the window
+after its scheduled time, as Scheduler does."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from simulator.config import Settings
@@ -56,4 +57,11 @@ def scheduled_rule(schedule: dict[str, Any]) -> ScheduledRule:
         source="scheduler",
         ends=None if expression.startswith("at(") else schedule.get("EndDate"),
         deletes_when_done=schedule.get("ActionAfterCompletion") == "DELETE",
-        created=schedule.get("CreationDate"))
+        created=schedule.get("CreationDate"), window=flexible_window(schedule))
+
+
+def flexible_window(schedule: dict[str, Any]) -> timedelta:
+    window = schedule.get("FlexibleTimeWindow") or {}
+    if window.get("Mode") != "FLEXIBLE":
+        return timedelta(0)
+    return timedelta(minutes=int(window.get("MaximumWindowInMinutes") or 0))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import re
 import threading
 import time
@@ -129,6 +130,9 @@ class ScheduledRule:
     ends: datetime | None = None
     deletes_when_done: bool = False
     created: datetime | None = None  # a Scheduler schedule's CreationDate
+    # A Scheduler schedule's flexible time window: each run comes at a moment picked within
+    # it, after the scheduled time.
+    window: timedelta = timedelta(0)
 
 
 class RuleSource(Protocol):
@@ -220,6 +224,17 @@ class _Entry:
     error: str | None
     anchor: datetime
     next_fire: datetime | None
+    delay: timedelta = timedelta(0)  # where in the flexible window the next run comes
+
+    @property
+    def runs_at(self) -> datetime | None:
+        return self.next_fire + self.delay if self.next_fire is not None else None
+
+    def _schedule(self, fire: datetime | None) -> None:
+        self.next_fire = fire
+        window = self.rule.window.total_seconds()
+        self.delay = timedelta(seconds=round(random.uniform(0, window), 3)) if window else \
+            timedelta(0)
 
     @classmethod
     def begin(cls, rule: ScheduledRule, now: datetime) -> _Entry:
@@ -232,10 +247,10 @@ class _Entry:
             timing, error = None, str(invalid)
         anchor = now.replace(microsecond=0)
         entry = cls(rule, timing, error, anchor, None)
-        entry.next_fire = entry.next_after(anchor) if rule.enabled else None
+        entry._schedule(entry.next_after(anchor) if rule.enabled else None)
         if entry.next_fire is None and rule.enabled and isinstance(timing, At) and \
                 _came_due_unread(timing.moment, rule.created, now):
-            entry.next_fire = timing.moment
+            entry._schedule(timing.moment)
         return entry
 
     def next_after(self, moment: datetime) -> datetime | None:
@@ -252,17 +267,18 @@ class _Entry:
                                            or self.rule.ends is not None)
 
     def take_due(self, now: datetime) -> list[datetime]:
-        """The fire times reached by `now`; after a jump of the clock, only the first
-        `MAX_CATCH_UP` of them."""
+        """The scheduled times whose runs `now` has reached; after a jump of the clock, only
+        the first `MAX_CATCH_UP` of them."""
         due: list[datetime] = []
-        while self.timing is not None and self.next_fire is not None and self.next_fire <= now:
+        while self.timing is not None and self.next_fire is not None and \
+                self.next_fire + self.delay <= now:
             if len(due) == MAX_CATCH_UP:
                 log.warning("rule %s missed fire times while the clock jumped; skipped them",
                             self.rule.name)
-                self.next_fire = self.next_after(now)
+                self._schedule(self.next_after(now))
                 break
             due.append(self.next_fire)
-            self.next_fire = self.next_after(self.next_fire)
+            self._schedule(self.next_after(self.next_fire))
         return due
 
 
@@ -320,7 +336,7 @@ class Scheduler:
             entries = [*self._bridge.values(), *self._local.values()]
             due = [(entry.rule, times, entry.done) for entry in entries
                    if (times := entry.take_due(now))]
-            upcoming = [entry.next_fire for entry in entries if entry.next_fire is not None]
+            upcoming = [entry.runs_at for entry in entries if entry.runs_at is not None]
             schedules = {entry.rule.arn for entry in self._bridge.values()
                          if entry.rule.source == "scheduler"}
         for rule, times, done in due:
@@ -399,7 +415,8 @@ class Scheduler:
 def _updated(previous: _Entry | None, rule: ScheduledRule, now: datetime) -> _Entry:
     """Keep a rule's place in its schedule unless its expression or state changed."""
     if (previous is not None and previous.rule.expression == rule.expression
-            and previous.rule.enabled == rule.enabled and previous.rule.ends == rule.ends):
+            and previous.rule.enabled == rule.enabled and previous.rule.ends == rule.ends
+            and previous.rule.window == rule.window):
         previous.rule = rule
         return previous
     return _Entry.begin(rule, now)

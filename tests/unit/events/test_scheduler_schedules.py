@@ -4,7 +4,7 @@ and one-time, each target given its input (an empty object when it names none)."
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -50,6 +50,8 @@ def test_every_groups_schedules_are_read_with_their_targets_input(
         "RetryPolicy": {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 185}}]
     assert (once.expression, once.enabled) == ("at(2030-01-01T08:00:00)", False)
     assert once.targets[0]["Input"] == "{}"
+    assert (nightly.window, once.window) == (timedelta(0), timedelta(minutes=5))
+    assert once.created is not None
 
 
 def test_nothing_is_read_before_the_services_are_used() -> None:

@@ -50,11 +50,13 @@ class FakeRules:
 
     def put_schedule(self, name: str, expression: str, target: dict[str, Any],
                      ends: datetime | None = None, deletes: bool = False,
-                     created: datetime | None = None) -> None:
+                     created: datetime | None = None, window: timedelta = timedelta(0)
+                     ) -> None:
         """An EventBridge Scheduler schedule in the default group."""
         arn = f"arn:aws:scheduler:us-east-1:000000000000:schedule/default/{name}"
         self.rules.append(ScheduledRule(name, arn, expression, True, [target], "scheduler",
-                                        ends=ends, deletes_when_done=deletes, created=created))
+                                        ends=ends, deletes_when_done=deletes, created=created,
+                                        window=window))
 
 
 class RecordingService:
@@ -401,3 +403,22 @@ def test_a_one_time_schedule_that_came_due_before_it_was_read_fires_late(
                            created=created)
     clock.advance(1)
     assert service.events == [(FUNCTION_ARN, {"name": "missed"})]
+
+
+def test_a_flexible_window_runs_each_occurrence_at_a_moment_picked_within_it(
+        clock: ManualClock, rules: FakeRules, service: RecordingService,
+        scheduler: Scheduler, monkeypatch: pytest.MonkeyPatch) -> None:
+    picked: list[float] = []
+
+    def uniform(low: float, high: float) -> float:
+        picked.append(high)
+        return 120.0
+
+    monkeypatch.setattr("simulator.events.schedules.random.uniform", uniform)
+    rules.put_schedule("flexible", "at(2026-11-27T07:01:00)", scheduler_target(),
+                       window=timedelta(minutes=5))
+    clock.advance(60 + 119)
+    assert service.events == []
+    clock.advance(1)
+    assert service.events == [(FUNCTION_ARN, {"job": "report"})]
+    assert picked[0] == 300.0

@@ -191,7 +191,7 @@ def offer(lane: Lane, progress: ShardProgress, records: list[StreamRecord]) -> N
 
 
 def test_a_lane_invokes_its_batches_one_at_a_time_in_order(stop: threading.Event) -> None:
-    invoker, saved = StandInInvoker(), []
+    invoker, saved = StandInInvoker(), list[str]()
     lane, progress = start_lane(invoker, saved, stop)
     records = [kinesis(n, "k", f"r{n}") for n in range(5)]
     offer(lane, progress, records)
@@ -203,7 +203,7 @@ def test_a_lane_invokes_its_batches_one_at_a_time_in_order(stop: threading.Event
 
 
 def test_a_batch_that_breaks_the_lane_is_tried_again(stop: threading.Event) -> None:
-    invoker, saved = StandInInvoker(), []
+    invoker, saved = StandInInvoker(), list[str]()
     lane, progress = start_lane(invoker, saved, stop, batch_size=1)
     offer(lane, progress, [kinesis(1, "k", "break"), kinesis(2, "k", "after")])
 
@@ -213,7 +213,7 @@ def test_a_batch_that_breaks_the_lane_is_tried_again(stop: threading.Event) -> N
 
 def test_a_failing_batch_holds_its_lane_and_the_checkpoint_before_it(
         stop: threading.Event) -> None:
-    invoker, saved = StandInInvoker(), []
+    invoker, saved = StandInInvoker(), list[str]()
     invoker.failing = {"bad"}
     lane, progress = start_lane(invoker, saved, stop, batch_size=1)
     offer(lane, progress, [kinesis(1, "k", "good"), kinesis(2, "k", "bad"),
