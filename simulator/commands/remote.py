@@ -20,6 +20,7 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 from rich.markup import escape
 from rich.table import Table
 
+from simulator.commands import cloud_assembly
 from simulator.commands.console import console, endpoint, fail, print_json, stdout
 
 
@@ -39,7 +40,8 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     listing = commands.add_parser("ls", help="functions with their warm and busy environments")
     common_options(listing, run_ls)
 
-    deploy = commands.add_parser("deploy", help="deploy a SAM template to a running simulator")
+    deploy = commands.add_parser("deploy", help="deploy a SAM template, or a CDK cloud assembly "
+                                 "folder (cdk.out), to a running simulator")
     deploy.add_argument("template", type=Path)
     deploy.add_argument("--parameter-overrides", nargs="*", default=[], metavar="KEY=VALUE")
     common_options(deploy, run_deploy)
@@ -197,6 +199,9 @@ def run_ls(args: argparse.Namespace) -> int:
 
 def run_deploy(args: argparse.Namespace) -> int:
     overrides = dict(item.split("=", 1) for item in args.parameter_overrides if "=" in item)
+    if args.template.is_dir():
+        return cloud_assembly.deploy(args.template, lambda service: client(args, service),
+                                     overrides, args.json)
     report = simulator_call(args, "deploy", {"template": str(args.template.resolve()),
                                              "parameters": overrides})
     if args.json:
