@@ -1,7 +1,7 @@
 """A call's template made ready to deploy, with CloudFormation's checks in its order: the text
-read, the sections, the capabilities a transform needs, the parameter values, the transform
-applied, the resulting template checked (functions, references, cycles), then the IAM
-capabilities its resources need."""
+read, the sections, the capabilities a transform needs, the parameter values, the template's
+Rules, the transform applied, the resulting template checked (functions, references,
+cycles), then the IAM capabilities its resources need."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from simulator.stacks.intrinsic_functions import StackIdentity
 from simulator.stacks.parameter_values import ParameterSet, given_values, resolve_parameters
 from simulator.stacks.sam_transform import apply_transforms, declared_transforms
 from simulator.stacks.template_parsing import check_sections, check_template, parse_template
+from simulator.stacks.template_rules import check_rules
 
 IAM_NAMES = {"AWS::IAM::Role": "RoleName", "AWS::IAM::ManagedPolicy": "ManagedPolicyName",
              "AWS::IAM::User": "UserName", "AWS::IAM::Group": "GroupName",
@@ -43,6 +44,7 @@ def prepare(body: str, given: Sequence[Mapping[str, Any]], previous: Mapping[str
         raise InsufficientCapabilities("Requires capabilities : [CAPABILITY_AUTO_EXPAND]")
     parameters = resolve_parameters(original.get("Parameters") or {},
                                     given_values(given, previous), ssm_value)
+    check_rules(original, parameters.values, identity)
     processed = apply_transforms(original, identity, parameters.raw)
     check_template(processed)
     creation_order(resource_dependencies(processed["Resources"]))
