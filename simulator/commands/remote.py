@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import os
 import sys
 import time
 import urllib.error
@@ -22,6 +23,7 @@ from rich.table import Table
 
 from simulator.commands import cloud_assembly
 from simulator.commands.console import console, endpoint, fail, print_json, stdout
+from simulator.commands.logical_ids import AmbiguousLogicalId, function_name
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -84,16 +86,24 @@ def client(args: argparse.Namespace, service: str) -> Any:
     import boto3  # here, not at the top: `lambda-sim serve` builds this parser too
 
     return boto3.client(service, endpoint_url=endpoint(args.endpoint), region_name="us-east-1",
-                        aws_access_key_id="test", aws_secret_access_key="test",
+                        aws_access_key_id="test", aws_secret_access_key=access_token() or "test",
                         config=Config(retries={"max_attempts": 1}, read_timeout=900))
+
+
+def access_token() -> str:
+    """The server's access token, for a server that asks this machine for one."""
+    return os.environ.get("LAMBDA_SIM_ACCESS_TOKEN", "")
 
 
 def simulator_call(args: argparse.Namespace, path: str, body: Any = None,
                    method: str | None = None) -> Any:
     url = f"{endpoint(args.endpoint)}/_simulator/{path}"
     data = None if body is None else json.dumps(body).encode()
+    headers = {"Content-Type": "application/json"}
+    if access_token():
+        headers["X-Lambda-Sim-Token"] = access_token()
     request = urllib.request.Request(url, data=data, method=method or ("POST" if data else "GET"),
-                                     headers={"Content-Type": "application/json"})
+                                     headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
             return json.load(response)
@@ -126,6 +136,15 @@ def _aws_call(call: Any, **arguments: Any) -> Any:
         fail(f"{error.response['Error'].get('Code')}: {error.response['Error'].get('Message')}")
 
 
+def resolved_name(args: argparse.Namespace, lam: Any) -> str:
+    """The function's name, or the name of the function a stack's logical id names."""
+    try:
+        return str(_aws_call(function_name, lam=lam, cloudformation=client(args, "cloudformation"),
+                             name=args.name))
+    except AmbiguousLogicalId as error:
+        fail(str(error))
+
+
 def run_invoke(args: argparse.Namespace) -> int:
     if args.event == "-":
         payload = sys.stdin.read()
@@ -134,7 +153,7 @@ def run_invoke(args: argparse.Namespace) -> int:
     else:
         payload = "{}"
     lam = client(args, "lambda")
-    options: dict[str, Any] = {"FunctionName": args.name, "Payload": payload}
+    options: dict[str, Any] = {"FunctionName": resolved_name(args, lam), "Payload": payload}
     if args.asynchronous:
         options["InvocationType"] = "Event"
     else:
@@ -160,9 +179,10 @@ def run_logs(args: argparse.Namespace) -> int:
     more can arrive within it, and those already shown are skipped."""
     since = 0
     shown_at_since: Counter[str] = Counter()
+    name = resolved_name(args, client(args, "lambda"))
     while True:
         events = simulator_call(
-            args, f"logs/{urllib.parse.quote(args.name)}?since={max(since - 1, 0)}")
+            args, f"logs/{urllib.parse.quote(name)}?since={max(since - 1, 0)}")
         already = Counter(shown_at_since)
         for event in events["events"]:
             timestamp, message = event["timestamp"], event["message"]

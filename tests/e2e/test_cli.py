@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
 from simulator.http_server import SimulatorServer
-from tests.helpers import create_function, lambda_client, running_server
+from tests.helpers import create_function, lambda_client, running_server, unique_name
 
 ECHO = """
 def handler(event, context):
@@ -96,3 +97,38 @@ def test_emit_s3_and_sqs_go_through_the_real_services(cli_server: SimulatorServe
     sent = lambda_sim(cli_server, "emit", "sqs", "cli-emit-queue", "hello", "--json")
     assert sent.returncode == 0, sent.stderr
     assert sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"] == "hello"
+
+
+STACK_TEMPLATE = json.dumps({"Resources": {"HelloFunction": {
+    "Type": "AWS::Lambda::Function",
+    "Properties": {"Runtime": "python3.11", "Handler": "index.handler",
+                   "Role": "arn:aws:iam::000000000000:role/lambda",
+                   "Code": {"ZipFile": "def handler(event, context):\n    return 'hello'\n"}}}}})
+
+
+def test_a_function_is_named_by_its_logical_id_as_a_readme_names_it(
+        cli_server: SimulatorServer) -> None:
+    cloudformation = boto3.client("cloudformation", endpoint_url=cli_server.url,
+                                  region_name="us-east-1", aws_access_key_id="test",
+                                  aws_secret_access_key="test")
+    first, second = unique_name("app"), unique_name("app")
+    cloudformation.create_stack(StackName=first, TemplateBody=STACK_TEMPLATE)
+    cloudformation.get_waiter("stack_create_complete").wait(StackName=first,
+                                                            WaiterConfig={"Delay": 1})
+    result = lambda_sim(cli_server, "invoke", "HelloFunction")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == "hello"
+    cloudformation.create_stack(StackName=second, TemplateBody=STACK_TEMPLATE)
+    cloudformation.get_waiter("stack_create_complete").wait(StackName=second,
+                                                            WaiterConfig={"Delay": 1})
+    ambiguous = lambda_sim(cli_server, "invoke", "HelloFunction")
+    assert ambiguous.returncode == 1
+    assert ambiguous.stderr.strip() == (
+        f"error: HelloFunction names a function in stacks {', '.join(sorted([first, second]))}"
+        ": say which, as STACK/HelloFunction")
+    picked = lambda_sim(cli_server, "invoke", f"{second}/HelloFunction")
+    assert json.loads(picked.stdout) == "hello"
+    logs = lambda_sim(cli_server, "logs", f"{second}/HelloFunction")
+    assert "REPORT RequestId" in logs.stdout
+    for stack in (first, second):
+        cloudformation.delete_stack(StackName=stack)
