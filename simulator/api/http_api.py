@@ -151,6 +151,9 @@ def serve_route(api_id: str, stage: str, path: str = "") -> Response:
         event = v1_event(incoming, destination)
     else:
         event = v2_event(incoming, destination)
+    if not gateway_may_call(route.function_name, api_id, stage, incoming):
+        return flask_response(internal_error_response(route.payload_format_version, 500),
+                              destination.request_id)
     outcome = invoke(route.function_name, None, event, route.payload_format_version)
     return flask_response(outcome, destination.request_id)
 
@@ -364,6 +367,21 @@ def serve_url(url_id: str, path: str) -> Response:
     outcome = invoke(config.function_name, config.qualifier, event, "2.0")
     outcome.headers += cors_headers(cors, origin)
     return flask_response(outcome, destination.request_id)
+
+
+def gateway_may_call(function_name: str, api_id: str, stage: str, incoming: HttpRequest
+                     ) -> bool:
+    """Whether the function's policy lets API Gateway invoke it for this request (its method
+    ARN as the source), as AWS requires; in strict mode only, otherwise a missing grant is a
+    warning line. A refused call is API Gateway's 500, as on AWS."""
+    settings = functions().settings
+    source_arn = (f"arn:aws:execute-api:{settings.region}:{settings.account_id}:{api_id}/"
+                  f"{stage}/{incoming.method}{incoming.path}")
+    caller = Caller("apigateway.amazonaws.com", source_arn, settings.account_id)
+    try:
+        return functions().lets_in(function_name, caller)
+    except LambdaError:
+        return True  # the function is gone: the invoke answers that
 
 
 def public_may_call(config: FunctionUrlConfig) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -200,12 +201,14 @@ class TemplateWiring:
             # give); an HTTP API's stage is $default.
             stage = IMPLICIT_REST_API_STAGE if event.type == "Api" else DEFAULT_STAGE
             self._routes.add(api, route_key, function.name, version, stage=stage)
+            self._grant(function, event, "apigateway.amazonaws.com",
+                        execute_api_source(self._settings, api, method, path))
         else:
             log.warning("%s: events of type %s are not wired yet", function.name, event.type)
 
     def _grant(self, function: FunctionSpec, event: EventSpec, principal: str,
                source_arn: str) -> None:
-        """The permission SAM adds beside each S3, SNS and schedule event, so that the
+        """The permission SAM adds beside each S3, SNS, schedule and API event, so that the
         function's policy lets the service invoke it, as on AWS."""
         grant = {"FunctionName": function.name, "Action": "lambda:InvokeFunction",
                  "StatementId": f"{function.logical_id}{event.logical_id}Permission",
@@ -319,3 +322,11 @@ def _filter_criteria(criteria: Any) -> Any:
         {**item, "Pattern": json.dumps(item["Pattern"])}
         if isinstance(item, dict) and isinstance(item.get("Pattern"), dict) else item
         for item in criteria["Filters"]]}
+
+
+def execute_api_source(settings: Settings, api: str, method: str, path: str) -> str:
+    """The SourceArn of SAM's permission for an API event: any stage, the event's method
+    (`*` for ANY), its path with each path parameter a wildcard."""
+    resource = "/*" if path == "$default" else re.sub(r"\{[^}]+\}", "*", path)
+    verb = "*" if method == "ANY" else method
+    return f"arn:aws:execute-api:{settings.region}:{settings.account_id}:{api}/*/{verb}{resource}"

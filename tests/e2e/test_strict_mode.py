@@ -15,12 +15,14 @@ from typing import Any
 
 import boto3
 import pytest
+import requests
 
 from simulator.http_server import SimulatorServer
 from tests.e2e.test_notifications import RECORDER, recorded_events
 from tests.helpers import create_function, lambda_client, running_server, unique_name
 
 HELLO = "def handler(event, context):\n    return 'hello'\n"
+PROXY = "def handler(event, context):\n    return {'statusCode': 200, 'body': 'hi'}\n"
 LAMBDA_TRUST = {"Version": "2012-10-17", "Statement": [{
     "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
     "Action": "sts:AssumeRole"}]}
@@ -207,3 +209,61 @@ def test_the_default_mode_serves_a_public_url_without_grants(
     name = create_function(client, HELLO)
     url = client.create_function_url_config(FunctionName=name, AuthType="NONE")["FunctionUrl"]
     assert url_status(url) == 200
+
+
+# -- API Gateway routes ------------------------------------------------------------------------
+
+
+def test_strict_mode_serves_an_api_route_only_with_the_gateways_permission(
+        strict_server: SimulatorServer) -> None:
+    client = lambda_client(strict_server.url)
+    name = create_function(client, PROXY, Role=role(strict_server))
+    api = unique_name("api").replace("-", "")
+    requests.post(f"{strict_server.url}/_simulator/http/routes", json={
+        "apiId": api, "stage": "prod", "routeKey": "GET /items/{id}", "functionName": name,
+        "payloadFormatVersion": "1.0"}).raise_for_status()
+    url = f"{strict_server.url}/_simulator/http/{api}/prod/items/7"
+    refused = requests.get(url, timeout=30)
+    assert (refused.status_code, refused.json()) == (500, {"message": "Internal server error"})
+    account = strict_server.simulator.settings.account_id
+    client.add_permission(FunctionName=name, StatementId="api", Action="lambda:InvokeFunction",
+                          Principal="apigateway.amazonaws.com",
+                          SourceArn=f"arn:aws:execute-api:us-east-1:{account}:{api}/*/GET/items/*")
+    served = requests.get(url, timeout=30)
+    assert (served.status_code, served.text) == (200, "hi")
+
+
+def test_a_templates_api_event_grants_the_gateway_as_sam_does(
+        strict_server: SimulatorServer, tmp_path: Path) -> None:
+    code = tmp_path / "src"
+    code.mkdir()
+    (code / "app.py").write_text(PROXY)
+    name = unique_name("api-fn")
+    template = tmp_path / "template.yaml"
+    template.write_text(f"""
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Greeter:
+    Type: AWS::Serverless::Function
+    Properties:
+      FunctionName: {name}
+      Runtime: python3.11
+      Handler: app.handler
+      CodeUri: src/
+      Events:
+        Greet:
+          Type: Api
+          Properties:
+            Path: /greet/{{who}}
+            Method: get
+""")
+    strict_server.simulator.load_template(template)
+    policy = json.loads(lambda_client(strict_server.url).get_policy(FunctionName=name)["Policy"])
+    account = strict_server.simulator.settings.account_id
+    assert [(s["Principal"], s["Condition"]["ArnLike"]["AWS:SourceArn"])
+            for s in policy["Statement"]] == [(
+                {"Service": "apigateway.amazonaws.com"},
+                f"arn:aws:execute-api:us-east-1:{account}:ServerlessRestApi/*/GET/greet/*")]
+    served = requests.get(f"{strict_server.url}/_simulator/http/ServerlessRestApi/Prod/greet/you",
+                          timeout=30)
+    assert (served.status_code, served.text) == (200, "hi")

@@ -22,7 +22,12 @@ from simulator.config import Settings
 from simulator.events.http_routes import HttpRoutes
 from simulator.events.mappings import EventSourceMappings
 from simulator.events.schedules import EventBridgeRules, ManualClock, Scheduler
-from simulator.events.template_wiring import HTTP_API_ID, REST_API_ID, TemplateWiring
+from simulator.events.template_wiring import (
+    HTTP_API_ID,
+    REST_API_ID,
+    TemplateWiring,
+    execute_api_source,
+)
 from simulator.executors.fake import FakeContext, FakeExecutor
 from simulator.templates import EventSpec, FunctionSpec, Template
 from simulator.templates.specs import (
@@ -519,3 +524,11 @@ def test_events_dropped_from_the_template_are_disconnected_on_the_next_wiring(
         "LambdaFunctionConfigurations", []) == []
     assert sns.list_subscriptions_by_topic(TopicArn=alerts.arn)["Subscriptions"] == []
     assert wired.mappings.list("fn", orders.arn, None, None)["EventSourceMappings"] == []
+
+
+def test_an_api_events_grant_names_any_stage_its_method_and_wildcard_path_parameters() -> None:
+    settings = Settings(region="eu-west-1", account_id="123456789012")
+    assert execute_api_source(settings, "ServerlessRestApi", "GET", "/items/{id}/{rest+}") == (
+        "arn:aws:execute-api:eu-west-1:123456789012:ServerlessRestApi/*/GET/items/*/*")
+    assert execute_api_source(settings, "ServerlessHttpApi", "ANY", "$default") == (
+        "arn:aws:execute-api:eu-west-1:123456789012:ServerlessHttpApi/*/*/*")
