@@ -4,6 +4,7 @@ data plane → API."""
 from __future__ import annotations
 
 import errno
+import functools
 import logging
 import sqlite3
 from pathlib import Path
@@ -50,6 +51,7 @@ from simulator.errors import (
     UnknownRouteError,
 )
 from simulator.events import cognito_triggers, moto_bridge
+from simulator.events.deployed_apis import DeployedApis
 from simulator.events.http_routes import FunctionUrls, HttpRoutes
 from simulator.events.mappings import EventSourceMappings
 from simulator.events.scheduler_schedules import SchedulerSchedules
@@ -109,6 +111,8 @@ class Simulator:
         self.function_settings_store = FunctionSettingsStore(
             settings.state_dir / "function-settings.db")
         self.http_routes = HttpRoutes(settings.state_dir / "http.db")
+        self.deployed_apis = DeployedApis(functools.cache(
+            lambda service: own_client(settings, service)), self._aws_app_loaded)
         self.function_urls = FunctionUrls(settings.state_dir / "http.db")
         self.service_state = None if settings.ephemeral else ServiceState(
             settings.state_dir / "services")
@@ -308,6 +312,7 @@ def create_app(simulator: Simulator) -> Flask:
     app.extensions["event_source_mappings"] = simulator.event_sources
     app.register_blueprint(event_source_api)
     app.extensions["http_routes"] = simulator.http_routes
+    app.extensions["deployed_apis"] = simulator.deployed_apis
     app.extensions["function_urls"] = simulator.function_urls
     app.register_blueprint(http_api)
     app.register_blueprint(simulator_api)

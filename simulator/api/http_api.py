@@ -23,6 +23,7 @@ from simulator.errors import (
     ResourceNotFoundException,
     TooManyRequestsException,
 )
+from simulator.events.deployed_apis import DeployedApis
 from simulator.events.http_events import (
     DEFAULT_STAGE,
     Destination,
@@ -43,6 +44,7 @@ from simulator.events.http_routes import (
     FunctionUrlConfig,
     FunctionUrls,
     HttpRoutes,
+    best_match,
     new_url_id,
     url_timestamp,
 )
@@ -82,6 +84,10 @@ def invoker() -> Invoker:
 
 def http_routes() -> HttpRoutes:
     return current_app.extensions["http_routes"]  # type: ignore[no-any-return]
+
+
+def deployed_apis() -> DeployedApis:
+    return current_app.extensions["deployed_apis"]  # type: ignore[no-any-return]
 
 
 def function_urls() -> FunctionUrls:
@@ -133,7 +139,8 @@ def stage_url(api_id: str, stage: str) -> str:
 @http_api.route("/_simulator/http/<api_id>/<stage>/<path:path>", methods=SERVED_METHODS)
 def serve_route(api_id: str, stage: str, path: str = "") -> Response:
     incoming = http_request(f"/{path}")
-    matched = http_routes().match(api_id, stage, incoming.method, incoming.path)
+    matched = http_routes().match(api_id, stage, incoming.method, incoming.path) or \
+        best_match(deployed_apis().routes(api_id, stage), incoming.method, incoming.path)
     if matched is None:
         return flask_response(gateway_error(404, "Not Found"))
     route = matched.route

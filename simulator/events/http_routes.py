@@ -10,6 +10,7 @@ import re
 import secrets
 import string
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -150,6 +151,31 @@ def match_path(pattern: str, path: str) -> tuple[tuple[int, ...], dict[str, str]
     return tuple(kinds), parameters
 
 
+def best_match(candidates: Iterable[Route], method: str, path: str) -> RouteMatch | None:
+    """The most specific route for the request, as API Gateway picks it: routes without a
+    greedy variable first; then, segment by segment, a literal over a variable over a
+    greedy one (so the longest literal prefix wins); an exact method over `ANY`; the
+    `$default` route only when nothing else matches."""
+    best: tuple[tuple[Any, ...], RouteMatch] | None = None
+    fallback: Route | None = None
+    for route in candidates:
+        if route.route_key == DEFAULT_ROUTE:
+            fallback = route
+            continue
+        if route.method not in (method.upper(), "ANY"):
+            continue
+        matched = match_path(route.resource, path)
+        if matched is None:
+            continue
+        kinds, parameters = matched
+        rank = (GREEDY in kinds, kinds, route.method == "ANY")
+        if best is None or rank < best[0]:
+            best = (rank, RouteMatch(route, parameters))
+    if best is not None:
+        return best[1]
+    return RouteMatch(fallback, {}) if fallback is not None else None
+
+
 class HttpRoutes:
     """The route tables of every API and stage. `add` replaces a route with the same key."""
 
@@ -189,30 +215,9 @@ class HttpRoutes:
         return sorted(self._routes.values(), key=lambda r: (r.api_id, r.stage, r.route_key))
 
     def match(self, api_id: str, stage: str, method: str, path: str) -> RouteMatch | None:
-        """The most specific route for the request, as API Gateway picks it: routes without a
-        greedy variable first; then, segment by segment, a literal over a variable over a
-        greedy one (so the longest literal prefix wins); an exact method over `ANY`; the
-        `$default` route only when nothing else matches."""
         with self._lock:
             candidates = [r for (a, s, _), r in self._routes.items() if a == api_id and s == stage]
-        best: tuple[tuple[Any, ...], RouteMatch] | None = None
-        fallback: Route | None = None
-        for route in candidates:
-            if route.route_key == DEFAULT_ROUTE:
-                fallback = route
-                continue
-            if route.method not in (method.upper(), "ANY"):
-                continue
-            matched = match_path(route.resource, path)
-            if matched is None:
-                continue
-            kinds, parameters = matched
-            rank = (GREEDY in kinds, kinds, route.method == "ANY")
-            if best is None or rank < best[0]:
-                best = (rank, RouteMatch(route, parameters))
-        if best is not None:
-            return best[1]
-        return RouteMatch(fallback, {}) if fallback is not None else None
+        return best_match(candidates, method, path)
 
     def close(self) -> None:
         self._db.close()
