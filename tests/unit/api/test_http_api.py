@@ -25,6 +25,7 @@ from simulator.app import error_response
 from simulator.config import Settings
 from simulator.environments.pool import EnvironmentPool, PoolLimits
 from simulator.errors import LambdaError
+from simulator.events.deployed_apis import DeployedApis
 from simulator.events.http_routes import FunctionUrls, HttpRoutes
 from simulator.executors.fake import FakeContext, FakeExecutor
 from simulator.functions.code_store import CodeStore
@@ -89,7 +90,8 @@ def web(tmp_path: Path) -> Iterator[Web]:
     routes, urls = HttpRoutes(tmp_path / "http.db"), FunctionUrls(tmp_path / "http.db")
     app = Flask(__name__)
     app.extensions.update(functions=functions, invoker=invoker, http_routes=routes,
-                          function_urls=urls)
+                          function_urls=urls,
+                          deployed_apis=DeployedApis(lambda service: None, lambda: False))
     app.register_blueprint(http_api)
     app.register_error_handler(LambdaError, error_response)
     state = Web(app.test_client(use_cookies=False), functions,
