@@ -67,6 +67,9 @@ SERVED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 URL_HOST_PATTERN = re.compile(
     r"(?P<url_id>[a-z0-9]{32})\.lambda-url\.[a-z0-9-]+\.localhost(?::\d+)?", re.IGNORECASE
 )
+# An API's own host, as AWS names it, under .localhost: `<api-id>.execute-api.<region>.localhost`.
+EXECUTE_API_HOST_PATTERN = re.compile(
+    r"(?P<api_id>[a-z0-9]+)\.execute-api\.[a-z0-9-]+\.localhost(?::\d+)?", re.IGNORECASE)
 CREDENTIAL_PATTERN = re.compile(r"Credential=(?P<access_key>[^/,\s]+)/")
 AUTH_TYPES = ("AWS_IAM", "NONE")
 INVOKE_MODES = ("RESPONSE_STREAM", "BUFFERED")
@@ -342,6 +345,26 @@ def serve_function_url_host() -> Response | None:
     if match is None:
         return None
     return serve_url(match.group("url_id").lower(), request.path)
+
+
+@http_api.before_app_request
+def serve_execute_api_host() -> Response | None:
+    """A request whose Host names an API (`<api-id>.execute-api.<region>.localhost`) is that
+    API's, as on AWS: its path begins with the stage, except for an HTTP API's `$default`
+    stage, which takes the whole path."""
+    match = EXECUTE_API_HOST_PATTERN.fullmatch(request.host)
+    if match is None:
+        return None
+    api_id = match.group("api_id")
+    stage, _, rest = request.path.lstrip("/").partition("/")
+    if stage and has_stage(api_id, stage):
+        return serve_route(api_id, stage, rest)
+    return serve_route(api_id, "$default", request.path.lstrip("/"))
+
+
+def has_stage(api_id: str, stage: str) -> bool:
+    return any(route.api_id == api_id and route.stage == stage
+               for route in http_routes().all()) or bool(deployed_apis().routes(api_id, stage))
 
 
 def serve_url(url_id: str, path: str) -> Response:

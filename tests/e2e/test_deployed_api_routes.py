@@ -1,5 +1,6 @@
 """An API a stack deploys into the embedded API Gateway answers at
-`/_simulator/http/API/STAGE/...` with the function behind it, as the deployed API would:
+`/_simulator/http/API/STAGE/...`, and at its own host under .localhost, with the function
+behind it, as the deployed API would:
 SAM's implicit REST API (stage Prod, payload 1.0, path parameters) and HTTP API ($default
 stage, payload 2.0)."""
 
@@ -57,6 +58,16 @@ def test_a_stacks_rest_and_http_apis_answer_with_their_function(
     http = requests.get(f"{base}/{apis['HttpApi']}/$default/hi", timeout=30)
     assert http.status_code == 200, http.text
     assert http.json()["version"] == "2.0" and http.json()["path"] == "/hi"
+
+    # The API's own host, as its Outputs name it, under .localhost: the stage leads the path,
+    # but for an HTTP API's $default stage.
+    def by_host(api: str, path: str) -> requests.Response:
+        port = process_server.url.rsplit(":", 1)[1]
+        return requests.get(f"{process_server.url}{path}", timeout=30, headers={
+            "Host": f"{api}.execute-api.us-east-1.localhost:{port}"})
+
+    assert by_host(apis["RestApi"], "/Prod/hello/bo").json()["parameters"] == {"name": "bo"}
+    assert by_host(apis["HttpApi"], "/hi").json()["path"] == "/hi"
 
     cloudformation.delete_stack(StackName=stack)
     cloudformation.get_waiter("stack_delete_complete").wait(StackName=stack,
