@@ -19,6 +19,7 @@ from simulator.events.cognito_triggers import (
     client_metadata,
     cognito_error,
     configured_arn,
+    pre_authentication,
     run_trigger,
 )
 
@@ -62,10 +63,7 @@ class CustomAuthFlow:
             raise cognito_error("UserNotFoundException", "User does not exist.")
         if not user.enabled:
             raise cognito_error("NotAuthorizedException", "User is disabled.")
-        run_trigger(pool, "PreAuthentication", "PreAuthentication_Authentication",
-                    user.username, client.id,
-                    {"userAttributes": attributes_of(user), "validationData": client_metadata(),
-                     "userNotFound": False}, {})
+        pre_authentication(pool, user, client.id)
         return self._next_round(CustomAuthSession(pool, client, user.username, time.time()))
 
     def respond(self, session_id: str, client_id: str, responses: dict[str, str]

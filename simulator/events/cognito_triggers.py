@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulator.errors import AccessDeniedException
 from simulator.events.cognito_events import (
     TOKEN_EVENT_VERSIONS,
     TokenOverrides,
@@ -113,8 +114,6 @@ def run_trigger(pool: Any, trigger: str, trigger_source: str, user_name: str,
 
 
 def _invoke(arn: str, payload: bytes, caller: Caller, trigger: str) -> InvocationResult:
-    from simulator.errors import AccessDeniedException
-
     with _lock:
         answers = list(_answers)
     for answer in answers:
@@ -155,6 +154,20 @@ def validation_data() -> dict[str, str] | None:
 
 def attributes_of(user: Any) -> dict[str, str]:
     return user_attributes(user.attributes, str(getattr(user.status, "value", user.status)))
+
+
+def pre_authentication(pool: Any, user: Any, client_id: str) -> None:
+    """Before a sign-in is judged: a refusal fails it."""
+    run_trigger(pool, "PreAuthentication", "PreAuthentication_Authentication", user.username,
+                client_id, {"userAttributes": attributes_of(user),
+                            "validationData": client_metadata(), "userNotFound": False}, {})
+
+
+def post_authentication(pool: Any, user: Any, client_id: str) -> None:
+    """Once tokens are issued: a refusal withholds them."""
+    run_trigger(pool, "PostAuthentication", "PostAuthentication_Authentication", user.username,
+                client_id, {"userAttributes": attributes_of(user), "newDeviceUsed": False,
+                            "clientMetadata": client_metadata()}, {})
 
 
 def send_custom_message(pool: Any, user: Any, trigger_source: str, client_id: str | None,

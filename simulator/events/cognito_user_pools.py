@@ -17,6 +17,8 @@ from simulator.events.cognito_triggers import (
     current_issue,
     done_serving,
     issuing_tokens,
+    post_authentication,
+    pre_authentication,
     run_trigger,
     send_custom_message,
     serving_request,
@@ -164,13 +166,6 @@ def _patch() -> None:  # noqa: C901 - one closure per patched operation
                                 str(answer["CodeDeliveryDetails"].get("Destination", "")))
         return code, answer
 
-    def _post_authentication(pool: Any, user: Any, client_id: str) -> None:
-        """Once tokens are issued: a refusal withholds them."""
-        run_trigger(pool, "PostAuthentication", "PostAuthentication_Authentication",
-                    user.username, client_id,
-                    {"userAttributes": attributes_of(user), "newDeviceUsed": False,
-                     "clientMetadata": client_metadata()}, {})
-
     def _authenticate(pool: Any, client_id: str, auth_flow: str,
                       auth_parameters: dict[str, str], run: Any) -> dict[str, Any]:
         if auth_flow in REFRESH_FLOWS:
@@ -180,21 +175,18 @@ def _patch() -> None:  # noqa: C901 - one closure per patched operation
             return dict(run())
         user = pool._get_user(auth_parameters.get("USERNAME") or "")
         if user is not None:
-            run_trigger(pool, "PreAuthentication", "PreAuthentication_Authentication",
-                        user.username, client_id,
-                        {"userAttributes": attributes_of(user),
-                         "validationData": client_metadata(), "userNotFound": False}, {})
+            pre_authentication(pool, user, client_id)
         with issuing_tokens("TokenGeneration_Authentication"):
             answer = dict(run())
         if user is not None and "AuthenticationResult" in answer:
-            _post_authentication(pool, user, client_id)
+            post_authentication(pool, user, client_id)
         return answer
 
     def _log_in(pool: Any, client: Any, username: str) -> dict[str, Any]:
         backend = pool.backend
         with issuing_tokens("TokenGeneration_Authentication"):
             answer: dict[str, Any] = backend._log_user_in(pool, client, username)
-        _post_authentication(pool, pool._get_user(username), client.id)
+        post_authentication(pool, pool._get_user(username), client.id)
         return answer
 
     custom_auth = CustomAuthFlow(_log_in)
@@ -238,7 +230,7 @@ def _patch() -> None:  # noqa: C901 - one closure per patched operation
         if pool is not None and username and "AuthenticationResult" in answer:
             user = pool._get_user(username)
             if user is not None:
-                _post_authentication(pool, user, client_id)
+                post_authentication(pool, user, client_id)
         return answer
 
     original_create_jwt = pool_class.create_jwt
