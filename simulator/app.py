@@ -56,7 +56,6 @@ from simulator.events.http_routes import FunctionUrls, HttpRoutes
 from simulator.events.mappings import EventSourceMappings
 from simulator.events.scheduler_schedules import SchedulerSchedules
 from simulator.events.schedules import EventBridgeRules, RuleSources, Scheduler
-from simulator.events.template_wiring import TemplateWiring
 from simulator.executors.base import Executor
 from simulator.executors.process import ProcessExecutor
 from simulator.functions.capacity_providers import CapacityProviders
@@ -68,6 +67,7 @@ from simulator.functions.function_settings import FunctionSettings
 from simulator.functions.function_settings_store import FunctionSettingsStore
 from simulator.functions.layer_operations import LayerService
 from simulator.functions.layer_store import LayerStore
+from simulator.functions.local_code import LocalCode
 from simulator.functions.policies import FunctionPolicies, LayerPolicies
 from simulator.functions.policy_store import PolicyStore
 from simulator.functions.registry import FunctionRegistry
@@ -143,10 +143,11 @@ class Simulator:
         self.pool.function_secret = settings.access_token
         if settings.debug_function:
             self.pool.debug_ports[settings.debug_function] = settings.debug_port
+        self.local_code = LocalCode()
         self.layers = LayerService(settings, self.layer_store,
                                    CodeStore(settings.state_dir / "layers"),
                                    settings.state_dir / "opt" / "layers",
-                                   policies=self.policy_store)
+                                   policies=self.policy_store, local_code=self.local_code)
         self.functions = FunctionOperations(settings, self.registry, self.code, self.pool,
                                             self.versions, layers=self.layers,
                                             policies=self.policy_store,
@@ -154,7 +155,8 @@ class Simulator:
                                             function_settings=self.function_settings_store,
                                             strict_mode=StrictMode(
                                                 settings, self.pool.engine_machine,
-                                                iam_in_use=self._aws_app_loaded))
+                                                iam_in_use=self._aws_app_loaded),
+                                            local_code=self.local_code)
         self.version_service = VersionService(settings, self.functions, self.versions,
                                               self.pool)
         self.provisioned = self.version_service.provisioned
@@ -203,13 +205,12 @@ class Simulator:
 
     def load_template(self, path: Path, overrides: dict[str, str] | None = None
                       ) -> DeployReport:
-        """Deploy a SAM template's functions and follow its files (hot reload)."""
+        """Deploy a template as a stack and follow its files (hot reload)."""
         if self.workspace is None:
-            wiring = TemplateWiring(self.settings, self.event_sources, self.scheduler,
-                                    self.http_routes)
-            self.workspace = Workspace(self.functions, self.layers, self.code,
-                                       self.settings.state_dir,
-                                       self.settings.watch_mode, wire_events=wiring)
+            self.workspace = Workspace(
+                self.functions, self.layers, self.local_code,
+                lambda: own_client(self.settings, "cloudformation"),
+                self.settings.state_dir, self.settings.watch_mode)
         return self.workspace.load(path, overrides)
 
     def _aws_app_loaded(self) -> bool:

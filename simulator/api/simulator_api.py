@@ -83,7 +83,8 @@ def logs(name: str) -> Response:
 
 @simulator_api.post("/deploy")
 def deploy() -> Response:
-    """Deploy a SAM template from a path this server can read, and follow it."""
+    """Deploy a template (SAM, CloudFormation or serverless.yml) from a path this server can
+    read as a stack, and follow it."""
     body = request.get_json(silent=True) or {}
     if not isinstance(body, dict) or not isinstance(body.get("template"), str) \
             or not body["template"]:
@@ -96,5 +97,6 @@ def deploy() -> Response:
         report = current_app.extensions["load_template"](Path(body["template"]), parameters)
     except (TemplateError, OSError) as error:
         raise InvalidParameterValueException(f"template: {error}") from None
-    return jsonify({"functions": report.functions, "removed": report.removed,
-                    "warnings": report.warnings})
+    return jsonify({"stack": report.stack, "functions": report.functions,
+                    "removed": report.removed, "warnings": report.warnings,
+                    "outputs": report.outputs})

@@ -8,9 +8,8 @@ from __future__ import annotations
 import io
 import json
 import stat
-import time
 import zipfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
@@ -20,17 +19,14 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 from rich.markup import escape
 
 from simulator.commands.console import console, fail, print_json, stdout
+from simulator.stacks import stack_deploys
+from simulator.stacks.stack_deploys import DeployedStack, StackDeployFailed
 
 MANIFEST = "manifest.json"
 STACK_ARTIFACT = "aws:cloudformation:stack"
 ASSET_MANIFEST_ARTIFACT = "cdk:asset-manifest"
-CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
 # CloudFormation's limit on TemplateBody; a larger template goes by TemplateURL.
 MAX_TEMPLATE_BODY_BYTES = 51_200
-SUCCEEDED = frozenset({"CREATE_COMPLETE", "UPDATE_COMPLETE"})
-STACK_TYPE = "AWS::CloudFormation::Stack"
-OPERATION_STARTS = frozenset({"CREATE_IN_PROGRESS", "UPDATE_IN_PROGRESS"})
-POLL_SECONDS = 0.5
 # A fixed timestamp for every zip entry, so the same folder always makes the same archive.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -85,14 +81,6 @@ class CloudAssembly:
     stacks: list[StackArtifact]
     assets: list[FileAsset]
     bootstrap_versions: dict[str, int]
-
-
-@dataclass(frozen=True)
-class DeployedStack:
-    name: str
-    status: str
-    changed: bool
-    outputs: dict[str, str]
 
 
 def deploy(directory: Path, client: Callable[[str], Any], overrides: Mapping[str, str],
@@ -226,36 +214,15 @@ def template_source(stack: StackArtifact, placeholders: Placeholders) -> dict[st
 
 def deploy_stack(cloudformation: Any, stack: StackArtifact, placeholders: Placeholders,
                  overrides: Mapping[str, str]) -> DeployedStack:
-    """Create the stack, or update it; one left in ROLLBACK_COMPLETE by a failed creation
-    cannot be updated, so it is deleted and created anew."""
     console.print(f"[dim]deploying {escape(stack.stack_name)}[/]")
     values = {**stack.parameters, **{key: value for key, value in overrides.items()
                                      if key in stack.declared_parameters}}
-    arguments = {"StackName": stack.stack_name, **template_source(stack, placeholders),
-                 "Parameters": [{"ParameterKey": key, "ParameterValue": value}
-                                for key, value in values.items()],
-                 "Tags": [{"Key": key, "Value": value} for key, value in stack.tags.items()],
-                 "Capabilities": CAPABILITIES}
-    existing = _existing_stack(cloudformation, stack.stack_name)
-    if existing is not None and existing["StackStatus"] == "ROLLBACK_COMPLETE":
-        cloudformation.delete_stack(StackName=existing["StackId"])
-        _settled(cloudformation, existing["StackId"])
-        existing = None
-    if existing is None:
-        stack_id = cloudformation.create_stack(**arguments)["StackId"]
-    else:
-        stack_id = existing["StackId"]
-        try:
-            cloudformation.update_stack(**arguments)
-        except ClientError as error:
-            if "No updates are to be performed" not in str(error.response["Error"].get("Message")):
-                raise
-            return _deployed(stack.stack_name, existing, changed=False)
-    final = _settled(cloudformation, stack_id)
-    if final["StackStatus"] not in SUCCEEDED:
-        raise DeployError(f"stack {stack.stack_name} {final['StackStatus']}: "
-                          f"{_failure_reason(cloudformation, final)}")
-    return _deployed(stack.stack_name, final, changed=True)
+    try:
+        return stack_deploys.deploy_stack(cloudformation, stack.stack_name,
+                                          template_source(stack, placeholders), values,
+                                          stack.tags)
+    except StackDeployFailed as error:
+        raise DeployError(str(error)) from None
 
 
 def _stack(directory: Path, artifact_id: str, properties: Mapping[str, Any]) -> StackArtifact:
@@ -307,53 +274,6 @@ def _ensure_bucket(s3: Any, bucket: str) -> None:
         s3.head_bucket(Bucket=bucket)
     except ClientError:
         s3.create_bucket(Bucket=bucket)
-
-
-def _existing_stack(cloudformation: Any, name: str) -> dict[str, Any] | None:
-    try:
-        (found,) = cloudformation.describe_stacks(StackName=name)["Stacks"]
-    except ClientError as error:
-        if "does not exist" in str(error.response["Error"].get("Message")):
-            return None
-        raise
-    return dict(found)
-
-
-def _settled(cloudformation: Any, stack_id: str) -> dict[str, Any]:
-    """The stack once its operation has ended (CloudFormation bounds how long that takes)."""
-    while True:
-        (stack,) = cloudformation.describe_stacks(StackName=stack_id)["Stacks"]
-        if not stack["StackStatus"].endswith("_IN_PROGRESS"):
-            return dict(stack)
-        time.sleep(POLL_SECONDS)
-
-
-def _failure_reason(cloudformation: Any, stack: Mapping[str, Any]) -> str:
-    """The first resource that failed in the stack's last operation, with CloudFormation's
-    reason; the stack's own reason when no resource failed."""
-    failures = [event for event in _last_operation_events(cloudformation, stack["StackId"])
-                if event["ResourceType"] != STACK_TYPE
-                and event["ResourceStatus"].endswith("_FAILED")]
-    if not failures:
-        return str(stack.get("StackStatusReason") or "no reason given")
-    first = failures[-1]
-    return (f"{first['LogicalResourceId']} ({first['ResourceType']}) {first['ResourceStatus']}: "
-            f"{first.get('ResourceStatusReason', '')}")
-
-
-def _last_operation_events(cloudformation: Any, stack_id: str) -> Iterator[dict[str, Any]]:
-    """Newest first, back to the stack's own event that began its last create or update."""
-    for page in cloudformation.get_paginator("describe_stack_events").paginate(
-            StackName=stack_id):
-        for event in page["StackEvents"]:
-            if event["ResourceType"] == STACK_TYPE and event["ResourceStatus"] in OPERATION_STARTS:
-                return
-            yield event
-
-
-def _deployed(name: str, stack: Mapping[str, Any], changed: bool) -> DeployedStack:
-    return DeployedStack(name, stack["StackStatus"], changed, {
-        output["OutputKey"]: output["OutputValue"] for output in stack.get("Outputs", [])})
 
 
 def _required(mapping: Mapping[str, Any], key: str, where: str) -> Any:

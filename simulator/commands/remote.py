@@ -23,7 +23,7 @@ from rich.table import Table
 
 from simulator.commands import cloud_assembly
 from simulator.commands.console import console, endpoint, fail, print_json, stdout
-from simulator.commands.logical_ids import AmbiguousLogicalId, function_name
+from simulator.commands.logical_ids import AmbiguousLogicalId, api_id, function_name
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -42,8 +42,9 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     listing = commands.add_parser("ls", help="functions with their warm and busy environments")
     common_options(listing, run_ls)
 
-    deploy = commands.add_parser("deploy", help="deploy a SAM template, or a CDK cloud assembly "
-                                 "folder (cdk.out), to a running simulator")
+    deploy = commands.add_parser("deploy", help="deploy a SAM or CloudFormation template, a "
+                                 "serverless.yml, or a CDK cloud assembly folder (cdk.out), to "
+                                 "a running simulator, as a stack")
     deploy.add_argument("template", type=Path)
     deploy.add_argument("--parameter-overrides", nargs="*", default=[], metavar="KEY=VALUE")
     common_options(deploy, run_deploy)
@@ -68,8 +69,10 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     http.add_argument("method")
     http.add_argument("path", help="e.g. /hello?name=x")
     http.add_argument("--api", default="ServerlessHttpApi",
-                      help="API id (default ServerlessHttpApi; ServerlessRestApi for Api events)")
-    http.add_argument("--stage", default="$default")
+                      help="API id, or a template's logical id (default ServerlessHttpApi; "
+                      "ServerlessRestApi for Api events)")
+    http.add_argument("--stage", default="$default",
+                      help="the stage ($default for an HTTP API; SAM's REST API: Prod)")
     http.add_argument("--data", help="request body")
     common_options(http, run_emit_http)
 
@@ -227,8 +230,10 @@ def run_deploy(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report)
         return 0
-    console.print(f"[green]deployed[/] "
+    console.print(f"[green]deployed[/] stack {escape(report['stack'])}: "
                   f"{escape(', '.join(report['functions'])) or 'no functions'}")
+    for key, value in report["outputs"].items():
+        console.print(f"{escape(key)} = {escape(value)}")
     for name in report["removed"]:
         console.print(f"[yellow]removed[/] {escape(name)}")
     for warning in report["warnings"]:
@@ -267,7 +272,12 @@ def run_emit_schedule(args: argparse.Namespace) -> int:
 
 def run_emit_http(args: argparse.Namespace) -> int:
     path, _, query = args.path.lstrip("/").partition("?")
-    url = (f"{endpoint(args.endpoint)}/_simulator/http/{args.api}/"
+    try:
+        api = str(_aws_call(api_id, cloudformation=client(args, "cloudformation"),
+                            name=args.api))
+    except AmbiguousLogicalId as error:
+        fail(str(error))
+    url = (f"{endpoint(args.endpoint)}/_simulator/http/{urllib.parse.quote(api, safe='')}/"
            f"{urllib.parse.quote(args.stage)}/{path}" + (f"?{query}" if query else ""))
     data = args.data.encode() if args.data is not None else None
     request = urllib.request.Request(url, data=data, method=args.method.upper())

@@ -39,7 +39,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--standby", type=int,
                        help="started containers kept ready per runtime image (1; 0: none)")
     serve.add_argument("--template", type=Path,
-                       help="a SAM template whose functions to serve and follow (hot reload)")
+                       help="a SAM or CloudFormation template, or a serverless.yml, to deploy as "
+                       "a stack and follow (hot reload)")
     serve.add_argument("--parameter-overrides", nargs="*", default=[], metavar="KEY=VALUE",
                        help="template parameter values")
     serve.add_argument("--watch-mode", choices=["auto", "events", "polling"],
@@ -155,9 +156,9 @@ def run(args: argparse.Namespace) -> int:
                 report = simulator.load_template(template, overrides)
             except TemplateError as error:
                 fail(str(error))
-            console.print(f"template {escape(str(template))}: {len(report.functions)} "
-                          f"functions ({escape(', '.join(report.functions))}), watching for "
-                          "changes")
+            console.print(f"template {escape(str(template))}: stack {escape(report.stack)}, "
+                          f"{len(report.functions)} functions "
+                          f"({escape(', '.join(report.functions))}), watching for changes")
         while not stopped.wait(HOUSEKEEPING_SECONDS):
             moto_bridge.release_records()
             malloc_arenas.trim()

@@ -58,7 +58,7 @@ class CodeStore:
         """The function's deployment package: the zip that was uploaded, or, for code that
         lives in a local folder (a template's CodeUri), that folder zipped now."""
         uploaded = self.zip_path(code_dir)
-        if uploaded.is_file():
+        if code_dir.parent.resolve() == self.root.resolve() and uploaded.is_file():
             return uploaded.read_bytes()
         packed = io.BytesIO()
         with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:

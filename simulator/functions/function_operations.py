@@ -25,8 +25,10 @@ from simulator.functions.arn_scope import refuse_foreign
 from simulator.functions.code_signing_store import CodeSigningStore
 from simulator.functions.code_store import CodeStore
 from simulator.functions.code_upload import zip_from
+from simulator.functions.folder_checksum import folder_digest
 from simulator.functions.function_settings_store import FunctionSettingsStore
 from simulator.functions.layer_operations import LayerService
+from simulator.functions.local_code import LocalCode
 from simulator.functions.policy_evaluation import INVOKE_FUNCTION, Caller, allows
 from simulator.functions.policy_store import PolicyStore
 from simulator.functions.registry import FunctionRegistry
@@ -71,6 +73,7 @@ class FunctionOperations:
         code_signing: CodeSigningStore | None = None,
         function_settings: FunctionSettingsStore | None = None,
         strict_mode: StrictMode | None = None,
+        local_code: LocalCode | None = None,
     ) -> None:
         self.settings = settings
         self._versions = versions
@@ -82,6 +85,7 @@ class FunctionOperations:
         self._code_signing = code_signing  # None: no code signing configuration exists
         self._function_settings = function_settings  # None: every function has the defaults
         self._strict_mode = strict_mode  # None: nothing is checked beyond the API's rules
+        self._local_code = local_code  # None: code comes only from uploads and S3
         self._write_lock = threading.Lock()
 
     # -- control plane ------------------------------------------------------------------------
@@ -324,8 +328,15 @@ class FunctionOperations:
         """A Zip's unpacked folder, or the image an ImageUri names, pinned to its id as AWS
         pins an image to its digest: a later build under the same tag needs a code update."""
         uri = validate_image_uri(code, package_type)
+        local = self._local_code.path(code) if self._local_code is not None else None
+        if local is not None and not local.exists():
+            raise InvalidParameterValueException(f"The code path {local} does not exist.")
+        if uri is None and local is not None and local.is_dir():
+            sha256, size = folder_digest(local)
+            return {"code_sha256": sha256, "code_size": size, "code_dir": str(local)}
         if uri is None:
-            stored = self._code.store(zip_from(code))
+            stored = self._code.store(local.read_bytes() if local is not None
+                                      else zip_from(code))
             return {"code_sha256": stored.sha256, "code_size": stored.size,
                     "code_dir": str(stored.directory)}
         try:
@@ -403,18 +414,20 @@ class FunctionOperations:
         arn = f"arn:aws:lambda:{self.settings.region}:{self.settings.account_id}:function:{name}"
         return f"Function not found: {arn}" + (f":{qualifier}" if qualifier else "")
 
-    def put_function(self, function: FunctionConfig, warm_first: bool = False
-                     ) -> FunctionConfig:
+    def put_function(self, function: FunctionConfig, warm_first: bool = False,
+                     completes_creation: bool = False) -> FunctionConfig:
         """Create or replace a function defined outside the API (a template, a code folder).
         A replacement is a new generation: the old environments retire. `warm_first` starts
-        the new generation's environment before publishing it (hot reload)."""
+        the new generation's environment before publishing it (hot reload).
+        `completes_creation`: the function was only just created, so a failure fails it as
+        a creation rather than as an update."""
         if self._strict_mode is not None and function.state != "Failed":
             self._strict_mode.check_architecture(function.name, list(function.architectures),
                                                  function.is_interpreted)
         with self._write_lock:
             current = self._registry.get(function.name)
             if function.state == "Failed":
-                return self._put_failure(current, function)
+                return self._put_failure(None if completes_creation else current, function)
             if current is None:
                 stored = replace(function, state="Active", last_update_status="Successful")
             else:

@@ -14,7 +14,9 @@ from simulator.config import Settings
 from simulator.errors import InvalidParameterValueException, ResourceNotFoundException
 from simulator.functions.code_store import CodeStore
 from simulator.functions.code_upload import zip_from
+from simulator.functions.folder_checksum import folder_digest
 from simulator.functions.layer_store import LayerStore, LayerVersion
+from simulator.functions.local_code import LocalCode
 from simulator.functions.opt_folder import merge_folders
 from simulator.functions.policy_store import PolicyStore
 from simulator.functions.validation import (
@@ -66,12 +68,14 @@ VERSION_BELOW_ONE = "Layer Version Cannot be less than 1"
 
 class LayerService:
     def __init__(self, settings: Settings, store: LayerStore, code: CodeStore,
-                 opt_root: Path, policies: PolicyStore | None = None) -> None:
+                 opt_root: Path, policies: PolicyStore | None = None,
+                 local_code: LocalCode | None = None) -> None:
         self.settings = settings
         self._store = store
         self._code = code
         self._opt_root = opt_root
         self._policies = policies  # None: no layer version has a policy
+        self._local_code = local_code  # None: content comes only from uploads and S3
         # A delete's clean-up never removes content a publish or an attach is using.
         self._lock = threading.Lock()
         self._code.collect({Path(layer.content_dir) for layer in store.all()})
@@ -93,12 +97,23 @@ class LayerService:
         if body.get("LicenseInfo") is not None:
             check_length(v, body["LicenseInfo"], "licenseInfo", 512)
         v.raise_if_any()
-        content = zip_from(body.get("Content") or {})
+        local = self._local_code.path(body.get("Content") or {}) \
+            if self._local_code is not None else None
+        if local is not None and not local.exists():
+            raise InvalidParameterValueException(f"The content path {local} does not exist.")
+        content = None if local is not None and local.is_dir() else \
+            local.read_bytes() if local is not None else zip_from(body.get("Content") or {})
         with self._lock:
-            stored = self._code.store(content)
+            if local is not None and content is None:
+                # A template's layer folder is used where it is: an edit reaches its functions.
+                sha256, size = folder_digest(local)
+                content_dir = str(local)
+            else:
+                stored = self._code.store(content or b"")
+                sha256, size, content_dir = stored.sha256, stored.size, str(stored.directory)
             layer = self._store.publish(
-                name, code_sha256=stored.sha256, code_size=stored.size,
-                content_dir=str(stored.directory), description=body.get("Description") or "",
+                name, code_sha256=sha256, code_size=size,
+                content_dir=content_dir, description=body.get("Description") or "",
                 compatible_runtimes=tuple(runtimes),
                 compatible_architectures=tuple(architectures),
                 license_info=body.get("LicenseInfo"))
@@ -176,7 +191,7 @@ class LayerService:
 
     def layer_zip(self, name: str, version_number: str) -> bytes:
         layer = self._find(name, version_number)
-        return self._code.zip_path(Path(layer.content_dir)).read_bytes()
+        return self._code.package(Path(layer.content_dir))
 
     # -- attaching layers to a function ---------------------------------------------------
 

@@ -1,7 +1,6 @@
 """CloudFormation's intrinsic functions and conditions, evaluated while a stack deploys:
 `Ref` and `Fn::GetAtt` read the resources provisioned so far, `Fn::ImportValue` other
-stacks' exports. (simulator.templates.intrinsics serves local serving, where a value that
-cannot be had is only warned about; a deploy must fail instead, naming the reason.)"""
+stacks' exports. A value that cannot be had fails the deploy, naming the reason."""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ from simulator.templates.reader import parse_yaml
 SECTIONS = frozenset({"AWSTemplateFormatVersion", "Description", "Metadata", "Parameters",
                       "Rules", "Mappings", "Conditions", "Transform", "Resources", "Outputs",
                       "Hooks"})
+SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 FUNCTIONS = ("Fn::Base64", "Fn::GetAtt", "Fn::GetAZs", "Fn::ImportValue", "Fn::Join",
              "Fn::Split", "Fn::FindInMap", "Fn::Select", "Ref", "Fn::Equals", "Fn::If",
              "Fn::Not", "Condition", "Fn::And", "Fn::Or", "Fn::Sub", "Fn::Cidr")
@@ -51,7 +52,11 @@ def parse_template(text: str) -> dict[str, Any]:
 
 def check_sections(template: dict[str, Any]) -> None:
     """The checks that apply before any transform: the sections themselves."""
-    unknown = sorted(set(template) - SECTIONS)
+    transform = template.get("Transform")
+    transforms = transform if isinstance(transform, list) else [transform]
+    # The SAM transform takes its Globals section away before CloudFormation reads the rest.
+    allowed = SECTIONS | ({"Globals"} if SAM_TRANSFORM in transforms else set())
+    unknown = sorted(set(template) - allowed)
     if unknown:
         raise TemplateFormatError(f"Invalid template property or properties [{', '.join(unknown)}]")
     resources = template.get("Resources")

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from simulator.templates.specs import TemplateError
+from simulator.templates.errors import TemplateError
 
 
 class MarkedDict(dict[str, Any]):

@@ -14,7 +14,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from simulator.workspace.folder_checksum import is_ignored
+from simulator.functions.folder_checksum import is_ignored
 
 log = logging.getLogger(__name__)
 

@@ -99,7 +99,7 @@ def test_emit_s3_and_sqs_go_through_the_real_services(cli_server: SimulatorServe
     assert sqs.receive_message(QueueUrl=url)["Messages"][0]["Body"] == "hello"
 
 
-STACK_TEMPLATE = json.dumps({"Resources": {"HelloFunction": {
+STACK_TEMPLATE = json.dumps({"Resources": {"GreeterFunction": {
     "Type": "AWS::Lambda::Function",
     "Properties": {"Runtime": "python3.11", "Handler": "index.handler",
                    "Role": "arn:aws:iam::000000000000:role/lambda",
@@ -115,20 +115,20 @@ def test_a_function_is_named_by_its_logical_id_as_a_readme_names_it(
     cloudformation.create_stack(StackName=first, TemplateBody=STACK_TEMPLATE)
     cloudformation.get_waiter("stack_create_complete").wait(StackName=first,
                                                             WaiterConfig={"Delay": 1})
-    result = lambda_sim(cli_server, "invoke", "HelloFunction")
+    result = lambda_sim(cli_server, "invoke", "GreeterFunction")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == "hello"
     cloudformation.create_stack(StackName=second, TemplateBody=STACK_TEMPLATE)
     cloudformation.get_waiter("stack_create_complete").wait(StackName=second,
                                                             WaiterConfig={"Delay": 1})
-    ambiguous = lambda_sim(cli_server, "invoke", "HelloFunction")
+    ambiguous = lambda_sim(cli_server, "invoke", "GreeterFunction")
     assert ambiguous.returncode == 1
     assert ambiguous.stderr.strip() == (
-        f"error: HelloFunction names a function in stacks {', '.join(sorted([first, second]))}"
-        ": say which, as STACK/HelloFunction")
-    picked = lambda_sim(cli_server, "invoke", f"{second}/HelloFunction")
+        f"error: GreeterFunction names a function in stacks {', '.join(sorted([first, second]))}"
+        ": say which, as STACK/GreeterFunction")
+    picked = lambda_sim(cli_server, "invoke", f"{second}/GreeterFunction")
     assert json.loads(picked.stdout) == "hello"
-    logs = lambda_sim(cli_server, "logs", f"{second}/HelloFunction")
+    logs = lambda_sim(cli_server, "logs", f"{second}/GreeterFunction")
     assert "REPORT RequestId" in logs.stdout
     for stack in (first, second):
         cloudformation.delete_stack(StackName=stack)

@@ -63,9 +63,16 @@ def aws(server: SimulatorServer, service: str) -> Any:
                         aws_access_key_id="test", aws_secret_access_key="test")
 
 
-def route(server: SimulatorServer, api: str, path: str) -> str:
-    stage = "Prod" if api == "ServerlessRestApi" else "$default"
-    return f"{server.url}/_simulator/http/{api}/{stage}{path}"
+def route(url: str, stack: str, api: str, path: str) -> str:
+    """Where a route of the stack's API answers: the framework's REST API
+    (`ApiGatewayRestApi`) on a stage named after the service's, its HTTP API (SAM's
+    `ServerlessHttpApi`) on `$default`."""
+    cloudformation = boto3.client("cloudformation", endpoint_url=url, region_name="us-east-1",
+                                  aws_access_key_id="test", aws_secret_access_key="test")
+    api_id = cloudformation.describe_stack_resource(
+        StackName=stack, LogicalResourceId=api)["StackResourceDetail"]["PhysicalResourceId"]
+    stage = "$default" if api == "ServerlessHttpApi" else stack.rsplit("-", 1)[1]
+    return f"{url}/_simulator/http/{api_id}/{stage}{path}"
 
 
 def logged(server: SimulatorServer, name: str, prefix: str, count: int = 1,
@@ -89,7 +96,7 @@ def test_rest_api_example_answers_on_its_http_route(server: SimulatorServer,
                                                Payload=b'{"direct": true}')
     body = json.loads(json.loads(invoked["Payload"].read())["body"])
     assert body["input"] == {"direct": True}
-    answer = requests.get(route(server, "ServerlessRestApi", "/"), timeout=60)
+    answer = requests.get(route(server.url, report.stack, "ApiGatewayRestApi", "/"), timeout=60)
     assert answer.status_code == 200
     event = answer.json()["input"]
     APIGatewayProxyEventModel.model_validate(event)
@@ -99,8 +106,8 @@ def test_rest_api_example_answers_on_its_http_route(server: SimulatorServer,
 def test_http_api_example_answers_on_its_http_api_route(server: SimulatorServer,
                                                         tmp_path: Path) -> None:
     require_interpreter(server.simulator.executor.name, PYTHON)
-    server.simulator.load_template(service_copy("aws-python-http-api", tmp_path))
-    answer = requests.get(route(server, "ServerlessHttpApi", "/"), timeout=60)
+    report = server.simulator.load_template(service_copy("aws-python-http-api", tmp_path))
+    answer = requests.get(route(server.url, report.stack, "ServerlessHttpApi", "/"), timeout=60)
     assert answer.status_code == 200
     event = answer.json()["input"]
     APIGatewayProxyEventV2Model.model_validate(event)
@@ -117,7 +124,8 @@ def test_own_service_routes_layer_queue_and_schedule(server: SimulatorServer,
                                         "simulator-worker-prod-janitor",
                                         "simulator-worker-prod-jobs-worker"]
 
-    rest = requests.get(route(server, "ServerlessRestApi", "/items/abc"), timeout=60)
+    rest = requests.get(route(server.url, report.stack, "ApiGatewayRestApi", "/items/abc"),
+                        timeout=60)
     assert rest.status_code == 200, rest.text
     answer = rest.json()
     assert (answer["layer"], answer["colour"]) == ("from-the-layer", "red")
@@ -126,8 +134,8 @@ def test_own_service_routes_layer_queue_and_schedule(server: SimulatorServer,
     assert answer["event"]["resource"] == "/items/{id}"
     assert answer["event"]["pathParameters"] == {"id": "abc"}
 
-    posted = requests.post(route(server, "ServerlessHttpApi", "/items"), json={"n": 1},
-                           timeout=60)
+    posted = requests.post(route(server.url, report.stack, "ServerlessHttpApi", "/items"),
+                           json={"n": 1}, timeout=60)
     assert posted.status_code == 200, posted.text
     event = posted.json()["event"]
     APIGatewayProxyEventV2Model.model_validate(event)
@@ -170,8 +178,8 @@ def test_serve_command_takes_a_serverless_yml(tmp_path: Path) -> None:
     path = service_copy("aws-python-http-api", tmp_path)
     output: list[str] = []
     with serving(tmp_path, path, output) as port:
-        answer = requests.get(
-            f"http://127.0.0.1:{port}/_simulator/http/ServerlessHttpApi/$default/", timeout=60)
+        answer = requests.get(route(f"http://127.0.0.1:{port}", "aws-python-http-api-dev",
+                                    "ServerlessHttpApi", "/"), timeout=60)
         assert answer.status_code == 200
         assert answer.json()["input"]["requestContext"]["http"]["method"] == "GET"
     assert "1 functions (aws-python-http-api-dev-hello)" in output[0]
@@ -180,7 +188,7 @@ def test_serve_command_takes_a_serverless_yml(tmp_path: Path) -> None:
 @contextmanager
 def serving(tmp_path: Path, template: Path, output: list[str]) -> Iterator[int]:
     """`lambda-sim serve --template <path>` in its own process on a free port, until its
-    functions are deployed; its console output is added to `output` once it has stopped."""
+    stack is deployed; its console output is added to `output` once it has stopped."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "simulator.cli", "serve", "--port", str(port),
@@ -188,11 +196,14 @@ def serving(tmp_path: Path, template: Path, output: list[str]) -> Iterator[int]:
          "--template", str(template)],
         env={**os.environ, "COLUMNS": "200"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        client = lambda_client(f"http://127.0.0.1:{port}")
+        cloudformation = boto3.client(
+            "cloudformation", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
+            aws_access_key_id="test", aws_secret_access_key="test")
         deadline = time.time() + 60
         while True:
             try:
-                if client.list_functions()["Functions"]:
+                stacks = cloudformation.list_stacks(StackStatusFilter=["CREATE_COMPLETE"])
+                if stacks["StackSummaries"]:
                     break
             except (requests.ConnectionError, EndpointConnectionError):
                 pass

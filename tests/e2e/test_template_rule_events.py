@@ -1,5 +1,6 @@
 """A SAM template's EventBridgeRule and CloudWatchEvent events are rules in EventBridge,
-on their bus, with the permission SAM adds, delivering the events that match their pattern."""
+on the bus the template declares, with the permission SAM adds, delivering the events that
+match their pattern."""
 
 from __future__ import annotations
 
@@ -46,7 +47,6 @@ Resources:
               source: [warehouse]
 """)
     events = aws(server, "events")
-    events.create_event_bus(Name=f"{prefix}-bus")
     server.simulator.load_template(template)
     name = f"{prefix}-recorder"
 
@@ -65,5 +65,6 @@ Resources:
     assert [json.loads(r["EventPattern"]) for r in rules] == [
         {"source": ["shop"], "detail-type": ["Order Placed"]}]
     policy = json.loads(lambda_client(server.url).get_policy(FunctionName=name)["Policy"])
-    assert sorted(s["Sid"] for s in policy["Statement"]) == [
+    # Each statement's id is its permission's physical id: <stack>-<LogicalId>-<suffix>.
+    assert sorted(s["Sid"].split("-")[-2] for s in policy["Statement"]) == [
         "RecorderLegacyPermission", "RecorderPlacedPermission"]

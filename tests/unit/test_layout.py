@@ -46,7 +46,7 @@ def test_every_package_says_what_it_owns_and_may_import() -> None:
 DECLARATIONS = {
     "errors.py": "the exception tree: codes and statuses",
     "observability/errors.py": "CloudWatch's errors in that tree",
-    "templates/specs.py": "frozen dataclasses of what a template describes",
+    "templates/errors.py": "the template error, a declaration only",
     "invocation/observer.py": "the observer protocol and its no-op",
     "executors/fake.py": "the unit tests' own executor, which most of them run on",
     "stacks/provisioning.py": "the provisioner protocol and the values it passes",

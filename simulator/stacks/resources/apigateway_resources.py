@@ -3,6 +3,7 @@ Gateway: the API's shape, ids and attributes as CloudFormation answers them."""
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -85,11 +86,21 @@ class RestApiProvisioner(ReplacedByProperties):
 
 def as_openapi3(body: Any) -> Any:
     """A Swagger 2.0 definition (what SAM writes for an implicit API) as the OpenAPI 3 the
-    embedded API Gateway imports: the paths and their integrations read the same."""
-    if not isinstance(body, dict) or "swagger" not in body:
+    embedded API Gateway imports: the paths and their integrations read the same. An
+    integration that needs no backend (MOCK, as CORS preflights have) is given an empty
+    `uri` and `httpMethod`, which the embedded service cannot import without."""
+    if not isinstance(body, dict):
         return body
-    converted = {key: value for key, value in body.items() if key != "swagger"}
-    converted["openapi"] = "3.0.1"
+    converted = {key: copy.deepcopy(value) for key, value in body.items() if key != "swagger"}
+    if "swagger" in body:
+        converted["openapi"] = "3.0.1"
+    for methods in (converted.get("paths") or {}).values():
+        for method in (methods.values() if isinstance(methods, dict) else ()):
+            integration = method.get("x-amazon-apigateway-integration") \
+                if isinstance(method, dict) else None
+            if isinstance(integration, dict):
+                integration.setdefault("uri", "")
+                integration.setdefault("httpMethod", "")
     return converted
 
 

@@ -22,8 +22,17 @@ PRINCIPAL_KINDS = (("Roles", "role"), ("Users", "user"), ("Groups", "group"))
 log = logging.getLogger(__name__)
 
 
+def policy_json(document: Any) -> str:
+    """A policy document as IAM takes it. IAM accepts one without a `Version` (SAM's policy
+    templates have none), reading it as the oldest language version; the embedded IAM
+    insists on one, so the current version is given."""
+    if isinstance(document, Mapping) and "Version" not in document:
+        document = {"Version": "2012-10-17", **document}
+    return str(as_json(document))
+
+
 def inline_policies(properties: Mapping[str, Any]) -> dict[str, str]:
-    return {str(p["PolicyName"]): str(as_json(p["PolicyDocument"]))
+    return {str(p["PolicyName"]): policy_json(p["PolicyDocument"])
             for p in properties.get("Policies") or ()}
 
 
@@ -38,7 +47,8 @@ class RoleProvisioner(ReplacedByProperties):
         iam = context.client("iam")
         name = resource_name(context, properties, "RoleName", 64)
         role = iam.create_role(
-            RoleName=name, AssumeRolePolicyDocument=as_json(properties["AssumeRolePolicyDocument"]),
+            RoleName=name,
+            AssumeRolePolicyDocument=policy_json(properties["AssumeRolePolicyDocument"]),
             **compact({"Path": properties.get("Path"),
                        "Description": properties.get("Description"),
                        "MaxSessionDuration": as_int(properties.get("MaxSessionDuration")),
@@ -55,7 +65,7 @@ class RoleProvisioner(ReplacedByProperties):
                 new_properties.get("AssumeRolePolicyDocument"):
             iam.update_assume_role_policy(
                 RoleName=physical_id,
-                PolicyDocument=as_json(new_properties["AssumeRolePolicyDocument"]))
+                PolicyDocument=policy_json(new_properties["AssumeRolePolicyDocument"]))
         iam.update_role(RoleName=physical_id,
                         Description=new_properties.get("Description", ""),
                         **compact({"MaxSessionDuration":
@@ -148,7 +158,7 @@ class PolicyProvisioner:
 
     @staticmethod
     def _put(iam: Any, properties: Mapping[str, Any]) -> None:
-        document = as_json(properties["PolicyDocument"])
+        document = policy_json(properties["PolicyDocument"])
         for kind, name in sorted(principals(properties)):
             getattr(iam, f"put_{kind}_policy")(
                 **{f"{kind.capitalize()}Name": name}, PolicyName=properties["PolicyName"],
@@ -178,7 +188,7 @@ class ManagedPolicyProvisioner(ReplacedByProperties):
         iam = context.client("iam")
         policy = iam.create_policy(
             PolicyName=resource_name(context, properties, "ManagedPolicyName", 128),
-            PolicyDocument=as_json(properties["PolicyDocument"]),
+            PolicyDocument=policy_json(properties["PolicyDocument"]),
             **compact({"Path": properties.get("Path"),
                        "Description": properties.get("Description")}))["Policy"]
         self._attach(iam, policy["Arn"], principals(properties))
@@ -196,7 +206,7 @@ class ManagedPolicyProvisioner(ReplacedByProperties):
                 iam.delete_policy_version(PolicyArn=physical_id,
                                           VersionId=older[0]["VersionId"])
             iam.create_policy_version(PolicyArn=physical_id, SetAsDefault=True,
-                                      PolicyDocument=as_json(new_properties["PolicyDocument"]))
+                                      PolicyDocument=policy_json(new_properties["PolicyDocument"]))
         old, new = principals(old_properties), principals(new_properties)
         self._detach(iam, physical_id, old - new)
         self._attach(iam, physical_id, new - old)

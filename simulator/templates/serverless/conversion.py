@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from simulator.templates.errors import TemplateError
 from simulator.templates.reader import read_document
 from simulator.templates.serverless.events import ServiceEvents
 from simulator.templates.serverless.functions import Service, function_resource, ignored_settings
@@ -22,7 +23,6 @@ from simulator.templates.serverless.layers import layer_resources
 from simulator.templates.serverless.naming import REST_API_ID, function_id
 from simulator.templates.serverless.resources import merge_resources
 from simulator.templates.serverless.variables import Context, ServiceVariables
-from simulator.templates.specs import TemplateError
 
 SERVICE_FILE_NAMES = ("serverless.yml", "serverless.yaml", "serverless.json")
 RESOLVED_SECTIONS = ("service", "provider", "functions", "layers", "resources", "package",

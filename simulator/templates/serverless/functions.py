@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from simulator.templates.specs import TemplateError
+from simulator.templates.errors import TemplateError
 
 DEFAULT_MEMORY_SIZE = 1024
 DEFAULT_TIMEOUT = 6

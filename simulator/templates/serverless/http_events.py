@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulator.templates.errors import TemplateError
 from simulator.templates.serverless.naming import REST_API_ID
-from simulator.templates.specs import TemplateError
 
 CORS_HEADERS = ("Content-Type", "X-Amz-Date", "Authorization", "X-Api-Key",
                 "X-Amz-Security-Token", "X-Amz-User-Agent", "X-Amzn-Trace-Id")

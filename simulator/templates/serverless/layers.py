@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator.templates.errors import TemplateError
 from simulator.templates.serverless.naming import layer_id
-from simulator.templates.specs import TemplateError
 
 OPTIONAL = {"description": "Description", "compatibleRuntimes": "CompatibleRuntimes",
             "compatibleArchitectures": "CompatibleArchitectures", "licenseInfo": "LicenseInfo"}

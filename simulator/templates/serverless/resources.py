@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.templates.specs import TemplateError
+from simulator.templates.errors import TemplateError
 
 SECTIONS = ("Resources", "Outputs", "Conditions", "Mappings")
 

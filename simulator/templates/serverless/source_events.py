@@ -8,8 +8,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from simulator.templates.errors import TemplateError
 from simulator.templates.serverless.naming import bucket_id, event_bus_id, topic_id
-from simulator.templates.specs import TemplateError
 
 Event = dict[str, Any]
 Resources = dict[str, Any]

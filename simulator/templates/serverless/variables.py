@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from simulator.templates.errors import TemplateError
 from simulator.templates.reader import read_document
-from simulator.templates.specs import TemplateError
 
 SOURCE = re.compile(r"\s*(?P<source>[A-Za-z][A-Za-z0-9]*):(?!:)(?P<address>.*)", re.S)
 FILE = re.compile(r"\s*file\((?P<path>[^)]*)\)(?::(?P<address>.*))?", re.S)

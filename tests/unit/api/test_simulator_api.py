@@ -19,6 +19,7 @@ from simulator import __version__
 from simulator.app import Simulator
 from simulator.config import Settings
 from simulator.executors.fake import FakeContext, FakeExecutor
+from simulator.workspace.local_functions import DeployReport
 from tests.helpers import ROLE, eventually, make_zip, unique_name
 
 release = threading.Event()
@@ -219,19 +220,27 @@ def project(tmp_path: Path) -> Path:
     return folder / "template.yaml"
 
 
-def test_deploy_loads_a_template_with_its_parameters(client: FlaskClient,
-                                                     tmp_path: Path) -> None:
+def test_deploy_hands_the_template_and_its_parameters_over_and_answers_the_stack(
+        client: FlaskClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The deploy itself (a stack through the server's own endpoint) runs in the e2e tests;
+    here, what the API takes and what it answers."""
     template = project(tmp_path)
+    calls: list[tuple[Path, dict[str, str]]] = []
 
+    def load_template(path: Path, parameters: dict[str, str]) -> DeployReport:
+        calls.append((path, parameters))
+        return DeployReport("shop", ["shop-Hello-ABC"], ["shop-Old-DEF"], ["a warning"],
+                            {"Url": "https://example"})
+
+    monkeypatch.setitem(client.application.extensions, "load_template", load_template)
     response = client.post("/_simulator/deploy", json={"template": str(template),
                                                        "parameters": {"Stage": "prod"}})
 
     assert response.status_code == 200
-    assert response.get_json() == {"functions": ["shop-Hello"], "removed": [], "warnings": []}
-    configuration = client.get("/2015-03-31/functions/shop-Hello/configuration").get_json()
-    assert configuration["Environment"]["Variables"] == {"STAGE": "prod"}
-    invoked = client.post("/2015-03-31/functions/shop-Hello/invocations", data=b'{"a": 1}')
-    assert json.loads(invoked.data) == {"a": 1}
+    assert calls == [(template, {"Stage": "prod"})]
+    assert response.get_json() == {"stack": "shop", "functions": ["shop-Hello-ABC"],
+                                   "removed": ["shop-Old-DEF"], "warnings": ["a warning"],
+                                   "outputs": {"Url": "https://example"}}
 
 
 @pytest.mark.parametrize(("body", "message"), [

@@ -242,7 +242,9 @@ def test_deploy_reports_the_templates_functions_with_the_parameter_overrides(
     assert run(server, "deploy", str(tmp_path / "template.yaml"), "--json",
                "--parameter-overrides", f"Prefix={prefix}", "ignored-without-equals") == 0
     report = json.loads(capsys.readouterr().out)
-    assert report == {"functions": [f"{prefix}-hello"], "removed": [], "warnings": []}
+    assert report == {"stack": tmp_path.name[:128].replace("_", "-"),
+                      "functions": [f"{prefix}-hello"], "removed": [], "warnings": [],
+                      "outputs": {}}
     assert run(server, "invoke", f"{prefix}-hello") == 0
     assert json.loads(capsys.readouterr().out) == {"echo": {}}
 

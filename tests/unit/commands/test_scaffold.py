@@ -14,8 +14,9 @@ import pytest
 
 from simulator.cli import main
 from simulator.pytest_plugin import LambdaSim
-from simulator.templates import load_template
+from simulator.templates.reader import read_template
 from tests.helpers import running_server
+from tests.unit.templates.serverless.service_files import translated
 
 FILES = ["README.md", "hello/app.py", "template.yaml", "tests/test_hello.py"]
 
@@ -72,20 +73,21 @@ def test_a_folder_that_holds_anything_is_refused_and_left_untouched(
     assert (tmp_path / "template.yaml").read_text() == "mine"
 
 
-def test_the_template_loads_as_one_python_function_behind_a_get_route(tmp_path: Path) -> None:
+def test_the_template_translates_to_one_python_function_behind_a_get_route(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project = tmp_path / "demo"
     assert main(["init", str(project)]) == 0
-    template = load_template(project / "template.yaml")
-    assert template.warnings == []
-    [function] = template.functions
-    assert (function.name, function.runtime, function.handler) == ("hello", "python3.11",
-                                                                   "app.handler")
-    assert function.code_dir == (project / "hello").resolve()
-    assert (function.timeout, function.memory_size) == (10, 128)
-    assert function.environment == {"GREETING": "Hello"}
-    [event] = function.events
-    assert event.type == "HttpApi"
-    assert event.properties["Path"] == "/hello" and event.properties["Method"] == "GET"
+    document = read_template(project / "template.yaml")
+    assert document["Resources"]["HelloFunction"]["Properties"]["CodeUri"] == "hello/"
+    assert (project / "hello" / "app.py").is_file()
+    resources = translated(document, monkeypatch)["Resources"]
+    function = resources["HelloFunction"]["Properties"]
+    assert (function["FunctionName"], function["Runtime"], function["Handler"]) == \
+        ("hello", "python3.11", "app.handler")
+    assert (function["Timeout"], function["MemorySize"]) == (10, 128)
+    assert function["Environment"] == {"Variables": {"GREETING": "Hello"}}
+    paths = resources["ServerlessHttpApi"]["Properties"]["Body"]["paths"]
+    assert list(paths) == ["/hello"] and list(paths["/hello"]) == ["get"]
 
 
 def test_the_handler_greets_by_the_query_name_with_the_configured_greeting(

@@ -178,7 +178,8 @@ def test_serves_with_its_flags_loads_the_template_and_stops_cleanly_on_sigterm(
     err = capsys.readouterr().err
     assert (f"Lambda Simulator {__version__} on {server.url} · executor process (requested) · "
             f"state {state}") in err
-    assert f"template {template}: 1 functions (overridden), watching for changes" in err
+    assert f"template {template}: stack project, 1 functions (overridden), watching for " \
+        "changes" in err
     assert "warning" not in err  # 127.0.0.1 is reachable from this machine only
     assert err.rstrip().endswith("stopping: removing execution environments")
     assert set(serving.handlers) == {SIGTERM, SIGINT}  # Ctrl-C stops it the same way

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from simulator.templates.errors import TemplateError
 from simulator.templates.reader import line_of, read_template
-from simulator.templates.specs import TemplateError
 
 
 def write(tmp_path: Path, text: str, name: str = "template.yaml") -> Path:

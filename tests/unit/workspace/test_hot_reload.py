@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from watchdog.observers.polling import PollingObserver
 
+from simulator.functions.folder_checksum import file_digest, folder_digest
 from simulator.workspace import hot_reload
-from simulator.workspace.folder_checksum import file_digest, folder_digest
 from simulator.workspace.hot_reload import CodeWatcher
 from tests.helpers import eventually
 

@@ -184,4 +184,16 @@ def test_a_swagger_2_body_is_imported_as_openapi_3() -> None:
     assert as_openapi3(swagger) == {"openapi": "3.0.1", "info": {"title": "api"},
                                     "paths": {"/hello": {"get": {}}}}
     openapi = {"openapi": "3.0.1", "paths": {}}
-    assert as_openapi3(openapi) is openapi
+    assert as_openapi3(openapi) == openapi
+
+
+def test_a_mock_integration_gets_the_empty_uri_and_method_the_import_needs() -> None:
+    from simulator.stacks.resources.apigateway_resources import as_openapi3
+
+    mock = {"type": "mock", "requestTemplates": {"application/json": "{statusCode:200}"}}
+    body = {"openapi": "3.0.1", "paths": {"/x": {"options": {
+        "x-amazon-apigateway-integration": mock}}}}
+    converted = as_openapi3(body)
+    assert converted["paths"]["/x"]["options"]["x-amazon-apigateway-integration"] == {
+        **mock, "uri": "", "httpMethod": ""}
+    assert "uri" not in mock  # the template's own body is left as it was

@@ -13,6 +13,7 @@ from simulator.stacks.resources.iam_resources import (
     PolicyProvisioner,
     RoleProvisioner,
     inline_policies,
+    policy_json,
     principals,
 )
 from tests.unit.stacks.resources.fake_clients import FakeClient, fake_context, refusal
@@ -33,12 +34,13 @@ def test_a_role_is_created_with_its_policies() -> None:
         "r", {"Arn": ROLE["Arn"], "RoleId": "AROA"})
     created = iam.parameters("create_role")
     assert created["RoleName"] == "shop-Role-ABCDEF123456"
-    assert created["AssumeRolePolicyDocument"].startswith('{"Statement"')
+    assert created["AssumeRolePolicyDocument"].startswith(
+        '{"Version": "2012-10-17", "Statement"')
     assert (created["MaxSessionDuration"], created["Tags"]) == (
         7200, [{"Key": "team", "Value": "a"}])
     assert iam.parameters("put_role_policy") == {
         "RoleName": "shop-Role-ABCDEF123456", "PolicyName": "logs",
-        "PolicyDocument": '{"Statement": []}'}
+        "PolicyDocument": '{"Version": "2012-10-17", "Statement": []}'}
     assert iam.parameters("attach_role_policy")["PolicyArn"] == "arn:managed"
 
 
@@ -66,7 +68,7 @@ def test_a_role_update_changes_trust_boundary_and_tags() -> None:
     new = {"AssumeRolePolicyDocument": TRUST, "Tags": [{"Key": "b", "Value": "3"}]}
     RoleProvisioner().update(fake_context(iam), "r", old, new)
     assert iam.parameters("update_assume_role_policy")["PolicyDocument"].startswith(
-        '{"Statement"')
+        '{"Version": "2012-10-17", "Statement"')
     assert iam.parameters("update_role") == {"RoleName": "r", "Description": ""}
     assert iam.parameters("delete_role_permissions_boundary") == {"RoleName": "r"}
     assert iam.parameters("untag_role") == {"RoleName": "r", "TagKeys": ["a"]}
@@ -121,11 +123,11 @@ def test_an_inline_policy_goes_on_every_principal() -> None:
     assert provisioned.physical_id == "shop-Pol-ABCDEF123456"
     assert [(name, parameters) for name, parameters in iam.calls] == [
         ("put_group_policy", {"GroupName": "g", "PolicyName": "p",
-                              "PolicyDocument": '{"Statement": []}'}),
+                              "PolicyDocument": '{"Version": "2012-10-17", "Statement": []}'}),
         ("put_role_policy", {"RoleName": "r", "PolicyName": "p",
-                             "PolicyDocument": '{"Statement": []}'}),
+                             "PolicyDocument": '{"Version": "2012-10-17", "Statement": []}'}),
         ("put_user_policy", {"UserName": "u", "PolicyName": "p",
-                             "PolicyDocument": '{"Statement": []}'})]
+                             "PolicyDocument": '{"Version": "2012-10-17", "Statement": []}'})]
 
 
 def test_an_inline_policy_update_removes_it_where_it_no_longer_goes() -> None:
@@ -179,3 +181,11 @@ def test_a_managed_policy_loses_attachments_and_versions_before_it_is_deleted() 
     assert iam.operations() == ["detach_role_policy", "list_policy_versions",
                                 "delete_policy_version", "delete_policy"]
     assert iam.parameters("delete_policy_version")["VersionId"] == "v2"
+
+
+def test_a_policy_document_without_a_version_gets_the_current_one_and_others_keep_theirs(
+        ) -> None:
+    assert policy_json({"Statement": []}) == '{"Version": "2012-10-17", "Statement": []}'
+    assert policy_json({"Version": "2008-10-17", "Statement": []}) == \
+        '{"Version": "2008-10-17", "Statement": []}'
+    assert policy_json('{"Statement": []}') == '{"Statement": []}'  # text is taken as given

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.templates import TemplateError, load_template
+from simulator.templates import TemplateError
 from simulator.templates.serverless import is_service_file, service_template
 from tests.unit.templates.serverless.service_files import convert, translated
 
@@ -49,30 +49,24 @@ def test_the_rest_api_with_dynamodb_example_in_detail() -> None:
     assert converted.stack_name == "serverless-rest-api-with-dynamodb-prod"
 
 
-def test_load_template_takes_a_service_file_like_a_sam_template() -> None:
+def test_a_service_file_translates_as_a_sam_template(monkeypatch: pytest.MonkeyPatch) -> None:
     path = FIXTURES / "simulator-worker" / "serverless.yml"
-    template = load_template(path, {"stage": "prod"})
-    assert template.stack_name == "simulator-worker-prod"
-    functions = {function.name: function for function in template.functions}
+    converted = service_template(path, {"stage": "prod"})
+    assert converted.stack_name == "simulator-worker-prod"
+    resources = translated(converted.document, monkeypatch)["Resources"]
+    functions = {item["Properties"]["FunctionName"]: item["Properties"]
+                 for item in resources.values() if item["Type"] == "AWS::Lambda::Function"}
     assert set(functions) == {"simulator-worker-prod-api", "simulator-worker-prod-jobs-worker",
                               "simulator-worker-prod-janitor"}
     api = functions["simulator-worker-prod-api"]
-    assert api.code_dir == path.parent
-    assert api.handler == "src/api.handler"
-    assert (api.memory_size, api.timeout) == (256, 10)
-    assert api.environment["STAGE_COLOUR"] == "red"
-    assert api.environment["QUEUE_URL"].endswith("/simulator-worker-prod-jobs")
-    assert api.layers == ["SharedLambdaLayer"]
-    assert [layer.content_dir for layer in template.layers] == [path.parent / "layers/shared"]
-    assert [event.type for event in api.events] == ["Api", "HttpApi"]
-    worker = functions["simulator-worker-prod-jobs-worker"]
-    (sqs,) = worker.events
-    assert sqs.properties["Queue"] == \
-        "arn:aws:sqs:us-east-1:000000000000:simulator-worker-prod-jobs"
-    assert [queue.name for queue in template.queues] == ["simulator-worker-prod-jobs"]
-    assert template.outputs["JobsQueueUrl"].endswith("/simulator-worker-prod-jobs")
-    assert template.warnings[0] == ("plugins are not run by the simulator, so these are "
-                                    "ignored: serverless-python-requirements.")
+    assert api["Handler"] == "src/api.handler"
+    assert (api["MemorySize"], api["Timeout"]) == (256, 10)
+    assert api["Environment"]["Variables"]["STAGE_COLOUR"] == "red"
+    assert [item["Type"] for item in resources.values()].count("AWS::Lambda::LayerVersion") == 1
+    assert any(item["Type"] == "AWS::Lambda::EventSourceMapping" for item in resources.values())
+    assert "JobsQueueUrl" in converted.document["Outputs"]
+    assert converted.warnings[0] == ("plugins are not run by the simulator, so these are "
+                                     "ignored: serverless-python-requirements.")
 
 
 @pytest.mark.parametrize("name", ["serverless.yml", "serverless.yaml", "serverless.json"])
@@ -83,8 +77,8 @@ def test_every_service_file_name_is_recognised(tmp_path: Path, name: str) -> Non
     path = tmp_path / name
     path.write_text(json.dumps(service))
     assert is_service_file(path)
-    (function,) = load_template(path).functions
-    assert function.name == "named-dev-f"
+    (function,) = service_template(path, {}).document["Resources"].values()
+    assert function["Properties"]["FunctionName"] == "named-dev-f"
 
 
 def test_a_template_yaml_is_not_a_service_file(tmp_path: Path) -> None:

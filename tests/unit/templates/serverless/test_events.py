@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from simulator.templates.errors import TemplateError
 from simulator.templates.serverless.events import ServiceEvents
-from simulator.templates.specs import TemplateError
 from tests.unit.templates.serverless.service_files import convert, resource
 
 

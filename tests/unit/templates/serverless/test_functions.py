@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.templates.specs import TemplateError
+from simulator.templates.errors import TemplateError
 from tests.unit.templates.serverless.service_files import convert, resource, translated
 
 

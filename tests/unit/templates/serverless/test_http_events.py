@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from simulator.templates.errors import TemplateError
 from simulator.templates.serverless.http_events import (
     CORS_HEADERS,
     RestApi,
@@ -15,7 +16,6 @@ from simulator.templates.serverless.http_events import (
     http_event,
     payload_version,
 )
-from simulator.templates.specs import TemplateError
 from tests.unit.templates.serverless.service_files import (
     convert,
     events_of,

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from simulator.templates.errors import TemplateError
 from simulator.templates.serverless.resources import merge_resources, overridden
-from simulator.templates.specs import TemplateError
 from tests.unit.templates.serverless.service_files import convert, resource, translated
 
 

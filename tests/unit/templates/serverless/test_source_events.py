@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from simulator.templates.errors import TemplateError
 from simulator.templates.serverless.source_events import (
     CONVERTERS,
     event_bridge_event,
@@ -19,7 +20,6 @@ from simulator.templates.serverless.source_events import (
     sqs_event,
     stream_event,
 )
-from simulator.templates.specs import TemplateError
 from tests.unit.templates.serverless.service_files import (
     convert,
     events_of,

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from simulator.templates.errors import TemplateError
 from simulator.templates.serverless.variables import Context, ServiceVariables
-from simulator.templates.specs import TemplateError
 
 
 def resolved(document: dict[str, Any], tmp_path: Path | None = None,

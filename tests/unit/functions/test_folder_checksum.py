@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.workspace.folder_checksum import file_digest, folder_digest, is_ignored
+from simulator.functions.folder_checksum import file_digest, folder_digest, is_ignored
 
 EMPTY_SHA256 = base64.b64encode(hashlib.sha256().digest()).decode()
 
