@@ -5,6 +5,7 @@ SQS, SNS, schedules and API routes, the stack and its Outputs there to describe.
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -79,26 +80,30 @@ def test_s3_thumbnail_processor(server: SimulatorServer) -> None:
     assert not any("Traceback" in line for line in lines), lines
 
 
-def test_sqs_worker_with_dead_letter_queue_schedule_and_topic(server: SimulatorServer) -> None:
+def test_sqs_worker_with_dead_letter_queue_schedule_and_topic(server: SimulatorServer,
+                                                              tmp_path: Path) -> None:
     require_interpreter(server.simulator.executor.name, "python3.13")  # the template's runtime
-    path = TEMPLATES / "sqs-worker" / "template.yaml"
-    server.simulator.load_template(path)
+    # A stack of its own per executor: the two servers share the embedded services, where a
+    # second stack of one name would find the first one's schedule, as on one AWS account.
+    folder = shutil.copytree(TEMPLATES / "sqs-worker",
+                             tmp_path / f"sqs-worker-{server.simulator.executor.name}")
+    stack = server.simulator.load_template(folder / "template.yaml").stack
     # The table is made in the embedded DynamoDB, as CloudFormation would make it.
-    table = physical(server, "sqs-worker", "ResultsTable")
+    table = physical(server, stack, "ResultsTable")
     assert aws(server, "dynamodb").describe_table(TableName=table)["Table"]["TableName"] == table
     sqs = aws(server, "sqs")
-    url = physical(server, "sqs-worker", "JobsQueue")
+    url = physical(server, stack, "JobsQueue")
     sqs.send_message(QueueUrl=url, MessageBody=json.dumps({"jobId": "1"}))
     assert reports(server, "jobs-worker") >= 1
-    janitor = physical(server, "sqs-worker", "JanitorFunction")
+    janitor = physical(server, stack, "JanitorFunction")
     rule = next(r["Name"] for r in aws(server, "events").list_rules()["Rules"]
                 if r.get("ScheduleExpression") == "rate(5 minutes)"
-                and r["Name"].startswith("sqs-worker-"))
+                and r["Name"].startswith(f"{stack}-"))
     fired = requests.post(f"{server.url}/_simulator/schedules/{rule}/fire", timeout=30)
     assert fired.status_code == 200
     assert reports(server, janitor) >= 1
-    alerts = physical(server, "sqs-worker", "AlertFunction")
-    topic = physical(server, "sqs-worker", "AlertsTopic")
+    alerts = physical(server, stack, "AlertFunction")
+    topic = physical(server, stack, "AlertsTopic")
     aws(server, "sns").publish(
         TopicArn=topic, Message="disk full", Subject="alert",
         MessageAttributes={"severity": {"DataType": "String", "StringValue": "high"}})
