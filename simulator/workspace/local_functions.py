@@ -98,7 +98,8 @@ class Workspace:
         self._watcher.stop()
 
     def _deploy(self, path: Path, overrides: dict[str, str]) -> DeployReport:
-        template = self.stack_template(path, overrides)
+        template = stack_template(path, overrides, self._local_code.register,
+                                  self._functions.settings.account_id)
         client = self._cloudformation()
         try:
             deployed = deploy_stack(client, template.stack_name, {"TemplateBody": template.body},
@@ -122,23 +123,6 @@ class Workspace:
             log.warning("%s", warning)
         return DeployReport(template.stack_name, functions, removed, template.warnings,
                             deployed.outputs)
-
-    def stack_template(self, path: Path, overrides: dict[str, str]) -> StackTemplate:
-        """A service file is converted to SAM, its overrides being the framework's CLI options
-        (stage=..., region=...); a template's overrides are parameter values."""
-        if is_service_file(path):
-            service = service_template(path, overrides, self._functions.settings.account_id)
-            document, stack_name = service.document, service.stack_name
-            parameters, warnings = {}, list(service.warnings)
-        else:
-            document, parameters, warnings = read_template(path), overrides, []
-            stack_name = stack_name_of(path.parent.name)
-        try:
-            body = localized(document, path.parent, self._local_code.register)
-        except TemplateError as error:
-            raise TemplateError(f"{path}: {error}") from None
-        return StackTemplate(stack_name, json.dumps(body, separators=(",", ":")), parameters,
-                             warnings)
 
     @staticmethod
     def _stack_functions(client: Any, stack_name: str) -> list[str]:
@@ -247,6 +231,25 @@ class Workspace:
                 return
         log.info("template reloaded: stack %s, %d functions", report.stack,
                  len(report.functions))
+
+
+def stack_template(path: Path, overrides: dict[str, str], register: Callable[[Path], str],
+                   account_id: str) -> StackTemplate:
+    """A service file is converted to SAM, its overrides being the framework's CLI options
+    (stage=..., region=...); a template's overrides are parameter values."""
+    if is_service_file(path):
+        service = service_template(path, overrides, account_id)
+        document, stack_name = service.document, service.stack_name
+        parameters, warnings = {}, list(service.warnings)
+    else:
+        document, parameters, warnings = read_template(path), overrides, []
+        stack_name = stack_name_of(path.parent.name)
+    try:
+        body = localized(document, path.parent, register)
+    except TemplateError as error:
+        raise TemplateError(f"{path}: {error}") from None
+    return StackTemplate(stack_name, json.dumps(body, separators=(",", ":")), parameters,
+                         warnings)
 
 
 def stack_name_of(folder_name: str) -> str:
