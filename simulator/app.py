@@ -6,9 +6,13 @@ from __future__ import annotations
 import errno
 import functools
 import logging
+import re
 import sqlite3
+import threading
+from dataclasses import replace
 from pathlib import Path
 
+import botocore.session
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.exceptions import RequestEntityTooLarge as WerkzeugTooLarge
@@ -29,6 +33,7 @@ from simulator.api.invoke_path import InvokePath
 from simulator.api.lambda_api import lambda_api
 from simulator.api.layers_api import layers_api
 from simulator.api.policies_api import policies_api
+from simulator.api.regional_routing import RegionalRouting
 from simulator.api.request_sources import RequestSources
 from simulator.api.resource_policies_api import resource_policies_api
 from simulator.api.response_stream_api import response_stream_api
@@ -70,6 +75,7 @@ from simulator.functions.layer_store import LayerStore
 from simulator.functions.local_code import LocalCode
 from simulator.functions.policies import FunctionPolicies, LayerPolicies
 from simulator.functions.policy_store import PolicyStore
+from simulator.functions.provisioned_concurrency import ProvisionedConcurrencyConfigs
 from simulator.functions.registry import FunctionRegistry
 from simulator.functions.resource_policies import ResourcePolicies
 from simulator.functions.resource_tags import ResourceTagStore
@@ -92,13 +98,25 @@ from simulator.workspace.local_functions import DeployReport, Workspace
 log = logging.getLogger(__name__)
 
 MAX_REQUEST_BYTES = 70 * 1024 * 1024
+# Other accounts and regions served side by side, each with its own stores and pool.
+MAX_PLANES = 32
+ACCOUNT_ID_PATTERN = re.compile(r"\d{12}")
+AWS_REGIONS = frozenset(botocore.session.get_session().get_available_regions("lambda"))
+
+
+def planes_root(settings: Settings) -> Path:
+    return settings.state_dir / "regions"
 
 
 class Simulator:
     """Everything one running simulator owns; `close()` stops its environments."""
 
-    def __init__(self, settings: Settings, executor: Executor | None = None) -> None:
+    def __init__(self, settings: Settings, executor: Executor | None = None,
+                 home: Simulator | None = None) -> None:
+        """`home`: the simulator whose executor, endpoint and AWS services this one shares,
+        serving another account or region (`settings` says which) in a folder of its own."""
         self.settings = settings
+        self.home = home
         settings.state_dir.mkdir(parents=True, exist_ok=True)
         # The stores first: a state folder this version cannot read stops the start before
         # any environment or container exists.
@@ -114,14 +132,17 @@ class Simulator:
         self.deployed_apis = DeployedApis(functools.cache(
             lambda service: own_client(settings, service)), self._aws_app_loaded)
         self.function_urls = FunctionUrls(settings.state_dir / "http.db")
-        self.service_state = None if settings.ephemeral else ServiceState(
+        self.service_state = None if settings.ephemeral or home is not None else ServiceState(
             settings.state_dir / "services")
-        if executor is None:
-            executor, self.executor_reason = choose_executor(settings)
+        if home is not None:
+            executor, reason = home.executor, home.executor_reason
+        elif executor is None:
+            executor, reason = choose_executor(settings)
         else:
             executor.start()
-            self.executor_reason = "chosen by the caller"
-        self.executor = executor
+            reason = "chosen by the caller"
+        self.executor: Executor = executor
+        self.executor_reason: str = reason
         self.observability = Observability(
             settings, busy=lambda name: self.pool.counts(name).busy,
             configuration=self.registry.get,
@@ -129,7 +150,7 @@ class Simulator:
         self.logs = self.observability.logs
         self.code = CodeStore(settings.state_dir / "code")
         self.code.collect({Path(f.code_dir) for f in self.registry.all()})
-        self.pool = EnvironmentPool(
+        self.pool: EnvironmentPool = EnvironmentPool(
             executor,
             open_endpoint=lambda environment: RuntimeApiListener(
                 environment, executor.runtime_api_host(), self.pool.owner_of
@@ -159,7 +180,7 @@ class Simulator:
                                             local_code=self.local_code)
         self.version_service = VersionService(settings, self.functions, self.versions,
                                               self.pool)
-        self.provisioned = self.version_service.provisioned
+        self.provisioned: ProvisionedConcurrencyConfigs = self.version_service.provisioned
         self.invoker = Invoker(settings, self.functions, self.pool,
                                observer=self.observability.observer,
                                segments=self.observability.traces.add)
@@ -187,14 +208,23 @@ class Simulator:
             lambda resource_type: provisioner_for(resource_type, self.pool.function_endpoint),
             account_id=settings.account_id,
             clients=lambda service, region: own_client(settings, service, region=region))
-        self.wsgi_app = ServiceDispatcher(
-            ArnScope(InvokePath(self.app, self.invoker, MAX_REQUEST_BYTES),
-                     settings.region, settings.account_id),
+        self.lambda_app = ArnScope(InvokePath(self.app, self.invoker, MAX_REQUEST_BYTES),
+                                   settings.region, settings.account_id)
+        self.cloudformation_app = CloudFormationApi(self.cloudformation.operations(),
+                                                    settings.region)
+        self.planes: dict[tuple[str, str], Simulator] = {}
+        self._planes_lock = threading.Lock()
+        self.wsgi_app: ServiceDispatcher = home.wsgi_app if home is not None else ServiceDispatcher(
+            RegionalRouting(self.lambda_app, lambda account, region: self.plane(
+                account, region).lambda_app, (settings.account_id, settings.region),
+                AWS_REGIONS),
             settings.account_id, settings.access_token,
             services={**self.observability.service_apps(
                 fallback=lambda environ, start: self.wsgi_app.aws_app(environ, start)),
-                "cloudformation": CloudFormationApi(self.cloudformation.operations(),
-                                                    settings.region)},
+                "cloudformation": RegionalRouting(
+                    self.cloudformation_app, lambda account, region: self.plane(
+                        account, region).cloudformation_app,
+                    (settings.account_id, settings.region), AWS_REGIONS)},
             service_state=self.service_state, sources=RequestSources(executor.guest_network),
             token_generated=settings.access_token_generated,
             functions_manage=settings.functions_manage)
@@ -202,6 +232,33 @@ class Simulator:
         cognito_triggers.attach(self.invoker.answer_if_known)
         self.scheduler.start()
         self.workspace: Workspace | None = None
+
+    def restore_planes(self) -> None:
+        """Serve again the accounts and regions that have a folder, their mappings polling
+        and schedules firing as before; called once the endpoint's port is known, which
+        their own calls go to."""
+        for folder in sorted(planes_root(self.settings).glob("*-*")):
+            account, _, region = folder.name.partition("-")
+            if ACCOUNT_ID_PATTERN.fullmatch(account) and region in AWS_REGIONS:
+                self.plane(account, region)
+
+    def plane(self, account: str, region: str) -> Simulator:
+        """Another account or region: its functions, versions, mappings, stacks and
+        environments its own, kept in its own folder, made on first use."""
+        with self._planes_lock:
+            plane = self.planes.get((account, region))
+            if plane is None:
+                if len(self.planes) >= MAX_PLANES:
+                    raise ServiceException(
+                        f"The simulator serves at most {MAX_PLANES} other accounts and "
+                        "regions at once.")
+                log.info("serving account %s in %s", account, region)
+                plane = Simulator(replace(
+                    self.settings, account_id=account, region=region,
+                    state_dir=planes_root(self.settings) / f"{account}-{region}"), home=self)
+                plane.pool.function_endpoint = self.pool.function_endpoint
+                self.planes[(account, region)] = plane
+        return plane
 
     def load_template(self, path: Path, overrides: dict[str, str] | None = None
                       ) -> DeployReport:
@@ -218,6 +275,8 @@ class Simulator:
         return bool(self.wsgi_app.aws_app_loaded)
 
     def close(self) -> None:
+        for plane in list(self.planes.values()):
+            plane.close()
         moto_bridge.detach(self.invoker.deliver_if_known)
         cognito_triggers.detach(self.invoker.answer_if_known)
         if self.workspace is not None:
@@ -228,10 +287,11 @@ class Simulator:
         self.scheduler.stop()
         self.invoker.shutdown()
         self.durable.close()
-        self.pool.shutdown()
+        self.pool.shutdown(stop_executor=self.home is None)
         self.xray_daemon.close()
         self.observability.close()
-        self.wsgi_app.close()
+        if self.home is None:
+            self.wsgi_app.close()
         self.registry.close()
         self.versions.close()
         self.layer_store.close()

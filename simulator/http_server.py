@@ -220,6 +220,7 @@ class SimulatorServer:
         settings.port = self._server.server_port
         self._thread: threading.Thread | None = None
         self._function_server = self._open_function_listener()
+        simulator.restore_planes()
 
     def _open_function_listener(self) -> _BoundedServer | None:
         """Functions that call AWS get `AWS_ENDPOINT_URL` pointing back here. Containers

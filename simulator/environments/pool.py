@@ -275,15 +275,17 @@ class EnvironmentPool:
         with self._lock:
             return [e for envs in self._live.values() for e in envs.values()]
 
-    def shutdown(self) -> None:
+    def shutdown(self, stop_executor: bool = True) -> None:
         """Stop every environment, several at a time: removing a container keeps the engine
-        busy for a while (docs/MEASUREMENTS.md), and a burst can leave hundreds."""
+        busy for a while (docs/MEASUREMENTS.md), and a burst can leave hundreds. The executor
+        goes too, unless other pools share it (`stop_executor`)."""
         self._closed.set()
         with self._changed:  # invokes waiting for a start go on, and are refused
             self._changed.notify_all()
         with ThreadPoolExecutor(SHUTDOWN_WORKERS, thread_name_prefix="stop") as stopping:
             list(stopping.map(self._discard, self.live_environments()))
-        self._executor.shutdown()
+        if stop_executor:
+            self._executor.shutdown()
 
     # -- internals ------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from simulator.errors import (
     TooManyRequestsException,
     ValidationException,
 )
+from simulator.functions.arn_scope import ForeignAccountDenied
 from simulator.functions.function_operations import FunctionOperations
 from simulator.functions.policy_evaluation import Caller
 from simulator.functions.validation import Violations, check_tenant_id, parse_function_reference
@@ -226,14 +227,15 @@ class Invoker:
                          trace_header: str | None = None, sender: Caller | None = None
                          ) -> bool:
         """Queue an event from a shared source (moto's S3/SNS/EventBridge) if the function
-        is ours; False lets another simulator in the process take it. An event its sender
+        is ours; False lets another simulator in the process (or another account's or
+        region's) take it. An event its sender
         may not deliver (the function's policy does not allow it) is dropped in strict
         mode, as AWS fails that delivery."""
         try:
             if sender is not None and not self._functions.lets_in(function_arn, sender):
                 return True
             self.submit_event(function_arn, payload, trace_header)
-        except (ResourceNotFoundException, ValidationException):
+        except (ResourceNotFoundException, ValidationException, ForeignAccountDenied):
             return False
         return True
 
@@ -246,7 +248,7 @@ class Invoker:
             if not self._functions.lets_in(function_arn, sender):
                 raise AccessDeniedException(
                     f"{sender.principal} may not invoke {function_arn}")
-        except (ResourceNotFoundException, ValidationException):
+        except (ResourceNotFoundException, ValidationException, ForeignAccountDenied):
             return None
         return self.run_event(function, payload,
                               invoked_as=_named_qualifier(function_arn, None))

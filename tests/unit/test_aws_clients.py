@@ -49,7 +49,9 @@ def test_a_client_calls_the_simulator_s_own_endpoint_in_its_region() -> None:
     client.list_queues()
 
     assert sent.requests[0].url.startswith("http://127.0.0.1:4999/")
-    assert sent.scope() == {"key": "test", "region": "eu-central-1", "service": "sqs"}
+    # The key is the account: the call stays in the account (and region) it is made for.
+    assert sent.scope() == {"key": settings.account_id, "region": "eu-central-1",
+                            "service": "sqs"}
 
 
 def test_a_server_bound_to_every_address_is_called_on_loopback() -> None:
@@ -64,7 +66,7 @@ def test_a_server_bound_to_every_address_is_called_on_loopback() -> None:
 def test_requests_are_signed_with_the_access_token_when_the_server_requires_one() -> None:
     client = own_client(Settings(port=4999, access_token="s3cret-token"), "sqs")
     credentials = client._request_signer._credentials
-    assert (credentials.access_key, credentials.secret_key) == ("test", "s3cret-token")
+    assert (credentials.access_key, credentials.secret_key) == ("000000000000", "s3cret-token")
 
 
 def test_a_region_given_for_the_client_wins_over_the_server_s() -> None:
@@ -103,7 +105,7 @@ def test_the_hosts_aws_profile_is_not_read(monkeypatch: pytest.MonkeyPatch) -> N
     stop the server calling its own endpoint."""
     monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/config")
-    client = own_client(Settings(), "sqs")
+    client = own_client(Settings(account_id="111122223333"), "sqs")
     sent = Sent(client)
     client.list_queues()
-    assert sent.scope()["key"] == "test"
+    assert sent.scope()["key"] == "111122223333"

@@ -124,6 +124,10 @@ class StubSimulator:
     settings: Settings = field(default_factory=lambda: Settings(host="127.0.0.1", port=0))
     pool: Pool = field(default_factory=Pool)
     closed: bool = False
+    planes_restored: bool = False
+
+    def restore_planes(self) -> None:
+        self.planes_restored = True
 
     def close(self) -> None:
         self.closed = True
@@ -606,3 +610,9 @@ def test_what_other_machines_can_reach_is_said(executor: FakeExecutor, host: str
         assert server.addresses_beyond_machine() == exposed
     finally:
         server.stop()
+
+
+def test_other_accounts_and_regions_are_restored_once_the_port_is_known(
+        served: tuple[SimulatorServer, StubSimulator]) -> None:
+    _, simulator = served
+    assert simulator.planes_restored and simulator.settings.port != 0

@@ -17,13 +17,14 @@ from signal import SIGINT, SIGTERM
 from types import SimpleNamespace
 from typing import Any
 
+import boto3
 import pytest
 
 from simulator import __version__
 from simulator.cli import main
 from simulator.commands import serve
 from simulator.http_server import SimulatorServer
-from tests.helpers import ROLE, eventually, lambda_client, make_zip
+from tests.helpers import ROLE, eventually, make_zip
 
 TEMPLATE = """\
 Transform: AWS::Serverless-2016-10-31
@@ -112,8 +113,13 @@ def health(url: str) -> dict[str, Any]:
     return answer
 
 
-def function_arn(url: str, name: str = "probe") -> str:
-    created = lambda_client(url).create_function(
+def regional_client(url: str, region: str) -> Any:
+    return boto3.client("lambda", endpoint_url=url, region_name=region,
+                        aws_access_key_id="test", aws_secret_access_key="test")
+
+
+def function_arn(url: str, region: str, name: str = "probe") -> str:
+    created = regional_client(url, region).create_function(
         FunctionName=name, Runtime="python3.11", Role=ROLE, Handler="app.handler",
         Code={"ZipFile": make_zip({"app.py": "def handler(e, c):\n    return e\n"})})
     return str(created["FunctionArn"])
@@ -151,9 +157,10 @@ def test_a_state_folder_of_a_newer_version_is_one_line_and_exit_1(
     database.close()
 
 
-def function_names(url: str) -> list[str]:
-    """The functions once the template's are there (it loads after the server starts)."""
-    client = lambda_client(url)
+def function_names(url: str, region: str) -> list[str]:
+    """The region's functions once the template's are there (it loads after the server
+    starts)."""
+    client = regional_client(url, region)
     eventually(lambda: bool(client.list_functions()["Functions"]), timeout=10)
     return [function["FunctionName"] for function in client.list_functions()["Functions"]]
 
@@ -167,8 +174,8 @@ def test_serves_with_its_flags_loads_the_template_and_stops_cleanly_on_sigterm(
     code = serving.run(["--state-dir", str(state), "--executor", "process", "--port", "0",
                         "--region", "eu-west-1", "--template", str(template),
                         "--parameter-overrides", "Name=overridden", "no-equals-sign"],
-                       while_up=lambda url: (health(url), function_names(url),
-                                             function_arn(url)))
+                       while_up=lambda url: (health(url), function_names(url, "eu-west-1"),
+                                             function_arn(url, "eu-west-1")))
     assert code == 0
     answered, names, arn = serving.result
     assert answered["status"] == "ok" and answered["executor"] == "process"
@@ -217,8 +224,8 @@ def test_lambda_sim_variables_apply_where_no_flag_is_given(
     monkeypatch.setenv("LAMBDA_SIM_HOST", "127.0.0.2")
     monkeypatch.setenv("LAMBDA_SIM_TEMPLATE", str(write_project(tmp_path / "project")))
     code = serving.run(["--state-dir", str(tmp_path / "state"), "--port", "0"],
-                       while_up=lambda url: (health(url), function_names(url),
-                                             function_arn(url)))
+                       while_up=lambda url: (health(url), function_names(url, "ap-south-1"),
+                                             function_arn(url, "ap-south-1")))
     assert code == 0
     answered, names, arn = serving.result
     assert answered["executor"] == "process"
