@@ -60,10 +60,9 @@ RULES: list[tuple[str, str, str, str]] = [
      NOT_YET + ": asynchronous invocations delivered to SQS, EventBridge and dead-letter queues"),
     ("sqs", r".", "event_source_mappings", NOT_YET + ": SQS event source mappings end to end"),
     ("kinesis", r".", "event_source_mappings",
-     "Kinesis event source mappings: the simulator has no Kinesis event source"),
+     NOT_YET + ": Kinesis event source mappings end to end"),
     ("dynamodbstreams", r".", "event_source_mappings",
-     "DynamoDB Streams event source mappings: the simulator has no DynamoDB Streams event "
-     "source"),
+     NOT_YET + ": DynamoDB Streams event source mappings end to end"),
     ("common", r".", "runtimes",
      NOT_YET + ": the same handlers in every runtime (Java, .NET, Ruby, Go, Node.js, Python), "
      "most of which the process executor has no interpreter for"),
