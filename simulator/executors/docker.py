@@ -84,6 +84,8 @@ SHUTDOWN_START_WAIT_SECONDS = 30.0
 # engine busy on the CPU for a while (docs/MEASUREMENTS.md), which the claimed environment's
 # first invokes should not have to share.
 REPLENISH_DELAY_SECONDS = 0.25
+# How long a launch waits for a standby container already starting rather than start its own.
+STANDBY_WAIT_SECONDS = 1.0
 # Network modes that are not networks the simulator makes: containers share the engine's
 # host's (or no) network, so there is no gateway to serve the Runtime API on.
 SHARED_NETWORK_MODES = frozenset({"host", "none"})
@@ -327,7 +329,7 @@ class DockerExecutor(Executor):
                                          OutputSink(on_output, on_exit), spec.networks)
         profile = StandbyProfile(image, spec.memory_mb, spec.tmp_size_mb)
         try:
-            while (slot := self._standby.claim(profile)) is not None:
+            while (slot := self._standby.claim(profile, STANDBY_WAIT_SECONDS)) is not None:
                 runtime = self._runtimes.get(slot.container_id)
                 if runtime is None or not runtime.sink.connect(on_output, on_exit):
                     continue
@@ -349,7 +351,9 @@ class DockerExecutor(Executor):
     def anticipate(self, runtime: str, memory_mb: int, tmp_size_mb: int) -> None:
         if self._standby.per_profile and servable(runtime, {}, debugging=False) \
                 and self._has_image(image_name(runtime)):
-            self._replenish(StandbyProfile(image_name(runtime), memory_mb, tmp_size_mb))
+            profile = StandbyProfile(image_name(runtime), memory_mb, tmp_size_mb)
+            self._standby.want(profile)
+            self._replenish(profile, delay=0.0)
 
     def shutdown(self) -> None:
         self._closed.set()
@@ -477,15 +481,17 @@ class DockerExecutor(Executor):
         except ShippingFailed as error:
             raise EnvironmentUnavailable(str(error)) from error
 
-    def _replenish(self, profile: StandbyProfile) -> None:
-        """Keep the profile's standby containers topped up, in the background."""
+    def _replenish(self, profile: StandbyProfile, delay: float = REPLENISH_DELAY_SECONDS
+                   ) -> None:
+        """Keep the profile's standby containers topped up, in the background; after a
+        launch, a moment later, so that the launch has the engine first."""
         if self._closed.is_set() or not self._standby.per_profile:
             return
         count, evicted = self._standby.to_start(profile)
         for slot in evicted:
             self._stop_slot(slot)
         for _ in range(count):
-            timer = threading.Timer(REPLENISH_DELAY_SECONDS, self._start_standby, (profile,))
+            timer = threading.Timer(delay, self._start_standby, (profile,))
             timer.daemon = True
             timer.name = "standby-start"
             timer.start()

@@ -17,6 +17,7 @@ import logging
 import os
 import shutil
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -159,19 +160,41 @@ def servable(runtime: str, variables: dict[str, str], debugging: bool) -> bool:
 
 
 class StandbyPool:
-    """Started, unclaimed slots by profile. The most recently used profiles keep theirs."""
+    """Started, unclaimed slots by profile. The most recently used profiles keep theirs.
 
-    def __init__(self, per_profile: int, max_profiles: int = 4) -> None:
+    A profile keeps `per_profile` slots, or more while functions of it were deployed and
+    have not started an environment yet (one each, up to `max_wanted`): functions created
+    together are invoked together, each cold start then taking a started container."""
+
+    def __init__(self, per_profile: int, max_profiles: int = 4, max_wanted: int = 6) -> None:
         self.per_profile = per_profile
         self._max_profiles = max_profiles
+        self._max_wanted = max_wanted
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
         self._ready: OrderedDict[StandbyProfile, list[StandbySlot]] = OrderedDict()
         self._starting: dict[StandbyProfile, int] = {}
+        self._wanted: dict[StandbyProfile, int] = {}
 
-    def claim(self, profile: StandbyProfile) -> StandbySlot | None:
+    def want(self, profile: StandbyProfile) -> None:
+        """A function of this profile was deployed and has no environment yet."""
         with self._lock:
+            self._wanted[profile] = min(self._wanted.get(profile, 0) + 1, self._max_wanted)
+
+    def claim(self, profile: StandbyProfile, wait: float = 0.0) -> StandbySlot | None:
+        """A started slot; when none is but one is starting, waiting up to `wait` seconds
+        for it, which is sooner than a container started now would be."""
+        deadline = time.monotonic() + wait
+        with self._changed:
+            while not self._ready.get(profile) and self._starting.get(profile, 0) > 0 \
+                    and (remaining := deadline - time.monotonic()) > 0:
+                self._changed.wait(remaining)
             slots = self._ready.get(profile)
-            return slots.pop(0) if slots else None
+            if not slots:
+                return None
+            if self._wanted.get(profile, 0) > 0:
+                self._wanted[profile] -= 1
+            return slots.pop(0)
 
     def to_start(self, profile: StandbyProfile) -> tuple[int, list[StandbySlot]]:
         """How many slots to start for this profile now it is in use, and the slots of the
@@ -181,9 +204,12 @@ class StandbyPool:
             self._ready.move_to_end(profile)
             evicted: list[StandbySlot] = []
             while len(self._ready) > self._max_profiles:
-                _, slots = self._ready.popitem(last=False)
+                pushed_out, slots = self._ready.popitem(last=False)
+                self._wanted.pop(pushed_out, None)
                 evicted.extend(slots)
-            missing = self.per_profile - len(self._ready[profile]) - self._starting.get(profile, 0)
+            wanted = max(self.per_profile, self._wanted.get(profile, 0)) if self.per_profile \
+                else 0
+            missing = wanted - len(self._ready[profile]) - self._starting.get(profile, 0)
             if missing > 0:
                 self._starting[profile] = self._starting.get(profile, 0) + missing
             return max(missing, 0), evicted
@@ -191,8 +217,9 @@ class StandbyPool:
     def started(self, slot: StandbySlot | None, profile: StandbyProfile) -> bool:
         """A slot finished starting (None: it failed to). False: its profile was pushed out
         meanwhile, so the slot is not wanted."""
-        with self._lock:
+        with self._changed:
             self._starting[profile] -= 1
+            self._changed.notify_all()
             if slot is not None and profile in self._ready:
                 self._ready[profile].append(slot)
                 return True

@@ -107,3 +107,48 @@ def test_link_tree_leaves_out_the_standby_folders_inside_a_code_folder(tmp_path:
 def test_start_variables_keep_a_function_off_standby() -> None:
     assert not servable("python3.11", {"LD_LIBRARY_PATH": "/var/task/lib"}, False)
     assert not servable("python3.11", {"LC_ALL": "C"}, False)
+
+
+def test_functions_deployed_and_not_yet_started_each_want_a_slot_up_to_a_bound() -> None:
+    pool = StandbyPool(per_profile=1, max_wanted=3)
+    for _ in range(5):
+        pool.want(PROFILE)
+    assert pool.to_start(PROFILE) == (3, [])  # three wanted, not five: the bound
+    slots = [StandbySlot(Path("/nonexistent"), PROFILE) for _ in range(3)]
+    assert all(pool.started(slot, PROFILE) for slot in slots)
+    assert pool.claim(PROFILE) is slots[0]  # one function started: two still want one
+    assert pool.to_start(PROFILE) == (0, [])
+    assert pool.claim(PROFILE) is slots[1]
+    assert pool.claim(PROFILE) is slots[2]
+    assert pool.to_start(PROFILE) == (1, [])  # back to the standing one
+
+
+def test_without_standby_deployed_functions_start_none() -> None:
+    pool = StandbyPool(per_profile=0)
+    pool.want(PROFILE)
+    assert pool.to_start(PROFILE) == (0, [])
+
+
+def test_a_profile_pushed_out_forgets_what_it_wanted() -> None:
+    pool = StandbyPool(per_profile=1, max_profiles=1)
+    pool.want(PROFILE)
+    pool.want(PROFILE)
+    assert pool.to_start(PROFILE) == (2, [])
+    slots = [StandbySlot(Path("/nonexistent"), PROFILE) for _ in range(2)]
+    assert all(pool.started(slot, PROFILE) for slot in slots)
+    assert pool.to_start(StandbyProfile("x", 256, 512)) == (1, slots)  # PROFILE pushed out
+    assert pool.to_start(PROFILE) == (1, [])  # the standing one only
+
+
+def test_a_claim_waits_for_a_slot_already_starting_and_not_for_none() -> None:
+    pool = StandbyPool(per_profile=1)
+    assert pool.claim(PROFILE, wait=5.0) is None  # nothing starting: at once
+    assert pool.to_start(PROFILE) == (1, [])
+    slot = StandbySlot(Path("/nonexistent"), PROFILE)
+    threading.Timer(0.05, pool.started, (slot, PROFILE)).start()
+    assert pool.claim(PROFILE, wait=5.0) is slot
+    assert pool.to_start(PROFILE) == (1, [])
+    failing = threading.Timer(0.05, pool.started, (None, PROFILE))
+    failing.start()
+    assert pool.claim(PROFILE, wait=5.0) is None  # it failed to start: no slot to wait for
+    failing.join()
