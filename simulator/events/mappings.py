@@ -31,6 +31,7 @@ from simulator.events.stream_poller import NO_RECORDS, StreamPoller
 from simulator.events.stream_records import StreamSource
 from simulator.events.stream_settings import DEFAULT_BATCH_SIZE as DEFAULT_STREAM_BATCH_SIZE
 from simulator.events.stream_settings import (
+    UNSUPPORTED_DESTINATION,
     check_starting_position,
     check_stream_settings,
     stream_changes,
@@ -39,6 +40,7 @@ from simulator.functions.function_operations import FunctionOperations
 from simulator.functions.validation import Violations, check_range, parse_function_reference
 from simulator.invocation.destinations import DestinationSender
 from simulator.invocation.invoker import Invoker
+from simulator.models import FunctionConfig
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +55,7 @@ NOT_FOUND = "The resource you requested does not exist."
 NOT_FOR_SQS = (
     "StartingPosition", "StartingPositionTimestamp", "ParallelizationFactor",
     "BisectBatchOnFunctionError", "MaximumRetryAttempts", "MaximumRecordAgeInSeconds",
-    "TumblingWindowInSeconds", "DestinationConfig", "Topics", "Queues",
+    "TumblingWindowInSeconds", "Topics", "Queues",
     "SourceAccessConfigurations", "SelfManagedEventSource", "AmazonManagedKafkaEventSourceConfig",
     "SelfManagedKafkaEventSourceConfig", "DocumentDBEventSourceConfig", "ProvisionedPollerConfig",
 )
@@ -116,8 +118,8 @@ class EventSourceMappings:
         if isinstance(arn, str) and _service(arn) in STREAM_ARN_SERVICES:
             return self._create_stream_mapping(body, arn)
         _check_settings(body, creating=True)
-        function = self._functions.function(body["FunctionName"])
         queue = _queue(body.get("EventSourceArn"))
+        function = self._mapped_function(body["FunctionName"])
         attributes = self._queue_attributes(queue)
         mapping = EventSourceMapping(
             uuid=str(uuid.uuid4()),
@@ -139,9 +141,17 @@ class EventSourceMappings:
         log.info("event source mapping %s: %s → %s", mapping.uuid, queue.arn, function.name)
         return self._describe(mapping, "Creating")
 
+    def _mapped_function(self, reference: str) -> FunctionConfig:
+        """The function a new mapping names: AWS answers one that does not exist as a bad
+        parameter, once the event source and the settings have passed."""
+        try:
+            return self._functions.function(reference)
+        except ResourceNotFoundException:
+            raise InvalidParameterValueException("Function does not exist") from None
+
     def _create_stream_mapping(self, body: dict[str, Any], arn: str) -> dict[str, Any]:
         check_stream_settings(body, creating=True)
-        function = self._functions.function(body["FunctionName"])
+        function = self._mapped_function(body["FunctionName"])
         source = StreamSource.from_arn(arn)
         if source is None or not self._streams.exists(source):
             raise InvalidParameterValueException(f"Stream not found: {arn}")
@@ -326,6 +336,8 @@ def _check_settings(body: dict[str, Any], creating: bool) -> None:
     if "Enabled" in body and not isinstance(body["Enabled"], bool):
         v.add(body["Enabled"], "enabled", "Member must be a boolean")
     v.raise_if_any()
+    if body.get("DestinationConfig") is not None:
+        raise InvalidParameterValueException(UNSUPPORTED_DESTINATION)
     for name in NOT_FOR_SQS:
         if body.get(name) is not None:
             raise InvalidParameterValueException(f"{name} is not valid for SQS event sources.")
@@ -355,9 +367,7 @@ def _changes(body: dict[str, Any]) -> dict[str, Any]:
 
 def _queue(arn: Any) -> Queue:
     if not isinstance(arn, str) or not arn:
-        raise InvalidParameterValueException(
-            "Unrecognized event source. An EventSourceArn is required for SQS."
-        )
+        raise InvalidParameterValueException("Unrecognized event source.")
     queue = Queue.from_arn(arn)
     if queue is not None:
         return queue

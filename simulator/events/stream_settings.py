@@ -11,6 +11,9 @@ from simulator.events.filter_criteria import parse_filter_criteria
 from simulator.events.stream_records import DYNAMODB, StreamSource
 from simulator.functions.validation import Violations, check_range
 
+UNSUPPORTED_DESTINATION = ("Unsupported DestinationConfig parameter for given event source "
+                           "mapping type.")
+
 DEFAULT_BATCH_SIZE = 100
 MAX_BATCH_SIZE = 10_000
 MAX_BATCHING_WINDOW = 300
@@ -115,8 +118,7 @@ def _check_destination(config: Any) -> None:
     if config is None:
         return
     if not isinstance(config, dict) or (config.get("OnSuccess") or {}).get("Destination"):
-        raise InvalidParameterValueException(
-            "Unsupported DestinationConfig parameter for given event source mapping type.")
+        raise InvalidParameterValueException(UNSUPPORTED_DESTINATION)
     destination = (config.get("OnFailure") or {}).get("Destination")
     if not destination:
         return

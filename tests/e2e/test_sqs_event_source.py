@@ -268,8 +268,8 @@ def test_validation_errors(local_sqs: Sqs) -> None:
         return error_of(lambda: lam.create_event_source_mapping(**options))
 
     code, message, status = create(FunctionName="no-such-function")
-    assert (code, status) == ("ResourceNotFoundException", 404)
-    assert message.startswith("Function not found: arn:aws:lambda:")
+    assert (code, message, status) == (
+        "InvalidParameterValueException", "Function does not exist", 400)
     code, message, _ = create(EventSourceArn=arn.replace("queue-", "missing-"))
     assert code == "InvalidParameterValueException"
     assert "NonExistentQueue" in message

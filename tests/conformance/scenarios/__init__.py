@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 
 AREAS = ["functions", "name_validation", "versions", "aliases", "tags", "event_invoke_configs",
-         "concurrency", "account_settings", "function_urls", "permissions", "layers"]
+         "concurrency", "account_settings", "function_urls", "permissions", "layers",
+         "event_source_mappings", "logging_config", "code_signing"]
 
 
 def load_all() -> None:

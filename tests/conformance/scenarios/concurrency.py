@@ -1,6 +1,8 @@
-"""Reserved concurrency and recursion settings of a function."""
+"""Reserved and provisioned concurrency, and recursion settings, of a function."""
 
 from __future__ import annotations
+
+import time
 
 from tests.conformance.replay import Replay, scenario, short_id
 
@@ -111,3 +113,62 @@ def provisioned_concurrency_exceptions(run: Replay) -> None:
                            ("version_doesnotexist", "10"), ("latest", "$LATEST")]:
         capture(f"put_provisioned_{key}", "put_provisioned_concurrency_config",
                 FunctionName=name, Qualifier=qualifier, ProvisionedConcurrentExecutions=1)
+
+
+@scenario(API, "TestLambdaProvisionedConcurrency::test_provisioned_concurrency_limits",
+          "concurrency")
+def provisioned_concurrency_limits(run: Replay) -> None:
+    name = run.function_name()
+    run.create_function(name)
+    version = run.published(name).get("Version", "1")
+    limit = run.call("get_account_settings")["AccountLimit"]["ConcurrentExecutions"]
+    for key, requested in [("account_limit_exceeded", limit + 1),
+                           ("below_unreserved_min_value", limit)]:
+        run.capture(f"put_provisioned_concurrency_{key}", "put_provisioned_concurrency_config",
+                    FunctionName=name, Qualifier=version,
+                    ProvisionedConcurrentExecutions=requested)
+
+
+def provisioned_ready(run: Replay, name: str, qualifier: str) -> bool:
+    """Whether the qualifier's provisioned concurrency became READY within 60 s."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        status = run.call("get_provisioned_concurrency_config", FunctionName=name,
+                          Qualifier=qualifier).get("Status")
+        if status == "READY":
+            return True
+        if status in (None, "FAILED"):
+            return False
+        time.sleep(0.2)
+    return False
+
+
+@scenario(API, "TestLambdaProvisionedConcurrency::test_lambda_provisioned_lifecycle",
+          "concurrency")
+def lambda_provisioned_lifecycle(run: Replay) -> None:
+    name = run.function_name()
+    run.create_function(name)
+    version = run.record("publish_version_result", run.published(name)).get("Version", "1")
+    alias = f"alias-{short_id()}"
+    run.capture("create_alias_result", "create_alias", FunctionName=name, Name=alias,
+                FunctionVersion=version)
+    one = {"FunctionName": name, "ProvisionedConcurrentExecutions": 1}
+    run.capture("put_provisioned_on_version", "put_provisioned_concurrency_config",
+                Qualifier=version, **one)
+    run.capture("put_provisioned_on_alias_versionconflict",
+                "put_provisioned_concurrency_config", Qualifier=alias, **one)
+    if not provisioned_ready(run, name, version):
+        raise AssertionError("the version's provisioned concurrency never became READY")
+    run.capture("delete_provisioned_version", "delete_provisioned_concurrency_config",
+                FunctionName=name, Qualifier=version)
+    run.capture("get_provisioned_version_postdelete", "get_provisioned_concurrency_config",
+                FunctionName=name, Qualifier=version)
+    run.capture("put_provisioned_on_alias", "put_provisioned_concurrency_config",
+                Qualifier=alias, **one)
+    run.capture("put_provisioned_on_version_conflict", "put_provisioned_concurrency_config",
+                Qualifier=version, **one)
+    run.capture("delete_alias_result", "delete_alias", FunctionName=name, Name=alias)
+    run.capture("get_provisioned_alias_postaliasdelete", "get_provisioned_concurrency_config",
+                FunctionName=name, Qualifier=alias)
+    run.capture("list_response_postdeletes", "list_provisioned_concurrency_configs",
+                FunctionName=name)

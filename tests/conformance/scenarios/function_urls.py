@@ -64,3 +64,45 @@ def url_config_deletion_without_qualifier(run: Replay) -> None:
     run.capture("get_url_config_after_deletion", "get_function_url_config", FunctionName=name)
     run.capture("get_url_config_with_alias_after_deletion", "get_function_url_config",
                 FunctionName=name, Qualifier="test-alias")
+
+
+# The function names and qualifiers each URL config operation is refused for, by their
+# recording's key; `{name}` stands for the scenario's function, `{missing_arn}` for its ARN
+# with another name.
+URL_CONFIG_REFUSALS = [
+    ("name_doesnotexist", {"FunctionName": "doesnotexist"}),
+    ("arn_doesnotexist", {"FunctionName": "{missing_arn}"}),
+    ("name_doesnotexist_qualifier", {"FunctionName": "doesnotexist", "Qualifier": "1"}),
+    ("qualifier_version", {"FunctionName": "{name}", "Qualifier": "1"}),
+    ("qualifier_version_doesnotexist", {"FunctionName": "{name}", "Qualifier": "2"}),
+    ("qualifier_alias_doesnotexist", {"FunctionName": "{name}", "Qualifier": "v1"}),
+    ("qualifier_alias_doesnotmatch_arn", {"FunctionName": "{name}:urlalias-doesnotmatch",
+                                          "Qualifier": "urlalias"}),
+    ("qualifier_latest", {"FunctionName": "{name}", "Qualifier": "$LATEST"}),
+]
+# AWS failed internally on this one request and the recorder kept only that it failed, so
+# any error of ours is recorded as that.
+AWS_INTERNAL_FAILURE = "delete_function_url_config_qualifier_alias_doesnotmatch_arn"
+
+
+@scenario(API, "TestLambdaUrl::test_url_config_exceptions", "function_urls")
+def url_config_exceptions(run: Replay) -> None:
+    name = node_function(run)
+    arn = run.call("get_function", FunctionName=name)["Configuration"]["FunctionArn"]
+    version = run.record("fn_version_result", run.published(name)).get("Version", "1")
+    run.capture("create_alias_result", "create_alias", FunctionName=name, Name="urlalias",
+                FunctionVersion=version)
+    names = {"name": name, "missing_arn": arn.replace(name, "doesnotexist")}
+    missing_config = [("config_doesnotexist", {"FunctionName": "{name}"})]
+    for operation, extra, cases in [
+            ("create_function_url_config", {"AuthType": "NONE"}, URL_CONFIG_REFUSALS),
+            ("get_function_url_config", {}, URL_CONFIG_REFUSALS + missing_config),
+            ("delete_function_url_config", {}, URL_CONFIG_REFUSALS + missing_config),
+            ("update_function_url_config", {"AuthType": "AWS_IAM"},
+             URL_CONFIG_REFUSALS + missing_config)]:
+        for key, params in cases:
+            filled = {param: value.format(**names) for param, value in params.items()}
+            response = run.call(operation, **filled, **extra)
+            recorded_key = f"{operation}_{key}"
+            failed = recorded_key == AWS_INTERNAL_FAILURE and "Error" in response
+            run.record(recorded_key, "<aws_internal_failure>" if failed else response)

@@ -152,3 +152,105 @@ def layer_compatibilities(index: int) -> None:
 
 for _index in range(len(RUNTIME_GROUPS)):
     layer_compatibilities(_index)
+
+
+def publish_plain_layer(run: Replay, layer: str, region: str | None = None) -> dict[str, Any]:
+    """A layer version with no runtimes, for x86_64, deleted when the scenario ends."""
+    client = run.client("lambda", region) if region else run.lambda_
+    published = run.call_with(client, "publish_layer_version", LayerName=layer,
+                              CompatibleRuntimes=[], Content={"ZipFile": LAYER_ZIP},
+                              CompatibleArchitectures=["x86_64"])
+    if "Version" in published:
+        run.on_cleanup(lambda: run.call_with(client, "delete_layer_version", LayerName=layer,
+                                             VersionNumber=published["Version"]))
+    return published
+
+
+@scenario(API, "TestLambdaLayer::test_layer_function_exceptions", "layers")
+def layer_function_exceptions(run: Replay) -> None:
+    name = run.function_name()
+    layer = f"testlayer-{short_id()}"
+    first, second, third = (run.record(key, publish_plain_layer(run, layer)) for key in
+                            ["publish_result", "publish_result_2", "publish_result_3"])
+    run.create_function(name)
+    run.capture("get_fn_result", "get_function", FunctionName=name)
+    for key, versions in [("two_layer_versions", [first, second]),
+                          ("three_layer_versions", [first, second, third]),
+                          ("two_identical_layer_versions", [first, first])]:
+        run.capture(f"{key}_single_function_exc", "update_function_configuration",
+                    FunctionName=name,
+                    Layers=[version.get("LayerVersionArn", "") for version in versions])
+    layer_arn = first.get("LayerArn", "")
+    for key, arn in [("add_nonexistent_layer_exc", f"{layer_arn.replace(layer, 'doesnotexist')}:1"),
+                     ("add_nonexistent_layer_version_exc", f"{layer_arn}:9"),
+                     ("add_layer_arn_without_version_exc", layer_arn)]:
+        run.capture(key, "update_function_configuration", FunctionName=name, Layers=[arn])
+    other_region = "eu-west-1" if run.region != "eu-west-1" else "us-east-1"
+    elsewhere = publish_plain_layer(run, layer, other_region)
+    run.record("create_function_with_layer_in_different_region", run.create_function(
+        name, Layers=[elsewhere.get("LayerVersionArn", "")])["CreateFunctionResponse"])
+
+
+@scenario(API, "TestLambdaLayer::test_layer_function_quota_exception", "layers")
+def layer_function_quota_exception(run: Replay) -> None:
+    arns = [publish_plain_layer(run, f"testlayer-{number}-{short_id()}").get(
+        "LayerVersionArn", "") for number in range(1, 7)]
+    run.record("create_function_with_six_layers",
+               run.create_function(Layers=arns)["CreateFunctionResponse"])
+
+
+@scenario(API, "TestLambdaLayer::test_layer_s3_content", "layers")
+def layer_s3_content(run: Replay) -> None:
+    s3 = run.client("s3")
+    bucket = f"layer-bucket-{short_id()}"
+    s3.create_bucket(Bucket=bucket)
+    key = "/layercontent.zip"
+    run.on_cleanup(lambda: s3.delete_bucket(Bucket=bucket))
+    run.on_cleanup(lambda: s3.delete_object(Bucket=bucket, Key=key))
+    s3.put_object(Bucket=bucket, Key=key, Body=LAYER_ZIP)
+    layer = f"bucket-layer-{short_id()}"
+    published = run.capture("publish_layer_result", "publish_layer_version", LayerName=layer,
+                            Content={"S3Bucket": bucket, "S3Key": key})
+    if "Version" in published:
+        run.on_cleanup(lambda: run.call("delete_layer_version", LayerName=layer,
+                                        VersionNumber=published["Version"]))
+
+
+@scenario(API, "TestLambdaLayer::test_layer_policy_exceptions", "layers")
+def layer_policy_exceptions(run: Replay) -> None:
+    layer = f"layer4policy-{short_id()}"
+    published = run.capture("publish_result", "publish_layer_version", LayerName=layer,
+                            CompatibleRuntimes=["python3.12"], Content={"ZipFile": LAYER_ZIP},
+                            CompatibleArchitectures=["x86_64"])
+    if "Version" in published:
+        run.on_cleanup(lambda: run.call("delete_layer_version", LayerName=layer,
+                                        VersionNumber=published["Version"]))
+    grant = {"Action": "lambda:GetLayerVersion", "Principal": "*"}
+    missing = f"{layer}-doesnotexist"
+    run.capture("layer_permission_nopolicy_get", "get_layer_version_policy", LayerName=layer,
+                VersionNumber=1)
+    run.record("add_layer_permission_result", read_json_member(run.call(
+        "add_layer_version_permission", LayerName=layer, VersionNumber=1, StatementId="s1",
+        **grant), "Statement"))
+    run.capture("layer_permission_action_invalid", "add_layer_version_permission",
+                LayerName=layer, VersionNumber=1, Action="*", Principal="*",
+                StatementId=f"s-{short_id()}")
+    run.capture("layer_permission_duplicate_statement", "add_layer_version_permission",
+                LayerName=layer, VersionNumber=1, StatementId="s1", **grant)
+    run.capture("layer_permission_wrong_revision", "add_layer_version_permission",
+                LayerName=layer, VersionNumber=1, StatementId="s2", RevisionId="wrong",
+                **grant)
+    for target, name, number in [("layername", missing, 1), ("layerversion", layer, 2)]:
+        run.capture(f"layer_permission_{target}_doesnotexist_add",
+                    "add_layer_version_permission", LayerName=name, VersionNumber=number,
+                    StatementId=f"s-{short_id()}", **grant)
+        run.capture(f"layer_permission_{target}_doesnotexist_get", "get_layer_version_policy",
+                    LayerName=name, VersionNumber=number)
+        run.capture(f"layer_permission_{target}_doesnotexist_remove",
+                    "remove_layer_version_permission", LayerName=name, VersionNumber=number,
+                    StatementId="s1")
+    run.capture("layer_permission_statementid_doesnotexist_remove",
+                "remove_layer_version_permission", LayerName=layer, VersionNumber=1,
+                StatementId="doesnotexist")
+    run.capture("layer_permission_wrong_revision_remove", "remove_layer_version_permission",
+                LayerName=layer, VersionNumber=1, StatementId="s1", RevisionId="wrong")

@@ -164,3 +164,14 @@ def lambda_permission_fn_versioning(run: Replay) -> None:
              **{**s3, "StatementId": "s3_2"})
     policy(run, "get_policy_after_adding_2", name)
 
+
+
+@scenario(API, "TestLambdaRevisions::test_function_revisions_permissions", "permissions")
+def function_revisions_permissions(run: Replay) -> None:
+    """The recording holds only the first response of this test; it has none of the rest."""
+    name = run.function_name()
+    run.create_function(name)
+    run.call("get_function", FunctionName=name)
+    run.capture("add_permission_revision_exception", "add_permission", FunctionName=name,
+                StatementId="s3", Action=ACTION, Principal="s3.amazonaws.com",
+                RevisionId="wrong")

@@ -1,8 +1,9 @@
-"""Versions: publishing (on create, on update, explicitly), listing, deleting one."""
+"""Versions: publishing (on create, on update, explicitly), listing, deleting one; how the
+revision ids of a function, its versions and aliases change, and refusals of a stale one."""
 
 from __future__ import annotations
 
-from tests.conformance.replay import VERSION_HANDLER, Replay, scenario, zip_of
+from tests.conformance.replay import ECHO_HANDLER, VERSION_HANDLER, Replay, scenario, zip_of
 
 API = "lambda_api"
 
@@ -78,3 +79,52 @@ def publish_with_update(run: Replay) -> None:
                 Qualifier="1")
     run.capture("get_function_latest_result", "get_function", FunctionName=name,
                 Qualifier="$LATEST")
+
+
+@scenario(API, "TestLambdaRevisions::test_function_revisions_basic", "versions")
+def function_revisions_basic(run: Replay) -> None:
+    name = run.function_name()
+    code = zip_of({"index.py": ECHO_HANDLER})
+    run.record("create_function_response_rev1",
+               run.create_function(name, code=code, Handler="index.handler"))
+    active = run.capture("get_function_response_rev2", "get_function", FunctionName=name)
+    run.capture("update_function_revision_exception", "update_function_code",
+                FunctionName=name, ZipFile=code, RevisionId="wrong")
+    run.capture("update_function_code_response_rev3", "update_function_code",
+                FunctionName=name, ZipFile=code,
+                RevisionId=active.get("Configuration", {}).get("RevisionId", ""))
+    run.wait("function_updated_v2", FunctionName=name)
+    updated = run.capture("get_function_response_rev4", "get_function", FunctionName=name)
+    run.capture("update_function_configuration_revision_exception",
+                "update_function_configuration", FunctionName=name, Runtime="python3.8",
+                RevisionId="wrong")
+    run.capture("update_function_configuration_response_rev5", "update_function_configuration",
+                FunctionName=name, Runtime="python3.8",
+                RevisionId=updated.get("Configuration", {}).get("RevisionId", ""))
+    run.wait("function_updated_v2", FunctionName=name)
+    run.capture("get_function_response_rev6", "get_function", FunctionName=name)
+
+
+@scenario(API, "TestLambdaRevisions::test_function_revisions_version_and_alias", "versions")
+def function_revisions_version_and_alias(run: Replay) -> None:
+    name = run.function_name()
+    run.record("create_function_response_rev1", run.create_function(name))
+    active = run.capture("get_function_active_rev2", "get_function", FunctionName=name)
+    run.capture("publish_version_revision_exception", "publish_version", FunctionName=name,
+                RevisionId="wrong")
+    version = run.record("publish_version_response_rev_v1", run.published(
+        name, RevisionId=active.get("Configuration", {}).get("RevisionId", ""))
+    ).get("Version", "1")
+    run.capture("get_function_published_version_rev_v2", "get_function", FunctionName=name,
+                Qualifier=version)
+    run.capture("get_function_latest_rev3", "get_function", FunctionName=name)
+    alias = "revision_alias"
+    created = run.capture("create_alias_response_rev_a1", "create_alias", FunctionName=name,
+                          Name=alias, FunctionVersion=version)
+    run.capture("get_function_latest_rev4", "get_function", FunctionName=name)
+    run.capture("get_function_published_version_rev_v3", "get_function", FunctionName=name,
+                Qualifier=version)
+    run.capture("update_alias_revision_exception", "update_alias", FunctionName=name,
+                Name=alias, RevisionId="wrong")
+    run.capture("update_alias_response_rev_a2", "update_alias", FunctionName=name, Name=alias,
+                Description="something changed", RevisionId=created.get("RevisionId", ""))

@@ -188,14 +188,16 @@ def test_the_routes_answer_with_and_without_a_trailing_slash(server: SimulatorSe
         created.get_json()["UUID"]]
 
 
-def test_a_mapping_for_an_unknown_function_is_not_found(lambda_client: Any, sqs: Any) -> None:
+def test_a_mapping_for_an_unknown_function_is_a_bad_parameter_as_on_aws(
+        lambda_client: Any, sqs: Any) -> None:
     _, queue_arn = queue(sqs)
 
     with pytest.raises(ClientError) as raised:
         lambda_client.create_event_source_mapping(FunctionName="ghost",
                                                   EventSourceArn=queue_arn)
 
-    assert raised.value.response["Error"]["Code"] == "ResourceNotFoundException"
+    assert (raised.value.response["Error"]["Code"], raised.value.response["Error"]["Message"]) \
+        == ("InvalidParameterValueException", "Function does not exist")
 
 
 def test_an_enabled_mapping_hands_the_queue_s_messages_to_the_function(
