@@ -6,12 +6,14 @@ serverless.yml` as users run it."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -217,3 +219,73 @@ def serving(tmp_path: Path, template: Path, output: list[str]) -> Iterator[int]:
         if process.poll() is None:
             process.terminate()
             output.append(process.communicate(timeout=30)[0].decode())
+
+
+STREAMING_SERVICE = """\
+service: streaming
+frameworkVersion: "4"
+provider:
+  name: aws
+  runtime: {runtime}
+functions:
+  reader:
+    handler: handler.main
+    events:
+      - stream:
+          type: kinesis
+          arn: {{ "Fn::GetAtt": [Clicks, Arn] }}
+          batchSize: 10
+          startingPosition: TRIM_HORIZON
+      - eventBridge:
+          eventBus: orders-{suffix}
+          pattern:
+            source: [shop]
+resources:
+  Resources:
+    Clicks:
+      Type: AWS::Kinesis::Stream
+      Properties:
+        Name: clicks-{suffix}
+        ShardCount: 1
+"""
+RECORDING_HANDLER = """\
+import base64
+import json
+
+def main(event, context):
+    print("EVENT " + json.dumps(event))
+"""
+
+
+def test_lambda_sim_deploy_takes_a_v4_service_file_with_stream_and_event_bridge_events(
+        server: SimulatorServer, tmp_path: Path) -> None:
+    """`lambda-sim deploy serverless.yml` as a user runs it: the service's stack, its Kinesis
+    `stream` event a mapping that delivers the stream's records, its `eventBridge` pattern a
+    rule on the bus the framework creates."""
+    require_interpreter(server.simulator.executor.name, PYTHON)
+    suffix = uuid.uuid4().hex[:8]
+    folder = tmp_path / "streaming"
+    folder.mkdir()
+    (folder / "handler.py").write_text(RECORDING_HANDLER)
+    (folder / "serverless.yml").write_text(
+        STREAMING_SERVICE.format(runtime=PYTHON, suffix=suffix))
+    deployed = subprocess.run(
+        [sys.executable, "-m", "simulator.cli", "deploy", str(folder / "serverless.yml"),
+         "--json", "--endpoint", server.url], capture_output=True, text=True, timeout=300)
+    assert deployed.returncode == 0, deployed.stderr
+    report = json.loads(deployed.stdout)
+    assert (report["stack"], report["functions"]) == ("streaming-dev", ["streaming-dev-reader"])
+    (stack,) = aws(server, "cloudformation").describe_stacks(StackName="streaming-dev")["Stacks"]
+    assert stack["StackStatus"] == "CREATE_COMPLETE"
+
+    aws(server, "kinesis").put_record(StreamName=f"clicks-{suffix}", Data=b"click-1",
+                                      PartitionKey="k")
+    aws(server, "events").put_events(Entries=[
+        {"Source": "shop", "DetailType": "Order Placed", "Detail": "{}",
+         "EventBusName": f"orders-{suffix}"}])
+
+    lines = logged(server, "streaming-dev-reader", "EVENT ", count=2, timeout=60)
+    events = [json.loads(line.split("EVENT ", 1)[1]) for line in lines]
+    kinesis = next(event for event in events if "Records" in event)
+    assert base64.b64decode(kinesis["Records"][0]["kinesis"]["data"]) == b"click-1"
+    assert any(event.get("source") == "shop" for event in events)
