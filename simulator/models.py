@@ -50,6 +50,13 @@ class FunctionConfig:
     ephemeral_storage: int = 512
     package_type: str = "Zip"
     tracing_mode: str = "PassThrough"
+    # LoggingConfig: Text or JSON logs; with JSON, the levels the application's and the
+    # platform's logs are filtered at (empty with Text, which has none); a log group of the
+    # function's choosing (empty: the default, /aws/lambda/<name>).
+    log_format: str = "Text"
+    application_log_level: str = ""
+    system_log_level: str = ""
+    log_group: str = ""
     last_modified: str = field(default_factory=aws_timestamp)
     revision_id: str = field(default_factory=new_revision_id)
     state: str = "Pending"
@@ -134,6 +141,16 @@ class FunctionConfig:
             return self.version_key
         return f"{self.version_key}{TENANT_KEY_SEPARATOR}{self.tenant_id}"
 
+    def logging_config(self) -> dict[str, str]:
+        """The LoggingConfig AWS answers: the log levels only with JSON logs."""
+        config = {"LogFormat": self.log_format,
+                  "LogGroup": self.log_group or f"/aws/lambda/{self.name}"}
+        if self.application_log_level:
+            config["ApplicationLogLevel"] = self.application_log_level
+        if self.system_log_level:
+            config["SystemLogLevel"] = self.system_log_level
+        return config
+
     def to_api(self, region: str, account_id: str, listed: bool = False,
                qualified: bool = False) -> dict[str, Any]:
         """The FunctionConfiguration shape of the Lambda API. An entry of a list (`listed`:
@@ -159,7 +176,7 @@ class FunctionConfig:
             "Architectures": list(self.architectures),
             "EphemeralStorage": {"Size": self.ephemeral_storage},
             "SnapStart": {"ApplyOn": "None", "OptimizationStatus": "Off"},
-            "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{self.name}"},
+            "LoggingConfig": self.logging_config(),
         }
         if not self.is_image:
             body["Runtime"] = self.runtime

@@ -74,6 +74,7 @@ CREDENTIAL_PATTERN = re.compile(r"Credential=(?P<access_key>[^/,\s]+)/")
 AUTH_TYPES = ("AWS_IAM", "NONE")
 INVOKE_MODES = ("RESPONSE_STREAM", "BUFFERED")
 NO_URL = "The resource you requested does not exist."
+NO_FUNCTION = "Function does not exist"
 URL_QUALIFIER_PATTERN = re.compile(r"((?!^\d+$)^[0-9a-zA-Z-_]+$)")
 
 
@@ -191,10 +192,7 @@ def create_function_url_config(name: str) -> Response:
 
 @http_api.get("/2021-10-31/functions/<name>/url")
 def get_function_url_config(name: str) -> Response:
-    try:
-        function, qualifier = url_target(name)
-    except ResourceNotFoundException:
-        raise ResourceNotFoundException(NO_URL) from None
+    function, qualifier = url_target(name, missing=NO_URL)
     return answer(describe_url(existing_url(function, qualifier), function))
 
 
@@ -211,7 +209,7 @@ def update_function_url_config(name: str) -> Response:
 
 @http_api.delete("/2021-10-31/functions/<name>/url")
 def delete_function_url_config(name: str) -> Response:
-    function, qualifier = url_target(name)
+    function, qualifier = url_target(name, missing=NO_URL)
     if function_urls().remove(function.name, qualifier) is None:
         raise ResourceNotFoundException(NO_URL)
     return empty(204)
@@ -222,7 +220,7 @@ def list_function_url_configs(name: str) -> Response:
     try:
         function = functions().function(name)
     except ResourceNotFoundException:
-        raise ResourceNotFoundException("Function does not exist") from None
+        raise ResourceNotFoundException(NO_FUNCTION) from None
     limit = validate_max_items(request.args.get("MaxItems"))
     configs = function_urls().for_function(function.name)
     marker = request.args.get("Marker")
@@ -234,17 +232,27 @@ def list_function_url_configs(name: str) -> Response:
     return answer(result)
 
 
-def url_target(reference: str) -> tuple[FunctionConfig, str | None]:
-    """The function a URL configuration belongs to, and its qualifier (an alias name)."""
+def url_target(reference: str, missing: str = NO_FUNCTION
+               ) -> tuple[FunctionConfig, str | None]:
+    """The function a URL configuration belongs to, and its qualifier (an alias name);
+    `missing` is AWS's message when there is no such function or alias."""
     name, derived = parse_function_reference(reference)
-    qualifier = request.args.get("Qualifier") or derived
+    given = request.args.get("Qualifier")
+    if derived is not None and given is not None and derived != given:
+        raise InvalidParameterValueException(
+            "The derived qualifier from the function name does not match the specified "
+            "qualifier.")
+    qualifier = given or derived
     if qualifier is not None:
         v = Violations()
         if not URL_QUALIFIER_PATTERN.fullmatch(qualifier) or len(qualifier) > 128:
             v.add(qualifier, "qualifier", "Member must satisfy regular expression pattern: "
                   f"{URL_QUALIFIER_PATTERN.pattern}")
         v.raise_if_any()
-    return functions().function(name, qualifier), qualifier
+    try:
+        return functions().function(name, qualifier), qualifier
+    except ResourceNotFoundException:
+        raise ResourceNotFoundException(missing) from None
 
 
 def existing_url(function: FunctionConfig, qualifier: str | None) -> FunctionUrlConfig:

@@ -29,7 +29,7 @@ def functions() -> FunctionOperations:
 
 
 def event_invoke_configs() -> EventInvokeConfigs:
-    """Stateless: each configuration is kept with the function or version it belongs to."""
+    """Stateless: each configuration is kept in the records of the function it belongs to."""
     return EventInvokeConfigs(functions())
 
 

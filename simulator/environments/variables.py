@@ -51,6 +51,10 @@ def lambda_variables(
         "PYTHONPATH": "/var/runtime",
         **LOCAL_CREDENTIALS,
     }
+    if function.log_format == "JSON":
+        # What the runtimes read to write JSON logs and filter the application's by level.
+        reserved.update({"AWS_LAMBDA_LOG_FORMAT": "JSON",
+                         "AWS_LAMBDA_LOG_LEVEL": function.application_log_level})
     if secret_access_key:
         reserved["AWS_SECRET_ACCESS_KEY"] = secret_access_key
     if xray_daemon:

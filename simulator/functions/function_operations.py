@@ -222,7 +222,8 @@ class FunctionOperations:
         function = self.function(reference)
         _check_revision(function, body.get("RevisionId"))
         settings = validate_function_settings(body, creating=False,
-                                              package_type=function.package_type)
+                                              package_type=function.package_type,
+                                              current=function)
         check_runnable(settings.get("runtime", ""))
         if "role" in settings and self._strict_mode is not None:
             self._strict_mode.check_role(function.name, settings["role"])

@@ -31,9 +31,11 @@ from simulator.functions.validation import (
 REGION = r"(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}"
 LAYER_NAME_RULE = (rf"(arn:(aws[a-zA-Z-]*)?:lambda:{REGION}:\d{{12}}:layer:[a-zA-Z0-9-_]+)"
                    r"|[a-zA-Z0-9-_]+")
-LAYER_VERSION_ARN_RULE = (rf"((arn:(aws[a-zA-Z-]*)?:lambda:{REGION}:\d{{12}}:layer:"
+LAYER_VERSION_ARN_RULE = (rf"(arn:(aws[a-zA-Z-]*)?:lambda:{REGION}:\d{{12}}:layer:"
                           r"[a-zA-Z0-9-_]+:[0-9]+)|(arn:[a-zA-Z0-9-]+:lambda:::awslayer:"
-                          r"[a-zA-Z0-9-_]+))")
+                          r"[a-zA-Z0-9-_]+)")
+# The length AWS's message for a malformed layer version ARN in `Layers` quotes.
+MAX_LAYER_ARN_LENGTH = 2048
 LAYER_NAME = re.compile(LAYER_NAME_RULE.replace("a-zA-Z0-9-_", r"a-zA-Z0-9\-_"))
 LAYER_VERSION_ARN = re.compile(
     r"arn:aws[a-zA-Z-]*:lambda:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):layer:"
@@ -202,13 +204,13 @@ class LayerService:
             raise InvalidParameterValueException("Layers must be a list of layer version ARNs")
         v = Violations()
         for arn in arns:
-            if not isinstance(arn, str) or not 1 <= len(arn) <= 140 or \
-                    not re.fullmatch(LAYER_VERSION_ARN_RULE, arn):
+            if not isinstance(arn, str) or not 1 <= len(arn) <= MAX_LAYER_ARN_LENGTH or \
+                    not re.fullmatch(f"(?:{LAYER_VERSION_ARN_RULE})", arn):
                 v.add(f"[{', '.join(map(str, arns))}]", "layers",
                       "Member must satisfy constraint: [Member must have length less than or "
-                      "equal to 140, Member must have length greater than or equal to 1, Member "
-                      f"must satisfy regular expression pattern: {LAYER_VERSION_ARN_RULE}, "
-                      "Member must not be null]")
+                      f"equal to {MAX_LAYER_ARN_LENGTH}, Member must have length greater than "
+                      "or equal to 1, Member must satisfy regular expression pattern: "
+                      f"{LAYER_VERSION_ARN_RULE}, Member must not be null]")
                 break
         v.raise_if_any()
         if len(arns) > MAX_LAYERS:
@@ -230,6 +232,11 @@ class LayerService:
     def _resolve_all(self, arns: list[str]) -> list[LayerVersion]:
         layers: list[LayerVersion] = []
         for arn in arns:
+            region = arn.split(":")[3] if arn.count(":") >= 3 else ""
+            if region and region != self.settings.region:
+                raise InvalidParameterValueException(
+                    "Layers are not in the same region as the function. Layers are expected "
+                    f"to be in region {self.settings.region}.")
             layer = self.resolve(arn)
             if layer is None:
                 raise InvalidParameterValueException(f"Layer version {arn} does not exist.")
@@ -237,7 +244,8 @@ class LayerService:
             if twin is not None:
                 raise InvalidParameterValueException(
                     "Two different versions of the same layer are not allowed to be referenced "
-                    f"in the same function. {self._arn(twin)} and {arn}")
+                    f"in the same function. {self._arn(twin)} and {arn} are versions of the "
+                    "same layer.")
             layers.append(layer)
         return layers
 

@@ -20,6 +20,7 @@ from simulator.errors import (
     InvalidParameterValueException,
     ResourceConflictException,
     ResourceNotFoundException,
+    UntypedInvalidParameterValueException,
 )
 from simulator.functions.function_operations import UNRESERVED_MINIMUM, FunctionOperations
 from simulator.functions.validation import Violations, check_range, parse_function_reference
@@ -234,12 +235,13 @@ class ProvisionedConcurrencyConfigs:
             value or 0 for value in reservations.values()) - sum(
             config.requested for config in others
             if reservations.get(config.function.name) is None)
+        # AWS words these two refusals without the usual `Type`.
         if requested > unreserved:
-            raise InvalidParameterValueException(
+            raise UntypedInvalidParameterValueException(
                 "Specified ConcurrentExecutions for function is greater than account's "
                 f"unreserved concurrency [{unreserved}].")
         if unreserved - requested < UNRESERVED_MINIMUM:
-            raise InvalidParameterValueException(
+            raise UntypedInvalidParameterValueException(
                 "Specified ConcurrentExecutions for function decreases account's "
                 f"UnreservedConcurrentExecution below its minimum value of "
                 f"[{UNRESERVED_MINIMUM}].")

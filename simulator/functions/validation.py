@@ -7,8 +7,18 @@ import re
 from typing import Any
 
 from simulator.errors import InvalidParameterValueException, ValidationException
+from simulator.models import FunctionConfig
 
 TRACING_MODES = ("Active", "PassThrough")
+# LoggingConfig's enums and log group, as the model has them (AWS's messages list an enum's
+# values in an order of their own; these were not recorded, so the model's order is given);
+# JSON logs are filtered at INFO unless a level is given.
+LOG_FORMATS = ("JSON", "Text")
+APPLICATION_LOG_LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL")
+SYSTEM_LOG_LEVELS = ("DEBUG", "INFO", "WARN")
+DEFAULT_LOG_LEVEL = "INFO"
+LOG_GROUP_PATTERN = re.compile(r"[\.\-_/#A-Za-z0-9]+")
+MAX_LOG_GROUP_LENGTH = 512
 MAX_DURABLE_EXECUTION_TIMEOUT = 31_622_400  # 366 days
 MAX_DURABLE_RETENTION_DAYS = 90
 DEFAULT_DURABLE_RETENTION_DAYS = 14
@@ -192,10 +202,12 @@ def new_function_name(reference: str, parts: tuple[str, str | None]) -> str:
 
 
 def validate_function_settings(body: dict[str, Any], creating: bool,
-                               package_type: str = "Zip") -> dict[str, Any]:
+                               package_type: str = "Zip",
+                               current: FunctionConfig | None = None) -> dict[str, Any]:
     """Check the settable fields of CreateFunction/UpdateFunctionConfiguration; return them
     as `FunctionConfig` keyword arguments (only the fields present in `body`). An Image
-    function has no Runtime or Handler: its image says what runs."""
+    function has no Runtime or Handler: its image says what runs. `current`: the function
+    an update changes, whose LoggingConfig a partial one keeps the rest of."""
     v = Violations()
     settings: dict[str, Any] = {}
     name_parts: tuple[str, str | None] | None = None
@@ -246,6 +258,9 @@ def validate_function_settings(body: dict[str, Any], creating: bool,
         settings["image_config"] = check_image_config(v, body["ImageConfig"])
     if creating and body.get("TenancyConfig") is not None:
         settings["tenant_isolation_mode"] = check_tenancy_config(v, body["TenancyConfig"])
+    if body.get("LoggingConfig") is not None:
+        given = check_logging_config(v, body["LoggingConfig"])
+        settings.update(logging_settings(given, None if creating else current))
     v.raise_if_any()
     if creating and name_parts is not None:
         settings["name"] = new_function_name(body["FunctionName"], name_parts)
@@ -341,6 +356,53 @@ def check_tenancy_config(v: Violations, value: Any) -> str | None:
               f"Member must satisfy enum value set: [{', '.join(TENANT_ISOLATION_MODES)}]")
         return None
     return str(mode)
+
+
+def check_logging_config(v: Violations, value: Any) -> dict[str, str]:
+    """The LoggingConfig members given (the model's names), each within the model's enum or,
+    for the log group, its length and pattern."""
+    config = value if isinstance(value, dict) else {}
+    given: dict[str, str] = {}
+    for member, path, allowed in (
+            ("LogFormat", "loggingConfig.logFormat", LOG_FORMATS),
+            ("ApplicationLogLevel", "loggingConfig.applicationLogLevel",
+             APPLICATION_LOG_LEVELS),
+            ("SystemLogLevel", "loggingConfig.systemLogLevel", SYSTEM_LOG_LEVELS)):
+        if config.get(member) is None:
+            continue
+        if config[member] in allowed:
+            given[member] = str(config[member])
+        else:
+            v.add(config[member], path,
+                  f"Member must satisfy enum value set: [{', '.join(allowed)}]")
+    group = config.get("LogGroup")
+    if group is not None:
+        check_pattern(v, group, "loggingConfig.logGroup", LOG_GROUP_PATTERN)
+        if isinstance(group, str):
+            check_length(v, group, "loggingConfig.logGroup", MAX_LOG_GROUP_LENGTH)
+        given["LogGroup"] = str(group)
+    return given
+
+
+def logging_settings(given: dict[str, str], current: FunctionConfig | None
+                     ) -> dict[str, str]:
+    """The `FunctionConfig` logging fields once `given` is applied: what is not given stays
+    as `current` has it (a new function's: Text, the default group). JSON logs have both
+    levels, INFO unless given or kept; Text logs have none, so a switch back to Text drops
+    them. AWS refuses levels given with Text; its message was not recorded, so here they are
+    dropped."""
+    log_format = given.get("LogFormat", current.log_format if current else "Text")
+    settings = {"log_format": log_format,
+                "log_group": given.get("LogGroup", current.log_group if current else ""),
+                "application_log_level": "", "system_log_level": ""}
+    if log_format == "JSON":
+        kept_application = current.application_log_level if current else ""
+        kept_system = current.system_log_level if current else ""
+        settings["application_log_level"] = (given.get("ApplicationLogLevel")
+                                             or kept_application or DEFAULT_LOG_LEVEL)
+        settings["system_log_level"] = (given.get("SystemLogLevel") or kept_system
+                                        or DEFAULT_LOG_LEVEL)
+    return settings
 
 
 def check_tenant_id(tenant_id: str) -> None:

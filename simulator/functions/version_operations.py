@@ -4,6 +4,7 @@ immutable snapshots; their environments are separate from `$LATEST`'s."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from simulator.config import Settings
@@ -15,11 +16,12 @@ from simulator.errors import (
     ResourceNotFoundException,
     UntypedInvalidParameterValueException,
 )
+from simulator.functions.event_invoke_configs import forget_alias
 from simulator.functions.function_operations import FunctionOperations
 from simulator.functions.provisioned_concurrency import ProvisionedConcurrencyConfigs
 from simulator.functions.validation import Violations, check_pattern
 from simulator.functions.version_store import Alias, VersionStore
-from simulator.models import LATEST, FunctionConfig
+from simulator.models import LATEST, FunctionConfig, new_revision_id
 
 ALIAS_NAME = re.compile(r"(?!^[0-9]+$)([a-zA-Z0-9-_]+)")
 VERSION = re.compile(r"(\$LATEST|[0-9]+)")
@@ -48,7 +50,16 @@ class VersionService:
             raise PreconditionFailedException(
                 "The Revision Id provided does not match the latest Revision Id. Call the "
                 "GetFunction/GetAlias API to retrieve the latest Revision Id")
-        return self._describe(self._functions.publish(latest, body.get("Description")))
+        published = len(self._functions.published_versions(latest.name))
+        version = self._functions.publish(latest, body.get("Description"))
+        if len(self._functions.published_versions(latest.name)) > published:
+            # AWS gives $LATEST a new revision when a version is taken from it; publishing
+            # again from that revision still answers this version.
+            revision = new_revision_id()
+            self._functions.store_settings(latest, revision_id=revision)
+            version = replace(version, published_from=revision)
+            self._functions.store_settings(version, published_from=revision)
+        return self._describe(version)
 
     def list_versions(self, reference: str) -> dict[str, Any]:
         latest = self._functions.function(reference)
@@ -110,6 +121,7 @@ class VersionService:
     def delete_alias(self, reference: str, name: str) -> None:
         function = self._functions.function(reference)
         self._versions.delete_alias(function.name, name)
+        forget_alias(self._functions, function.name, name)
         self.provisioned.forget_alias(function.name, name)
         self._functions.forget_policy(function.name, name)
 

@@ -29,6 +29,7 @@ from simulator.errors import (
     ValidationException,
 )
 from simulator.functions.arn_scope import ForeignAccountDenied
+from simulator.functions.event_invoke_configs import EventInvokeConfigs, names_alias
 from simulator.functions.function_operations import FunctionOperations
 from simulator.functions.policy_evaluation import Caller
 from simulator.functions.validation import Violations, check_tenant_id, parse_function_reference
@@ -99,8 +100,9 @@ class Invoker:
         self._functions = functions
         self._pool = pool
         self._observer = observer or NoObserver()
+        self._event_invoke_configs = EventInvokeConfigs(functions)
         self._async = AsyncInvocations(
-            settings, functions.lookup,
+            settings, self._as_invoked,
             lambda function, payload, trace_header, tenant_id: self.run_event(
                 function, payload, trace_header, synchronous=False, tenant_id=tenant_id),
             DestinationSender(settings, self.submit_event),
@@ -149,7 +151,8 @@ class Invoker:
             return self.durable.invoke(function, payload, invocation_type,
                                        durable_execution_name)
         if invocation_type == "Event":
-            self.submit_event(_reference(function), payload, trace_header, tenant_id)
+            self.submit_event(_queued_reference(function, _named_qualifier(reference, qualifier)),
+                              payload, trace_header, tenant_id)
             return InvokeOutcome(202)
         result = self.run(function, payload, context, trace_header,
                           want_log=log_type == "Tail",
@@ -221,7 +224,16 @@ class Invoker:
         function = self.resolve(reference)
         # Accepting the event starts its trace: every attempt and destination shares it.
         trace_header = trace_header or TraceHeader(new_root()).render()
-        self._async.submit(_reference(function), payload, trace_header, tenant_id)
+        self._async.submit(_queued_reference(function, _named_qualifier(reference, None)),
+                           payload, trace_header, tenant_id)
+
+    def _as_invoked(self, reference: str) -> FunctionConfig | None:
+        """What a queued event runs, with the event invoke config it follows; None for a
+        reference that no longer resolves."""
+        try:
+            return self._event_invoke_configs.as_invoked(reference)
+        except (ResourceNotFoundException, ValidationException):
+            return None
 
     def deliver_if_known(self, function_arn: str, payload: bytes,
                          trace_header: str | None = None, sender: Caller | None = None
@@ -417,6 +429,14 @@ def _invoked_arn(function: FunctionConfig, region: str, account_id: str,
     if invoked_as:
         return f"{arn}:{invoked_as}"
     return arn if function.version == LATEST else f"{arn}:{function.version}"
+
+
+def _queued_reference(function: FunctionConfig, named: str | None) -> str:
+    """What an event is queued for: an alias stays named, so that each attempt follows the
+    alias (its routing, its event invoke config); otherwise the version resolved."""
+    if names_alias(named):
+        return f"{function.name}:{named}"
+    return _reference(function)
 
 
 def _named_qualifier(reference: str, qualifier: str | None) -> str | None:

@@ -31,12 +31,6 @@ CAUSES: dict[str, str] = {
         "supported by this simulator yet; ...\"), so the function keeps python3.12 and "
         "its revision"
     ),
-    "derived_qualifier_mismatch": (
-        "AWS refuses a function name whose qualifier (name:alias) differs from the "
-        "Qualifier parameter (400 InvalidParameterValueException \"The derived qualifier "
-        "from the function name does not match the specified qualifier.\"); ours takes "
-        "the Qualifier parameter and creates, reads and deletes that alias's URL config"
-    ),
     "embedded_dynamodb_update_table": (
         "AWS's DynamoDB UpdateTable answer (enabling a stream on an on-demand table) has "
         "TableStatus UPDATING, a TableId and "
@@ -44,63 +38,6 @@ CAUSES: dict[str, str] = {
         "the embedded DynamoDB answers TableStatus ACTIVE, without TableId or "
         "LastUpdateToPayPerRequestDateTime, with LocalSecondaryIndexes [] and "
         "GlobalSecondaryIndexes []"
-    ),
-    "event_invoke_config_alias": (
-        "AWS keeps an alias's event invoke config apart, under the alias's ARN "
-        "(<function>:<alias>); ours resolves the alias to its version and keeps one "
-        "config for both under the version's ARN, so listing shows two configs instead of "
-        "three and deleting the alias's after the version's finds none (404)"
-    ),
-    "event_invoke_config_no_settings": (
-        "AWS refuses a PutFunctionEventInvokeConfig without retries, event age or "
-        "destinations first (400 InvalidParameterValueException \"You must specify at "
-        "least one of error handling or destination setting.\"); ours looks the function "
-        "up first and answers 404"
-    ),
-    "event_invoke_config_not_found_message": (
-        "AWS's event invoke config operations on a function or alias that does not exist "
-        "answer \"The function doesn't exist.\" (put, update, list) or \"The function "
-        "<arn>:$LATEST doesn't have an EventInvokeConfig\" (delete); ours answer "
-        "\"Function not found: <arn>\""
-    ),
-    "event_invoke_destination_checks": (
-        "AWS refuses a Lambda destination that does not exist (\"The destination ARN "
-        "<arn> is invalid.\") and the function itself (\"You can't specify the function "
-        "as a destination for itself.\"), words an ARN of another service as \"The "
-        "provided destination config "
-        "DestinationConfig(onSuccess=OnSuccess(destination=<arn>), onFailure=null) is "
-        "invalid.\" and a malformed ARN as a ValidationException with the ARN pattern; "
-        "ours accepts the first two and says \"The destination ARN <arn> is invalid.\" "
-        "for the others"
-    ),
-    "layer_other_region": (
-        "AWS refuses a layer version of another region with \"Layers are not in the same "
-        "region as the function. Layers are expected to be in region <region>.\"; ours "
-        "says \"Layer version <arn> does not exist.\""
-    ),
-    "layer_same_layer_message": (
-        "AWS refuses two versions of one layer in a function with \"... <arn:1> and "
-        "<arn:2> are versions of the same layer.\"; ours stops after the two ARNs, "
-        "without \" are versions of the same layer.\""
-    ),
-    "layers_validation_message": (
-        "AWS's ValidationException for a layer ARN without a version says \"Member must "
-        "have length less than or equal to 2048\" and gives the ARN pattern without "
-        "enclosing parentheses; ours says 140 and wraps the pattern in parentheses"
-    ),
-    "logging_config_ignored": (
-        "AWS keeps the LoggingConfig given on create or update (LogFormat JSON with "
-        "ApplicationLogLevel and SystemLogLevel, which default to INFO; a custom "
-        "LogGroup); ours ignores it and always answers LogFormat Text with the default "
-        "/aws/lambda/<name> group"
-    ),
-    "provisioned_limit_error_type": (
-        "AWS's refusals of provisioned concurrency beyond the account's unreserved "
-        "concurrency carry no Type member; ours add \"Type\": \"User\""
-    ),
-    "publish_latest_revision": (
-        "AWS's PublishVersion gives $LATEST a new RevisionId; ours leaves $LATEST's "
-        "RevisionId as it was"
     ),
     "self_managed_kafka": (
         "AWS creates self-managed Kafka mappings (202 with SelfManagedEventSource, "
@@ -113,10 +50,49 @@ CAUSES: dict[str, str] = {
         "each call as an SQS mapping (400 \"Topics is not valid for SQS event sources.\", "
         "\"StartingPosition is not valid for SQS event sources.\")"
     ),
-    "url_config_not_found_message": (
-        "AWS's URL config operations on a function or alias that does not exist answer "
-        "404 \"Function does not exist\" (create, update) or \"The resource you requested "
-        "does not exist.\" (get, delete); ours answer \"Function not found: <arn>\""
+    "exec_wrapper": (
+        "AWS runs AWS_LAMBDA_EXEC_WRAPPER and, when it does not exist, answers "
+        "FunctionError Unhandled with Runtime.ExitError \"RequestId: <id> Error: Runtime "
+        "exited with error: exit status 127\"; ours ignores the variable and runs the "
+        "handler (200, no FunctionError)"
+    ),
+    "init_segfault": (
+        "AWS answers a function whose init crashes on unbounded recursion (recursion "
+        "limit 10**6) as timed out after its 30 s (Sandbox.Timedout, \"RequestId: <id> "
+        "Error: Task timed out after 30.00 seconds\"); ours answers at once "
+        "Runtime.ExitError \"RequestId: <id> Error: Runtime exited with error: exit "
+        "status 1\""
+    ),
+    "no_boto3_in_runtime": (
+        "AWS's Python runtimes bundle boto3, so the handler's STS GetCallerIdentity "
+        "answers the assumed role's ARN "
+        "(arn:aws:sts::<account>:assumed-role/<role>/<function>, \"@lambda_function\" "
+        "appended to a one-letter name); the process executor's Python has no boto3, so "
+        "the handler fails with Runtime.ImportModuleError \"Unable to import module "
+        "'handler': No module named 'boto3'\" and no ARN is returned"
+    ),
+    "payload_not_utf8_message": (
+        "AWS refuses a payload that is not UTF-8 JSON with its JSON parser's words (\"... "
+        "Could not parse payload into json: Invalid UTF-8 start byte 0x87\\n at [Source: "
+        "REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, "
+        "column: 3]\", or \"Unexpected character ((CTRL-CHAR, code 153)): expected a "
+        "valid value (JSON String, Number, Array, Object or token 'null', 'true' or "
+        "'false')\\n at [Source: ...; line: 1, column: 1]\"); ours, with the same code "
+        "and prefix, says Python's \"'utf-8' codec can't decode byte 0x87 in position 1: "
+        "invalid start byte\""
+    ),
+    "runtime_exit_reason": (
+        "AWS answers a runtime that exits with status 0 (at init or in the handler) with "
+        "errorMessage \"RequestId: <id> Error: Runtime exited without providing a "
+        "reason\"; ours says \"RequestId: <id> Error: Runtime exited with error: exit "
+        "status 0\""
+    ),
+    "stack_trace_paths": (
+        "AWS's stack trace names the handler's file under /var/task "
+        "(\\\"/var/task/lambda_handler_error.py\\\") and the runtime's under "
+        "/var/lang/lib/python3.x; ours names the process executor's code directory and "
+        "the host interpreter's library (and its patch release's frozen importlib line "
+        "numbers)"
     ),
 }
 
@@ -132,37 +108,34 @@ KNOWN_CAUSES: dict[str, tuple[str, ...]] = {
         ("concurrent_updates",),
     "lambda_api::TestLambdaFunction::test_vpc_config": ("vpc",),
     "lambda_api::TestLambdaVersions::test_publish_with_update": ("publish_on_update",),
-    "lambda_api::TestLambdaEventInvokeConfig::test_lambda_eventinvokeconfig_exceptions":
-        ("event_invoke_config_not_found_message", "event_invoke_config_no_settings",
-         "event_invoke_destination_checks", "event_invoke_config_alias"),
     "lambda_api::TestLambdaEventSourceMappings::test_create_event_source_self_managed":
         ("self_managed_kafka",),
     "lambda_api::TestLambdaEventSourceMappings::test_event_source_mapping_lifecycle":
         ("embedded_dynamodb_update_table",),
     "lambda_api::TestLambdaEventSourceMappings::test_event_source_mapping_lifecycle_delete_function":
         ("embedded_dynamodb_update_table",),
-    "lambda_api::TestLambdaLayer::test_layer_function_exceptions":
-        ("layer_same_layer_message", "layers_validation_message", "layer_other_region"),
-    "lambda_api::TestLambdaProvisionedConcurrency::test_provisioned_concurrency_limits":
-        ("provisioned_limit_error_type",),
     "lambda_api::TestLambdaRevisions::test_function_revisions_basic":
         ("deprecated_runtime",),
-    "lambda_api::TestLambdaRevisions::test_function_revisions_version_and_alias":
-        ("publish_latest_revision",),
-    "lambda_api::TestLambdaUrl::test_url_config_exceptions":
-        ("url_config_not_found_message", "derived_qualifier_mismatch"),
-    "lambda_api::TestLoggingConfig::test_advanced_logging_configuration_format_switch":
-        ("logging_config_ignored",),
-    "lambda_api::TestLoggingConfig::test_function_advanced_logging_configuration":
-        ("logging_config_ignored",),
-    "lambda_api::TestLoggingConfig::test_function_partial_advanced_logging_configuration_update[partial_config0]":
-        ("logging_config_ignored",),
-    "lambda_api::TestLoggingConfig::test_function_partial_advanced_logging_configuration_update[partial_config1]":
-        ("logging_config_ignored",),
-    "lambda_api::TestLoggingConfig::test_function_partial_advanced_logging_configuration_update[partial_config2]":
-        ("logging_config_ignored",),
-    "lambda_api::TestLoggingConfig::test_function_partial_advanced_logging_configuration_update[partial_config3]":
-        ("logging_config_ignored",),
+    "lambda::TestLambdaBaseFeatures::test_assume_role[1]":
+        ("no_boto3_in_runtime",),
+    "lambda::TestLambdaBaseFeatures::test_assume_role[2]":
+        ("no_boto3_in_runtime",),
+    "lambda::TestLambdaErrors::test_lambda_handler_error":
+        ("stack_trace_paths",),
+    "lambda::TestLambdaErrors::test_lambda_handler_exit":
+        ("runtime_exit_reason",),
+    "lambda::TestLambdaErrors::test_lambda_invoke_payload_encoding_error[body-n\\x87r\\x9e\\xe9\\xb5\\xd7I\\xee\\x9bmt]":
+        ("payload_not_utf8_message",),
+    "lambda::TestLambdaErrors::test_lambda_invoke_payload_encoding_error[message-\\x99\\xeb,j\\x07\\xa1zYh]":
+        ("payload_not_utf8_message",),
+    "lambda::TestLambdaErrors::test_lambda_runtime_error":
+        ("stack_trace_paths",),
+    "lambda::TestLambdaErrors::test_lambda_runtime_exit":
+        ("runtime_exit_reason",),
+    "lambda::TestLambdaErrors::test_lambda_runtime_exit_segfault":
+        ("init_segfault",),
+    "lambda::TestLambdaErrors::test_lambda_runtime_wrapper_not_found":
+        ("exec_wrapper",),
 }
 
 KNOWN_DIFFERENCES: dict[str, str] = {

@@ -25,8 +25,9 @@ KIND_PATTERNS = {"uuid": UUID}
 # Kinds that stand for what a scenario uploaded: two archives recorded with two hashes may be
 # byte-identical when we build them, which says nothing about the simulator.
 NOT_DISTINCT = frozenset({"code-sha256"})
-# Values the recorder replaced wholesale, whatever they were: a function URL.
-WHOLE_VALUES = {"lambda-url": re.compile(r"^https?://\S+$")}
+# Values the recorder replaced wholesale, whatever they were: a function URL, a code hash.
+WHOLE_VALUES = {"lambda-url": re.compile(r"^https?://\S+$"),
+                "code-sha256": re.compile(r"^[A-Za-z0-9+/]{43}=$")}
 
 
 @dataclass
@@ -149,7 +150,9 @@ class Comparison:
         return None
 
     def _template_pattern(self, template: str) -> tuple[str, dict[str, str]]:
-        """A regular expression for `template`, and which group binds which placeholder."""
+        """A regular expression for `template`, and which group binds which placeholder. A
+        placeholder without a number (`<duration>`) was written for every value of its kind, so
+        each of its occurrences matches a value of its own."""
         parts: list[str] = []
         groups: dict[str, str] = {}
         position = 0
@@ -159,7 +162,7 @@ class Comparison:
             name = found.group(1)
             if name in self.bindings.values:
                 parts.append(re.escape(self.bindings.values[name]))
-            elif name in groups.values():
+            elif name in groups.values() and NUMBERED.match(name):
                 group = next(key for key, value in groups.items() if value == name)
                 parts.append(f"(?P={group})")
             else:

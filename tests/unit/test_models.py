@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import uuid
@@ -59,6 +60,40 @@ def test_an_image_function_shows_its_image_config_and_no_runtime() -> None:
 def test_an_image_function_survives_persistence() -> None:
     stored = image_function()
     assert FunctionConfig.from_json(stored.to_json()) == stored
+
+
+def test_a_function_logs_text_to_its_own_group_unless_configured_otherwise() -> None:
+    assert function().to_api(REGION, ACCOUNT)["LoggingConfig"] == {
+        "LogFormat": "Text", "LogGroup": "/aws/lambda/my-function"}
+
+
+def test_json_logs_show_their_levels_and_a_custom_group() -> None:
+    configured = function(log_format="JSON", application_log_level="DEBUG",
+                          system_log_level="WARN", log_group="cool_lambda")
+
+    assert configured.to_api(REGION, ACCOUNT)["LoggingConfig"] == {
+        "LogFormat": "JSON", "ApplicationLogLevel": "DEBUG", "SystemLogLevel": "WARN",
+        "LogGroup": "cool_lambda"}
+    assert configured.to_api(REGION, ACCOUNT, listed=True)["LoggingConfig"]["LogFormat"] \
+        == "JSON"
+
+
+def test_a_logging_config_survives_persistence() -> None:
+    stored = function(log_format="JSON", application_log_level="ERROR",
+                      system_log_level="INFO", log_group="/custom/group")
+
+    assert FunctionConfig.from_json(stored.to_json()) == stored
+
+
+def test_a_configuration_stored_before_logging_configs_reads_as_text_logs() -> None:
+    fields = json.loads(function().to_json())
+    for name in ("log_format", "application_log_level", "system_log_level", "log_group"):
+        del fields[name]
+
+    restored = FunctionConfig.from_json(json.dumps(fields))
+
+    assert restored.to_api(REGION, ACCOUNT)["LoggingConfig"] == {
+        "LogFormat": "Text", "LogGroup": "/aws/lambda/my-function"}
 
 
 def test_vpc_config_is_shown_with_a_vpc_id_that_follows_the_subnets() -> None:

@@ -34,9 +34,9 @@ CONFIGURATION_DEFAULTS: dict[str, Any] = {
     "FileSystemConfigs": [],
     "ImageConfig": {},
     "SnapStart": {"ApplyOn": "None"},
+    "LoggingConfig": {"LogFormat": "Text"},
 }
-CONFIGURATION_PROPERTIES = (*CONFIGURATION_DEFAULTS, "Handler", "Runtime", "Role",
-                            "LoggingConfig")
+CONFIGURATION_PROPERTIES = (*CONFIGURATION_DEFAULTS, "Handler", "Runtime", "Role")
 
 
 def inline_source_name(runtime: str) -> str:

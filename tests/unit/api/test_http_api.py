@@ -397,9 +397,15 @@ def test_url_configs_of_unknown_functions_and_bad_qualifiers_are_refused(web: We
     numeric = web.client.post("/2021-10-31/functions/web/url?Qualifier=1",
                               json={"AuthType": "NONE"})
     latest = web.client.get("/2021-10-31/functions/web/url?Qualifier=$LATEST")
+    read_unknown = web.client.get("/2021-10-31/functions/nope/url")
+    mismatched = web.client.get("/2021-10-31/functions/web:live/url?Qualifier=other")
 
-    assert aws_error(unknown)[:2] == (404, "ResourceNotFoundException")
-    assert "function:nope" in aws_error(unknown)[2]
+    assert aws_error(unknown) == (404, "ResourceNotFoundException", "Function does not exist")
+    assert aws_error(read_unknown) == (404, "ResourceNotFoundException",
+                                       "The resource you requested does not exist.")
+    assert aws_error(mismatched) == (
+        400, "InvalidParameterValueException",
+        "The derived qualifier from the function name does not match the specified qualifier.")
     for refused in (numeric, latest):
         status, code, text = aws_error(refused)
         assert (status, code) == (400, "ValidationException")

@@ -29,3 +29,16 @@ def test_functions_sign_with_the_servers_access_token_when_it_asks_for_one() -> 
     assert lambda_variables(function(), "s", "h:1", REGION)["AWS_SECRET_ACCESS_KEY"] == "test"
     variables = lambda_variables(function(), "s", "h:1", REGION, secret_access_key="t0ken")
     assert variables["AWS_SECRET_ACCESS_KEY"] == "t0ken"
+
+
+def test_json_logs_set_the_format_and_level_over_the_functions_own() -> None:
+    own = {"AWS_LAMBDA_LOG_LEVEL": "DEBUG"}
+    text = lambda_variables(function(environment=own), "s", "h:1", REGION)
+    json_logs = lambda_variables(
+        function(environment=own, log_format="JSON", application_log_level="ERROR",
+                 system_log_level="INFO"), "s", "h:1", REGION)
+
+    assert "AWS_LAMBDA_LOG_FORMAT" not in text
+    assert text["AWS_LAMBDA_LOG_LEVEL"] == "DEBUG"
+    assert (json_logs["AWS_LAMBDA_LOG_FORMAT"], json_logs["AWS_LAMBDA_LOG_LEVEL"]) == (
+        "JSON", "ERROR")

@@ -3,6 +3,7 @@ reserved concurrency, with functions run by the fake executor."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,8 +16,9 @@ from simulator.errors import (
     ResourceNotFoundException,
     ValidationException,
 )
-from simulator.executors.fake import FakeExecutor
+from simulator.executors.fake import FakeContext, FakeExecutor
 from simulator.functions.function_operations import _resolved_image_uri
+from simulator.functions.registry import FunctionRegistry
 from tests.helpers import eventually
 from tests.unit.lambda_service import ARN, LambdaService, create, zip_of
 
@@ -211,6 +213,71 @@ def test_latest_alone_cannot_be_deleted(service: LambdaService) -> None:
 
     assert refused.value.message == (
         "$LATEST version cannot be deleted without deleting the function.")
+
+
+# -- logging config ---------------------------------------------------------------------------
+
+
+def test_a_logging_config_is_kept_through_partial_updates_and_published_versions(
+        service: LambdaService) -> None:
+    created = create(service, LoggingConfig={"LogFormat": "JSON"})
+
+    updated = service.functions.update_function_configuration(
+        "fn", {"LoggingConfig": {"ApplicationLogLevel": "ERROR", "LogGroup": "cool_lambda"}})
+    latest = service.functions.latest("fn")
+    assert latest is not None
+    version = service.functions.publish(latest).version
+
+    assert created["LoggingConfig"] == {"LogFormat": "JSON", "ApplicationLogLevel": "INFO",
+                                        "SystemLogLevel": "INFO", "LogGroup": "/aws/lambda/fn"}
+    expected = {"LogFormat": "JSON", "ApplicationLogLevel": "ERROR", "SystemLogLevel": "INFO",
+                "LogGroup": "cool_lambda"}
+    assert updated["LoggingConfig"] == expected
+    assert service.functions.get_function("fn")["Configuration"]["LoggingConfig"] == expected
+    assert service.functions.get_function_configuration(
+        "fn", version)["LoggingConfig"] == expected
+
+
+def test_a_refused_logging_config_leaves_the_function_as_it_was(service: LambdaService) -> None:
+    create(service, LoggingConfig={"LogGroup": "kept"})
+
+    with pytest.raises(ValidationException):
+        service.functions.update_function_configuration(
+            "fn", {"Timeout": 30, "LoggingConfig": {"LogFormat": "XML"}})
+
+    configuration = service.functions.get_function_configuration("fn")
+    assert configuration["LoggingConfig"] == {"LogFormat": "Text", "LogGroup": "kept"}
+    assert configuration["Timeout"] == 3
+
+
+def test_a_logging_config_outlives_a_restart(service: LambdaService, tmp_path: Path) -> None:
+    create(service, LoggingConfig={"LogFormat": "JSON", "SystemLogLevel": "WARN"})
+
+    reopened = FunctionRegistry(tmp_path / "functions.db")
+    try:
+        stored = reopened.get("fn")
+    finally:
+        reopened.close()
+
+    assert stored is not None
+    assert (stored.log_format, stored.application_log_level, stored.system_log_level) == (
+        "JSON", "INFO", "WARN")
+
+
+def test_the_runtime_of_json_logs_is_told_the_format_and_the_applications_level(
+        service: LambdaService, executor: FakeExecutor) -> None:
+    def log_settings(event: Any, context: FakeContext) -> list[str | None]:
+        return [context.variables.get("AWS_LAMBDA_LOG_FORMAT"),
+                context.variables.get("AWS_LAMBDA_LOG_LEVEL")]
+    executor.handlers["app.handler"] = log_settings
+    create(service)
+    text = service.invoker.invoke("fn", None, b"{}").payload
+
+    service.functions.update_function_configuration(
+        "fn", {"LoggingConfig": {"LogFormat": "JSON", "ApplicationLogLevel": "WARN"}})
+
+    assert text == b"[null, null]"
+    assert service.invoker.invoke("fn", None, b"{}").payload == b'["JSON", "WARN"]'
 
 
 # -- reserved concurrency ---------------------------------------------------------------------

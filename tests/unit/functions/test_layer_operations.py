@@ -47,7 +47,8 @@ def test_attach_reports_arns_and_sizes_and_merges_in_order(layers: LayerService)
 def test_attach_refuses_what_aws_refuses(layers: LayerService) -> None:
     with pytest.raises(InvalidParameterValueException, match="does not exist"):
         layers.attach([f"{PREFIX}absent:1"])
-    with pytest.raises(InvalidParameterValueException, match="does not exist"):
+    with pytest.raises(InvalidParameterValueException, match="^Layers are not in the same "
+                       "region as the function. Layers are expected to be in region us-east-1.$"):
         layers.attach(["arn:aws:lambda:eu-west-1:000000000000:layer:elsewhere:1"])
     with pytest.raises(ValidationException, match="at 'layers'"):
         layers.attach([f"{PREFIX}no-version"])

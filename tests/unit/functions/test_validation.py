@@ -23,6 +23,7 @@ from simulator.functions.validation import (
     validate_package_type,
     validate_tags,
 )
+from tests.unit.function_configs import function
 
 ROLE = "arn:aws:iam::123456789012:role/lambda-role"
 
@@ -386,6 +387,100 @@ def test_missing_handler_on_create_is_an_invalid_parameter() -> None:
 
 def test_update_only_returns_fields_it_was_given() -> None:
     assert validate_function_settings({"Timeout": 10}, creating=False) == {"timeout": 10}
+
+
+# -- LoggingConfig ----------------------------------------------------------------------------
+
+
+def logging_update(config: dict[str, Any], **current: Any) -> dict[str, Any]:
+    """The logging fields an UpdateFunctionConfiguration of `config` leaves a function with."""
+    return validate_function_settings({"LoggingConfig": config}, creating=False,
+                                      current=function(**current))
+
+
+def test_a_new_function_with_json_logs_filters_both_at_info_in_its_own_group() -> None:
+    settings = validate_function_settings(create_body(LoggingConfig={"LogFormat": "JSON"}),
+                                          creating=True)
+
+    assert (settings["log_format"], settings["application_log_level"],
+            settings["system_log_level"], settings["log_group"]) == ("JSON", "INFO", "INFO", "")
+
+
+def test_a_new_function_given_only_a_group_logs_text_there() -> None:
+    settings = validate_function_settings(create_body(LoggingConfig={"LogGroup": "cool_lambda"}),
+                                          creating=True)
+
+    assert (settings["log_format"], settings["application_log_level"],
+            settings["log_group"]) == ("Text", "", "cool_lambda")
+
+
+def test_a_function_created_without_a_logging_config_keeps_the_defaults() -> None:
+    assert "log_format" not in validate_function_settings(create_body(), creating=True)
+
+
+@pytest.mark.parametrize(("config", "expected"), [
+    # As AWS answered the partial updates of a Text function.
+    ({"LogFormat": "JSON"}, ("JSON", "INFO", "INFO", "")),
+    ({"LogFormat": "JSON", "ApplicationLogLevel": "DEBUG"}, ("JSON", "DEBUG", "INFO", "")),
+    ({"LogFormat": "JSON", "SystemLogLevel": "DEBUG"}, ("JSON", "INFO", "DEBUG", "")),
+    ({"LogGroup": "cool_lambda"}, ("Text", "", "", "cool_lambda")),
+])
+def test_a_partial_update_of_text_logs_changes_only_what_it_names(
+        config: dict[str, Any], expected: tuple[str, str, str, str]) -> None:
+    settings = logging_update(config)
+
+    assert (settings["log_format"], settings["application_log_level"],
+            settings["system_log_level"], settings["log_group"]) == expected
+
+
+def test_a_partial_update_of_json_logs_keeps_their_levels_and_group() -> None:
+    settings = logging_update({"SystemLogLevel": "WARN"}, log_format="JSON",
+                              application_log_level="ERROR", system_log_level="INFO",
+                              log_group="/custom")
+
+    assert (settings["log_format"], settings["application_log_level"],
+            settings["system_log_level"], settings["log_group"]) == (
+        "JSON", "ERROR", "WARN", "/custom")
+
+
+def test_switching_back_to_text_drops_the_levels() -> None:
+    settings = logging_update({"LogFormat": "Text"}, log_format="JSON",
+                              application_log_level="DEBUG", system_log_level="DEBUG")
+
+    assert (settings["log_format"], settings["application_log_level"],
+            settings["system_log_level"]) == ("Text", "", "")
+
+
+@pytest.mark.parametrize(("config", "member", "value", "allowed"), [
+    ({"LogFormat": "Yaml"}, "logFormat", "Yaml", "JSON, Text"),
+    ({"LogFormat": "JSON", "ApplicationLogLevel": "NOTICE"}, "applicationLogLevel", "NOTICE",
+     "TRACE, DEBUG, INFO, WARN, ERROR, FATAL"),
+    ({"LogFormat": "JSON", "SystemLogLevel": "ERROR"}, "systemLogLevel", "ERROR",
+     "DEBUG, INFO, WARN"),
+])
+def test_a_logging_value_outside_its_enum_is_a_validation_error(
+        config: dict[str, Any], member: str, value: str, allowed: str) -> None:
+    with pytest.raises(ValidationException) as caught:
+        logging_update(config)
+
+    assert caught.value.message == (
+        f"1 validation error detected: Value '{value}' at 'loggingConfig.{member}' failed to "
+        f"satisfy constraint: Member must satisfy enum value set: [{allowed}]")
+
+
+def test_a_log_group_is_held_to_the_models_pattern_and_length() -> None:
+    with pytest.raises(ValidationException) as spaced:
+        logging_update({"LogGroup": "bad group"})
+    with pytest.raises(ValidationException) as long:
+        logging_update({"LogGroup": "g" * 513})
+
+    assert spaced.value.message.endswith(
+        "Value 'bad group' at 'loggingConfig.logGroup' failed to satisfy constraint: Member "
+        r"must satisfy regular expression pattern: [\.\-_/#A-Za-z0-9]+")
+    assert long.value.message.endswith(
+        "at 'loggingConfig.logGroup' failed to satisfy constraint: Member must have length "
+        "less than or equal to 512")
+    assert logging_update({"LogGroup": "g" * 512})["log_group"] == "g" * 512
 
 
 # -- environment variables --------------------------------------------------------------------
