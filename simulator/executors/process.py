@@ -39,6 +39,7 @@ from simulator.executors.runtime_files import (
     bootstrap_path,
     custom_entrypoint_path,
     node_launcher_path,
+    python_sdk_folder,
 )
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,8 @@ class ProcessExecutor(Executor):
         self._tmp_root = state_dir / "tmp"
         self._records = RuntimeRecords(state_dir / "runtimes")
         self._command = list(command) if command else None
+        self._state_dir = state_dir
+        self._python_sdk: Path | None = None  # made at the first Python launch
         self.writes_end_marker = command is None
         self._runtimes: set[MarkedRuntime] = set()
         self._lock = threading.Lock()
@@ -103,7 +106,9 @@ class ProcessExecutor(Executor):
         problem = spec.architecture and host_problem(spec.architecture)
         if problem:
             raise EnvironmentUnavailable(problem)
-        command, runtime_variables = launch_command(spec, self._command)
+        if self._python_sdk is None and spec.runtime.startswith("python"):
+            self._python_sdk = python_sdk_folder(self._state_dir)
+        command, runtime_variables = launch_command(spec, self._command, self._python_sdk)
         tmp_dir = self._tmp_root / spec.environment_id
         tmp_dir.mkdir(parents=True)
         variables = {
@@ -246,10 +251,12 @@ def is_node(runtime: str) -> bool:
     return runtime.startswith("nodejs")
 
 
-def launch_command(spec: LaunchSpec, command: Sequence[str] | None = None
-                   ) -> tuple[list[str], dict[str, str]]:
+def launch_command(spec: LaunchSpec, command: Sequence[str] | None = None,
+                   python_sdk: Path | None = None) -> tuple[list[str], dict[str, str]]:
     """The command that starts the runtime's bootstrap, and the variables it needs. A given
-    `command` replaces the bootstrap and brings its own interpreter: none is looked for."""
+    `command` replaces the bootstrap and brings its own interpreter: none is looked for.
+    `python_sdk` goes last on a Python function's path, where AWS's runtimes have the SDK:
+    after the function's code and layers, which may bring their own."""
     if is_node(spec.runtime):
         node = node_for(spec.runtime) if command is None else shutil.which("node")
         variables = {"PATH": search_path(node), "NODE_PATH": os.pathsep.join(node_path(spec))}
@@ -259,7 +266,7 @@ def launch_command(spec: LaunchSpec, command: Sequence[str] | None = None
         bootstrap = ["/bin/sh", str(custom_entrypoint_path()), *map(str, folders)]
         return list(command or bootstrap), {"PATH": search_path(None)}
     python = sys.executable if command is not None else python_for(spec.runtime)
-    paths = python_path(spec)
+    paths = python_path(spec) + ([str(python_sdk)] if python_sdk is not None else [])
     bootstrap = [python, "-u", str(bootstrap_path())]
     if spec.debug_port is not None and command is None:
         paths.append(debugpy_home())  # beside the simulator: the runtime's Python runs it

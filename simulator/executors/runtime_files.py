@@ -4,6 +4,7 @@ not load the Docker SDK."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -30,3 +31,28 @@ def node_launcher_path() -> Path:
 def custom_entrypoint_path() -> Path:
     """The custom runtimes' entrypoint, which starts the function's own `bootstrap`."""
     return RUNTIME_IMAGES_DIR / "provided" / "entrypoint.sh"
+
+
+# The AWS SDK for Python, as AWS's Python runtimes carry it (and the runtime images vendor it).
+SDK_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3", "six")
+
+
+def python_sdk_folder(root: Path) -> Path:
+    """A folder of links to the SDK's packages this simulator runs with, for the process
+    executor's Python functions: the SDK on their path, and nothing else of the simulator's
+    environment. A package this environment lacks is left out."""
+    folder = root / "python-sdk"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in SDK_PACKAGES:
+        found = importlib.util.find_spec(name)
+        if found is None or found.origin is None:
+            continue
+        origin = Path(found.origin)
+        source = origin.parent if origin.name == "__init__.py" else origin
+        link = folder / source.name
+        if not link.is_symlink():
+            try:
+                link.symlink_to(source)
+            except FileExistsError:  # made meanwhile by another start
+                pass
+    return folder

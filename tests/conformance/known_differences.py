@@ -63,13 +63,12 @@ CAUSES: dict[str, str] = {
         "Runtime.ExitError \"RequestId: <id> Error: Runtime exited with error: exit "
         "status 1\""
     ),
-    "no_boto3_in_runtime": (
-        "AWS's Python runtimes bundle boto3, so the handler's STS GetCallerIdentity "
-        "answers the assumed role's ARN "
+    "function_credentials": (
+        "A function's credentials on AWS are a session of its execution role, so STS "
+        "GetCallerIdentity in the handler answers the assumed role's ARN "
         "(arn:aws:sts::<account>:assumed-role/<role>/<function>, \"@lambda_function\" "
-        "appended to a one-letter name); the process executor's Python has no boto3, so "
-        "the handler fails with Runtime.ImportModuleError \"Unable to import module "
-        "'handler': No module named 'boto3'\" and no ARN is returned"
+        "appended to a one-letter name); ours are the simulator's own, which the embedded "
+        "STS answers as arn:aws:sts::<account>:user/moto"
     ),
     "payload_not_utf8_message": (
         "AWS refuses a payload that is not UTF-8 JSON with its JSON parser's words (\"... "
@@ -117,9 +116,9 @@ KNOWN_CAUSES: dict[str, tuple[str, ...]] = {
     "lambda_api::TestLambdaRevisions::test_function_revisions_basic":
         ("deprecated_runtime",),
     "lambda::TestLambdaBaseFeatures::test_assume_role[1]":
-        ("no_boto3_in_runtime",),
+        ("function_credentials",),
     "lambda::TestLambdaBaseFeatures::test_assume_role[2]":
-        ("no_boto3_in_runtime",),
+        ("function_credentials",),
     "lambda::TestLambdaErrors::test_lambda_handler_error":
         ("stack_trace_paths",),
     "lambda::TestLambdaErrors::test_lambda_handler_exit":

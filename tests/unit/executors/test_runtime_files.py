@@ -3,12 +3,15 @@ and images are named per runtime."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from simulator.executors.runtime_files import (
     RUNTIME_IMAGES_DIR,
     bootstrap_path,
     custom_entrypoint_path,
     image_name,
     node_launcher_path,
+    python_sdk_folder,
 )
 
 
@@ -22,3 +25,16 @@ def test_the_files_the_executors_start_exist() -> None:
     for path in (bootstrap_path(), node_launcher_path(), custom_entrypoint_path()):
         assert path.is_file(), path
         assert path.is_relative_to(RUNTIME_IMAGES_DIR)
+
+
+def test_the_python_sdk_folder_links_the_sdk_and_nothing_else_of_this_environment(
+        tmp_path: Path) -> None:
+    folder = python_sdk_folder(tmp_path)
+    again = python_sdk_folder(tmp_path)  # a second start finds the links there
+
+    assert again == folder
+    names = sorted(entry.name for entry in folder.iterdir())
+    assert {"boto3", "botocore", "s3transfer", "jmespath", "dateutil", "urllib3"} <= set(names)
+    assert "flask" not in names and "moto" not in names
+    assert all((folder / name).is_symlink() for name in names)
+    assert (folder / "boto3" / "__init__.py").is_file()
