@@ -162,6 +162,7 @@ class Simulator:
         self.pool.vpc_networks = settings.vpc_network_map
         self.pool.interpreted_natively = not settings.strict
         self.pool.function_secret = settings.access_token
+        self.pool.function_account = settings.account_id
         if settings.debug_function:
             self.pool.debug_ports[settings.debug_function] = settings.debug_port
         self.local_code = LocalCode()

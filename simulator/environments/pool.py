@@ -76,6 +76,7 @@ class EnvironmentPool:
         self._closed = threading.Event()
         self.function_endpoint = ""  # where functions reach the simulator's AWS services
         self.function_secret = ""  # the secret they sign with there (the access token)
+        self.function_account = ""  # the access key they sign with: their account's id
         self.xray_daemon = ""  # host:port of the X-Ray daemon endpoint functions send to
         self.debug_ports: dict[str, int] = {}  # function name → debugger port
         self.vpc_networks: dict[str, str] = {}  # subnet id → Docker network (VpcConfig)
@@ -338,6 +339,7 @@ class EnvironmentPool:
                 function, environment.log_stream_name, endpoint.address, self._region,
                 "provisioned-concurrency" if provisioned else "on-demand",
                 self.function_endpoint, self.xray_daemon, self.function_secret,
+                self.function_account,
             ),
         )
         try:

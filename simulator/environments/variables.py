@@ -24,13 +24,15 @@ def lambda_variables(
     endpoint_url: str = "",
     xray_daemon: str = "",
     secret_access_key: str = "",
+    access_key_id: str = "",
 ) -> dict[str, str]:
     """AWS's reserved variables first; the function's own (which may not override
     the reserved ones on AWS) merged under them; under those, `AWS_ENDPOINT_URL` so that
     the SDKs inside call the simulator rather than AWS. `xray_daemon` (host:port) is where
     the X-Ray SDK sends segments; the per-invocation `_X_AMZN_TRACE_ID` is the runtime's
     to set from each event's trace header. `secret_access_key`: the server's access token,
-    when it asks for one, so that the SDKs inside sign what the server accepts."""
+    when it asks for one, so that the SDKs inside sign what the server accepts.
+    `access_key_id`: the function's account id, so that its calls stay in its account."""
     reserved = {
         "_HANDLER": function.handler,
         "AWS_REGION": region,
@@ -57,6 +59,8 @@ def lambda_variables(
                          "AWS_LAMBDA_LOG_LEVEL": function.application_log_level})
     if secret_access_key:
         reserved["AWS_SECRET_ACCESS_KEY"] = secret_access_key
+    if access_key_id:
+        reserved["AWS_ACCESS_KEY_ID"] = access_key_id
     if xray_daemon:
         host, _, port = xray_daemon.rpartition(":")
         reserved.update({

@@ -25,6 +25,7 @@ def handler(event, context):
 """
 RECORDER = """\
 import json
+import uuid
 
 def handler(event, context):
     print("BODIES " + json.dumps([record["body"] for record in event["Records"]]))
@@ -165,3 +166,26 @@ def test_a_stack_is_made_in_the_account_and_region_it_is_signed_for(
     home = client(server, "cloudformation", "us-east-1")
     with pytest.raises(home.exceptions.ClientError, match="does not exist"):
         home.describe_stacks(StackName="regional")
+
+
+
+CALLER = """\
+import boto3, json
+
+def handler(event, context):
+    answer = boto3.client("lambda").invoke(FunctionName="target")
+    return json.loads(answer["Payload"].read())
+"""
+
+
+def test_a_function_calls_the_lambda_of_its_own_account_and_region(
+        server: SimulatorServer) -> None:
+    other = client(server, "lambda", "eu-west-1", key=OTHER_ACCOUNT)
+    create(other, "target", "theirs")
+    create(client(server, "lambda", "us-east-1"), "target", "ours")
+    create(other, "caller", "-", code=CALLER)
+
+    answer = json.loads(other.invoke(FunctionName="caller")["Payload"].read())
+
+    assert (answer["answer"], answer["region"]) == ("theirs", "eu-west-1")
+    assert answer["arn"] == f"arn:aws:lambda:eu-west-1:{OTHER_ACCOUNT}:function:target"

@@ -6,7 +6,8 @@ import importlib
 
 AREAS = ["functions", "name_validation", "versions", "aliases", "tags", "event_invoke_configs",
          "concurrency", "account_settings", "function_urls", "permissions", "layers",
-         "event_source_mappings", "logging_config", "code_signing", "invoke"]
+         "event_source_mappings", "logging_config", "code_signing", "invoke",
+         "destinations", "sqs_mappings"]
 
 
 def load_all() -> None:

@@ -42,3 +42,9 @@ def test_json_logs_set_the_format_and_level_over_the_functions_own() -> None:
     assert text["AWS_LAMBDA_LOG_LEVEL"] == "DEBUG"
     assert (json_logs["AWS_LAMBDA_LOG_FORMAT"], json_logs["AWS_LAMBDA_LOG_LEVEL"]) == (
         "JSON", "ERROR")
+
+
+def test_a_functions_access_key_is_its_accounts_id_when_given() -> None:
+    assert lambda_variables(function(), "s", "h:1", REGION)["AWS_ACCESS_KEY_ID"] == "test"
+    variables = lambda_variables(function(), "s", "h:1", REGION, access_key_id="111122223333")
+    assert variables["AWS_ACCESS_KEY_ID"] == "111122223333"
