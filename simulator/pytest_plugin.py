@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,9 +57,18 @@ class LambdaSim:
         lam.get_waiter("function_active_v2").wait(FunctionName=name)
         return str(created["FunctionArn"])
 
-    def logs(self, name: str) -> list[str]:
-        """Everything the function has logged so far, START/END/REPORT included."""
-        return [event.message for event in self.server.simulator.logs.events(name)]
+    def logs(self, name: str, settle_seconds: float = 5.0) -> list[str]:
+        """Everything the function has logged so far, START/END/REPORT included; an
+        invocation that has started but not yet logged its REPORT line (its output still on
+        its way) is waited for, up to `settle_seconds`."""
+        deadline = time.monotonic() + settle_seconds
+        while True:
+            lines = [event.message for event in self.server.simulator.logs.events(name)]
+            started = sum(line.startswith("START ") for line in lines)
+            reported = sum(line.startswith("REPORT ") for line in lines)
+            if reported >= started or time.monotonic() >= deadline:
+                return lines
+            time.sleep(0.01)
 
 
 def _zip_folder(folder: Path) -> bytes:

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import hmac
 import json
-import os
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from xml.sax.saxutils import escape
 
+from simulator.api.regional_routing import account_of
 from simulator.api.request_signatures import SignatureRejected, answers_in_xml, verify
 from simulator.api.request_sources import RequestSources
 from simulator.invocation.tracing import incoming_trace_header
@@ -90,6 +90,9 @@ class ServiceDispatcher:
             if rejection is not None:
                 return _refused(start_response, rejection.code, rejection.message,
                                 rejection.service)
+        # The embedded services serve the account the request is signed for, as the
+        # simulator's own Lambda does; a client's own account header is not taken.
+        environ["HTTP_X_MOTO_ACCOUNT_ID"] = account_of(environ, self._account_id)
         service = signed_service(environ)
         if (service is None and not is_unsigned_service_call(environ)) or \
                 service in OWN_SERVICES:
@@ -132,7 +135,6 @@ class ServiceDispatcher:
     def aws_app(self) -> WSGIApp:
         """moto's multi-service app, created on first use (it is large to import)."""
         if self._aws_app is None:
-            os.environ.setdefault("MOTO_ACCOUNT_ID", self._account_id)
             from moto.moto_server.werkzeug_app import (
                 DomainDispatcherApplication,
                 create_backend_app,

@@ -28,19 +28,27 @@ def namespace_of(environ: dict[str, Any], default: Namespace,
                  regions: frozenset[str]) -> Namespace:
     """(account, region) a request is signed for; `default`'s part for what it does not say
     or for a region outside `regions`."""
-    match = AUTHORIZATION_SCOPE.search(str(environ.get("HTTP_AUTHORIZATION", "")))
-    if match is not None:
-        key, region = match.group("key"), match.group("region")
-    else:
-        presigned = PRESIGNED_SCOPE.search(str(environ.get("QUERY_STRING", "")))
-        if presigned is None:
-            return default
-        parts = unquote(presigned.group("credential")).split("/")
-        if len(parts) < 3:
-            return default
-        key, region = parts[0], parts[2]
+    key, region = _credential(environ)
     account = key if ACCOUNT_KEY.fullmatch(key) else default[0]
     return account, region if region in regions else default[1]
+
+
+def account_of(environ: dict[str, Any], default: str) -> str:
+    """The account a request is signed for: its 12-digit access key id, else `default`."""
+    key = _credential(environ)[0]
+    return key if ACCOUNT_KEY.fullmatch(key) else default
+
+
+def _credential(environ: dict[str, Any]) -> tuple[str, str]:
+    """(access key id, region) of the signature's credential; empty when there is none."""
+    match = AUTHORIZATION_SCOPE.search(str(environ.get("HTTP_AUTHORIZATION", "")))
+    if match is not None:
+        return match.group("key"), match.group("region")
+    presigned = PRESIGNED_SCOPE.search(str(environ.get("QUERY_STRING", "")))
+    if presigned is None:
+        return "", ""
+    parts = unquote(presigned.group("credential")).split("/")
+    return (parts[0], parts[2]) if len(parts) >= 3 else ("", "")
 
 
 class RegionalRouting:

@@ -302,7 +302,7 @@ class EventSourceMappings:
             raise InvalidParameterValueException(
                 "Error occurred while ReceiveMessage. SQS Error Code: "
                 "AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified "
-                "queue does not exist for this wsdl version."
+                "queue does not exist."
             )
         return attributes
 

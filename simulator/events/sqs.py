@@ -382,8 +382,8 @@ def sqs_record(message: dict[str, Any], queue: Queue) -> dict[str, Any]:
         "messageAttributes": {name: lambda_message_attribute(value) for name, value
                               in message.get("MessageAttributes", {}).items()},
     }
-    if message.get("MD5OfMessageAttributes"):
-        record["md5OfMessageAttributes"] = message["MD5OfMessageAttributes"]
+    # AWS names it even for a message without attributes, as null.
+    record["md5OfMessageAttributes"] = message.get("MD5OfMessageAttributes") or None
     record.update({
         "md5OfBody": message.get("MD5OfBody", ""),
         "eventSource": "aws:sqs",

@@ -30,7 +30,8 @@ SYSTEM_BACKOFF_FIRST, SYSTEM_BACKOFF_MOST = 1.0, 300.0
 
 Lookup = Callable[[str], "FunctionConfig | None"]
 # Runs one attempt: the function, the payload, the trace header and the tenant id.
-Run = Callable[[FunctionConfig, bytes, "str | None", "str | None"], InvocationResult]
+# (function, payload, trace header, tenant, request id): every attempt runs under the event's id.
+Run = Callable[[FunctionConfig, bytes, "str | None", "str | None", str], InvocationResult]
 
 
 class AsyncInvocations:
@@ -73,7 +74,8 @@ class AsyncInvocations:
             self._owe_failure(function, event, None, "EventAgeExceeded")
             return self._deliver(event, None)
         try:
-            result = self._run(function, event.payload, event.trace_header, event.tenant_id)
+            result = self._run(function, event.payload, event.trace_header, event.tenant_id,
+                               event.id)
         except TooManyRequestsException:
             return self._system_backoff(event)
         except (ServiceException, EnvironmentUnavailable) as error:

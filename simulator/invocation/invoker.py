@@ -103,8 +103,9 @@ class Invoker:
         self._event_invoke_configs = EventInvokeConfigs(functions)
         self._async = AsyncInvocations(
             settings, self._as_invoked,
-            lambda function, payload, trace_header, tenant_id: self.run_event(
-                function, payload, trace_header, synchronous=False, tenant_id=tenant_id),
+            lambda function, payload, trace_header, tenant_id, request_id: self.run_event(
+                function, payload, trace_header, synchronous=False, tenant_id=tenant_id,
+                request_id=request_id),
             DestinationSender(settings, self.submit_event),
         )
 
@@ -278,8 +279,8 @@ class Invoker:
 
     def run_event(self, function: FunctionConfig, payload: bytes,
                   trace_header: str | None = None, invoked_as: str | None = None,
-                  synchronous: bool = True, tenant_id: str | None = None
-                  ) -> InvocationResult:
+                  synchronous: bool = True, tenant_id: str | None = None,
+                  request_id: str | None = None) -> InvocationResult:
         """An event source's invocation: the handler runs once, or, for a durable function,
         a durable execution starts (each event its own, as AWS's event sources start them),
         waited for when the source invokes synchronously (an SQS mapping)."""
@@ -289,7 +290,7 @@ class Invoker:
                 error_type=RECURSION_STOPPED)
         if not function.durable_config or self.durable is None:
             return self.run(function, payload, trace_header=trace_header,
-                            invoked_as=invoked_as, tenant_id=tenant_id)
+                            invoked_as=invoked_as, tenant_id=tenant_id, request_id=request_id)
         outcome = self.durable.invoke(function, payload,
                                       "RequestResponse" if synchronous else "Event", None)
         return InvocationResult(outcome.payload,
@@ -321,13 +322,15 @@ class Invoker:
         invoked_as: str | None = None,
         response_sink: ResponseSink | None = None,
         tenant_id: str | None = None,
+        request_id: str | None = None,
     ) -> InvocationResult:
         """Run one invocation to its answer: the path every event source shares.
         `invoked_as` is the qualifier the caller named (an alias, a version): the function
         sees it in its invoked ARN, as on AWS. `trace_header` is the caller's
         `X-Amzn-Trace-Id`, if it sent one. A `response_sink` gets what the runtime streams
         as it streams it (the result then holds no payload but an error's). A `tenant_id`
-        runs it in an environment of that tenant's own, never another tenant's."""
+        runs it in an environment of that tenant's own, never another tenant's. A
+        `request_id` is the one an asynchronous event keeps through all its attempts."""
         if tenant_id is not None:
             function = replace(function, tenant_id=tenant_id)
         started = time.monotonic()
@@ -352,6 +355,8 @@ class Invoker:
             response_sink=response_sink,
             tenant_id=tenant_id,
         )
+        if request_id:
+            invocation.request_id = request_id
         self._pool.track_request(invocation.request_id, environment)
         cold = cold or not environment.initialised
         try:

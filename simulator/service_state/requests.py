@@ -40,6 +40,7 @@ class ServiceRequest:
     bucket: str = ""
     key: str = ""
     s3_bucket_level: bool = False
+    account: str = ""  # the account the gateway serves it as; empty: the default one
 
 
 def classify(environ: dict[str, Any]) -> ServiceRequest | None:
@@ -60,15 +61,17 @@ def classify(environ: dict[str, Any]) -> ServiceRequest | None:
         changes = not operation.startswith(READ_ONLY_PREFIXES) and operation not in DELIVERIES
     else:
         changes = method not in READ_ONLY_METHODS
+    account = str(environ.get("HTTP_X_MOTO_ACCOUNT_ID", ""))
     if service != "s3":
-        return ServiceRequest(service, region, operation, changes)
+        return ServiceRequest(service, region, operation, changes, account=account)
     path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
     bucket, _, key = path.lstrip("/").partition("/")
     query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
     bucket_level = not key or any(name in query for name in S3_KEY_AND_BUCKET_QUERIES) or \
         method in ("DELETE", "POST") or "HTTP_X_AMZ_TAGGING" in environ or \
         "HTTP_X_AMZ_COPY_SOURCE" in environ
-    return ServiceRequest(service, region, operation, changes, bucket, key, bucket_level)
+    return ServiceRequest(service, region, operation, changes, bucket, key, bucket_level,
+                          account)
 
 
 def _operation(environ: dict[str, Any], method: str) -> str | None:

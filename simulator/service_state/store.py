@@ -136,7 +136,7 @@ class ServiceState:
         self.compactor.maybe_start()
 
     def _request_records(self, request: ServiceRequest) -> list[bytes]:
-        account = os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT)
+        account = request.account or os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT)
         if request.service == "s3":
             return self._s3_records(request, account)
         if request.service == "sqs":

@@ -6,6 +6,7 @@ region's SQS mapping delivers that region's queue; and all of it is there after 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ def handler(event, context):
 """
 RECORDER = """\
 import json
+import uuid
 import uuid
 
 def handler(event, context):
@@ -124,9 +126,11 @@ def test_a_regions_mapping_delivers_its_regions_queue(server: SimulatorServer) -
 
 
 def test_other_regions_and_accounts_are_served_again_after_a_restart(state_dir: Path) -> None:
+    """Their functions, and their accounts' embedded services, kept in the state folder."""
     with running_server(state_dir, "process") as first:
         create(client(first, "lambda", "ap-southeast-2"), "kept", "south")
         create(client(first, "lambda", "us-east-1", key=OTHER_ACCOUNT), "kept", "theirs")
+        client(first, "s3", "us-east-1", key=OTHER_ACCOUNT).create_bucket(Bucket="kept-theirs")
 
     with running_server(state_dir, "process") as second:
         assert invoke(client(second, "lambda", "ap-southeast-2"), "kept")["answer"] == "south"
@@ -135,6 +139,9 @@ def test_other_regions_and_accounts_are_served_again_after_a_restart(state_dir: 
         with pytest.raises(client(second, "lambda", "us-east-1").exceptions
                            .ResourceNotFoundException):
             client(second, "lambda", "us-east-1").get_function(FunctionName="kept")
+        their_buckets = client(second, "s3", "us-east-1", key=OTHER_ACCOUNT).list_buckets()
+        assert [b["Name"] for b in their_buckets["Buckets"]] == ["kept-theirs"]
+        assert client(second, "s3", "us-east-1").list_buckets()["Buckets"] == []
 
 
 def test_a_region_aws_does_not_have_is_the_configured_one(server: SimulatorServer) -> None:
@@ -189,3 +196,28 @@ def test_a_function_calls_the_lambda_of_its_own_account_and_region(
 
     assert (answer["answer"], answer["region"]) == ("theirs", "eu-west-1")
     assert answer["arn"] == f"arn:aws:lambda:eu-west-1:{OTHER_ACCOUNT}:function:target"
+
+
+LISTER = """\
+import boto3
+
+def handler(event, context):
+    return sorted(bucket["Name"] for bucket in boto3.client("s3").list_buckets()["Buckets"])
+"""
+
+
+def test_each_account_has_its_own_embedded_services_and_its_functions_use_them(
+        server: SimulatorServer) -> None:
+    suffix = uuid.uuid4().hex[:8]
+    theirs = client(server, "s3", "us-east-1", key=OTHER_ACCOUNT)
+    theirs.create_bucket(Bucket=f"theirs-{suffix}")
+    client(server, "s3", "us-east-1").create_bucket(Bucket=f"ours-{suffix}")
+    assert f"ours-{suffix}" not in [b["Name"] for b in theirs.list_buckets()["Buckets"]]
+    identity = client(server, "sts", "us-east-1", key=OTHER_ACCOUNT).get_caller_identity()
+    assert identity["Account"] == OTHER_ACCOUNT
+    other = client(server, "lambda", "us-east-1", key=OTHER_ACCOUNT)
+    create(other, "lister", "-", code=LISTER)
+
+    buckets = json.loads(other.invoke(FunctionName="lister")["Payload"].read())
+
+    assert f"theirs-{suffix}" in buckets and f"ours-{suffix}" not in buckets

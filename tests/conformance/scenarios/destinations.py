@@ -9,9 +9,8 @@ import json
 import time
 from typing import Any
 
-from tests.conformance.replay import ECHO_HANDLER, Replay, as_recorded, call, scenario, \
-    short_id, zip_of
-from tests.conformance.scenarios.invoke import handler_zip
+from tests.conformance.replay import Replay, as_recorded, call, scenario, short_id
+from tests.conformance.scenarios.invoke import echo_zip, handler_zip
 
 SOURCE = "destinations"
 AREA = "destinations"
@@ -28,6 +27,16 @@ def queue(run: Replay) -> tuple[str, str]:
     return url, arn
 
 
+def as_received(value: Any) -> Any:
+    """A ReceiveMessage answer as the recorder wrote it: each message body as the JSON it
+    holds."""
+    if isinstance(value, dict):
+        return {key: as_received(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [as_received(item) for item in value]
+    return as_recorded(value)
+
+
 def first_messages(run: Replay, url: str) -> dict[str, Any]:
     """The first ReceiveMessage answer that holds messages, as the recorder wrote it (bodies
     as the JSON they hold), or the last empty answer once the wait is over."""
@@ -37,7 +46,7 @@ def first_messages(run: Replay, url: str) -> dict[str, Any]:
         answer = call(sqs, "receive_message", QueueUrl=url, WaitTimeSeconds=2,
                       MessageAttributeNames=["All"])
         if answer.get("Messages") or time.monotonic() > deadline:
-            recorded: dict[str, Any] = as_recorded(answer)
+            recorded: dict[str, Any] = as_received(answer)
             return recorded
 
 
@@ -91,7 +100,7 @@ def invoke_lambda_eventbridge(run: Replay) -> None:
     run.call("put_function_event_invoke_config", FunctionName=input_name,
              MaximumRetryAttempts=0, DestinationConfig={"OnSuccess": {"Destination": bus_arn},
                                                         "OnFailure": {"Destination": bus_arn}})
-    triggered = run.create_function(triggered_name, code=zip_of({"index.py": ECHO_HANDLER}),
+    triggered = run.create_function(triggered_name, code=echo_zip("index.py"),
                                     Handler="index.handler")["CreateFunctionResponse"]
     rule = f"rule-{short_id()}"
     events.put_rule(Name=rule, EventBusName=bus, EventPattern=json.dumps({"version": ["0"]}))

@@ -79,6 +79,7 @@ class Function:
         self.throttles = 0
         self.system_errors = 0
         self.looked_up: list[str] = []
+        self.request_ids: list[str] = []
         self._lock = threading.Lock()
 
     def lookup(self, reference: str) -> FunctionConfig | None:
@@ -86,8 +87,9 @@ class Function:
         return self.config
 
     def run(self, config: FunctionConfig, payload: bytes, trace_header: str | None,
-            tenant_id: str | None) -> InvocationResult:
+            tenant_id: str | None, request_id: str) -> InvocationResult:
         with self._lock:
+            self.request_ids.append(request_id)
             outcome = self.outcomes.pop(0) if len(self.outcomes) > 1 else self.outcomes[0]
             if outcome == "throttle":
                 self.throttles += 1
@@ -206,6 +208,8 @@ def test_function_errors_are_retried_twice_then_go_to_on_failure_and_the_dead_le
     target, payload, request_id, error = harness.sender.dead_letters[0]
     assert (target, payload) == (DEAD_LETTERS, b'{"order": 7}')
     assert request_id == record["requestContext"]["requestId"]
+    # Every attempt ran under the event's request id, the one its records carry.
+    assert harness.function.request_ids == [request_id] * 3
     assert error == ERROR
     assert eventually(harness.settled)
 
@@ -471,7 +475,7 @@ def test_an_invocation_stopped_as_a_recursive_loop_is_not_retried_and_goes_to_on
         harness: Harness) -> None:
     stopped = InvocationResult(json.dumps({"errorType": RECURSION_STOPPED}).encode(),
                                error_type=RECURSION_STOPPED)
-    harness.function.run = lambda config, payload, trace, tenant: stopped  # type: ignore[method-assign]
+    harness.function.run = lambda config, payload, trace, tenant, request: stopped  # type: ignore[method-assign]
     invocations = harness.start(with_destinations(), ["ok"])
 
     invocations.submit("my-function", b'{"loop": true}')
