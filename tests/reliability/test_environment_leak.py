@@ -1,6 +1,7 @@
 """Nothing of the server's own environment reaches a function: not a distinctive variable,
-not the host's AWS credentials or profile. Functions see the local dummy credentials and only
-the variables Lambda sets, the runtime needs, and the function configured."""
+not the host's AWS credentials or profile. Functions see the local credentials (their
+account's id as the key) and only the variables Lambda sets, the runtime needs, and the
+function configured."""
 
 from __future__ import annotations
 
@@ -51,8 +52,11 @@ def test_host_variables_do_not_leak_into_functions(client: Any,
     for variable in ("LAMBDA_SIM_LEAK_CANARY", "AWS_PROFILE", "AWS_CONFIG_FILE",
                      "DOCKER_CERT_PATH"):
         assert variable not in seen, variable
-    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+    for variable in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         assert seen[variable] == "test", variable
+    # The key is the function's account id, so that its calls stay in its account.
+    arn = client.get_function(FunctionName=name)["Configuration"]["FunctionArn"]
+    assert seen["AWS_ACCESS_KEY_ID"] == arn.split(":")[4]
     assert seen["OWN_SETTING"] == "mine"
     # Lambda's reserved variables: AWS_*, _HANDLER, and the X-Ray daemon's _AWS_XRAY_*.
     unexpected = {key for key in seen if not key.startswith(("AWS_", "_HANDLER", "_AWS_XRAY_"))
