@@ -372,7 +372,7 @@ def test_a_fifo_group_comes_back_in_order_after_a_reported_failure(
 
     start_poller(queue, invoker, report_failures=True)
 
-    assert eventually(lambda: len(flat(invoker.bodies())) == 5, 4)
+    assert eventually(lambda: len(flat(invoker.bodies())) == 5)
     assert invoker.bodies() == [["a1", "a2", "a3"], ["a2", "a3"]]
     assert eventually(lambda: left_in(sqs, url) == (0, 0))
 
