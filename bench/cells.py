@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bench.results import Measurement, Metric, Results
+from bench.rounds import spread_percent
 
 MISSING = "—"
 
@@ -55,6 +56,9 @@ def cell(results: Results, metric: Metric, target: str, compare_to: str | None) 
     if found is None or found.value is None:
         return found.shown or MISSING if found else MISSING
     text = value_text(metric, found.value)
+    spread = spread_percent(found)
+    if spread is not None:
+        text += f" ±{spread:.0f}%"
     ratio = comparison(results, metric, target, compare_to)
     if ratio is not None:
         text += f" ({ratio_text(ratio)})"

@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     args.docs.mkdir(parents=True, exist_ok=True)
     plots = write_plots(results, plan, [t.name for t in targets], args.docs)
     write_markdown(Report(plan, args.quick, machine, results, rows, targets, judged,
-                          runner.failures, runner.seconds, runner.steps, runner.load, total,
+                          runner.failures, runner.seconds, runner.steps, runner.loads, total,
                           started, plots),
                    args.docs / "BENCHMARKS.md")
     console.print(f"done in {total / 60:.1f} min: {args.docs / 'BENCHMARKS.md'} and "

@@ -25,8 +25,10 @@ RELOAD_SAMPLES = 20
 SAMPLE_BUDGET_SECONDS = 4.0
 SCALE_DEADLINE_SECONDS = 20.0
 MIN_SAMPLES = 5
-# Before each target, wait up to this long for the machine's CPU to be mostly idle.
-SETTLE_SECONDS = 5.0
+# Before each round, wait up to this long for the machine's CPU to be mostly idle.
+SETTLE_SECONDS = 15.0
+# Every target runs every scenario in this many rounds, taking turns with the others.
+ROUNDS = 3
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Plan:
     scale_deadline_seconds: float = SCALE_DEADLINE_SECONDS
     min_samples: int = MIN_SAMPLES
     settle_seconds: float = SETTLE_SECONDS
+    rounds: int = ROUNDS
 
 
 FULL = Plan()
@@ -62,5 +65,6 @@ QUICK = Plan(
     sample_budget_seconds=3.0,
     scale_deadline_seconds=10.0,
     min_samples=3,
-    settle_seconds=3.0,
+    settle_seconds=5.0,
+    rounds=2,
 )

@@ -24,6 +24,7 @@ class Measurement:
     note: str = ""
     missing: str = ""  # why not measured
     shown: str = ""  # what the cell says when there is no value (else "—")
+    spread: tuple[float, float] | None = None  # least and most of the rounds' figures
 
     @classmethod
     def absent(cls, why: str) -> Measurement:

@@ -1,5 +1,5 @@
-"""Runs the scenarios on each target in turn, filling the results; a target or scenario that
-fails is recorded as such and the run goes on."""
+"""Runs the scenarios on each target in alternating rounds (`bench.rounds`), filling the
+results; a target or scenario that fails is recorded as such and the run goes on."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from bench import latency, load
 from bench.plan import Plan
 from bench.results import Measurement, Metric, Results
+from bench.rounds import QUIET_PERCENT, RoundLoad, combine, counted, reruns, round_plan, turn_order
 from bench.target import ApiTarget, Target
 
 Step = Callable[[Callable[[int, int], None]], dict[str, Measurement]]
 # In the order they run: idle memory before anything has run, scale-out last (it leaves
 # hundreds of environments behind).
-BUSY_PERCENT = 50.0
 ORDER = ("memory.idle", "warm", "cold", "payload", "throughput", "memory", "reload", "scale")
 
 
@@ -28,40 +28,68 @@ class Runner:
         self.metrics = metrics
         self.results = results
         self.failures: dict[str, str] = {}  # target → why it could not run
-        self.seconds: dict[str, float] = {}  # target → wall time, start to stop
+        self.seconds: dict[str, float] = {}  # target → wall time of all its rounds
         self.steps: dict[str, dict[str, float]] = {}  # target → scenario (and "stop") → s
-        # target → (1-minute load average at its start, % CPU busy while it ran)
-        self.load: dict[str, tuple[float, float]] = {}
+        self.loads: list[RoundLoad] = []  # every round, in the order they ran
         self.progress = Progress(TextColumn("{task.description:<44}"), BarColumn(),
                                  MofNCompleteColumn(), TimeElapsedColumn())
 
     def run(self, targets: list[Target]) -> None:
+        by_name = {target.name: target for target in targets}
+        per_round = round_plan(self.plan)
+        rounds: dict[tuple[str, int], Results] = {}
         with self.progress:
-            overall = self.progress.add_task("targets", total=len(targets))
-            for target in targets:
-                self.progress.update(overall, description=f"[bold]{target.name}")
-                self._settle()
-                began, load = time.monotonic(), os.getloadavg()[0]
-                psutil.cpu_percent()  # from here on
-                self._run_target(target)
-                self.seconds[target.name] = time.monotonic() - began
-                self.load[target.name] = (load, psutil.cpu_percent())
-                self.progress.advance(overall)
+            overall = self.progress.add_task("rounds", total=self.plan.rounds * len(targets))
+            for number in range(1, self.plan.rounds + 1):
+                for name in turn_order(list(by_name), number):
+                    if name not in self.failures:
+                        self.progress.update(overall, description=f"[bold]{name}, round "
+                                             f"{number} of {self.plan.rounds}")
+                        rounds[name, number] = self._round(by_name[name], number, per_round)
+                    self.progress.advance(overall)
+            for busy in reruns(self.loads):
+                if busy.target not in self.failures:
+                    self.say(f"{busy.target}: round {busy.round} started on a busy machine "
+                             f"({busy.busy_before:.0f}% CPU): running it again")
+                    rounds[busy.target, busy.round] = self._round(
+                        by_name[busy.target], busy.round, per_round, rerun=True)
+        for name in by_name:
+            self._combine(name, [rounds[name, number] for number in sorted(counted(
+                self.loads, name)) if (name, number) in rounds])
 
-    def _settle(self) -> None:
-        """Give the machine a moment to calm down (the previous target's clean-up, other
-        work) before a target starts; says so when it stays busy."""
+    def _round(self, target: Target, number: int, plan: Plan, rerun: bool = False) -> Results:
+        busy_before = self._settle()
+        began, load = time.monotonic(), os.getloadavg()[0]
+        psutil.cpu_percent()  # from here on
+        found = Results()
+        self._run_target(target, plan, found)
+        self.seconds[target.name] = self.seconds.get(target.name, 0.0) + (
+            time.monotonic() - began)
+        self.loads.append(RoundLoad(target.name, number, busy_before, load,
+                                    psutil.cpu_percent(), rerun))
+        return found
+
+    def _combine(self, target: str, rounds: list[Results]) -> None:
+        keys = dict.fromkeys(key for found in rounds for key in found.cells)
+        for key in keys:
+            measured = [m for found in rounds if (m := found.get(key, target)) is not None]
+            self.results.put(key, target, combine(measured))
+
+    def _settle(self) -> float:
+        """Give the machine a moment to calm down (the previous round's clean-up, other work)
+        before a round starts; the CPU share still busy then, which decides whether the
+        round counts as run on a quiet machine."""
         deadline = time.monotonic() + self.plan.settle_seconds
-        while (busy := psutil.cpu_percent(interval=1.0)) > BUSY_PERCENT:
+        while (busy := psutil.cpu_percent(interval=1.0)) > QUIET_PERCENT:
             if time.monotonic() > deadline:
-                self.say(f"[yellow]the machine stays busy ({busy:.0f}% CPU): figures will be "
-                         "slower than on an idle machine")
-                return
+                self.say(f"[yellow]the machine stays busy ({busy:.0f}% CPU)")
+                break
+        return busy
 
     def say(self, line: str) -> None:
         self.progress.console.print(f"  {line}")
 
-    def _run_target(self, target: Target) -> None:
+    def _run_target(self, target: Target, plan: Plan, found: Results) -> None:
         began = time.monotonic()
         try:
             target.start(self.say)
@@ -69,13 +97,13 @@ class Runner:
             why = str(error).splitlines()[0] if str(error) else type(error).__name__
             self.failures[target.name] = why
             self.say(f"[yellow]{target.name} could not run:[/] {why}")
-            self._mark(target, "", Measurement.absent(f"could not run: {why}"))
+            self._mark(target, "", Measurement.absent(f"could not run: {why}"), found)
             target.stop()
             return
         self._took(target, "start", began)
         try:
             for scenario in ORDER:
-                self._step(target, scenario)
+                self._step(target, scenario, plan, found)
         finally:
             self.say(f"stopping {target.name}")
             began = time.monotonic()
@@ -85,10 +113,10 @@ class Runner:
                 self.say(f"[red]{target.name}: stopping failed:[/] {error}")
             self._took(target, "stop", began)
 
-    def _step(self, target: Target, scenario: str) -> None:
+    def _step(self, target: Target, scenario: str, plan: Plan, found: Results) -> None:
         why = target.unsupported(scenario.split(".")[0]) or target.unsupported(scenario)
         if why:
-            self._mark(target, scenario, Measurement.absent(why))
+            self._mark(target, scenario, Measurement.absent(why), found)
             return
         task = self.progress.add_task(f"  {target.name}: {scenario}", total=None)
         began = time.monotonic()
@@ -97,24 +125,24 @@ class Runner:
             self.progress.update(task, completed=done, total=total)
 
         try:
-            found = self._scenario(target, scenario)(tick)
+            measured = self._scenario(target, scenario, plan)(tick)
         except Exception as error:  # one failed scenario must not sink the run
             self.say(f"[red]{target.name}: {scenario} failed:[/] {error}")
-            self._mark(target, scenario, Measurement.absent(f"failed: {error}"))
-            found = {}
+            self._mark(target, scenario, Measurement.absent(f"failed: {error}"), found)
+            measured = {}
         finally:
             self.progress.remove_task(task)
             self._took(target, scenario, began)
-        for key, measurement in found.items():
-            self.results.put(key, target.name, measurement)
+        for key, measurement in measured.items():
+            found.put(key, target.name, measurement)
 
     def _took(self, target: Target, step: str, began: float) -> None:
         seconds = time.monotonic() - began
-        self.steps.setdefault(target.name, {})[step] = seconds
+        steps = self.steps.setdefault(target.name, {})
+        steps[step] = steps.get(step, 0.0) + seconds
         self.say(f"{target.name}: {step} took {seconds:.1f} s")
 
-    def _scenario(self, target: Target, scenario: str) -> Step:
-        plan = self.plan
+    def _scenario(self, target: Target, scenario: str, plan: Plan) -> Step:
         if scenario == "warm":
             return lambda tick: latency.warm(target, plan, tick)
         if scenario == "payload":
@@ -124,13 +152,13 @@ class Runner:
             "memory.idle": lambda tick: load.memory_idle(target),
             "cold": lambda tick: latency.cold(target, plan, tick),
             "throughput": lambda tick: load.throughput(target, plan, tick),
-            "memory": lambda tick: self._memory(target, tick),
+            "memory": lambda tick: self._memory(target, plan, tick),
             "scale": lambda tick: load.scale_out(target, plan, tick),
             "reload": lambda tick: latency.hot_reload(target, plan, tick),
         }
         return steps[scenario]
 
-    def _memory(self, target: ApiTarget, tick: Callable[[int, int], None]
+    def _memory(self, target: ApiTarget, plan: Plan, tick: Callable[[int, int], None]
                 ) -> dict[str, Measurement]:
         found = {}
         for part in ("memory.loaded", "memory.environment"):
@@ -138,14 +166,15 @@ class Runner:
             if why:
                 found[part] = Measurement.absent(why)
         scale = "memory.loaded" not in found
-        measured = load.memory_loaded(target, self.plan, tick, scale)
+        measured = load.memory_loaded(target, plan, tick, scale)
         return {**measured, **found}
 
-    def _mark(self, target: Target, scenario: str, measurement: Measurement) -> None:
+    def _mark(self, target: Target, scenario: str, measurement: Measurement,
+              found: Results) -> None:
         """The same absent measurement for every metric of a scenario ("" = all)."""
         for metric in self.metrics:
             prefix = metric.key.split(".")[0]
             if scenario in ("", prefix, metric.key) or (scenario == "warm" and
                                                         prefix == "overhead"):
-                if self.results.get(metric.key, target.name) is None:
-                    self.results.put(metric.key, target.name, measurement)
+                if found.get(metric.key, target.name) is None:
+                    found.put(metric.key, target.name, measurement)

@@ -277,6 +277,7 @@ class InvocationResult:
     billed_ms: int = 0  # the REPORT line's Billed Duration (0: the runtime never answered)
     provisioned: bool = False  # served by provisioned concurrency (billed at its price)
     streamed: StreamedResponse | None = None  # set when the runtime streamed its answer
+    runtime_ms: float | None = None  # how long the runtime says it held the invocation
 
     @property
     def failed(self) -> bool:

@@ -50,10 +50,10 @@ def figures() -> list[Figure]:
 def _measure(api: Any, run: str) -> list[Figure]:
     engine_before = _engine_cpu()
     alone_start = time.perf_counter()
-    alone = [_timed(partial(_create_and_start, api, run)) for _ in range(ONE_AT_A_TIME)]
+    alone = [_timed(partial(create_and_start, api, run)) for _ in range(ONE_AT_A_TIME)]
     alone_wall = time.perf_counter() - alone_start
     engine_cpu = _engine_cpu_since(engine_before)
-    bursts = [_burst(api, run, threads) for threads in AT_ONCE]
+    bursts = [burst(api, run, threads) for threads in AT_ONCE]
     removals = [_timed(partial(api.remove_container, made, force=True)) for _, made in alone]
     together = [container for made, _ in bursts for container in made]
     removal_start = time.perf_counter()
@@ -88,15 +88,15 @@ def _measure(api: Any, run: str) -> list[Figure]:
     ]
 
 
-def _burst(api: Any, run: str, threads: int) -> tuple[list[str], float]:
+def burst(api: Any, run: str, threads: int) -> tuple[list[str], float]:
     """`threads` containers asked for at once; their ids and the time until all had started."""
     start = time.perf_counter()
     with ThreadPoolExecutor(threads) as starting:
-        made = list(starting.map(lambda _: _create_and_start(api, run), range(threads)))
+        made = list(starting.map(lambda _: create_and_start(api, run), range(threads)))
     return made, time.perf_counter() - start
 
 
-def _create_and_start(api: Any, run: str) -> str:
+def create_and_start(api: Any, run: str) -> str:
     container = api.create_container(
         IMAGE, entrypoint=["sleep"], command=["300"], labels={LABEL: run},
         host_config=api.create_host_config(mem_limit="128m", pids_limit=1024))

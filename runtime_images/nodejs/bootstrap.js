@@ -23,6 +23,9 @@ const ERROR_TYPE_HEADER = 'Lambda-Runtime-Function-Error-Type';
 const ERROR_BODY_TRAILER = 'Lambda-Runtime-Function-Error-Body';
 const RESPONSE_MODE_HEADER = 'Lambda-Runtime-Function-Response-Mode';
 const MEMORY_HEADER = 'Lambda-Sim-Max-Memory-Kb';
+// How long this runtime held the invocation, from the event's arrival to posting the answer:
+// the server's own share of an invoke is the rest.
+const RUNTIME_DURATION_HEADER = 'Lambda-Sim-Runtime-Duration-Ms';
 // How AWS's runtime marks a streamified handler, so that libraries that look for it find it.
 const HANDLER_STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
 const STREAM_RESPONSE = 'response';
@@ -132,6 +135,7 @@ class RuntimeApi {
     this.host = address.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
     this.port = Number(address.slice(colon + 1));
     this.agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    this.eventArrived = null; // when the invocation held now arrived (hrtime, ns)
   }
 
   /** One request; sent again once if the server had closed the kept-alive connection. */
@@ -166,7 +170,9 @@ class RuntimeApi {
   }
 
   async next() {
+    this.eventArrived = null;
     const answer = await this.request('GET', '/invocation/next');
+    this.eventArrived = process.hrtime.bigint();
     if (answer.status !== 200) {
       throw new Error(`Runtime API answered ${answer.status} to invocation/next`);
     }
@@ -175,8 +181,14 @@ class RuntimeApi {
 
   post(route, body, headers) {
     const payload = Buffer.from(body);
+    const timing = {};
+    if (this.eventArrived !== null) {
+      const heldNs = process.hrtime.bigint() - this.eventArrived;
+      timing[RUNTIME_DURATION_HEADER] = (Number(heldNs) / 1e6).toFixed(3);
+    }
     return this.request('POST', route, payload, {
       ...headers,
+      ...timing,
       'Content-Type': 'application/json',
       'Content-Length': payload.length,
       [MEMORY_HEADER]: String(peakMemoryKb()),

@@ -25,12 +25,16 @@ from typing import Any, NoReturn
 API = "/2018-06-01/runtime"
 ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type"
 MEMORY_HEADER = "Lambda-Sim-Max-Memory-Kb"
+# How long this runtime held the invocation, from the event's arrival to posting the answer:
+# the server's own share of an invoke is the rest.
+RUNTIME_DURATION_HEADER = "Lambda-Sim-Runtime-Duration-Ms"
 END_MARKER = "\x1eLAMBDA_SIM_END {}\x1e\n"
 CONTEXT_ERROR = "Runtime.LambdaContextUnmarshalError"
 
 Handler = Callable[[Any, "LambdaContext"], Any]
 
 current_request_id = ""  # read by the log filter, so log lines carry the invocation's id
+event_arrived: float | None = None  # when the invocation held now arrived (perf_counter)
 
 
 class FunctionError(Exception):
@@ -102,7 +106,11 @@ class RuntimeClient:
         return RuntimeApiAnswer(int(status_line[1]), headers, body)
 
     def post(self, path: str, body: bytes, headers: dict[str, str]) -> None:
-        self.request("POST", path, body, {**headers, MEMORY_HEADER: str(peak_memory_kb())})
+        headers = {**headers, MEMORY_HEADER: str(peak_memory_kb())}
+        if event_arrived is not None:
+            held_ms = (time.perf_counter() - event_arrived) * 1000
+            headers[RUNTIME_DURATION_HEADER] = f"{held_ms:.3f}"
+        self.request("POST", path, body, headers)
 
     def post_error(self, path: str, error: dict, error_type: str) -> None:
         headers = {ERROR_TYPE_HEADER: error_type, "Content-Type": "application/json"}
@@ -367,9 +375,11 @@ def invoke(client: RuntimeClient, handler: Handler, response: RuntimeApiAnswer) 
 
 
 def serve(client: RuntimeClient, handler: Handler) -> NoReturn:
-    global current_request_id
+    global current_request_id, event_arrived
     while True:
+        event_arrived = None
         response = client.request("GET", "/invocation/next")
+        event_arrived = time.perf_counter()
         if response.status == 410:  # the environment is being retired: leave quietly
             sys.exit(0)
         if response.status != 200:

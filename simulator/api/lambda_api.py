@@ -134,8 +134,12 @@ def invoke_headers(outcome: InvokeOutcome, received: float) -> list[tuple[str, s
 
 def server_timing(result: InvocationResult, received: float) -> str:
     """Where the time went, for benchmarks and the curious: the standard Server-Timing header
-    with the handler's own duration, the phases of this invoke, and the whole server side."""
+    with the handler's duration as the server sees it (dispatch to answer), the runtime's
+    own account of it when the runtime gives one, the phases of this invoke, and the whole
+    server side."""
     metrics = [f"handler;dur={result.duration_ms:.3f}"]
+    if result.runtime_ms is not None:
+        metrics.append(f"runtime;dur={result.runtime_ms:.3f}")
     metrics += [f"{phase};dur={ms:.3f}" for phase, ms in result.phases_ms.items()]
     metrics.append(f"total;dur={(time.monotonic() - received) * 1000:.3f}")
     metrics.append(f'start;desc="{"cold" if result.cold else "warm"}"')

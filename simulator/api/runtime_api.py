@@ -37,6 +37,8 @@ RESPONSE_MODE_HEADER = "Lambda-Runtime-Function-Response-Mode"
 ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type"
 ERROR_BODY_TRAILER = "Lambda-Runtime-Function-Error-Body"
 MEMORY_HEADER = "Lambda-Sim-Max-Memory-Kb"
+# Our runtimes say how long they held an invocation, so the server's share can be told apart.
+RUNTIME_DURATION_HEADER = "Lambda-Sim-Runtime-Duration-Ms"
 TOO_LARGE = "Function.ResponseSizeTooLarge"
 INVOCATION_ROUTE = re.compile(r"/2018-06-01/runtime/invocation/([^/]+)/(response|error)")
 NEXT_ROUTE = "/2018-06-01/runtime/invocation/next"
@@ -165,15 +167,17 @@ class _Handler(QuickHeadParsing, BaseHTTPRequestHandler):
         error_type = None
         if kind == "error":
             error_type = self.headers.get(ERROR_TYPE_HEADER) or "Unhandled"
-        if self._settle(request_id, body, error_type, max_memory_kb):
+        if self._settle(request_id, body, error_type, max_memory_kb,
+                        runtime_ms=duration_ms(self.headers.get(RUNTIME_DURATION_HEADER))):
             self._send_status_ok()
 
     def _settle(self, request_id: str, body: bytes, error_type: str | None,
-                max_memory_kb: int | None, streamed: StreamedResponse | None = None) -> bool:
+                max_memory_kb: int | None, streamed: StreamedResponse | None = None,
+                runtime_ms: float | None = None) -> bool:
         """Whether the environment took the answer; if not, the runtime is told why."""
         try:
             self.server.listener.environment.answer(request_id, body, error_type,
-                                                    max_memory_kb, streamed)
+                                                    max_memory_kb, streamed, runtime_ms)
         except RuntimeApiError as error:
             self._send_error(error.status, error.error_type, error.message)
             return False
@@ -338,6 +342,15 @@ class _Handler(QuickHeadParsing, BaseHTTPRequestHandler):
 
 def memory_kb(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
+
+
+def duration_ms(value: str | None) -> float | None:
+    """A runtime's own timing, when it sent a sane one (a custom runtime sends none)."""
+    try:
+        found = float(value) if value else None
+    except ValueError:
+        return None
+    return found if found is not None and 0 <= found < float("inf") else None
 
 
 def too_large_error(limit: int) -> bytes:

@@ -228,17 +228,19 @@ class Environment:
 
     def answer(
         self, request_id: str, payload: bytes, error_type: str | None, max_memory_kb: int | None,
-        streamed: StreamedResponse | None = None,
+        streamed: StreamedResponse | None = None, runtime_ms: float | None = None,
     ) -> None:
         """The runtime's response or error for the invocation it holds; `streamed` says what
-        it streamed to the caller first, if it streamed."""
+        it streamed to the caller first, if it streamed; `runtime_ms` is how long the runtime
+        says it held the invocation."""
         with self._cond:
             invocation = self._held(request_id)
             self._current = None
             if error_type in FATAL_ERROR_TYPES:
                 self._move(EnvironmentState.DEAD)
                 self._cond.notify_all()
-        self._settle(invocation, payload, error_type, max_memory_kb, streamed=streamed)
+        self._settle(invocation, payload, error_type, max_memory_kb, streamed=streamed,
+                     runtime_ms=runtime_ms)
 
     def _held(self, request_id: str) -> Invocation:
         """Condition held."""
@@ -301,6 +303,7 @@ class Environment:
         max_memory_kb: int | None,
         trailer: list[str] | None = None,
         streamed: StreamedResponse | None = None,
+        runtime_ms: float | None = None,
     ) -> None:
         duration_ms = (time.monotonic() - invocation.dispatched_at) * 1000
         init_ms = None
@@ -310,7 +313,8 @@ class Environment:
         record = self._current_log
         result = InvocationResult(payload, error_type, duration_ms=duration_ms,
                                   billed_ms=billed_duration_ms(duration_ms, init_ms),
-                                  provisioned=self.provisioned, streamed=streamed)
+                                  provisioned=self.provisioned, streamed=streamed,
+                                  runtime_ms=runtime_ms)
         if record is None or record.request_id != invocation.request_id:
             invocation.finish(result)
             return

@@ -72,6 +72,7 @@ def test_a_python314_function_runs_on_python_3_14(
     response, body = invoke(client, name, {"hello": "3.14"})
     assert "FunctionError" not in response
     assert body == {"version": [3, 14], "event": {"hello": "3.14"}}
+    assert "runtime;dur=" in response["ResponseMetadata"]["HTTPHeaders"]["server-timing"]
 
 
 def test_a_python314_error_has_aws_shape(client: Any, docker_server: SimulatorServer) -> None:
@@ -92,6 +93,8 @@ def test_a_nodejs24_function_runs_on_node_24(
     assert "FunctionError" not in response
     assert body["version"].startswith("v24.")
     assert body["event"] == {"hello": "24"}
+    # The runtime says how long it held the invocation, for the server's own share.
+    assert "runtime;dur=" in response["ResponseMetadata"]["HTTPHeaders"]["server-timing"]
 
 
 def test_nodejs24_refuses_a_callback_handler_at_init(

@@ -327,6 +327,9 @@ def test_server_timing_lists_the_handler_the_phases_in_order_the_total_and_the_s
     assert timing[4].startswith("total;dur=")
     assert timing[5] == 'start;desc="cold"'
     assert server_timing(InvocationResult(b"{}"), 0.0).endswith('start;desc="warm"')
+    told = InvocationResult(b"{}", duration_ms=1.0, runtime_ms=0.25)
+    assert server_timing(told, 0.0).split(", ")[:2] == ["handler;dur=1.000",
+                                                        "runtime;dur=0.250"]
 
 
 def test_invoke_headers_carry_only_what_the_outcome_has() -> None:

@@ -195,6 +195,17 @@ def test_response_is_accepted_and_becomes_the_result(runtime: Runtime) -> None:
     assert not result.failed
 
 
+@pytest.mark.parametrize(("told", "kept"), [("0.125", 0.125), ("soon", None), ("-1", None),
+                                            ("inf", None), ("", None)])
+def test_the_runtimes_own_duration_is_kept_and_a_bad_one_is_ignored(
+        runtime: Runtime, told: str, kept: float | None) -> None:
+    inv = taken(runtime, invocation())
+
+    runtime.respond(inv.request_id, headers={"Lambda-Sim-Runtime-Duration-Ms": told})
+
+    assert finished(inv).runtime_ms == kept
+
+
 def test_response_sent_in_chunks_is_read_whole(runtime: Runtime) -> None:
     inv = taken(runtime, invocation())
     host, port = runtime.listener.address.rsplit(":", 1)

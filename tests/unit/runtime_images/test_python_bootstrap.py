@@ -166,6 +166,7 @@ def test_success_posts_result_after_marker(start) -> None:
     assert post.json() == {"got": {"a": 1}}
     assert post.headers["Content-Type"] == "application/json"
     assert int(post.headers["Lambda-Sim-Max-Memory-Kb"]) > 1000
+    assert 0 < float(post.headers["Lambda-Sim-Runtime-Duration-Ms"]) < 5000
     assert post.output_then == "to stdout\nto stderr\npartial" + MARKER.format("req-1")
 
 
