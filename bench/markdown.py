@@ -125,7 +125,7 @@ def _how_to_read(plan: Plan) -> str:
 
 def how_it_ran(report: Report) -> str:
     """The run, told from what ran: rounds, turns, the machine's load, what was rerun."""
-    ran = [t.name for t in report.targets if t.name not in report.failures]
+    ran = list(dict.fromkeys(load.target for load in report.loads))
     first = [load for load in report.loads if not load.rerun]
     quiet = sum(load.quiet for load in first)
     reruns = [load for load in report.loads if load.rerun]

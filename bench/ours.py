@@ -63,6 +63,7 @@ class OursTarget(ApiTarget):
         self._reloads = hot_reload_flag()
 
     def start(self, say: Say) -> None:
+        self._folder.mkdir(parents=True, exist_ok=True)  # a stop removes it
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         log = self._folder / "server.log"

@@ -36,7 +36,8 @@ class Target(ABC):
 
     @abstractmethod
     def start(self, say: Say) -> None:
-        """Install or build what is missing, then start. Raises TargetUnavailable."""
+        """Install or build what is missing, then start; again after a stop, for the next
+        round. Raises TargetUnavailable."""
 
     @abstractmethod
     def stop(self) -> None:
@@ -59,17 +60,18 @@ class ApiTarget(Target):
     every_invoke_cold = False  # a new environment per invoke: no warm start to force away
 
     def __init__(self) -> None:
-        self._client: Any = None
+        self._client: tuple[str, Any] | None = None
 
     def client(self, pool: int = 10, read_timeout: float = 120.0) -> Any:
         return lambda_client(self.url, pool, read_timeout)
 
     @property
     def control(self) -> Any:
-        """The target's own client, for sequential invokes and control calls."""
-        if self._client is None:
-            self._client = self.client()
-        return self._client
+        """The target's own client, for sequential invokes and control calls; a new one for
+        each start (each round's server listens on a port of its own)."""
+        if self._client is None or self._client[0] != self.url:
+            self._client = (self.url, self.client())
+        return self._client[1]
 
     def invoke(self, kind: str, payload: bytes) -> Sample:
         return timed_invoke(self.control, function_name(kind), payload)

@@ -45,6 +45,7 @@ class MotoTarget(ApiTarget):
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self, say: Say) -> None:
+        self._folder.mkdir(parents=True, exist_ok=True)  # a stop removes it
         version = VENV.ensure(say)
         lambda_image = standins.ensure(LAMBDA_IMAGE, "moto", say)
         busybox = standins.ensure(BUSYBOX, "busybox", say)

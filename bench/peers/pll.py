@@ -33,6 +33,9 @@ class PllTarget(Target):
         self._handlers: dict[str, Path] = {}
 
     def start(self, say: Say) -> None:
+        self._folder.mkdir(parents=True, exist_ok=True)  # a stop removes it
+        self._events.clear()
+        self._handlers.clear()
         version = VENV.ensure(say)
         how = "`lambda_local.main.call(...)` in one process" if self.in_process else \
             "`python-lambda-local -f handler app.py event.json` per invoke"

@@ -41,6 +41,7 @@ class SamTarget(ApiTarget):
         self.every_invoke_cold = not eager
 
     def start(self, say: Say) -> None:
+        self._folder.mkdir(parents=True, exist_ok=True)  # a stop removes it
         version = VENV.ensure(say)
         rie = _rie_path()
         image = standins.ensure(
