@@ -50,6 +50,8 @@ class FunctionConfig:
     ephemeral_storage: int = 512
     package_type: str = "Zip"
     tracing_mode: str = "PassThrough"
+    # SnapStart's ApplyOn: "PublishedVersions" or "None" (nothing is ever snapshotted here).
+    snap_start: str = "None"
     # LoggingConfig: Text or JSON logs; with JSON, the levels the application's and the
     # platform's logs are filtered at (empty with Text, which has none); a log group of the
     # function's choosing (empty: the default, /aws/lambda/<name>).
@@ -175,7 +177,7 @@ class FunctionConfig:
             "PackageType": self.package_type,
             "Architectures": list(self.architectures),
             "EphemeralStorage": {"Size": self.ephemeral_storage},
-            "SnapStart": {"ApplyOn": "None", "OptimizationStatus": "Off"},
+            "SnapStart": {"ApplyOn": self.snap_start, "OptimizationStatus": "Off"},
             "LoggingConfig": self.logging_config(),
         }
         if not self.is_image:

@@ -619,6 +619,8 @@ async function fatal(label, error, exitCode) {
 }
 
 async function main() {
+  // AWS's runtime starts through a bash script that execs node: the handler sees its SHLVL.
+  process.env.SHLVL ??= '0';
   patchConsole();
   globalThis.awslambda = awslambda; // before the function's code loads: it calls it as it loads
   process.on('uncaughtException', (error) => {

@@ -7,4 +7,9 @@ if [ -n "$AWS_LAMBDA_FUNCTION_MEMORY_SIZE" ]; then
     set -- "--max-semi-space-size=$((new_space / 2))" \
         "--max-old-space-size=$((AWS_LAMBDA_FUNCTION_MEMORY_SIZE - new_space))"
 fi
-exec node --expose-gc --max-http-header-size 81920 "$@" "${0%/*}/bootstrap.js"
+set -- node --expose-gc --max-http-header-size 81920 "$@" "${0%/*}/bootstrap.js"
+# AWS_LAMBDA_EXEC_WRAPPER: the runtime starts through that program, given its own command.
+if [ -n "$AWS_LAMBDA_EXEC_WRAPPER" ]; then
+    set -- "$AWS_LAMBDA_EXEC_WRAPPER" "$@"
+fi
+exec "$@"

@@ -28,6 +28,7 @@ MEMORY_HEADER = "Lambda-Sim-Max-Memory-Kb"
 # How long this runtime held the invocation, from the event's arrival to posting the answer:
 # the server's own share of an invoke is the rest.
 RUNTIME_DURATION_HEADER = "Lambda-Sim-Runtime-Duration-Ms"
+WRAPPED_VARIABLE = "LAMBDA_SIM_WRAPPED"  # set once the exec wrapper has started us
 END_MARKER = "\x1eLAMBDA_SIM_END {}\x1e\n"
 CONTEXT_ERROR = "Runtime.LambdaContextUnmarshalError"
 
@@ -402,10 +403,30 @@ def await_assignment(channel: str) -> None:
     time.tzset()
 
 
+def start_through_wrapper() -> None:
+    """`AWS_LAMBDA_EXEC_WRAPPER`: as AWS's runtimes do, the runtime starts again through that
+    program, given the runtime's own command; one that cannot run ends the runtime with
+    status 127, a shell's answer to a command it cannot run."""
+    wrapper = os.environ.get("AWS_LAMBDA_EXEC_WRAPPER")
+    if not wrapper or os.environ.get(WRAPPED_VARIABLE):
+        return
+    os.environ[WRAPPED_VARIABLE] = "1"
+    try:
+        os.execv(wrapper, [wrapper, sys.executable, *sys.argv])
+    except OSError as error:
+        print(f"{wrapper}: {error.strerror}", file=sys.stderr, flush=True)
+        os._exit(127)
+
+
 def main() -> NoReturn:
     channel = os.environ.pop("LAMBDA_SIM_STANDBY", "")
     if channel:
         await_assignment(channel)
+    start_through_wrapper()
+    # AWS's runtime starts through a shell script that execs the interpreter: the handler
+    # sees the variables that leaves behind.
+    os.environ.setdefault("PWD", os.getcwd())
+    os.environ.setdefault("SHLVL", "0")
     setup_output()
     setup_path(os.environ.get("LAMBDA_TASK_ROOT", "/var/task"))
     setup_logging()

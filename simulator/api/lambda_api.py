@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from simulator.api.wire_types import check_body_types
 from simulator.errors import (
     InvalidRequestContentException,
+    RequestEntityTooLargeException,
     ResourceNotFoundException,
     UnsupportedMediaTypeException,
 )
@@ -64,9 +65,17 @@ def empty(status: int) -> Response:
     return Response(status=status)
 
 
+# AWS's own limit on a CreateFunction request, below the server's limit on any request.
+CREATE_FUNCTION_REQUEST_BYTES = 70_167_211
+
+
 @lambda_api.post("/2015-03-31/functions")
 @lambda_api.post("/2015-03-31/functions/")
 def create_function() -> Response:
+    if (request.content_length or 0) > CREATE_FUNCTION_REQUEST_BYTES:
+        raise RequestEntityTooLargeException(
+            f"Request must be smaller than {CREATE_FUNCTION_REQUEST_BYTES} bytes for the "
+            "CreateFunction operation")
     return answer(functions().create_function(json_body()), 201)
 
 

@@ -282,6 +282,8 @@ class Environment:
     def _fail_exited(self, invocation: Invocation, status: ExitStatus) -> None:
         error_type = "Runtime.OutOfMemory" if status.oom_killed else "Runtime.ExitError"
         detail = f"Runtime exited with error: {status.describe()}"
+        if status.exit_code == 0 and not status.oom_killed:
+            detail = "Runtime exited without providing a reason"  # AWS's words for a clean exit
         # Killed at its limit, it used all of it, as AWS reports.
         memory_kb = self.function.memory_size * 1024 if status.oom_killed else None
         self._fail(invocation, error_payload(invocation.request_id, error_type, detail),

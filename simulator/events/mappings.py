@@ -6,6 +6,7 @@ deleting a mapping start and stop it."""
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -13,6 +14,7 @@ import uuid
 from dataclasses import replace
 from typing import Any, Protocol
 
+from simulator.aws_clients import own_client
 from simulator.config import Settings
 from simulator.errors import (
     InvalidParameterValueException,
@@ -28,7 +30,7 @@ from simulator.events.mapping_store import (
 from simulator.events.sqs import Queue, SqsConnection, SqsPoller
 from simulator.events.stream_connection import StreamConnection
 from simulator.events.stream_poller import NO_RECORDS, StreamPoller
-from simulator.events.stream_records import StreamSource
+from simulator.events.stream_records import StreamSource, is_s3_destination, s3_failure_key
 from simulator.events.stream_settings import DEFAULT_BATCH_SIZE as DEFAULT_STREAM_BATCH_SIZE
 from simulator.events.stream_settings import (
     UNSUPPORTED_DESTINATION,
@@ -91,6 +93,8 @@ class EventSourceMappings:
         self._last_results: dict[str, str] = {}
         self._stopped_streams: dict[str, StreamPoller] = {}  # each mapping's last, stopped
         self._lock = threading.Lock()
+        self._s3: Any = None
+        self._s3_lock = threading.Lock()
 
     def start(self) -> None:
         """Start the pollers of the enabled mappings (those kept from an earlier run)."""
@@ -139,7 +143,7 @@ class EventSourceMappings:
             self._store.put(mapping)
             self._apply(mapping)
         log.info("event source mapping %s: %s → %s", mapping.uuid, queue.arn, function.name)
-        return self._describe(mapping, "Creating")
+        return self._describe(mapping, "Creating" if mapping.enabled else "Disabled")
 
     def _mapped_function(self, reference: str) -> FunctionConfig:
         """The function a new mapping names: AWS answers one that does not exist as a bad
@@ -259,11 +263,25 @@ class EventSourceMappings:
             config, self._invoker, self._streams,
             load_checkpoints=lambda: self._store.checkpoints(key),
             save_checkpoint=lambda shard, number: self._store.save_checkpoint(key, shard, number),
-            send_record=lambda destination, record: self._destinations.send_record(
-                destination, record),
+            send_record=lambda destination, record: self._send_failure_record(
+                key, destination, record),
             predecessor=self._stopped_streams.pop(key, None))
         poller.last_processing_result = self._last_results.get(key, NO_RECORDS)
         return poller
+
+    def _send_failure_record(self, key: str, destination: str, record: dict[str, Any]
+                             ) -> None:
+        """A stream mapping's failure record to its OnFailure destination; an S3 bucket gets
+        it as an object named after the mapping, shard and time, as AWS names it."""
+        if not is_s3_destination(destination):
+            self._destinations.send_record(destination, record)
+            return
+        bucket = destination.split(":")[5]
+        with self._s3_lock:
+            if self._s3 is None:
+                self._s3 = own_client(self._settings, "s3")
+        self._s3.put_object(Bucket=bucket, Key=s3_failure_key(key, record, str(uuid.uuid4())),
+                            Body=json.dumps(record).encode(), ContentType="application/json")
 
     def _stop_poller(self, key: str) -> None:
         poller = self._pollers.pop(key, None)

@@ -35,6 +35,9 @@ RECEIVE_LIMIT = 10  # SQS's own cap on MaxNumberOfMessages
 RECEIVE_WAIT_SECONDS = 1  # short long-polls, so a stop or a disable is noticed promptly
 DEFAULT_CONCURRENT_BATCHES = 5  # a mapping without ScalingConfig
 BACKOFF_START_SECONDS, BACKOFF_MAX_SECONDS = 0.5, 10.0
+# How long a stopped poller offers what it received to the queue's other pollers: past the
+# long poll a running one may be in.
+HANDOVER_SECONDS = RECEIVE_WAIT_SECONDS + 2
 RECORD_ATTRIBUTES = (
     "ApproximateReceiveCount", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp",
     "MessageGroupId", "MessageDeduplicationId", "SequenceNumber", "AWSTraceHeader",
@@ -127,6 +130,9 @@ class SqsConnection:
         self._clients: dict[tuple[str, str], Any] = {}
         self._urls: dict[tuple[str, str], str] = {}
         self._turns: dict[str, QueueTurn] = {}
+        self._handed_over: dict[str, list[dict[str, Any]]] = {}
+        self._handover_changed = threading.Condition()
+        self._listening: dict[str, int] = {}  # queue ARN → pollers started and not stopped
 
     def client(self, region: str) -> Any:
         endpoint = self._settings.endpoint_url
@@ -176,6 +182,53 @@ class SqsConnection:
                         {"Id": str(n), "ReceiptHandle": m["ReceiptHandle"],
                          "VisibilityTimeout": 0}
                         for n, m in enumerate(chunk)])
+
+    def listen(self, queue: Queue) -> None:
+        with self._handover_changed:
+            self._listening[queue.arn] = self._listening.get(queue.arn, 0) + 1
+
+    def stop_listening(self, queue: Queue) -> None:
+        with self._handover_changed:
+            left = self._listening.get(queue.arn, 0) - 1
+            if left > 0:
+                self._listening[queue.arn] = left
+            else:
+                self._listening.pop(queue.arn, None)
+
+    def hand_over(self, queue: Queue, messages: list[dict[str, Any]]
+                  ) -> list[dict[str, Any]]:
+        """Offer what a stopped poller received to the queue's running pollers (an updated
+        mapping's new one, another mapping's) as if they had received it: received again, a
+        message would count one receive more than Lambda made, and a queue whose
+        maxReceiveCount is 1 would move it to its dead-letter queue unseen. Returns what no
+        poller took in time, to be released."""
+        mine = {message["MessageId"] for message in messages}
+
+        def taken() -> bool:
+            return not any(message["MessageId"] in mine
+                           for message in self._handed_over.get(queue.arn, []))
+
+        with self._handover_changed:
+            if not self._listening.get(queue.arn):
+                return messages  # no poller of the queue is left to take them
+            self._handed_over.setdefault(queue.arn, []).extend(messages)
+            self._handover_changed.wait_for(taken, timeout=HANDOVER_SECONDS)
+            waiting = self._handed_over.pop(queue.arn, [])
+            left = [message for message in waiting if message["MessageId"] in mine]
+            others = [message for message in waiting if message["MessageId"] not in mine]
+            if others:
+                self._handed_over[queue.arn] = others
+        return left
+
+    def take_over(self, queue: Queue, limit: int) -> list[dict[str, Any]]:
+        """Up to `limit` messages a stopped poller of the queue handed over, oldest first."""
+        with self._handover_changed:
+            waiting = self._handed_over.get(queue.arn)
+            if not waiting:
+                return []
+            taken, self._handed_over[queue.arn] = waiting[:limit], waiting[limit:]
+            self._handover_changed.notify_all()
+        return taken
 
     def _turn(self, queue: Queue) -> QueueTurn:
         with self._lock:
@@ -228,12 +281,15 @@ class SqsPoller:
                                           name=f"sqs-poller-{config.queue.name}")
 
     def start(self) -> None:
+        self._connection.listen(self.config.queue)
         self._receiver.start()
 
     def stop(self) -> None:
         """Ask the poller to finish: a batch being invoked is still settled, one just received
-        goes back to the queue."""
-        self._stop.set()
+        goes to another poller of the queue, or back to the queue."""
+        if not self._stop.is_set():
+            self._stop.set()
+            self._connection.stop_listening(self.config.queue)
 
     @property
     def running(self) -> bool:
@@ -277,7 +333,8 @@ class SqsPoller:
         if not messages:
             return False
         if self._stop.is_set():
-            self._connection.release(self.config.queue, messages)
+            self._connection.release(self.config.queue,
+                                     self._connection.hand_over(self.config.queue, messages))
             return False
         invoker = threading.Thread(target=self._invoke, args=(function, messages),
                                    daemon=True, name=f"sqs-{self.config.queue.name}")
@@ -288,7 +345,9 @@ class SqsPoller:
 
     def _invoke(self, function: FunctionConfig, messages: list[dict[str, Any]]) -> None:
         try:
-            event = {"Records": [sqs_record(m, self.config.queue) for m in messages]}
+            event = {"Records": [sqs_record(m, self.config.queue,
+                                            self.config.batching_window_seconds)
+                                 for m in messages]}
             result = self._invoker.run_event(
                 function, json.dumps(event).encode(), trace_header=_trace_header(messages),
                 invoked_as=self.config.function_name.partition(":")[2])
@@ -317,7 +376,8 @@ class SqsPoller:
 
     def _collect(self) -> list[dict[str, Any]]:
         """One batch: up to BatchSize messages, gathered for up to the batching window once the
-        first one arrives (with no window, whatever the first receive brings)."""
+        first one arrives (with no window, whatever the first receive brings). What a stopped
+        poller of the queue handed over comes first."""
         batch: list[dict[str, Any]] = []
         deadline: float | None = None
         while len(batch) < self.config.batch_size and not self._stop.is_set():
@@ -327,13 +387,12 @@ class SqsPoller:
                 if remaining <= 0:
                     break
                 wait_seconds = min(RECEIVE_WAIT_SECONDS, int(remaining))
-            received = self._connection.receive(
-                self.config.queue,
-                MaxNumberOfMessages=min(RECEIVE_LIMIT, self.config.batch_size - len(batch)),
-                WaitTimeSeconds=wait_seconds,
-                MessageSystemAttributeNames=["All"],
-                MessageAttributeNames=["All"],
-            )
+            wanted = min(RECEIVE_LIMIT, self.config.batch_size - len(batch))
+            received = self._connection.take_over(self.config.queue, wanted)
+            if not received:
+                received = self._connection.receive(
+                    self.config.queue, MaxNumberOfMessages=wanted, WaitTimeSeconds=wait_seconds,
+                    MessageSystemAttributeNames=["All"], MessageAttributeNames=["All"])
             batch.extend(self._wanted(received))
             if not batch:
                 break
@@ -351,7 +410,8 @@ class SqsPoller:
         poller deletes nothing: its filters may be the ones an update just replaced."""
         if self.config.filters is None or not messages or self._stop.is_set():
             return messages
-        wanted, unwanted = by_filters(messages, self.config.queue, self.config.filters)
+        wanted, unwanted = by_filters(messages, self.config.queue, self.config.filters,
+                                      self.config.batching_window_seconds)
         if unwanted:
             log.debug("%s: %d of %d messages from %s match no filter; deleted",
                       self.config.function_name, len(unwanted), len(messages),
@@ -370,8 +430,11 @@ def _trace_header(messages: list[dict[str, Any]]) -> str | None:
     return None
 
 
-def sqs_record(message: dict[str, Any], queue: Queue) -> dict[str, Any]:
-    """One `Records[]` entry of the event Lambda sends for SQS."""
+def sqs_record(message: dict[str, Any], queue: Queue, batching_window_seconds: int = 0
+               ) -> dict[str, Any]:
+    """One `Records[]` entry of the event Lambda sends for SQS. For a message without
+    attributes, AWS's events name `md5OfMessageAttributes` as null when the mapping has a
+    batching window, and leave it out when it has none."""
     attributes = message.get("Attributes", {})
     record: dict[str, Any] = {
         "messageId": message["MessageId"],
@@ -382,8 +445,9 @@ def sqs_record(message: dict[str, Any], queue: Queue) -> dict[str, Any]:
         "messageAttributes": {name: lambda_message_attribute(value) for name, value
                               in message.get("MessageAttributes", {}).items()},
     }
-    # AWS names it even for a message without attributes, as null.
-    record["md5OfMessageAttributes"] = message.get("MD5OfMessageAttributes") or None
+    digest = message.get("MD5OfMessageAttributes") or None
+    if digest is not None or batching_window_seconds > 0:
+        record["md5OfMessageAttributes"] = digest
     record.update({
         "md5OfBody": message.get("MD5OfBody", ""),
         "eventSource": "aws:sqs",
@@ -393,13 +457,15 @@ def sqs_record(message: dict[str, Any], queue: Queue) -> dict[str, Any]:
     return record
 
 
-def by_filters(messages: list[dict[str, Any]], queue: Queue, filters: FilterCriteria
+def by_filters(messages: list[dict[str, Any]], queue: Queue, filters: FilterCriteria,
+               batching_window_seconds: int = 0
                ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(the messages whose Lambda record matches a filter, the others), each in queue order."""
     wanted: list[dict[str, Any]] = []
     unwanted: list[dict[str, Any]] = []
     for message in messages:
-        matched = filters.matches(sqs_record(message, queue), data_key="body")
+        record = sqs_record(message, queue, batching_window_seconds)
+        matched = filters.matches(record, data_key="body")
         (wanted if matched else unwanted).append(message)
     return wanted, unwanted
 

@@ -27,6 +27,7 @@ from simulator.events.stream_records import (
     StreamSource,
     batch_item_failures,
     failure_record,
+    is_s3_destination,
     iso_second,
     window_bounds,
 )
@@ -321,8 +322,11 @@ class Lane:
                 continue
             self._owner.report(FAILED)
             if outcome.settled:
+                # The records from the failed item on are a new batch, whose attempts
+                # count afresh: AWS invokes it 1 + MaximumRetryAttempts times.
                 self._progress.settle(part[:outcome.settled])
                 part = parts[0] = part[outcome.settled:]
+                invokes = 0
             if self._config.bisect_on_error and outcome.whole_batch and len(part) > 1:
                 parts.popleft()
                 parts.extendleft([part[len(part) // 2:], part[:len(part) // 2]])
@@ -422,6 +426,8 @@ class Lane:
         request_id = outcome.result.request_id if outcome else ""
         record = failure_record(config.source, self._shard_id, records, config.function_arn,
                                 condition, invokes, request_id or str(uuid.uuid4()), response)
+        if is_s3_destination(config.on_failure):
+            record["payload"] = {"Records": [item.event_record for item in records]}
         try:
             self._owner.send_record(config.on_failure, record)
         except Exception as error:  # the records stay discarded, as on AWS

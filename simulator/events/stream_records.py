@@ -107,9 +107,11 @@ def dynamodb_record(raw: dict[str, Any], source: StreamSource) -> StreamRecord:
         dynamodb["NewImage"] = attribute_map(change["NewImage"])
     if view in OLD_IMAGE_VIEWS and "OldImage" in change:
         dynamodb["OldImage"] = attribute_map(change["OldImage"])
+    images = [change.get(part, {}) for part in ("Keys", "NewImage", "OldImage")
+              if part in dynamodb]
     dynamodb.update({
         "SequenceNumber": str(change["SequenceNumber"]),
-        "SizeBytes": change.get("SizeBytes", 0),
+        "SizeBytes": sum(item_size(image) for image in images),
         "StreamViewType": view,
     })
     record: dict[str, Any] = {
@@ -124,6 +126,38 @@ def dynamodb_record(raw: dict[str, Any], source: StreamSource) -> StreamRecord:
     if raw.get("userIdentity"):
         record["userIdentity"] = raw["userIdentity"]
     return StreamRecord(dynamodb["SequenceNumber"], created, record)
+
+
+def item_size(values: dict[str, Any]) -> int:
+    """An item's (or key's) size as DynamoDB counts it, which a stream record's SizeBytes
+    sums over its keys and images: each attribute's name in UTF-8 plus its value's size."""
+    return sum(len(name.encode()) + value_size(value) for name, value in values.items())
+
+
+def value_size(value: dict[str, Any]) -> int:
+    """One attribute value's size by DynamoDB's rules: text in UTF-8, binary as bytes, a
+    number one byte per two significant digits plus one, a list or map three bytes plus a
+    byte and the size of each element."""
+    kind, content = next(iter(value.items()))
+    if kind == "S":
+        return len(str(content).encode())
+    if kind == "B":
+        return len(content) if isinstance(content, bytes) else len(base64.b64decode(content))
+    if kind == "N":
+        return _number_size(str(content))
+    if kind in ("SS", "NS", "BS"):
+        return sum(value_size({kind[0]: element}) for element in content)
+    if kind == "L":
+        return 3 + sum(1 + value_size(element) for element in content)
+    if kind == "M":
+        return 3 + sum(1 + item_size({name: element}) for name, element in content.items())
+    return 1  # BOOL, NULL
+
+
+def _number_size(text: str) -> int:
+    mantissa = text.lower().split("e")[0]
+    digits = mantissa.lstrip("+-").replace(".", "").strip("0") or "0"
+    return (len(digits) + 1) // 2 + 1
 
 
 def attribute_map(values: dict[str, Any]) -> dict[str, Any]:
@@ -201,6 +235,22 @@ def failure_record(source: StreamSource, shard_id: str, records: list[StreamReco
         },
     })
     return record
+
+
+def is_s3_destination(destination: str) -> bool:
+    """Whether an OnFailure destination is an S3 bucket, which gets the batch's event too."""
+    parts = destination.split(":")
+    return len(parts) > 2 and parts[0] == "arn" and parts[2] == "s3"
+
+
+def s3_failure_key(mapping_uuid: str, record: dict[str, Any], random_id: str) -> str:
+    """The object key AWS gives a failure record in an S3 destination:
+    `aws/lambda/<mapping>/<shard>/YYYY/MM/DD/YYYY-MM-DDTHH.MM.SS-<random id>`, from the
+    record's own timestamp."""
+    batch = record.get("KinesisBatchInfo") or record.get("DDBStreamBatchInfo") or {}
+    moment = datetime.fromisoformat(str(record["timestamp"]).replace("Z", "+00:00"))
+    return (f"aws/lambda/{mapping_uuid}/{batch.get('shardId', '')}/"
+            f"{moment:%Y/%m/%d}/{moment:%Y-%m-%dT%H.%M.%S}-{random_id}")
 
 
 def window_bounds(arrival: float, seconds: int) -> tuple[float, float]:

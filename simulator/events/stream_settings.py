@@ -23,7 +23,7 @@ MIN_RECORD_AGE, MAX_RECORD_AGE = 60, 604_800
 MAX_TUMBLING_WINDOW = 900
 STARTING_POSITIONS = ("LATEST", "AT_TIMESTAMP", "TRIM_HORIZON")
 REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures"
-DESTINATION_SERVICES = ("sqs", "sns")  # where a stream mapping's OnFailure records can go
+DESTINATION_SERVICES = ("sqs", "sns", "s3")  # where a stream mapping's OnFailure records go
 NOT_FOR_STREAMS = (
     "ScalingConfig", "Topics", "Queues", "SourceAccessConfigurations", "SelfManagedEventSource",
     "AmazonManagedKafkaEventSourceConfig", "SelfManagedKafkaEventSourceConfig",

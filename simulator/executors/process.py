@@ -50,6 +50,7 @@ ADDRESS_SPACE_HEADROOM_MB = 256
 READ_CHUNK = 65536
 PRIVATE_TMP_LAUNCHER = Path(__file__).with_name("private_tmp.py")
 PRIVATE_TMP_CHECK_TIMEOUT_SECONDS = 30.0
+EXEC_WRAPPER_VARIABLE = "AWS_LAMBDA_EXEC_WRAPPER"
 
 
 class ProcessRuntime(MarkedRuntime):
@@ -113,6 +114,7 @@ class ProcessExecutor(Executor):
         tmp_dir.mkdir(parents=True)
         variables = {
             **spec.variables,
+            **local_exec_wrapper(spec),
             "LAMBDA_TASK_ROOT": str(spec.code_dir),
             **({} if self.private_tmp else {"TMPDIR": str(tmp_dir)}),
             **runtime_variables,
@@ -300,7 +302,23 @@ def kept_paths(spec: LaunchSpec, command: Sequence[str], variables: dict[str, st
         paths += [str(Path(program).parent.parent), str(Path(program).resolve().parent.parent)]
     for name in ("PATH", "PYTHONPATH", "NODE_PATH"):
         paths += [entry for entry in variables.get(name, "").split(os.pathsep) if entry]
+    wrapper = variables.get(EXEC_WRAPPER_VARIABLE)
+    if wrapper and os.path.isabs(wrapper):
+        paths.append(str(Path(wrapper).parent))
     return paths
+
+
+def local_exec_wrapper(spec: LaunchSpec) -> dict[str, str]:
+    """`AWS_LAMBDA_EXEC_WRAPPER` names a program by its path in a Lambda environment (under
+    /opt from a layer, under /var/task from the code): here, the same file in the folders
+    that stand for those."""
+    wrapper = spec.variables.get(EXEC_WRAPPER_VARIABLE)
+    if not wrapper:
+        return {}
+    for aws_folder, local in (("/opt", spec.opt_dir), ("/var/task", spec.code_dir)):
+        if local is not None and wrapper.startswith(aws_folder + "/"):
+            return {EXEC_WRAPPER_VARIABLE: str(local / wrapper.removeprefix(aws_folder + "/"))}
+    return {}
 
 
 def private_tmp_problem(folder: Path) -> str | None:

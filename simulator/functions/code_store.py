@@ -37,10 +37,6 @@ class CodeStore:
 
     def store(self, zip_bytes: bytes) -> StoredCode:
         """Check and unpack a zip; the same bytes twice land in the same folder."""
-        if len(zip_bytes) > MAX_ZIPPED_BYTES:
-            raise InvalidParameterValueException(
-                f"Zipped file size exceeds the limit of {MAX_ZIPPED_BYTES} bytes"
-            )
         digest = hashlib.sha256(zip_bytes)
         target = self.root / digest.hexdigest()
 
@@ -102,7 +98,7 @@ def _extract(zip_bytes: bytes, target: Path) -> None:
         members = archive.infolist()
         if not members:
             raise InvalidParameterValueException("Uploaded file must be a non-empty zip")
-        if sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES:
+        if sum(member.file_size for member in members) >= MAX_UNZIPPED_BYTES:
             raise InvalidParameterValueException(
                 f"Unzipped size must be smaller than {MAX_UNZIPPED_BYTES} bytes"
             )
@@ -124,7 +120,7 @@ def _extract(zip_bytes: bytes, target: Path) -> None:
             with archive.open(member) as source, open(destination, "wb") as sink:
                 while block := source.read(1 << 20):
                     written += len(block)
-                    if written > MAX_UNZIPPED_BYTES:
+                    if written >= MAX_UNZIPPED_BYTES:
                         raise InvalidParameterValueException(
                             f"Unzipped size must be smaller than {MAX_UNZIPPED_BYTES} bytes"
                         )

@@ -9,8 +9,8 @@ import base64
 import binascii
 from typing import Any
 
-from simulator.errors import InvalidParameterValueException
-from simulator.functions.code_store import UNZIP_FAILED
+from simulator.errors import InvalidParameterValueException, RequestEntityTooLargeException
+from simulator.functions.code_store import MAX_ZIPPED_BYTES, UNZIP_FAILED
 
 NO_SOURCE = "Please provide a source for function code."
 
@@ -25,9 +25,14 @@ def zip_from(code: dict[str, Any]) -> bytes:
     if not encoded:
         raise InvalidParameterValueException(NO_SOURCE)
     try:
-        return base64.b64decode(encoded, validate=True)
+        zip_bytes = base64.b64decode(encoded, validate=True)
     except (binascii.Error, TypeError):
         raise InvalidParameterValueException(UNZIP_FAILED) from None
+    # Only an archive in the request is held to the zipped limit: one in S3 may be larger.
+    if len(zip_bytes) >= MAX_ZIPPED_BYTES:
+        raise RequestEntityTooLargeException(
+            f"Zipped size must be smaller than {MAX_ZIPPED_BYTES} bytes")
+    return zip_bytes
 
 
 def s3_object(bucket: str, key: str, version: str | None = None) -> bytes:

@@ -14,6 +14,7 @@ TRACING_MODES = ("Active", "PassThrough")
 # values in an order of their own; these were not recorded, so the model's order is given);
 # JSON logs are filtered at INFO unless a level is given.
 LOG_FORMATS = ("JSON", "Text")
+SNAP_START_APPLY_ON = ("PublishedVersions", "None")
 APPLICATION_LOG_LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL")
 SYSTEM_LOG_LEVELS = ("DEBUG", "INFO", "WARN")
 DEFAULT_LOG_LEVEL = "INFO"
@@ -248,6 +249,8 @@ def validate_function_settings(body: dict[str, Any], creating: bool,
             v.add(mode, "tracingConfig.mode",
                   f"Member must satisfy enum value set: [{', '.join(TRACING_MODES)}]")
         settings["tracing_mode"] = mode
+    if "SnapStart" in body:
+        settings["snap_start"] = check_snap_start(v, body["SnapStart"])
     if "DurableConfig" in body:
         settings["durable_config"] = check_durable_config(v, body["DurableConfig"])
     if "Architectures" in body:
@@ -340,6 +343,15 @@ def check_durable_config(v: Violations, value: Any) -> dict[str, Any] | None:
                     1, MAX_DURABLE_RETENTION_DAYS)
         config["RetentionPeriodInDays"] = value["RetentionPeriodInDays"]
     return config
+
+
+def check_snap_start(v: Violations, value: Any) -> str:
+    """SnapStart's ApplyOn, checked as AWS checks it before the runtime is looked at."""
+    apply_on = (value or {}).get("ApplyOn", "None") if isinstance(value, dict) else value
+    if apply_on not in SNAP_START_APPLY_ON:
+        v.add(apply_on, "snapStart.applyOn",
+              f"Member must satisfy enum value set: [{', '.join(SNAP_START_APPLY_ON)}]")
+    return str(apply_on)
 
 
 def check_tenancy_config(v: Violations, value: Any) -> str | None:

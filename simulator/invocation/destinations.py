@@ -51,7 +51,8 @@ class DestinationSender:
                     "DetailType": _detail_type(record),
                     "Detail": body,
                     "EventBusName": destination,
-                    "Resources": [record["requestContext"]["functionArn"]],
+                    # AWS names the bus first, then the function.
+                    "Resources": [destination, record["requestContext"]["functionArn"]],
                 }])
                 if answer.get("FailedEntryCount"):
                     raise DeliveryFailed(f"{destination} refused the record: "

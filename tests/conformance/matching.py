@@ -68,13 +68,15 @@ class Comparison:
         return found
 
     def _ours(self, value: Any) -> Any:
-        """Our response as the recorder would have written it: our account as theirs."""
+        """Our response as the recorder would have written it: our account as theirs (a
+        Kinesis shard id, `shardId-000000000000`, has the same digits and is left alone)."""
         if isinstance(value, Mapping):
             return {key: self._ours(item) for key, item in value.items()}
         if isinstance(value, list | tuple):
             return [self._ours(item) for item in value]
         if isinstance(value, str):
-            return value.replace(self.account_id, RECORDED_ACCOUNT)
+            return re.sub(rf"(?<!shardId-){re.escape(self.account_id)}", RECORDED_ACCOUNT,
+                          value)
         if isinstance(value, datetime.datetime):
             return "datetime"
         return value

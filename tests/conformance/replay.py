@@ -47,12 +47,15 @@ def short_id() -> str:
 
 @dataclass(frozen=True)
 class Scenario:
-    """One recorded test: `source` names its file in `recorded/`, `test` its key there."""
+    """One recorded test: `source` names its file in `recorded/`, `test` its key there. A
+    scenario about what a runtime's own environment holds names that runtime (`runtime`) and
+    runs on the Docker executor, in that runtime's image; the others run on processes."""
 
     source: str
     test: str
     area: str
     run: Callable[[Replay], None]
+    runtime: str | None = None
 
     @property
     def id(self) -> str:
@@ -62,11 +65,12 @@ class Scenario:
 SCENARIOS: dict[str, Scenario] = {}
 
 
-def scenario(source: str, test: str, area: str) -> Callable[[Callable[[Replay], None]],
-                                                             Callable[[Replay], None]]:
-    """Register the decorated function as the replay of recorded test `test`."""
+def scenario(source: str, test: str, area: str, runtime: str | None = None
+             ) -> Callable[[Callable[[Replay], None]], Callable[[Replay], None]]:
+    """Register the decorated function as the replay of recorded test `test`; with `runtime`,
+    one that runs in that runtime's container."""
     def register(run: Callable[[Replay], None]) -> Callable[[Replay], None]:
-        add_scenario(Scenario(source, test, area, run))
+        add_scenario(Scenario(source, test, area, run, runtime))
         return run
     return register
 

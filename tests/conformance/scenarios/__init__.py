@@ -7,7 +7,7 @@ import importlib
 AREAS = ["functions", "name_validation", "versions", "aliases", "tags", "event_invoke_configs",
          "concurrency", "account_settings", "function_urls", "permissions", "layers",
          "event_source_mappings", "logging_config", "code_signing", "invoke",
-         "destinations", "sqs_mappings"]
+         "destinations", "sqs_mappings", "kinesis_mappings", "dynamodb_mappings", "runtimes"]
 
 
 def load_all() -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 import sys
+import zipfile
 
 from botocore.exceptions import ParamValidationError
 
@@ -314,3 +316,146 @@ def concurrent_config_updates(run: Replay) -> None:
                             Environment={"Variables": {"TEST": value}})
     run.record("update-during-in-progress-update-exc", response)
     run.wait("function_updated_v2", FunctionName=name)
+
+
+SNAP_START_HANDLERS = {
+    **dict.fromkeys(["java11", "java17", "java21", "java25"], "echo.Handler"),
+    **dict.fromkeys(["python3.12", "python3.13"], "handler.handler"),
+    **dict.fromkeys(["dotnet8", "dotnet10"], "dotnet::Dotnet.Function::FunctionHandler")}
+
+
+def create_snap_start_candidate(run: Replay, runtime: str) -> str:
+    """The recorder's multi-runtime echo function (only the API is replayed: the code is
+    never run, so the Python echo stands in for every runtime's)."""
+    name = run.function_name()
+    run.record("create_function_response", run.create_function_plain(**run.plain(
+        name, Runtime=runtime, Handler=SNAP_START_HANDLERS[runtime], MemorySize=1024,
+        Timeout=5)))
+    return name
+
+
+def snap_start_lifecycle(runtime: str) -> None:
+    def replay(run: Replay) -> None:
+        name = create_snap_start_candidate(run, runtime)
+        version = run.published(name, Description="version1")["Version"]
+        run.capture("get_function_response_latest", "get_function", FunctionName=name)
+        run.capture("get_function_response_version_1", "get_function",
+                    FunctionName=f"{name}:{version}")
+    add_scenario(Scenario(API, f"TestLambdaSnapStart::test_snapstart_lifecycle[{runtime}]",
+                          "functions", replay))
+
+
+def snap_start_update_function_configuration(runtime: str) -> None:
+    def replay(run: Replay) -> None:
+        name = create_snap_start_candidate(run, runtime)
+        run.capture("update_function_response", "update_function_configuration",
+                    FunctionName=name, SnapStart={"ApplyOn": "PublishedVersions"})
+    add_scenario(Scenario(API, "TestLambdaSnapStart::test_snapstart_update_function_"
+                          f"configuration[{runtime}]", "functions", replay))
+
+
+for _runtime in SNAP_START_HANDLERS:
+    snap_start_lifecycle(_runtime)
+    snap_start_update_function_configuration(_runtime)
+
+
+@scenario(API, "TestLambdaSnapStart::test_snapstart_exceptions", "functions")
+def snap_start_exceptions(run: Replay) -> None:
+    name = f"invalid-function-{short_id()}"
+    run.capture("create_function_invalid_snapstart_apply", "create_function", **run.plain(
+        name, Runtime="java21", Handler="cloud.localstack.sample.LambdaHandlerWithLib",
+        SnapStart={"ApplyOn": "invalidOption"}))
+
+
+MAX_ZIPPED_BYTES = 52_428_800
+MAX_UNZIPPED_BYTES = 262_144_000
+MAX_CREATE_FUNCTION_REQUEST_BYTES = 70_167_211
+
+
+def padded_handler(size: int) -> str:
+    """The echo handler padded with comment characters to `size` characters, as the
+    recorder sized its archives."""
+    return ECHO_HANDLER + "#" * (size - len(ECHO_HANDLER))
+
+
+def sized_zip(size: int, compression: int = zipfile.ZIP_STORED) -> bytes:
+    """An archive whose handler.py has `size` bytes: stored, as the recorder's were, so the
+    archive is as large; or compressed, where only the unzipped size matters and a stored
+    one would only make the replay slow."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        archive.writestr("handler.py", padded_handler(size))
+    return buffer.getvalue()
+
+
+def create_sized(run: Replay, key: str, code: dict[str, object], **settings: object) -> None:
+    name = run.function_name()
+    run.record(key, run.create_function_plain(
+        FunctionName=name, Runtime="python3.12", Handler="handler.handler", Role=run.role,
+        Code=code, Timeout=10, **settings))
+
+
+def s3_code(run: Replay, archive: bytes) -> dict[str, object]:
+    s3 = run.client("s3")
+    bucket, key = f"code-{short_id()}", "test_lambda.zip"
+    s3.create_bucket(Bucket=bucket)
+    s3.upload_fileobj(Fileobj=io.BytesIO(archive), Bucket=bucket, Key=key)
+    run.on_cleanup(lambda: (s3.delete_object(Bucket=bucket, Key=key),
+                            s3.delete_bucket(Bucket=bucket)))
+    return {"S3Bucket": bucket, "S3Key": key}
+
+
+@scenario(API, "TestLambdaSizeLimits::test_oversized_request_create_lambda", "functions")
+def oversized_request_create_lambda(run: Replay) -> None:
+    # Below the zipped limit, which AWS checks before the request's size.
+    archive = sized_zip(MAX_ZIPPED_BYTES - 1024)
+    large = padded_handler(MAX_CREATE_FUNCTION_REQUEST_BYTES - MAX_ZIPPED_BYTES + 1024 * 1024)
+    create_sized(run, "invalid_param_exc", {"ZipFile": archive},
+                 Environment={"Variables": {"largeKey": large}})
+
+
+@scenario(API, "TestLambdaSizeLimits::test_oversized_zipped_create_lambda", "functions")
+def oversized_zipped_create_lambda(run: Replay) -> None:
+    create_sized(run, "invalid_param_exc", {"ZipFile": sized_zip(MAX_ZIPPED_BYTES)})
+
+
+@scenario(API, "TestLambdaSizeLimits::test_oversized_unzipped_lambda", "functions")
+def oversized_unzipped_lambda(run: Replay) -> None:
+    archive = sized_zip(MAX_UNZIPPED_BYTES, zipfile.ZIP_DEFLATED)
+    create_sized(run, "invalid_param_exc", s3_code(run, archive))
+
+
+@scenario(API, "TestLambdaSizeLimits::test_large_lambda", "functions")
+def large_lambda(run: Replay) -> None:
+    archive = sized_zip(MAX_UNZIPPED_BYTES - 1000, zipfile.ZIP_DEFLATED)
+    create_sized(run, "create_function_large_zip", s3_code(run, archive))
+
+
+def environment_of_size(key: str, variables: dict[str, str], size: int) -> dict[str, str]:
+    """`variables` and `key`, whose value makes the environment's JSON `size` bytes long."""
+    measured = len(json.dumps({**variables, key: ""}, separators=(",", ":")))
+    return {**variables, key: "x" * (size - measured)}
+
+
+@scenario(API, "TestLambdaSizeLimits::test_large_environment_variables_fails", "functions")
+def large_environment_variables_fails(run: Replay) -> None:
+    variables = environment_of_size("LARGE_VAR", {}, 4 * 1024 + 1)
+    name = run.function_name()
+    run.record("failed_create_fn_result", run.create_function(
+        name, Environment={"Variables": variables})["CreateFunctionResponse"])
+
+
+@scenario(API, "TestLambdaSizeLimits::test_large_environment_fails_multiple_keys", "functions")
+def large_environment_fails_multiple_keys(run: Replay) -> None:
+    variables = environment_of_size("LARGE_VAR", {"SMALL_VAR": "ok"}, 4 * 1024 + 1)
+    name = run.function_name()
+    run.record("failured_create_fn_result_multi_key", run.create_function(
+        name, Environment={"Variables": variables})["CreateFunctionResponse"])
+
+
+@scenario(API, "TestLambdaSizeLimits::test_lambda_envvars_near_limit_succeeds", "functions")
+def lambda_envvars_near_limit_succeeds(run: Replay) -> None:
+    variables = environment_of_size("LARGE_VAR", {}, 4 * 1024)
+    name = run.function_name()
+    run.record("successful_create_fn_result", run.create_function(
+        name, Environment={"Variables": variables}))

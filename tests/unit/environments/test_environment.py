@@ -4,6 +4,8 @@ much memory the runtime used, measured when the runtime does not say."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from simulator.environments.environment import (
@@ -79,6 +81,20 @@ def test_an_invocation_handed_to_a_dead_environment_fails_rather_than_waits() ->
     assert invocation.result is not None
     assert invocation.result.error_type == "Runtime.ExitError"
     assert env.state is EnvironmentState.DEAD
+
+
+@pytest.mark.parametrize(("status", "words"), [
+    (ExitStatus(exit_code=0), "Runtime exited without providing a reason"),
+    (ExitStatus(exit_code=3), "Runtime exited with error: exit status 3"),
+])
+def test_a_runtime_that_exits_is_told_in_aws_words(status: ExitStatus, words: str) -> None:
+    env = environment()
+    env.died(status)
+    invocation = Invocation(payload=b"{}", invoked_arn=ARN)
+    env.assign(invocation)
+    assert invocation.result is not None
+    assert json.loads(invocation.result.payload)["errorMessage"] == (
+        f"RequestId: {invocation.request_id} Error: {words}")
 
 
 def test_a_streaming_runtime_reaches_the_invocation_it_holds_and_no_other() -> None:

@@ -5,6 +5,7 @@ local port as the simulator serves it; functions run on the fake executor."""
 from __future__ import annotations
 
 import base64
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -692,3 +693,30 @@ def test_a_stream_mapping_resumes_after_its_checkpoint_after_a_restart(
     assert eventually(lambda: stack.bodies == ["before", "after"], STREAM_WAIT)
     time.sleep(0.3)
     assert stack.bodies == ["before", "after"]
+
+
+def test_a_failed_batch_goes_to_an_s3_destination_as_an_object_named_as_aws_names_it(
+        mappings: EventSourceMappings, kinesis: Any, stack: Stack, moto_port: int) -> None:
+    s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{moto_port}",
+                      region_name="us-east-1", aws_access_key_id="test",
+                      aws_secret_access_key="test")
+    bucket = unique_name("failures")
+    s3.create_bucket(Bucket=bucket)
+    stack.functions.create_function({"FunctionName": "broken", "Runtime": "python3.12",
+                                     "Role": ROLE, "Handler": "app.missing",
+                                     "Code": {"ZipFile": CODE}})
+    stream_arn, name = make_stream(kinesis)
+    kinesis.put_record(StreamName=name, Data=b"doomed", PartitionKey="k")
+
+    created = mappings.create({
+        "FunctionName": "broken", "EventSourceArn": stream_arn,
+        "StartingPosition": "TRIM_HORIZON", "MaximumRetryAttempts": 0,
+        "DestinationConfig": {"OnFailure": {"Destination": f"arn:aws:s3:::{bucket}"}}})
+
+    assert eventually(lambda: s3.list_objects_v2(Bucket=bucket).get("Contents"), STREAM_WAIT)
+    [stored] = s3.list_objects_v2(Bucket=bucket)["Contents"]
+    assert stored["Key"].startswith(f"aws/lambda/{created['UUID']}/shardId-000000000000/")
+    record = json.loads(s3.get_object(Bucket=bucket, Key=stored["Key"])["Body"].read())
+    assert record["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    [event_record] = record["payload"]["Records"]
+    assert base64.b64decode(event_record["kinesis"]["data"]) == b"doomed"

@@ -27,6 +27,7 @@ from simulator.events.sqs import (
     behind_first_failure,
     by_filters,
     settled,
+    sqs_record,
 )
 from simulator.invocation.invoker import Invoker
 from simulator.models import FunctionConfig, InvocationResult
@@ -454,6 +455,77 @@ def test_a_stopped_poller_settles_the_batch_in_hand_and_takes_no_more(
     assert [m["Body"] for m in sqs.receive_message(QueueUrl=url)["Messages"]] == [
         "after the stop"]
     assert invoker.bodies() == [["in hand"]]
+
+
+def test_a_batch_a_stopped_poller_received_goes_to_a_running_poller_of_its_queue(
+        sqs: Any, settings: Settings, make_queue: MakeQueue,
+        started_pollers: list[SqsPoller]) -> None:
+    """An update replaces a mapping's poller while the old one may be in a long poll: what
+    that one receives is invoked by the new one, received once, not released to be received
+    a second time."""
+    queue, url = make_queue()
+    send(sqs, url, "after the update")
+    received = sqs.receive_message(QueueUrl=url, MessageSystemAttributeNames=["All"],
+                                   MessageAttributeNames=["All"])["Messages"]
+    connection = SqsConnection(settings)
+    invoker = StandInInvoker()
+    successor = SqsPoller(PollerConfig("fn", queue, 10, 0, False, 5), cast(Invoker, invoker),
+                          connection)
+    successor.start()
+    started_pollers.append(successor)
+    left: list[list[dict[str, Any]]] = []
+    stopped = threading.Thread(target=lambda: left.append(connection.hand_over(queue, received)))
+    stopped.start()
+
+    assert eventually(lambda: invoker.bodies() == [["after the update"]])
+    [record] = invoker.events[0]["Records"]
+    assert record["attributes"]["ApproximateReceiveCount"] == "1"
+    stopped.join(5)
+    assert left == [[]]
+    assert eventually(lambda: left_in(sqs, url) == (0, 0))
+    successor.stop()
+
+
+def test_what_no_poller_takes_over_is_returned_to_be_released(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("simulator.events.sqs.HANDOVER_SECONDS", 0.1)
+    queue = Queue.from_arn("arn:aws:sqs:us-east-1:123456789012:orders")
+    assert queue is not None
+    connection = SqsConnection(settings)
+    connection.listen(queue)  # a poller that never takes anything
+
+    assert connection.hand_over(queue, [message("m1"), message("m2")]) == [
+        message("m1"), message("m2")]
+    assert connection.take_over(queue, 10) == []
+
+
+def test_with_no_poller_of_the_queue_left_a_handover_returns_at_once(
+        settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A disabled mapping's last batch goes straight back to the queue, not after the
+    handover's wait."""
+    monkeypatch.setattr("simulator.events.sqs.HANDOVER_SECONDS", 60)
+    queue = Queue.from_arn("arn:aws:sqs:us-east-1:123456789012:orders")
+    assert queue is not None
+    connection = SqsConnection(settings)
+    connection.listen(queue)
+    connection.stop_listening(queue)
+
+    began = time.monotonic()
+    assert connection.hand_over(queue, [message("m1")]) == [message("m1")]
+    assert time.monotonic() - began < 30
+
+
+def test_a_record_names_a_missing_attributes_digest_only_with_a_batching_window() -> None:
+    """As AWS's recorded events have it: null with a window, no key without one."""
+    queue = Queue.from_arn("arn:aws:sqs:us-east-1:123456789012:orders")
+    assert queue is not None
+    plain = {**message("m1"), "Body": "x"}
+    with_attributes = {**plain, "MD5OfMessageAttributes": "d25a6aea97eb8f585bfa92d314504a92"}
+
+    assert "md5OfMessageAttributes" not in sqs_record(plain, queue)
+    assert sqs_record(plain, queue, batching_window_seconds=1)["md5OfMessageAttributes"] is None
+    assert sqs_record(with_attributes, queue)["md5OfMessageAttributes"] == (
+        "d25a6aea97eb8f585bfa92d314504a92")
 
 
 def test_a_queue_is_named_by_an_sqs_arn_only() -> None:

@@ -232,6 +232,20 @@ def test_a_failing_batch_is_retried_then_reported_and_the_shard_moves_on(
     assert eventually(lambda: harness.checkpoints.get(SHARD) == sequences[1], WAIT)
 
 
+def test_a_bucket_destination_gets_the_batchs_event_with_the_record(harness: Harness) -> None:
+    source = harness.stream()
+    harness.put(source, "fail-1")
+    bucket = "arn:aws:s3:::failures"
+    harness.start(source, StandInInvoker(failing), batch_size=1, maximum_retry_attempts=0,
+                  on_failure=bucket)
+
+    assert eventually(lambda: len(harness.sent) == 1, WAIT)
+    [(destination, record)] = harness.sent
+    assert destination == bucket
+    [event_record] = record["payload"]["Records"]
+    assert base64.b64decode(event_record["kinesis"]["data"]) == b"fail-1"
+
+
 def test_without_a_retry_limit_a_failing_batch_blocks_its_shard(harness: Harness) -> None:
     source = harness.stream()
     harness.put(source, "fail-1", "ok-2")
@@ -273,7 +287,10 @@ def test_reported_item_failures_retry_from_the_first_one(harness: Harness) -> No
                   on_failure=QUEUE)
 
     assert eventually(lambda: len(harness.sent) == 1, WAIT)
-    assert invoker.batches() == [["ok-1", "fail-2", "ok-3"], ["fail-2", "ok-3"]]
+    # The rest of the batch, from the failed item on, is tried 1 + MaximumRetryAttempts times.
+    assert invoker.batches() == [["ok-1", "fail-2", "ok-3"], ["fail-2", "ok-3"],
+                                 ["fail-2", "ok-3"]]
+    assert harness.sent[0][1]["requestContext"]["approximateInvokeCount"] == 2
     info = harness.sent[0][1]["KinesisBatchInfo"]
     assert (info["startSequenceNumber"], info["endSequenceNumber"], info["batchSize"]) == (
         sequences[1], sequences[2], 2)

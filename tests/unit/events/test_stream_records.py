@@ -21,8 +21,11 @@ from simulator.events.stream_records import (
     batch_item_failures,
     dynamodb_record,
     failure_record,
+    is_s3_destination,
     iso_second,
+    item_size,
     kinesis_record,
+    s3_failure_key,
     window_bounds,
 )
 
@@ -194,3 +197,35 @@ def test_tumbling_windows_are_aligned_to_the_epoch() -> None:
     assert window_bounds(125.5, 60) == (120, 180)
     assert window_bounds(120, 60) == (120, 180)
     assert iso_second(1_596_128_400) == "2020-07-30T17:00:00Z"
+
+
+def test_only_a_bucket_arn_is_an_s3_destination() -> None:
+    assert is_s3_destination("arn:aws:s3:::failures")
+    assert not is_s3_destination("arn:aws:sqs:eu-west-1:123456789012:failures")
+    assert not is_s3_destination("failures")
+
+
+def test_a_failure_objects_key_names_the_mapping_shard_and_time() -> None:
+    record = {"timestamp": "2026-12-07T09:05:03.123Z",
+              "DDBStreamBatchInfo": {"shardId": "shardId-0001"}}
+    assert s3_failure_key("mapping-1", record, "random") == (
+        "aws/lambda/mapping-1/shardId-0001/2026/12/07/2026-12-07T09.05.03-random")
+
+
+def test_item_sizes_count_names_and_values_as_dynamodb_does() -> None:
+    assert item_size({"my_partition_key": {"S": "hello world"}, "binary_key": {"B": b"foobar"}}
+                     ) == 43
+    assert item_size({"numericFilter": {"N": "42"}, "big": {"N": "-1234.500"}}) == 15 + 3 + 4
+    assert item_size({"flag": {"BOOL": True}, "list": {"L": [{"S": "ab"}, {"NULL": True}]},
+                      "map": {"M": {"k": {"S": "v"}}}}) == 5 + (4 + 3 + 3 + 2) + (3 + 3 + 3)
+
+
+def test_a_dynamodb_records_size_sums_its_keys_and_images() -> None:
+    raw = {"eventID": "e1", "eventName": "MODIFY", "dynamodb": {
+        "ApproximateCreationDateTime": datetime(2026, 1, 1, tzinfo=UTC),
+        "Keys": {"id": {"S": "id_value"}},
+        "NewImage": {"id": {"S": "id_value"}, "id2": {"S": "id2_new_value"}},
+        "OldImage": {"id": {"S": "id_value"}},
+        "SequenceNumber": "100", "SizeBytes": 999, "StreamViewType": "NEW_AND_OLD_IMAGES"}}
+    record = dynamodb_record(raw, StreamSource.from_arn(TABLE_STREAM_ARN))  # type: ignore[arg-type]
+    assert record.event_record["dynamodb"]["SizeBytes"] == 46

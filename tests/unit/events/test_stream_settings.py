@@ -75,6 +75,8 @@ def test_settings_aws_accepts() -> None:
         "FilterCriteria": {"Filters": [{"Pattern": '{"eventName": ["INSERT"]}'}]},
     }, creating=True)
     check_stream_settings({"MaximumRecordAgeInSeconds": 60}, creating=False)
+    check_stream_settings({"FunctionName": "fn", "DestinationConfig": {"OnFailure": {
+        "Destination": "arn:aws:s3:::failures"}}}, creating=True)
 
 
 def test_a_stream_needs_a_starting_position_and_a_table_cannot_start_at_a_time() -> None:

@@ -31,6 +31,7 @@ from simulator.executors.process import (
     ProcessExecutor,
     debugpy_home,
     launch_command,
+    local_exec_wrapper,
     search_path,
 )
 from simulator.executors.runtime_files import (
@@ -355,6 +356,39 @@ def test_a_node_function_answers_through_the_runtime_api(
     assert api.invoke({"n": 21}) == ("/response", {"doubled": 42})
     handle.stop()
     assert runtime.wait().describe() == "signal: killed"
+
+
+@pytest.mark.parametrize("runtime_kind", ["python", "node"])
+def test_an_exec_wrapper_starts_the_runtime(executor: ProcessExecutor, api: RuntimeApi,
+                                            tmp_path: Path, runtime_kind: str) -> None:
+    wrapper = tmp_path / "wrapper"
+    wrapper.write_text('#!/bin/sh\nexport WRAPPED_BY=wrapper\nexec "$@"\n')
+    wrapper.chmod(0o755)
+    node = runtime_kind == "node"
+    source = ("exports.handler = async () => process.env.WRAPPED_BY;\n" if node else
+              "import os\n\ndef handler(event, context):\n    return os.environ['WRAPPED_BY']\n")
+    runtime = Runtime()
+    handle = executor.launch(
+        spec(api, tmp_path / "code", source, runtime=hosts_node_runtime() if node else RUNTIME,
+             handler="index.handler" if node else "app.handler",
+             variables={"AWS_LAMBDA_EXEC_WRAPPER": str(wrapper)}),
+        runtime.on_output, runtime.on_exit)
+    assert api.invoke({}) == ("/response", "wrapper")
+    handle.stop()
+    runtime.wait()
+
+
+def test_an_exec_wrapper_under_opt_or_var_task_is_found_in_the_folders_standing_for_them(
+        api: RuntimeApi, tmp_path: Path) -> None:
+    def wrapper(path: str) -> dict[str, str]:
+        return local_exec_wrapper(spec(api, tmp_path / "code", opt_dir=tmp_path / "opt",
+                                       variables={"AWS_LAMBDA_EXEC_WRAPPER": path}))
+
+    assert wrapper("/opt/otel-instrument") == {
+        "AWS_LAMBDA_EXEC_WRAPPER": str(tmp_path / "opt" / "otel-instrument")}
+    assert wrapper("/var/task/bin/wrap") == {
+        "AWS_LAMBDA_EXEC_WRAPPER": str(tmp_path / "code" / "bin" / "wrap")}
+    assert wrapper("/usr/local/bin/wrap") == {}
 
 
 def test_a_custom_runtime_runs_the_functions_own_bootstrap(

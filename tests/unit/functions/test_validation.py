@@ -649,3 +649,17 @@ def test_tags_limits() -> None:
             validate_tags(bad)
     with pytest.raises(InvalidParameterValueException, match="tag limit"):
         validate_tags({"new": "x"}, existing={f"k{i}": "v" for i in range(50)})
+
+
+def test_snap_start_apply_on_is_one_of_awss_values_checked_before_the_runtime() -> None:
+    body = create_body(Runtime="java21", SnapStart={"ApplyOn": "invalidOption"})
+    with pytest.raises(ValidationException) as raised:
+        validate_function_settings(body, creating=True)
+    assert str(raised.value.message) == (
+        "1 validation error detected: Value 'invalidOption' at 'snapStart.applyOn' failed to "
+        "satisfy constraint: Member must satisfy enum value set: [PublishedVersions, None]")
+
+
+def test_snap_start_published_versions_is_taken() -> None:
+    validate_function_settings(create_body(SnapStart={"ApplyOn": "PublishedVersions"}),
+                               creating=True)

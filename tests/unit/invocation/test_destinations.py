@@ -140,7 +140,7 @@ def test_a_record_to_an_event_bus_is_an_event_from_lambda(
     event = json.loads(message["Body"])
     assert event["source"] == "lambda"
     assert event["detail-type"] == detail_type
-    assert event["resources"] == [FUNCTION_ARN]
+    assert event["resources"] == [bus, FUNCTION_ARN]  # the bus first, as AWS lists them
     assert event["detail"] == record(condition)
 
 

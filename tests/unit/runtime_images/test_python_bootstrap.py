@@ -95,7 +95,8 @@ class FakeRuntimeApi:
 class Runtime:
     """A bootstrap process with a function folder and its own fake Runtime API."""
 
-    def __init__(self, tmp_path: Path, handler: str, files: dict[str, str], **options) -> None:
+    def __init__(self, tmp_path: Path, handler: str, files: dict[str, str],
+                 variables: dict[str, str] | None = None, **options) -> None:
         self.task = tmp_path / "task"
         for name, source in files.items():
             path = self.task / name
@@ -115,6 +116,7 @@ class Runtime:
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
             "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/fn",
             "AWS_LAMBDA_LOG_STREAM_NAME": "2026/01/01/[$LATEST]abc",
+            **(variables or {}),
         }
         with self.output.open("wb") as out:
             self.process = subprocess.Popen(
@@ -413,3 +415,28 @@ def test_logging_uses_the_aws_format(start) -> None:
     assert (level, request_id, message) == ("[WARNING]", "req-1", "careful")
     assert stamp.endswith("Z") and len(stamp) == len("2026-01-01T00:00:00.000Z")
     assert post.body == b"null"
+
+
+def test_an_exec_wrapper_starts_the_runtime_with_the_runtimes_command(start,
+                                                                      tmp_path: Path) -> None:
+    wrapper = tmp_path / "wrapper"
+    wrapper.write_text('#!/bin/sh\nexport WRAPPED_BY=wrapper\nexec "$@"\n')
+    wrapper.chmod(0o755)
+    source = """\
+        import os
+
+        def handler(event, context):
+            return os.environ.get("WRAPPED_BY")
+    """
+    runtime = start("app.handler", {"app.py": source},
+                    variables={"AWS_LAMBDA_EXEC_WRAPPER": str(wrapper)})
+    runtime.api.invoke("req-1")
+    assert runtime.api.next_post().json() == "wrapper"
+
+
+def test_an_exec_wrapper_that_does_not_exist_ends_the_runtime_with_status_127(
+        start, tmp_path: Path) -> None:
+    runtime = start("app.handler", {"app.py": ECHO},
+                    variables={"AWS_LAMBDA_EXEC_WRAPPER": str(tmp_path / "missing")})
+    assert runtime.wait() == 127
+    assert "missing: No such file or directory" in runtime.read_output()

@@ -1,0 +1,2 @@
+def handler(event, context):
+    raise Exception("Test exception (this is intentional)")
