@@ -7,6 +7,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -48,11 +49,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer samples: about 2 minutes")
     parser.add_argument("--only", nargs="+", choices=[*TARGETS, "ours", "peers"],
                         help="run only these targets (default: all)")
+    parser.add_argument("--rounds", type=int, help="rounds per target (default: the plan's)")
     parser.add_argument("--docs", type=Path, default=DOCS,
                         help="where BENCHMARKS.md and the plots go (default: docs/)")
     args = parser.parse_args(argv)
     console = Console(width=None if sys.stdout.isatty() else 200)
     plan = QUICK if args.quick else FULL
+    if args.rounds:
+        plan = replace(plan, rounds=args.rounds)
     machine = describe()
     console.print(f"[bold]{machine.cpu}[/] · {machine.cores} cores · {machine.ram_gb:.0f} GiB · "
                   f"Docker {machine.docker} · Python {machine.python}")

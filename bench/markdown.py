@@ -194,7 +194,8 @@ def _reproduce() -> str:
 ```bash
 pip install -e . matplotlib psutil          # the harness's own needs
 lambda-sim images build --offline python3.11
-python -m bench                             # meant for ≈ 10 min on an idle 2-core machine
+python -m bench                             # every target, 3 rounds each (the report says how long)
+python -m bench --rounds 2                  # fewer rounds
 python -m bench --quick                     # fewer samples; or: python bench/run.py --quick
 python -m bench --only ours                 # skip the peers
 ```

@@ -136,6 +136,7 @@ class RuntimeApi {
     this.port = Number(address.slice(colon + 1));
     this.agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     this.eventArrived = null; // when the invocation held now arrived (hrtime, ns)
+    this.answerArrived = null; // when the last answer's head came (hrtime, ns)
   }
 
   /** One request; sent again once if the server had closed the kept-alive connection. */
@@ -154,6 +155,7 @@ class RuntimeApi {
         host: this.host, port: this.port, path: API + route, method, headers, agent: this.agent,
       };
       const request = http.request(options, (response) => {
+        this.answerArrived = process.hrtime.bigint();
         const chunks = [];
         response.on('data', (chunk) => chunks.push(chunk));
         response.on('error', reject);
@@ -172,7 +174,7 @@ class RuntimeApi {
   async next() {
     this.eventArrived = null;
     const answer = await this.request('GET', '/invocation/next');
-    this.eventArrived = process.hrtime.bigint();
+    this.eventArrived = this.answerArrived;
     if (answer.status !== 200) {
       throw new Error(`Runtime API answered ${answer.status} to invocation/next`);
     }

@@ -67,6 +67,7 @@ class RuntimeClient:
         self.host, self.address = address, (host, int(port))
         self.sock: socket.socket | None = None
         self.reader: Any = None
+        self.answer_arrived = 0.0  # when the last answer's first line came (perf_counter)
 
     def request(self, method: str, path: str, body: bytes = b"",
                 headers: dict[str, str] | None = None) -> RuntimeApiAnswer:
@@ -92,6 +93,7 @@ class RuntimeClient:
             self.reader = self.sock.makefile("rb")
         self.sock.sendall(message)
         status_line = self.reader.readline(65537).split(None, 2)
+        self.answer_arrived = time.perf_counter()
         if len(status_line) < 2 or not status_line[1].isdigit():
             raise ConnectionError("the Runtime API closed the connection")
         headers = {}
@@ -380,7 +382,7 @@ def serve(client: RuntimeClient, handler: Handler) -> NoReturn:
     while True:
         event_arrived = None
         response = client.request("GET", "/invocation/next")
-        event_arrived = time.perf_counter()
+        event_arrived = client.answer_arrived
         if response.status == 410:  # the environment is being retired: leave quietly
             sys.exit(0)
         if response.status != 200:
