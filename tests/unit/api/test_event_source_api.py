@@ -88,7 +88,7 @@ def test_create_is_accepted_with_202_and_the_mapping_as_aws_describes_it(
         FunctionName=name, EventSourceArn=queue_arn, BatchSize=5, Enabled=False)
 
     assert created["ResponseMetadata"]["HTTPStatusCode"] == 202
-    assert created["State"] == "Creating"
+    assert created["State"] == "Disabled"  # as AWS answers a mapping created disabled
     assert (created["FunctionArn"], created["EventSourceArn"], created["BatchSize"]) == (
         ARN + name, queue_arn, 5)
     assert created["EventSourceMappingArn"].endswith(f":event-source-mapping:{created['UUID']}")
