@@ -94,8 +94,20 @@ class TooManyRequestsException(LambdaError):
     error_type = "User"
 
     def __init__(self, message: str, reason: str, retry_after_seconds: int = 1) -> None:
-        super().__init__(message, Reason=reason, retryAfterSeconds=str(retry_after_seconds))
+        # The wait goes in the Retry-After header (botocore's model reads it there); AWS's
+        # body holds only the message and the reason.
+        super().__init__(message, Reason=reason)
         self.retry_after_seconds = retry_after_seconds
+
+
+class InvalidRuntimeException(LambdaError):
+    """AWS's answer to an invoke whose runtime is not supported: here, a runtime the
+    simulator deployed (as AWS would) but has no executor for."""
+
+    code = "InvalidRuntimeException"
+    status = 502
+    error_type = "User"
+    message_key = "Message"
 
 
 class UnknownRouteError(LambdaError):

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from xml.sax.saxutils import escape
 
+from simulator.api.embedded_answers import EmbeddedAnswers
 from simulator.api.regional_routing import account_of
 from simulator.api.request_signatures import SignatureRejected, answers_in_xml, verify
 from simulator.api.request_sources import RequestSources
@@ -133,20 +134,22 @@ class ServiceDispatcher:
 
     @property
     def aws_app(self) -> WSGIApp:
-        """moto's multi-service app, created on first use (it is large to import)."""
+        """moto's multi-service app, created on first use (it is large to import), its
+        answers in AWS's shape where they differ (`embedded_answers`)."""
         if self._aws_app is None:
             from moto.moto_server.werkzeug_app import (
                 DomainDispatcherApplication,
                 create_backend_app,
             )
 
-            from simulator.events import cognito_user_pools, moto_bridge
+            from simulator.events import cognito_user_pools, moto_bridge, sns_signatures
 
             moto_bridge.install()
             cognito_user_pools.install()
+            sns_signatures.install()
             if self._service_state is not None:
                 self._service_state.track()
-            self._aws_app = DomainDispatcherApplication(create_backend_app)
+            self._aws_app = EmbeddedAnswers(DomainDispatcherApplication(create_backend_app))
         return self._aws_app
 
     def close(self) -> None:

@@ -18,6 +18,7 @@ from simulator.events.http_events import (
     MalformedResponse,
     internal_error_response,
     throttled_response,
+    url_function_error,
 )
 from simulator.events.streamed_http import PRELUDE_CONTENT_TYPE, StreamedHead, read_prelude
 from simulator.invocation.response_stream import ResponseStream
@@ -34,7 +35,7 @@ def streamed_url_response(stream: ResponseStream) -> Response:
     if stream.content_type is None:  # a buffered answer
         assert stream.result is not None  # finished without an error: it has a result
         if stream.result.failed:
-            return _whole(internal_error_response("2.0"))
+            return _whole(url_function_error())
         return Response(stream.result.payload, status=200,
                         headers=[("Content-Type", "application/json")])
     chunks = stream.chunks()
@@ -45,7 +46,7 @@ def streamed_url_response(stream: ResponseStream) -> Response:
         except MalformedResponse as error:
             log.warning("a function URL's streamed response is malformed: %s", error)
             stream.abandon()
-            return _whole(internal_error_response("2.0"))
+            return _whole(url_function_error())
     # Closed when the answer ends or its client goes, even before the first chunk: the
     # runtime's writes are dropped from then on rather than wait for a reader.
     body = ClosingIterator(_body(head.body_start, chunks), stream.abandon)

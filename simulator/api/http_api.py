@@ -37,6 +37,8 @@ from simulator.events.http_events import (
     response_from_v1,
     response_from_v2,
     throttled_response,
+    url_access_denied,
+    url_function_error,
     v1_event,
     v2_event,
 )
@@ -75,6 +77,11 @@ AUTH_TYPES = ("AWS_IAM", "NONE")
 INVOKE_MODES = ("RESPONSE_STREAM", "BUFFERED")
 NO_URL = "The resource you requested does not exist."
 NO_FUNCTION = "Function does not exist"
+# AWS's words for a function URL request its function's policy does not let in.
+URL_FORBIDDEN = ("Forbidden. For troubleshooting Function URL authorization issues, see: "
+                 "https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html")
+# The header the embedded services learn their account from, set by the simulator itself.
+INTERNAL_ACCOUNT_HEADER = "x-moto-account-id"
 URL_QUALIFIER_PATTERN = re.compile(r"((?!^\d+$)^[0-9a-zA-Z-_]+$)")
 
 
@@ -185,7 +192,7 @@ def create_function_url_config(name: str) -> Response:
             f"{url_arn(function, qualifier)}]. Error message:  FunctionUrlConfig exists for "
             "this Lambda function"
         )
-    described = describe_url(config, function, body)
+    described = describe_url(config, function, answers_change=True)
     del described["LastModifiedTime"]
     return answer(described, 201)
 
@@ -204,7 +211,7 @@ def update_function_url_config(name: str) -> Response:
     settings = validate_url_settings(body, creating=False)
     updated = replace(config, **settings, last_modified_time=url_timestamp())
     function_urls().put(updated)
-    return answer(describe_url(updated, function, body))
+    return answer(describe_url(updated, function, answers_change=True))
 
 
 @http_api.delete("/2021-10-31/functions/<name>/url")
@@ -280,7 +287,7 @@ def validate_url_settings(body: dict[str, Any], creating: bool) -> dict[str, Any
         if body["InvokeMode"] not in INVOKE_MODES:
             v.add(body["InvokeMode"], "invokeMode",
                   f"Member must satisfy enum value set: [{', '.join(INVOKE_MODES)}]")
-        settings["invoke_mode"] = body["InvokeMode"]
+        settings.update(invoke_mode=body["InvokeMode"], invoke_mode_given=True)
     if "Cors" in body:
         settings["cors"] = validate_cors(v, body["Cors"])
     v.raise_if_any()
@@ -318,9 +325,9 @@ def url_arn(function: FunctionConfig, qualifier: str | None) -> str:
 
 
 def describe_url(config: FunctionUrlConfig, function: FunctionConfig,
-                 request_body: dict[str, Any] | None = None) -> dict[str, Any]:
+                 answers_change: bool = False) -> dict[str, Any]:
     """The FunctionUrlConfig shape of the Lambda API. AWS's answer to a create or update
-    (`request_body`) shows InvokeMode only when the request set it."""
+    (`answers_change`) shows InvokeMode only once a request has set it."""
     described: dict[str, Any] = {
         "FunctionUrl": f"{functions().settings.endpoint_url}/_simulator/url/{config.url_id}/",
         "FunctionArn": url_arn(function, config.qualifier),
@@ -328,7 +335,7 @@ def describe_url(config: FunctionUrlConfig, function: FunctionConfig,
         "CreationTime": config.creation_time,
         "LastModifiedTime": config.last_modified_time,
     }
-    if request_body is None or "InvokeMode" in request_body:
+    if not answers_change or config.invoke_mode_given:
         described["InvokeMode"] = config.invoke_mode
     if config.cors:
         described["Cors"] = config.cors
@@ -342,7 +349,7 @@ def describe_url(config: FunctionUrlConfig, function: FunctionConfig,
 @http_api.route("/_simulator/url/<url_id>/", methods=SERVED_METHODS)
 @http_api.route("/_simulator/url/<url_id>/<path:path>", methods=SERVED_METHODS)
 def serve_function_url(url_id: str, path: str = "") -> Response:
-    return serve_url(url_id, f"/{path}")
+    return serve_url(url_id, f"/{path}", f"/_simulator/url/{url_id}")
 
 
 @http_api.before_app_request
@@ -375,16 +382,18 @@ def has_stage(api_id: str, stage: str) -> bool:
                for route in http_routes().all()) or bool(deployed_apis().routes(api_id, stage))
 
 
-def serve_url(url_id: str, path: str) -> Response:
+def serve_url(url_id: str, path: str, prefix: str = "") -> Response:
+    """Serve function URL `url_id`'s request for `path`, which the request's own path has
+    after `prefix`."""
     config = function_urls().by_id(url_id)
     if config is None:
-        return flask_response(gateway_error(404, "Not Found"))
+        return flask_response(url_access_denied(None))
     authorizer = None
     if config.auth_type == "AWS_IAM":
         authorizer = iam_authorizer()
-    if (authorizer is None and config.auth_type == "AWS_IAM") or not public_may_call(config):
-        return flask_response(HttpResponse(
-            403, [("Content-Type", "application/json")], b'{"Message":"Forbidden"}'))
+    if ((authorizer is None and config.auth_type == "AWS_IAM") or not target_exists(config)
+            or not public_may_call(config)):
+        return flask_response(url_access_denied(URL_FORBIDDEN))
     origin = request.headers.get("Origin")
     cors = config.cors or {}
     if (cors and origin and request.method == "OPTIONS"
@@ -396,13 +405,16 @@ def serve_url(url_id: str, path: str) -> Response:
         domain_name=request.host.rsplit(":", 1)[0],
         authorizer=authorizer,
     )
-    event = v2_event(http_request(path), destination)
+    event = v2_event(replace(http_request(path), raw_path=raw_request_path(prefix)),
+                     destination)
     if config.invoke_mode == "RESPONSE_STREAM":
-        response = invoke_streaming(config.function_name, config.qualifier, event)
+        response = invoke_streaming(config.function_name, config.qualifier, event,
+                                    destination.request_id)
         response.headers.extend(cors_headers(cors, origin))
         response.headers["x-amzn-RequestId"] = destination.request_id
         return response
-    outcome = invoke(config.function_name, config.qualifier, event, "2.0")
+    outcome = invoke(config.function_name, config.qualifier, event, "2.0",
+                     function_error=url_function_error(), request_id=destination.request_id)
     outcome.headers += cors_headers(cors, origin)
     return flask_response(outcome, destination.request_id)
 
@@ -420,6 +432,16 @@ def gateway_may_call(function_name: str, api_id: str, stage: str, incoming: Http
         return functions().lets_in(function_name, caller)
     except LambdaError:
         return True  # the function is gone: the invoke answers that
+
+
+def target_exists(config: FunctionUrlConfig) -> bool:
+    """Whether the URL's function (and alias) still exists: a deleted alias's URL refuses
+    requests as its gone policy would."""
+    try:
+        functions().function(config.function_name, config.qualifier)
+    except ResourceNotFoundException:
+        return False
+    return True
 
 
 def public_may_call(config: FunctionUrlConfig) -> bool:
@@ -457,12 +479,24 @@ def iam_authorizer() -> dict[str, Any] | None:
 # -- from Flask, through the function, back to Flask -----------------------------------------
 
 
+def raw_request_path(prefix: str) -> str | None:
+    """The request's path after `prefix` as the client wrote it, percent-escapes kept (an
+    escaped `/` stays one, as a function URL's event shows it); None when the server does
+    not tell."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    if not isinstance(raw, str) or not raw.startswith("/"):
+        return None
+    path = raw.split("?", 1)[0]
+    return path[len(prefix):] or "/" if path.startswith(prefix) else None
+
+
 def http_request(path: str) -> HttpRequest:
     return HttpRequest(
         method=request.method,
         path=path,
         raw_query=request.query_string.decode("utf-8", "replace"),
-        headers=list(request.headers.items()),
+        headers=[(name, value) for name, value in request.headers.items()
+                 if name.lower() != INTERNAL_ACCOUNT_HEADER],
         body=request.get_data(cache=False),
         source_ip=request.remote_addr or "127.0.0.1",
         port=int(request.environ.get("SERVER_PORT") or 80),
@@ -471,34 +505,38 @@ def http_request(path: str) -> HttpRequest:
 
 
 def invoke(function_name: str, qualifier: str | None, event: dict[str, Any],
-           payload_version: str) -> HttpResponse:
+           payload_version: str, function_error: HttpResponse | None = None,
+           request_id: str | None = None) -> HttpResponse:
     """Run the function on the event and map its answer as the gateway would, including
-    the gateway's own answers to a missing function, a throttle and a function error."""
+    the gateway's own answers to a missing function, a throttle and a function error
+    (`function_error`, when not the payload version's). A function URL's invocation has the
+    request's id (`request_id`), where an API's has one of its own."""
+    failed = function_error or internal_error_response(payload_version)
     payload = json.dumps(event).encode()
     if len(payload) > MAX_SYNC_PAYLOAD:
         return gateway_error(413, "Request Entity Too Large")
     try:
         result = invoker().run_event(functions().function(function_name, qualifier), payload,
-                                     trace_header=_trace_header(event))
+                                     trace_header=_trace_header(event), request_id=request_id)
     except TooManyRequestsException:
         return throttled_response(payload_version)
     except LambdaError as error:
         log.warning("HTTP event for %s not delivered: %s", function_name, error.message)
         return internal_error_response(payload_version, 500)
     if result.failed:
-        return internal_error_response(payload_version)
+        return failed
     try:
         if payload_version == "1.0":
             return response_from_v1(result.payload)
-        return response_from_v2(result.payload)
+        return response_from_v2(result.payload, json_body=function_error is not None)
     except MalformedResponse as error:
         log.warning("%s answered an HTTP event with a malformed response: %s",
                     function_name, error)
-        return internal_error_response(payload_version)
+        return failed
 
 
-def invoke_streaming(function_name: str, qualifier: str | None, event: dict[str, Any]
-                     ) -> Response:
+def invoke_streaming(function_name: str, qualifier: str | None, event: dict[str, Any],
+                     request_id: str) -> Response:
     """Run the function as InvokeWithResponseStream does, its answer streaming to the
     client; the gateway's own answers as `invoke` gives them."""
     payload = json.dumps(event).encode()
@@ -510,7 +548,8 @@ def invoke_streaming(function_name: str, qualifier: str | None, event: dict[str,
         log.warning("HTTP event for %s not delivered: %s", function_name, error.message)
         return flask_response(internal_error_response("2.0", 500))
     return streamed_url_response(
-        invoker().run_streamed(function, payload, trace_header=_trace_header(event)))
+        invoker().run_streamed(function, payload, trace_header=_trace_header(event),
+                               request_id=request_id))
 
 
 def flask_response(outcome: HttpResponse, request_id: str | None = None) -> Response:

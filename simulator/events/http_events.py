@@ -38,6 +38,8 @@ class HttpRequest:
     source_ip: str = "127.0.0.1"
     port: int = 80
     protocol: str = "HTTP/1.1"
+    # The path as the client wrote it, percent-escapes kept, when the gateway shows that.
+    raw_path: str | None = None
 
     def header(self, name: str) -> str | None:
         values = [value for key, value in self.headers if key.lower() == name.lower()]
@@ -136,18 +138,20 @@ def _gateway_trace_header(sent: str | None) -> str:
 def v2_event(request: HttpRequest, destination: Destination,
              now: float | None = None) -> dict[str, Any]:
     """Payload format 2.0 (HTTP APIs, function URLs): headers lower-cased and repeats
-    comma-joined, cookies moved out of the headers, repeated query keys comma-joined."""
+    comma-joined (but for `Connection`, which the gateway keeps), cookies moved out of the
+    headers, repeated query keys comma-joined; `rawPath` escaped, `requestContext.http.path`
+    not."""
     moment = time.time() if now is None else now
     headers: dict[str, str] = {}
     for key, value in request.headers:
         name = key.lower()
-        if name != "cookie":
+        if name not in ("cookie", "connection"):
             headers[name] = f"{headers[name]},{value}" if name in headers else value
     headers.update({key.lower(): value for key, value in _forwarded_headers(request).items()})
-    raw_path = request.path
+    path = request.path
     if destination.stage != DEFAULT_STAGE:
-        raw_path = f"/{destination.stage}{request.path}"
-    raw_path = quote(raw_path, safe=RAW_PATH_SAFE)
+        path = f"/{destination.stage}{request.path}"
+    raw_path = request.raw_path or quote(path, safe=RAW_PATH_SAFE)
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": destination.route_key,
@@ -171,7 +175,7 @@ def v2_event(request: HttpRequest, destination: Destination,
         "domainPrefix": destination.domain_prefix,
         "http": {
             "method": request.method,
-            "path": raw_path,
+            "path": path,
             "protocol": request.protocol,
             "sourceIp": request.source_ip,
             "userAgent": request.header("user-agent") or "",
@@ -282,6 +286,20 @@ def internal_error_response(payload_version: str, status: int = 502) -> HttpResp
     return gateway_error(status, "Internal Server Error")
 
 
+def url_function_error() -> HttpResponse:
+    """A function URL's answer to a function error or a malformed answer: 502 with the bare
+    words, where an HTTP API answers them as a JSON message."""
+    return HttpResponse(502, [("Content-Type", "application/json")], b"Internal Server Error")
+
+
+def url_access_denied(message: str | None) -> HttpResponse:
+    """A function URL's refusal (403 AccessDeniedException): with AWS's words when its policy
+    does not let the caller in, with a null message for a URL that does not exist."""
+    body = json.dumps({"Message": message}, separators=(",", ":")).encode()
+    return HttpResponse(403, [("Content-Type", "application/json"),
+                              ("x-amzn-ErrorType", "AccessDeniedException")], body)
+
+
 def throttled_response(payload_version: str) -> HttpResponse:
     """Lambda throttled the invoke: REST APIs pass on 429, HTTP APIs answer 503."""
     if payload_version == "1.0":
@@ -289,18 +307,27 @@ def throttled_response(payload_version: str) -> HttpResponse:
     return gateway_error(503, "Service Unavailable")
 
 
-def response_from_v2(payload: bytes) -> HttpResponse:
-    """A 2.0 answer: a dict with `statusCode` is a full response; any other JSON (a bare
-    dict, string, number, list) becomes a 200 `application/json` response with that JSON."""
+def response_from_v2(payload: bytes, json_body: bool = False) -> HttpResponse:
+    """A 2.0 answer: a dict with `statusCode` is a full response (whose `body` may be JSON
+    other than a string when `json_body`, as a function URL takes it, sent as that JSON);
+    any other answer becomes a 200 `application/json` response: a string as its text, other
+    JSON (a bare dict, number, list) written out again compactly, as AWS sends it."""
     answer = _parse(payload)
     if not isinstance(answer, dict) or "statusCode" not in answer:
-        return HttpResponse(200, [("Content-Type", "application/json")], payload)
+        text = answer if isinstance(answer, str) else compact_json(answer)
+        return HttpResponse(200, [("Content-Type", "application/json")], text.encode("utf-8"))
     headers = header_pairs(answer.get("headers"))
     cookies = answer.get("cookies") or []
     if not isinstance(cookies, list) or not all(isinstance(c, str) for c in cookies):
         raise MalformedResponse("cookies must be a list of strings")
     headers += [("Set-Cookie", cookie) for cookie in cookies]
+    if json_body and answer.get("body") is not None and not isinstance(answer["body"], str):
+        answer = {**answer, "body": compact_json(answer["body"])}
     return _response(answer, headers)
+
+
+def compact_json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 def response_from_v1(payload: bytes) -> HttpResponse:

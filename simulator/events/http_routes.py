@@ -244,6 +244,8 @@ class FunctionUrlConfig:
     auth_type: str
     invoke_mode: str = "BUFFERED"
     cors: dict[str, Any] | None = None
+    # Whether a create or update named InvokeMode: AWS's answers to both show it from then on.
+    invoke_mode_given: bool = False
     creation_time: str = dataclasses.field(default_factory=url_timestamp)
     last_modified_time: str = dataclasses.field(default_factory=url_timestamp)
 

@@ -34,7 +34,6 @@ from simulator.functions.policy_store import PolicyStore
 from simulator.functions.registry import FunctionRegistry
 from simulator.functions.strict_mode import StrictMode
 from simulator.functions.validation import (
-    MAX_LIST_ITEMS,
     Violations,
     check_architectures,
     check_function_reference,
@@ -99,7 +98,7 @@ class FunctionOperations:
         if "Layers" in body:
             settings.update(self._attach_layers(body["Layers"]))
         code = self._code_settings(body.get("Code") or {}, package_type)
-        check_runnable(settings["runtime"])
+        self._check_runtime(settings["name"], settings["runtime"])
         signing_config = self._code_signing_config(body.get("CodeSigningConfigArn"))
         function = FunctionConfig(
             package_type=package_type, state="Active", last_update_status="Successful",
@@ -168,20 +167,19 @@ class FunctionOperations:
         marker is the last entry's name (`name:version` with ALL)."""
         limit = validate_max_items(max_items)
         every_version = validate_function_version(function_version)
+        after = _list_key_of_marker(marker) if marker else ("", -1)
+        # Only the functions this page can reach are read: the marker's own (which may add
+        # nothing more), the page's, and one beyond to tell whether another page follows.
         entries: list[FunctionConfig] = []
-        for function in self._registry.all():
-            entries.append(function)
+        for function in self._registry.from_name(after[0], limit + 2):
+            candidates = [function]
             if every_version:
-                entries.extend(self._versions.versions(function.name))
-        keys = [_list_key(entry) for entry in entries]
-        start = 0
-        if marker:
-            after = _list_key_of_marker(marker)
-            start = next((i for i, key in enumerate(keys) if key > after), len(keys))
-        page = entries[start : start + min(limit, MAX_LIST_ITEMS)]
+                candidates.extend(self._versions.versions(function.name))
+            entries.extend(entry for entry in candidates if _list_key(entry) > after)
+        page = entries[:limit]
         result: dict[str, Any] = {"Functions": [
             self._describe(entry, listed=True, qualified=every_version) for entry in page]}
-        if start + len(page) < len(entries):
+        if len(entries) > limit:
             last = page[-1]
             result["NextMarker"] = f"{last.name}:{last.version}" if every_version else last.name
         return result
@@ -224,7 +222,7 @@ class FunctionOperations:
         settings = validate_function_settings(body, creating=False,
                                               package_type=function.package_type,
                                               current=function)
-        check_runnable(settings.get("runtime", ""))
+        self._check_runtime(function.name, settings.get("runtime", ""))
         if "role" in settings and self._strict_mode is not None:
             self._strict_mode.check_role(function.name, settings["role"])
         if "Layers" in body:
@@ -457,6 +455,14 @@ class FunctionOperations:
                          status_reason_code=failed.status_reason_code)
         self._registry.put(stored)
         return stored
+
+    def _check_runtime(self, name: str, runtime: str) -> None:
+        """A runtime AWS takes but the simulator cannot run deploys with a warning, as on
+        AWS, unless strict mode refuses it; with no mode given, it is refused."""
+        if self._strict_mode is None:
+            check_runnable(runtime)
+        else:
+            self._strict_mode.check_runtime(name, runtime)
 
     def _code_signing_config(self, arn: Any) -> str | None:
         """CreateFunction's CodeSigningConfigArn, which must name an existing configuration."""

@@ -33,6 +33,11 @@ log = logging.getLogger(__name__)
 # bounded rate, and each start holds a thread until the runtime has initialised.
 STARTING_AT_ONCE = 4
 INIT_TIMEOUT_SECONDS = 60.0
+# How the pool words a start whose init code failed (EnvironmentPool.start_warm), and the
+# StatusReason AWS gives a config whose environments' init failed; the pool's words for
+# any other failure are the reason.
+INIT_FAILED = "the function's initialization failed"
+INIT_FAILURE_REASON = "FUNCTION_ERROR_INIT_FAILURE"
 
 
 class ProvisionedConcurrencyConfigNotFound(ResourceNotFoundException):
@@ -168,8 +173,9 @@ class ProvisionedConcurrencyConfigs:
             "LastModified": config.last_modified,
         }
         if failure is not None:
-            answer["StatusReason"] = (f"{config.requested - started} of {config.requested} "
-                                      f"execution environments could not start: {failure}")
+            answer["StatusReason"] = INIT_FAILURE_REASON if failure.startswith(INIT_FAILED) \
+                else (f"{config.requested - started} of {config.requested} execution "
+                      f"environments could not start: {failure}")
         return answer
 
     def _config(self, reference: str, qualifier: str | None) -> _Config:

@@ -15,6 +15,7 @@ from simulator.aws_clients import own_client
 from simulator.config import Settings
 from simulator.errors import InvalidParameterValueException, LambdaError
 from simulator.executors.platforms import MACHINES
+from simulator.functions.validation import SUPPORTED_RUNTIMES, unsupported_runtime_message
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,17 @@ class StrictMode:
                 f"{problem}: it runs on {engine} (strict mode refuses it)",
                 InvalidParameterValueException(
                     f"{problem}; strict mode runs a function only on its own architecture"))
+
+    def check_runtime(self, name: str, runtime: str) -> None:
+        """A runtime AWS takes but the simulator has no executor for: the function deploys,
+        as on AWS, and its invokes fail, in the default mode; strict mode refuses it."""
+        if not runtime or runtime in SUPPORTED_RUNTIMES:
+            return
+        self.refuse_or_warn(
+            f"runtime:{name}:{runtime}",
+            f"function {name}: the {runtime} runtime cannot run in this simulator: it "
+            "deploys, but its invokes fail (strict mode refuses it)",
+            InvalidParameterValueException(unsupported_runtime_message(runtime)))
 
     def check_role(self, name: str, role: str) -> None:
         if not self.strict and not self._iam_in_use():

@@ -490,14 +490,17 @@ def validate_runtime(runtime: Any) -> str:
     return str(runtime)
 
 
+def unsupported_runtime_message(runtime: str) -> str:
+    """What the simulator says of a runtime AWS takes but it cannot run."""
+    return (f"The runtime parameter of {runtime} is not supported by this simulator yet; "
+            f"supported runtimes: {', '.join(SUPPORTED_RUNTIMES)}")
+
+
 def check_runnable(runtime: str) -> None:
     """A runtime AWS takes but the simulator cannot run is refused, after AWS's own checks
     (of the code among them), so that those answer as AWS does."""
     if runtime and runtime not in SUPPORTED_RUNTIMES:
-        raise InvalidParameterValueException(
-            f"The runtime parameter of {runtime} is not supported by this simulator yet; "
-            f"supported runtimes: {', '.join(SUPPORTED_RUNTIMES)}"
-        )
+        raise InvalidParameterValueException(unsupported_runtime_message(runtime))
 
 
 def validate_environment(environment: Any) -> dict[str, str]:

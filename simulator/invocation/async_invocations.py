@@ -1,7 +1,8 @@
 """Asynchronous invocation as AWS runs it: accepted into a persistent queue, retried on
 function errors (twice by default, with growing delays); throttles and system errors (an
 environment that cannot start, an engine out of reach) retried with a backoff from a second
-up to five minutes until the event is too old; then the result goes to the configured
+up to five minutes until the event is too old (but for a function whose reserved
+concurrency is 0: its events fail at once); then the result goes to the configured
 destinations and dead-letter queue, each delivery retried until it is taken or the event
 is too old. An event given up is logged with the reason."""
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -27,6 +29,7 @@ DEFAULT_MAXIMUM_RETRY_ATTEMPTS = 2
 DEFAULT_MAXIMUM_EVENT_AGE = 21600
 # AWS's backoff for throttles and system errors: from one second, doubling, up to five minutes.
 SYSTEM_BACKOFF_FIRST, SYSTEM_BACKOFF_MOST = 1.0, 300.0
+JITTER = 0.5  # the most a backoff is stretched, as a share of it
 
 Lookup = Callable[[str], "FunctionConfig | None"]
 # Runs one attempt: the function, the payload, the trace header and the tenant id.
@@ -45,12 +48,15 @@ class AsyncInvocations:
                                  settings.async_workers)
 
     def submit(self, reference: str, payload: bytes, trace_header: str | None = None,
-               tenant_id: str | None = None) -> None:
-        """`reference`: the function's name, or `name:version` for a published version;
-        `trace_header` the caller's `X-Amzn-Trace-Id`, which every attempt carries on, as
-        it does the tenant a tenant-isolated function runs the event for."""
-        self._queue.put(QueuedEvent(reference, payload, trace_header=trace_header,
-                                    tenant_id=tenant_id))
+               tenant_id: str | None = None) -> str:
+        """Queue the event; its id, the request id every attempt runs under (and the one AWS
+        answers the Invoke with). `reference`: the function's name, or `name:version` for a
+        published version; `trace_header` the caller's `X-Amzn-Trace-Id`, which every
+        attempt carries on, as it does the tenant a tenant-isolated function runs the event
+        for."""
+        event = QueuedEvent(reference, payload, trace_header=trace_header, tenant_id=tenant_id)
+        self._queue.put(event)
+        return event.id
 
     def pending(self) -> int:
         return self._queue.pending()
@@ -73,6 +79,9 @@ class AsyncInvocations:
         if time.time() - event.enqueued_at > max_age:
             self._owe_failure(function, event, None, "EventAgeExceeded")
             return self._deliver(event, None)
+        if function.reserved_concurrency == 0:  # never runs: AWS fails it at once
+            self._owe_failure(function, event, None, "ZeroReservedConcurrency")
+            return self._deliver(event, max_age)
         try:
             result = self._run(function, event.payload, event.trace_header, event.tenant_id,
                                event.id)
@@ -101,12 +110,15 @@ class AsyncInvocations:
         return float(self._settings.async_retry_delay * 2 ** (attempts - 1))
 
     def _system_backoff(self, event: QueuedEvent) -> float:
-        """Throttles and system errors don't count as attempts; they wait longer each time.
-        The first wait is never above the function-error retry delay, which is how a short
-        configured delay shortens both."""
+        """Throttles and system errors don't count as attempts; they wait longer each time,
+        each wait stretched by up to half at random, so that events throttled together (a
+        burst queued behind a reservation) come back one by one rather than all at the same
+        moment, to be throttled together again. The first wait is never above the
+        function-error retry delay, which is how a short configured delay shortens both."""
         event.system_retries += 1
         first = min(SYSTEM_BACKOFF_FIRST, self._settings.async_retry_delay)
-        return float(min(first * 2 ** (event.system_retries - 1), SYSTEM_BACKOFF_MOST))
+        delay = first * 2 ** (event.system_retries - 1) * random.uniform(1.0, 1.0 + JITTER)
+        return float(min(delay, SYSTEM_BACKOFF_MOST))
 
     def _owe_success(self, function: FunctionConfig, event: QueuedEvent,
                      result: InvocationResult) -> None:

@@ -22,6 +22,7 @@ from simulator.errors import (
     AccessDeniedException,
     InvalidParameterValueException,
     InvalidRequestContentException,
+    InvalidRuntimeException,
     RequestEntityTooLargeException,
     ResourceConflictException,
     ResourceNotFoundException,
@@ -32,10 +33,17 @@ from simulator.functions.arn_scope import ForeignAccountDenied
 from simulator.functions.event_invoke_configs import EventInvokeConfigs, names_alias
 from simulator.functions.function_operations import FunctionOperations
 from simulator.functions.policy_evaluation import Caller
-from simulator.functions.validation import Violations, check_tenant_id, parse_function_reference
+from simulator.functions.validation import (
+    SUPPORTED_RUNTIMES,
+    Violations,
+    check_tenant_id,
+    parse_function_reference,
+    unsupported_runtime_message,
+)
 from simulator.invocation.async_invocations import AsyncInvocations
 from simulator.invocation.destinations import DestinationSender
 from simulator.invocation.observer import InvocationObserver, NoObserver
+from simulator.invocation.payload_errors import not_json_reason
 from simulator.invocation.response_stream import ResponseStream
 from simulator.invocation.tracing import (
     MOST_ROUNDS,
@@ -75,7 +83,7 @@ class InvokeOutcome:
     log_result: str | None = None
     executed_version: str | None = None
     result: InvocationResult | None = None
-    # AWS's `x-amzn-RequestId`: a synchronous invoke's is the id its function sees.
+    # AWS's `x-amzn-RequestId`: the id the function sees (an asynchronous invoke's event's).
     request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     durable_execution_arn: str | None = None  # the execution a durable function's invoke started
 
@@ -152,9 +160,10 @@ class Invoker:
             return self.durable.invoke(function, payload, invocation_type,
                                        durable_execution_name)
         if invocation_type == "Event":
-            self.submit_event(_queued_reference(function, _named_qualifier(reference, qualifier)),
-                              payload, trace_header, tenant_id)
-            return InvokeOutcome(202)
+            event_id = self._queue_event(
+                _queued_reference(function, _named_qualifier(reference, qualifier)), payload,
+                trace_header, tenant_id)
+            return InvokeOutcome(202, request_id=event_id)
         result = self.run(function, payload, context, trace_header,
                           want_log=log_type == "Tail",
                           invoked_as=_named_qualifier(reference, qualifier),
@@ -209,24 +218,31 @@ class Invoker:
         want_log: bool = False,
         invoked_as: str | None = None,
         tenant_id: str | None = None,
+        request_id: str | None = None,
     ) -> ResponseStream:
         """`run` on a thread of its own, the answer streaming to the caller as the runtime
         writes it: the caller's thread is free to write each chunk out as it comes."""
         stream = ResponseStream()
         stream.run_in_background(lambda: self.run(
             function, payload, client_context, trace_header, want_log=want_log,
-            invoked_as=invoked_as, response_sink=stream, tenant_id=tenant_id))
+            invoked_as=invoked_as, response_sink=stream, tenant_id=tenant_id,
+            request_id=request_id))
         return stream
 
     def submit_event(self, reference: str, payload: bytes,
                      trace_header: str | None = None, tenant_id: str | None = None) -> None:
         """Queue an asynchronous invocation, as S3, SNS, EventBridge and `Event` invokes do;
         the trace and the tenant go on with the event."""
+        self._queue_event(reference, payload, trace_header, tenant_id)
+
+    def _queue_event(self, reference: str, payload: bytes, trace_header: str | None,
+                     tenant_id: str | None) -> str:
+        """`submit_event`, telling the event's request id."""
         function = self.resolve(reference)
         # Accepting the event starts its trace: every attempt and destination shares it.
         trace_header = trace_header or TraceHeader(new_root()).render()
-        self._async.submit(_queued_reference(function, _named_qualifier(reference, None)),
-                           payload, trace_header, tenant_id)
+        return self._async.submit(_queued_reference(function, _named_qualifier(reference, None)),
+                                  payload, trace_header, tenant_id)
 
     def _as_invoked(self, reference: str) -> FunctionConfig | None:
         """What a queued event runs, with the event invoke config it follows; None for a
@@ -330,7 +346,12 @@ class Invoker:
         `X-Amzn-Trace-Id`, if it sent one. A `response_sink` gets what the runtime streams
         as it streams it (the result then holds no payload but an error's). A `tenant_id`
         runs it in an environment of that tenant's own, never another tenant's. A
-        `request_id` is the one an asynchronous event keeps through all its attempts."""
+        `request_id` is one the caller gave: the one an asynchronous event keeps through all
+        its attempts, a function URL request's own."""
+        if function.package_type == "Zip" and function.runtime not in SUPPORTED_RUNTIMES:
+            raise InvalidRuntimeException(
+                f"{unsupported_runtime_message(function.runtime)}: {function.name} is deployed "
+                "but cannot run here")
         if tenant_id is not None:
             function = replace(function, tenant_id=tenant_id)
         started = time.monotonic()
@@ -498,8 +519,8 @@ def _checked_json(payload: bytes) -> bytes:
         json.loads(payload)
     except (ValueError, UnicodeDecodeError, RecursionError) as error:
         raise InvalidRequestContentException(
-            f"Could not parse request body into json: Could not parse payload into json: {error}"
-        ) from None
+            "Could not parse request body into json: Could not parse payload into json: "
+            f"{not_json_reason(payload, error)}") from None
     return payload
 
 

@@ -24,21 +24,6 @@ CAUSES: dict[str, str] = {
         "DescribeSubnets/DescribeSecurityGroups. EC2 Error Code: ...\") and keeps an emptied "
         "VpcConfig after detaching; we accept any and drop VpcConfig"
     ),
-    "deprecated_runtime": (
-        "AWS still accepts UpdateFunctionConfiguration to the deprecated python3.8 "
-        "runtime; ours refuses a runtime it has no executor for (400 "
-        "InvalidParameterValueException \"The runtime parameter of python3.8 is not "
-        "supported by this simulator yet; ...\"), so the function keeps python3.12 and "
-        "its revision"
-    ),
-    "embedded_dynamodb_update_table": (
-        "AWS's DynamoDB UpdateTable answer (enabling a stream on an on-demand table) has "
-        "TableStatus UPDATING, a TableId and "
-        "BillingModeSummary.LastUpdateToPayPerRequestDateTime, and no empty index lists; "
-        "the embedded DynamoDB answers TableStatus ACTIVE, without TableId or "
-        "LastUpdateToPayPerRequestDateTime, with LocalSecondaryIndexes [] and "
-        "GlobalSecondaryIndexes []"
-    ),
     "self_managed_kafka": (
         "AWS creates self-managed Kafka mappings (202 with SelfManagedEventSource, "
         "Topics, SourceAccessConfigurations, StartingPosition TRIM_HORIZON, BatchSize "
@@ -64,42 +49,12 @@ CAUSES: dict[str, str] = {
         "appended to a one-letter name); ours are the simulator's own, which the embedded "
         "STS answers as arn:aws:sts::<account>:user/moto"
     ),
-    "payload_not_utf8_message": (
-        "AWS refuses a payload that is not UTF-8 JSON with its JSON parser's words (\"... "
-        "Could not parse payload into json: Invalid UTF-8 start byte 0x87\\n at [Source: "
-        "REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, "
-        "column: 3]\", or \"Unexpected character ((CTRL-CHAR, code 153)): expected a "
-        "valid value (JSON String, Number, Array, Object or token 'null', 'true' or "
-        "'false')\\n at [Source: ...; line: 1, column: 1]\"); ours, with the same code "
-        "and prefix, says Python's \"'utf-8' codec can't decode byte 0x87 in position 1: "
-        "invalid start byte\""
-    ),
     "stack_trace_paths": (
         "AWS's stack trace names the handler's file under /var/task "
         "(\\\"/var/task/lambda_handler_error.py\\\") and the runtime's under "
         "/var/lang/lib/python3.x; ours names the process executor's code directory and "
         "the host interpreter's library (and its patch release's frozen importlib line "
         "numbers)"
-    ),
-    "embedded_dynamodb_create_table": (
-        "AWS's DynamoDB CreateTable answer (an on-demand table) has TableStatus "
-        "CREATING and a TableId, and no WarmThroughput or empty index lists; the "
-        "embedded DynamoDB answers TableStatus ACTIVE, without TableId, with "
-        "WarmThroughput, LocalSecondaryIndexes [] and GlobalSecondaryIndexes []"
-    ),
-    "embedded_sns_signature_version": (
-        "AWS's SNS notification delivered to an SQS subscription (an OnFailure record "
-        "sent to a topic) says SignatureVersion \"1\"; the embedded SNS says \"2\""
-    ),
-    "embedded_sqs_empty_failed": (
-        "AWS's SQS answers a SendMessageBatch whose entries all succeeded without a "
-        "`Failed` member; the embedded SQS answers `Failed: []`"
-    ),
-    "runtime_not_runnable": (
-        "AWS creates Java and .NET functions (java11/17/21/25, dotnet8/10); ours refuses "
-        "a runtime it has no executor for (400 InvalidParameterValueException \"The "
-        "runtime parameter of java21 is not supported by this simulator yet; ...\"), so "
-        "the function's later calls find no function (404)"
     ),
     "sandbox_addresses": (
         "AWS's runtimes reach the Runtime API at 169.254.100.1:9001 (127.0.0.1:9001 on "
@@ -144,6 +99,61 @@ CAUSES: dict[str, str] = {
         "AWS's nodejs18.x sets NODE_EXTRA_CA_CERTS=/var/runtime/ca-cert.pem (its "
         "runtime's CA bundle); ours has no such bundle and sets none"
     ),
+    "url_host_port": (
+        "A function URL on AWS is served on port 443, so the event's `host` header is the "
+        "URL's domain name, equal to requestContext.domainName; ours is served on the "
+        "simulator's port, so the host header carries `:<port>` while domainName is the "
+        "host name alone"
+    ),
+    "url_no_tls": (
+        "AWS's function URL events carry the x-amzn-tls-version and "
+        "x-amzn-tls-cipher-suite headers of the client's TLS connection; ours are served "
+        "over plain HTTP and have none"
+    ),
+    "url_policy_not_enforced": (
+        "AWS refuses a public (AuthType NONE) function URL request that its function's "
+        "policy does not allow (403 AccessDeniedException {\"Message\": \"Forbidden. For "
+        "troubleshooting Function URL authorization issues, see: "
+        "https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html\"}); ours lets it "
+        "through with a warning line unless strict mode is on, and the conformance server "
+        "is not strict"
+    ),
+    "reserved_below_provisioned": (
+        "AWS refuses PutFunctionConcurrency below the function's total provisioned "
+        "concurrency (400 InvalidParameterValueException \" ReservedConcurrentExecutions  "
+        "1 should not be lower than function's total provisioned concurrency [2].\"); ours "
+        "accepts it"
+    ),
+    "provisioned_takes_reserved": (
+        "On AWS a function's provisioned concurrency comes out of its reserved "
+        "concurrency: with reserved equal to provisioned, an invoke of $LATEST is "
+        "throttled (429 TooManyRequestsException, "
+        "ReservedFunctionConcurrentInvocationLimitExceeded); ours counts only invocations "
+        "in flight against the reservation, so it runs"
+    ),
+    "timeout_keeps_tmp": (
+        "After a timeout AWS restarts the runtime in the same sandbox: /tmp keeps what "
+        "the function wrote (the module's globals are reset); ours starts a new "
+        "environment with an empty /tmp, so reading the file fails (FileNotFoundError)"
+    ),
+    "timeout_message_2024": (
+        "This recording (April 2024) has AWS's older timeout answer (errorMessage \"<date> "
+        "<request id> Task timed out after 1.00 seconds\", no errorType); AWS's newer one, "
+        "recorded in November 2025 (test_lambda_invoke_with_timeout) and matched by ours, "
+        "is errorType Sandbox.Timedout with \"RequestId: <id> Error: Task timed out after "
+        "1.00 seconds\""
+    ),
+    "shared_credentials": (
+        "AWS gives each execution environment credentials of its own (a session of the "
+        "execution role, so two environments' AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY "
+        "and AWS_SESSION_TOKEN differ); ours gives every environment the same"
+    ),
+    "recording_2022_nodejs16": (
+        "This recording (September 2022) is of a nodejs16.x function, which the simulator "
+        "does not run (the replay uses nodejs20.x), and its CreateFunction answer "
+        "predates LoggingConfig, RuntimeVersionConfig and SnapStart, which AWS's answers "
+        "have today"
+    ),
 }
 
 # scenario id -> the causes of its differences
@@ -160,22 +170,12 @@ KNOWN_CAUSES: dict[str, tuple[str, ...]] = {
     "lambda_api::TestLambdaVersions::test_publish_with_update": ("publish_on_update",),
     "lambda_api::TestLambdaEventSourceMappings::test_create_event_source_self_managed":
         ("self_managed_kafka",),
-    "lambda_api::TestLambdaEventSourceMappings::test_event_source_mapping_lifecycle":
-        ("embedded_dynamodb_update_table",),
-    "lambda_api::TestLambdaEventSourceMappings::test_event_source_mapping_lifecycle_delete_function":
-        ("embedded_dynamodb_update_table",),
-    "lambda_api::TestLambdaRevisions::test_function_revisions_basic":
-        ("deprecated_runtime",),
     "lambda::TestLambdaBaseFeatures::test_assume_role[1]":
         ("function_credentials",),
     "lambda::TestLambdaBaseFeatures::test_assume_role[2]":
         ("function_credentials",),
     "lambda::TestLambdaErrors::test_lambda_handler_error":
         ("stack_trace_paths",),
-    "lambda::TestLambdaErrors::test_lambda_invoke_payload_encoding_error[body-n\\x87r\\x9e\\xe9\\xb5\\xd7I\\xee\\x9bmt]":
-        ("payload_not_utf8_message",),
-    "lambda::TestLambdaErrors::test_lambda_invoke_payload_encoding_error[message-\\x99\\xeb,j\\x07\\xa1zYh]":
-        ("payload_not_utf8_message",),
     "lambda::TestLambdaErrors::test_lambda_runtime_error":
         ("stack_trace_paths",),
     "lambda::TestLambdaErrors::test_lambda_runtime_exit_segfault":
@@ -185,133 +185,6 @@ KNOWN_CAUSES: dict[str, tuple[str, ...]] = {
     "destinations::TestLambdaDestinationSqs::test_assess_lambda_destination_invocation"
     "[payload1]":
         ("stack_trace_paths",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::"
-    "test_deletion_event_source_mapping_with_dynamodb":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::test_disabled_dynamodb_event_source_mapping":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::test_duplicate_event_source_mappings":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::test_dynamodb_event_filter"
-    "[content_filter_type]":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::test_dynamodb_event_filter"
-    "[content_multiple_filters]":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::test_dynamodb_event_filter"
-    "[content_or_filter]":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::test_dynamodb_event_filter"
-    "[date_time_conversion]":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::test_dynamodb_event_filter"
-    "[exists_false_filter]":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::test_dynamodb_event_filter"
-    "[exists_filter_type]":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::test_dynamodb_event_filter"
-    "[insert_same_entry_twice]":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::test_dynamodb_event_filter[numeric_filter]":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::test_dynamodb_event_filter[prefix_filter]":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::test_dynamodb_event_source_mapping":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::"
-    "test_dynamodb_event_source_mapping_with_on_failure_destination_config":
-        ("embedded_dynamodb_create_table", "embedded_dynamodb_update_table"),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::"
-    "test_dynamodb_event_source_mapping_with_s3_on_failure_destination":
-        ("embedded_dynamodb_create_table", "embedded_dynamodb_update_table"),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::"
-    "test_dynamodb_event_source_mapping_with_sns_on_failure_destination_config":
-        ("embedded_dynamodb_create_table", "embedded_dynamodb_update_table",
-         "embedded_sns_signature_version"),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::"
-    "test_dynamodb_report_batch_item_failure_scenarios"
-    "[empty_string_item_identifier_failure]":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::"
-    "test_dynamodb_report_batch_item_failure_scenarios"
-    "[invalid_key_foo_failure]":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::"
-    "test_dynamodb_report_batch_item_failure_scenarios"
-    "[invalid_key_foo_null_value_failure]":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::"
-    "test_dynamodb_report_batch_item_failure_scenarios"
-    "[item_identifier_not_present_failure]":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::"
-    "test_dynamodb_report_batch_item_failure_scenarios"
-    "[null_item_identifier_failure]":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::"
-    "test_dynamodb_report_batch_item_failure_scenarios"
-    "[unhandled_exception_in_function]":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::test_dynamodb_report_batch_item_failures":
-        ("embedded_dynamodb_create_table", "embedded_dynamodb_update_table"),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::"
-    "test_dynamodb_report_batch_item_success_scenarios"
-    "[empty_batch_item_failure_success]":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::"
-    "test_dynamodb_report_batch_item_success_scenarios"
-    "[empty_dict_success]":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::"
-    "test_dynamodb_report_batch_item_success_scenarios"
-    "[empty_list_success]":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::"
-    "test_dynamodb_report_batch_item_success_scenarios"
-    "[null_batch_item_failure_success]":
-        ("embedded_dynamodb_create_table",),
-    "dynamodbstreams::TestDynamoDBEventSourceMapping::"
-    "test_dynamodb_report_batch_item_success_scenarios"
-    "[null_success]":
-        ("embedded_dynamodb_create_table",),
-    "kinesis::TestKinesisSource::"
-    "test_kinesis_event_source_mapping_with_sns_on_failure_destination_config":
-        ("embedded_sns_signature_version",),
-    "sqs::TestSQSEventSourceMapping::test_sqs_event_source_mapping_batch_size[15]":
-        ("embedded_sqs_empty_failed",),
-    "sqs::TestSQSEventSourceMapping::test_sqs_event_source_mapping_batch_size[100]":
-        ("embedded_sqs_empty_failed",),
-    "sqs::TestSQSEventSourceMapping::test_sqs_event_source_mapping_batch_size[1000]":
-        ("embedded_sqs_empty_failed",),
-    "sqs::TestSQSEventSourceMapping::test_sqs_event_source_mapping_batch_size[10000]":
-        ("embedded_sqs_empty_failed",),
-    "sqs::test_report_batch_item_failures":
-        ("embedded_sqs_empty_failed",),
-    "lambda_api::TestLambdaSnapStart::test_snapstart_lifecycle[java11]":
-        ("runtime_not_runnable",),
-    "lambda_api::TestLambdaSnapStart::test_snapstart_lifecycle[java17]":
-        ("runtime_not_runnable",),
-    "lambda_api::TestLambdaSnapStart::test_snapstart_lifecycle[java21]":
-        ("runtime_not_runnable",),
-    "lambda_api::TestLambdaSnapStart::test_snapstart_lifecycle[java25]":
-        ("runtime_not_runnable",),
-    "lambda_api::TestLambdaSnapStart::test_snapstart_lifecycle[dotnet8]":
-        ("runtime_not_runnable",),
-    "lambda_api::TestLambdaSnapStart::test_snapstart_lifecycle[dotnet10]":
-        ("runtime_not_runnable",),
-    "lambda_api::TestLambdaSnapStart::test_snapstart_update_function_configuration[java11]":
-        ("runtime_not_runnable",),
-    "lambda_api::TestLambdaSnapStart::test_snapstart_update_function_configuration[java17]":
-        ("runtime_not_runnable",),
-    "lambda_api::TestLambdaSnapStart::test_snapstart_update_function_configuration[java21]":
-        ("runtime_not_runnable",),
-    "lambda_api::TestLambdaSnapStart::test_snapstart_update_function_configuration[java25]":
-        ("runtime_not_runnable",),
-    "lambda_api::TestLambdaSnapStart::test_snapstart_update_function_configuration[dotnet8]":
-        ("runtime_not_runnable",),
-    "lambda_api::TestLambdaSnapStart::test_snapstart_update_function_configuration[dotnet10]":
-        ("runtime_not_runnable",),
     "common::TestLambdaRuntimesCommon::test_introspection_invoke[python3.11]":
         ("sandbox_addresses", "endpoint_url_variable", "container_variables",
          "no_ld_library_path", "python311_locale"),
@@ -340,6 +213,24 @@ KNOWN_CAUSES: dict[str, tuple[str, ...]] = {
     "common::TestLambdaRuntimesCommon::test_introspection_invoke[provided.al2023]":
         ("sandbox_addresses", "endpoint_url_variable", "container_variables",
          "no_ld_library_path", "pythonpath_everywhere", "custom_runtime_start"),
+    "lambda::TestLambdaURL::test_lambda_url_echo_http_fixture_default":
+        ("url_host_port", "url_no_tls"),
+    "lambda::TestLambdaURL::test_lambda_url_echo_http_fixture_trim_x_headers":
+        ("url_host_port",),
+    "lambda::TestLambdaURL::test_lambda_url_form_payload":
+        ("url_host_port",),
+    "lambda::TestLambdaPermissions::test_lambda_permission_url_invocation":
+        ("url_policy_not_enforced",),
+    "lambda::TestLambdaConcurrency::test_lambda_concurrency_block":
+        ("provisioned_takes_reserved",),
+    "lambda::TestLambdaConcurrency::test_reserved_provisioned_overlap":
+        ("reserved_below_provisioned", "provisioned_takes_reserved"),
+    "lambda::TestLambdaBehavior::test_lambda_invoke_timed_out_environment_reuse":
+        ("timeout_message_2024", "timeout_keeps_tmp"),
+    "lambda::TestLambdaFeatures::test_lambda_with_context":
+        ("recording_2022_nodejs16",),
+    "lambda::TestLambdaBaseFeatures::test_lambda_different_iam_keys_environment":
+        ("shared_credentials",),
 }
 
 KNOWN_DIFFERENCES: dict[str, str] = {

@@ -10,6 +10,8 @@ import random
 import re
 import string
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -333,3 +335,221 @@ def request_id_invoke(run: Replay) -> None:
         time.sleep(0.5)
     run.record("log_entries", {"logs": [dated(event["message"].rstrip()) for event in events
                                         if "RequestId" in event["message"]]})
+
+
+def handler_archive(handler: str, archive_name: str) -> bytes:
+    """An archive holding handler file `handler` (its name with extension, in `handlers/`)."""
+    return zip_of({archive_name: (HANDLERS / handler).read_text()})
+
+
+# Some recordings' runtimes (python3.10, nodejs16.x, nodejs18.x) are not ones the simulator
+# runs here: their replays use the nearest it does where nothing compared names the runtime.
+RECORDED_RUNTIMES = {"python3.10": ("python3.12", "echo.py"), "nodejs16.x": ("nodejs20.x",
+                                                                           "echo.js")}
+
+
+def echo_function(run: Replay, recorded_runtime: str) -> str:
+    """The recordings' echo function of that runtime (printing and returning its event)."""
+    runtime, handler = RECORDED_RUNTIMES[recorded_runtime]
+    name = run.function_name()
+    code = echo_zip() if handler == "echo.py" else handler_archive(handler, "handler.js")
+    run.create_function(name, code=code, Runtime=runtime)
+    return name
+
+
+def per_runtime(test: str, replay: Callable[[Replay, str], None]) -> None:
+    for recorded_runtime in RECORDED_RUNTIMES:
+        scenario(SOURCE, f"TestLambdaFeatures::{test}[{recorded_runtime}]", AREA)(
+            lambda run, runtime=recorded_runtime: replay(run, runtime))
+
+
+def invocation_with_logs(run: Replay, runtime: str) -> None:
+    name = echo_function(run, runtime)
+    response = run.invoke(FunctionName=name, Payload=b"{}", LogType="Tail")
+    text = base64.b64decode(response.get("LogResult", "")).decode("utf-8", "replace")
+    # The recorder wrote the LogResult as `log-result`, whatever it was.
+    run.record("invoke", {**response, "LogResult": "log-result"} if "LogResult" in response
+               else response)
+    run.record("logs", {"logs": [report_written(dated(line))
+                                 for line in text.splitlines(keepends=True)]})
+
+
+def report_written(line: str) -> str:
+    """A REPORT line with its measured values written as the recorder's transformer did."""
+    if not line.startswith("REPORT"):
+        return line
+    line = re.sub(r"(Duration|Init Duration): [\d.]+ ms", r"\1: <duration> ms", line)
+    return re.sub(r"Max Memory Used: \d+ MB", "Max Memory Used: <memory> MB", line)
+
+
+def invocation_type(kind: str) -> Callable[[Replay, str], None]:
+    def replay(run: Replay, runtime: str) -> None:
+        invoke_sync(run, "invoke-result", FunctionName=echo_function(run, runtime),
+                    Payload=b"{}", InvocationType=kind)
+    return replay
+
+
+per_runtime("test_invocation_with_logs", invocation_with_logs)
+per_runtime("test_invocation_type_request_response", invocation_type("RequestResponse"))
+per_runtime("test_invocation_type_event", invocation_type("Event"))
+per_runtime("test_invocation_type_dry_run", invocation_type("DryRun"))
+
+
+def node_no_return_payload(invocation_type: str) -> None:
+    @scenario(SOURCE, f"TestLambdaFeatures::test_invocation_type_no_return_payload"
+              f"[nodejs-{invocation_type}]", AREA)
+    def replay(run: Replay) -> None:
+        name = run.function_name()
+        run.create_function(name, Runtime="nodejs20.x", Handler="handler.handler",
+                            code=handler_archive("returns_nothing.js", "handler.js"))
+        invoke_sync(run, "invoke-result", FunctionName=name, Payload=b"{}",
+                    InvocationType=invocation_type)
+
+
+for kind in ("RequestResponse", "Event"):
+    node_no_return_payload(kind)
+
+
+def log_messages(run: Replay, name: str, done: Callable[[list[str]], bool],
+                 wait: float = 20) -> list[str]:
+    """The function's log messages once `done` holds of them, or after `wait` seconds."""
+    logs = run.client("logs")
+    deadline = time.monotonic() + wait
+    while True:
+        events = call(logs, "filter_log_events", logGroupName=f"/aws/lambda/{name}"
+                      ).get("events", [])
+        messages = [event["message"] for event in events]
+        if done(messages) or time.monotonic() > deadline:
+            return messages
+        time.sleep(0.5)
+
+
+def reports(count: int) -> Callable[[list[str]], bool]:
+    return lambda messages: sum("REPORT" in message for message in messages) >= count
+
+
+@scenario(SOURCE, "TestLambdaFeatures::test_lambda_with_context", AREA)
+def lambda_with_context(run: Replay) -> None:
+    name = run.function_name()
+    run.record("creation", run.create_function(
+        name, Runtime="nodejs20.x", Handler="lambda_integration.handler",
+        code=handler_archive("context_report.js", "lambda_integration.js")))
+    client_context = {"custom": {"foo": "bar"}, "client": {"snap": ["crackle", "pop"]},
+                      "env": {"fizz": "buzz"}}
+    invoke_sync(run, "invocation", FunctionName=name, Payload=b"{}",
+                ClientContext=base64.b64encode(json.dumps(client_context).encode()).decode())
+
+
+@scenario(SOURCE, "TestLambdaBehavior::test_lambda_cache_local[nodejs]", AREA)
+def cache_local_nodejs(run: Replay) -> None:
+    name = run.function_name()
+    run.create_function(name, Runtime="nodejs20.x", Handler="handler.handler",
+                        code=handler_archive("counter.js", "handler.js"))
+    invoke_sync(run, "first_invoke_result", FunctionName=name)
+    invoke_sync(run, "second_invoke_result", FunctionName=name)
+
+
+@scenario(SOURCE, "TestLambdaBehavior::test_lambda_invoke_timed_out_environment_reuse", AREA)
+def timed_out_environment_reuse(run: Replay) -> None:
+    name = run.function_name()
+    run.record("create-result", run.create_function(name, code=handler_zip("environment_state"),
+                                                    Timeout=1))
+    for key, event in [("file-write", {"write-file": "some-content"}),
+                       ("file-read", {"read-file": True}), ("set-number", {"set-number": 42}),
+                       ("read-number", {"read-number": True}), ("timed-out", {"sleep": 2}),
+                       ("file-read-after-timeout", {"read-file": True}),
+                       ("read-number-after-timeout", {"read-number": True})]:
+        invoke_sync(run, f"invoke-result-{key}", FunctionName=name, Payload=json.dumps(event))
+
+
+@scenario(SOURCE, "TestRequestIdHandling::test_request_id_async_invoke_with_retry", AREA)
+def request_id_async_invoke_with_retry(run: Replay) -> None:
+    name = run.function_name()
+    run.create_function(name, code=handler_zip("request_id_or_failure"))
+    run.call("put_function_event_invoke_config", FunctionName=name, MaximumRetryAttempts=1)
+    settled(run, name)
+    invoke_sync(run, "invoke_result", FunctionName=name, InvocationType="Event",
+                Payload=json.dumps({"fail": 1}))
+    # Lambda retries a failed event after a minute.
+    messages = log_messages(run, name, reports(2), wait=150)
+    run.record("end_messages", [message.rstrip() for message in messages if "END" in message])
+
+
+@scenario(SOURCE, "TestLambdaVersions::test_function_update_during_invoke", AREA)
+def function_update_during_invoke(run: Replay) -> None:
+    name = run.function_name()
+    variables = {"FUNCTION_VARIANT": "variant-1"}
+    run.create_function(name, code=handler_zip("variant_report"),
+                        Environment={"Variables": variables})
+
+    def update_then_invoke() -> None:
+        time.sleep(5)
+        run.call("update_function_configuration", FunctionName=name,
+                 Environment={"Variables": {"FUNCTION_VARIANT": "variant-2"}})
+        settled(run, name)
+        after = run.invoke(FunctionName=name, Payload=json.dumps(
+            {"request_prefix": "2-post-update"}))["Payload"]
+        if (after.get("function_variant"), after.get("function_version")) != (
+                "variant-2", "$LATEST"):
+            raise AssertionError(f"the invoke after the update ran {after}")
+
+    with ThreadPoolExecutor(1) as pool:
+        updating = pool.submit(update_then_invoke)
+        invoke_sync(run, "invoke_response_before", FunctionName=name, Payload=json.dumps(
+            {"request_prefix": "1-sleep", "sleep_seconds": 20}))
+        updating.result()
+
+
+@scenario(SOURCE, "TestLambdaVersions::test_async_invoke_queue_upon_function_update", AREA)
+def async_invoke_queue_upon_function_update(run: Replay) -> None:
+    s3 = run.client("s3")
+    bucket = f"lambda-target-bucket-{short_id()}"
+    s3.create_bucket(Bucket=bucket)
+    name = run.function_name()
+    variables = {"S3_BUCKET_NAME": bucket, "FUNCTION_VARIANT": "variant-1"}
+    run.create_function(name, code=handler_zip("variant_report"),
+                        Environment={"Variables": variables})
+    run.call("put_function_concurrency", FunctionName=name, ReservedConcurrentExecutions=1)
+
+    def queue_event(number: int, label: str, **event: Any) -> None:
+        run.call("invoke", FunctionName=name, InvocationType="Event",
+                 Payload=json.dumps({"request_prefix": f"{number:02}-{label}", **event}))
+
+    queue_event(1, "sleep", sleep_seconds=22)
+    time.sleep(2)
+    for number in range(2, 11):  # queued behind the first, which holds the one slot
+        queue_event(number, "before")
+    run.call("update_function_configuration", FunctionName=name,
+             Environment={"Variables": {**variables, "FUNCTION_VARIANT": "variant-2"}})
+    settled(run, name)
+    for number in range(11, 16):
+        queue_event(number, "after")
+    deadline = time.monotonic() + 180  # throttled events come back with a growing backoff
+    while True:
+        keys = sorted(item["Key"] for item in s3.list_objects_v2(Bucket=bucket).get(
+            "Contents", []))
+        if len(keys) >= 15 or time.monotonic() > deadline:
+            break
+        time.sleep(2)
+    # The recorder wrote the first invoke's key as the first variant's, whichever ran it.
+    run.record("async_invoke_history_sorted",
+               [key.replace("01-sleep--variant-2", "01-sleep--variant-1") for key in keys])
+
+
+@scenario(SOURCE, "TestLambdaBaseFeatures::test_lambda_different_iam_keys_environment", AREA)
+def different_iam_keys_environment(run: Replay) -> None:
+    name = run.function_name()
+    run.record("create-result", run.create_function(name, code=handler_zip("environment_report")))
+
+    def environment(_: int) -> dict[str, str]:
+        answer = run.invoke(FunctionName=name, Payload=json.dumps({"sleep": 2}))
+        return dict(answer["Payload"]["environment"])
+
+    with ThreadPoolExecutor(2) as pool:  # at once, so in two environments
+        first, second = pool.map(environment, range(2))
+    if first["AWS_LAMBDA_LOG_STREAM_NAME"] == second["AWS_LAMBDA_LOG_STREAM_NAME"]:
+        raise AssertionError("both invocations ran in one environment")
+    same = [key for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+            if first.get(key) == second.get(key)]
+    if same:
+        raise AssertionError(f"two environments have the same credentials: {same}")

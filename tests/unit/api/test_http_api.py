@@ -19,7 +19,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from simulator.api.http_api import http_api
+from simulator.api.http_api import URL_FORBIDDEN, http_api
 from simulator.api.runtime_api import RuntimeApiListener
 from simulator.app import error_response
 from simulator.config import Settings
@@ -55,6 +55,7 @@ class Web:
     versions: VersionService
     answer: Callable[[Event], Any] = lambda event: {"statusCode": 200, "body": "ok"}
     calls: list[tuple[Event, str]] = field(default_factory=list)
+    request_ids: list[str] = field(default_factory=list)
 
     @property
     def events(self) -> list[Event]:
@@ -69,6 +70,7 @@ def web(tmp_path: Path) -> Iterator[Web]:
     def handler(event: Any, context: FakeContext) -> Any:
         with lock:
             state.calls.append((event, context.invoked_function_arn))
+            state.request_ids.append(context.aws_request_id)
         return state.answer(event)
 
     executor = FakeExecutor({"app.handler": handler})
@@ -432,6 +434,18 @@ def test_update_changes_the_settings_and_keeps_the_url_and_creation_time(web: We
     assert invoke_mode_only.get_json()["InvokeMode"] == "RESPONSE_STREAM"
 
 
+def test_answers_to_changes_show_the_invoke_mode_once_a_request_has_set_it(web: Web) -> None:
+    create_url(web)
+    path = "/2021-10-31/functions/web/url"
+
+    before = web.client.put(path, json={"AuthType": "NONE"}).get_json()
+    web.client.put(path, json={"InvokeMode": "RESPONSE_STREAM"})
+    after = web.client.put(path, json={}).get_json()
+
+    assert "InvokeMode" not in before
+    assert after["InvokeMode"] == "RESPONSE_STREAM"
+
+
 def test_a_deleted_url_config_is_gone_and_its_url_no_longer_served(web: Web) -> None:
     url_id = create_url(web)
 
@@ -444,7 +458,7 @@ def test_a_deleted_url_config_is_gone_and_its_url_no_longer_served(web: Web) -> 
     assert aws_error(web.client.put("/2021-10-31/functions/web/url",
                                     json={"AuthType": "NONE"})) == not_found
     served = web.client.get(f"/_simulator/url/{url_id}/")
-    assert (served.status_code, served.get_json()) == (404, {"message": "Not Found"})
+    assert (served.status_code, served.get_json()) == (403, {"Message": None})
     assert web.events == []
 
 
@@ -494,6 +508,71 @@ def test_a_url_request_reaches_the_function_as_a_2_0_event_on_the_default_route(
     assert response.headers["x-amzn-RequestId"] == context["requestId"]
 
 
+def test_a_url_request_id_is_its_invocations(web: Web) -> None:
+    url_id = create_url(web)
+
+    response = web.client.get(f"/_simulator/url/{url_id}/")
+
+    assert web.request_ids == [response.headers["x-amzn-RequestId"]]
+
+
+def test_a_url_event_keeps_the_escaped_path_and_leaves_out_connection_headers(
+        web: Web) -> None:
+    url_id = create_url(web)
+
+    web.client.get(f"/_simulator/url/{url_id}/pa2%25Fth/1?q=1",
+                   headers={"Connection": "keep-alive", "X-Moto-Account-Id": "1"})
+
+    [event] = web.events
+    assert (event["rawPath"], event["requestContext"]["http"]["path"]) == (
+        "/pa2%25Fth/1", "/pa2%Fth/1")
+    assert "connection" not in event["headers"]
+    assert "x-moto-account-id" not in event["headers"]
+
+
+@pytest.mark.parametrize(("answer", "status", "body"), [
+    ("hello", 200, b"hello"),
+    ({"hello": "world"}, 200, b'{"hello":"world"}'),
+    ({"statusCode": 200, "body": {"a": [1]}}, 200, b'{"a":[1]}'),
+    ({"statusCode": "abc"}, 502, b"Internal Server Error"),
+])
+def test_a_url_sends_what_the_function_answered_as_aws_does(
+        web: Web, answer: Any, status: int, body: bytes) -> None:
+    url_id = create_url(web)
+    web.answer = lambda event: answer
+
+    response = web.client.get(f"/_simulator/url/{url_id}/")
+
+    assert (response.status_code, response.get_data()) == (status, body)
+
+
+def test_a_url_whose_function_fails_answers_the_bare_words(web: Web) -> None:
+    url_id = create_url(web)
+
+    def fail(event: Event) -> Any:
+        raise RuntimeError("boom")
+
+    web.answer = fail
+    response = web.client.get(f"/_simulator/url/{url_id}/")
+
+    assert (response.status_code, response.get_data()) == (502, b"Internal Server Error")
+
+
+def test_the_url_of_a_deleted_alias_is_forbidden(web: Web) -> None:
+    web.versions.publish("web", {})
+    web.versions.create_alias("web", {"Name": "live", "FunctionVersion": "1"})
+    created = web.client.post("/2021-10-31/functions/web/url?Qualifier=live",
+                              json={"AuthType": "NONE"})
+    url_id = created.get_json()["FunctionUrl"].split("/")[-2]
+
+    web.versions.delete_alias("web", "live")
+    response = web.client.get(f"/_simulator/url/{url_id}/")
+
+    assert (response.status_code, response.get_json()) == (403, {"Message": URL_FORBIDDEN})
+    assert response.headers["x-amzn-ErrorType"] == "AccessDeniedException"
+    assert web.events == []
+
+
 def test_a_url_is_also_served_by_its_host_name_whatever_the_path(web: Web) -> None:
     url_id = create_url(web)
     host = f"{url_id}.lambda-url.us-east-1.localhost:4570"
@@ -508,12 +587,13 @@ def test_a_url_is_also_served_by_its_host_name_whatever_the_path(web: Web) -> No
     assert upper_case.status_code == 200
 
 
-def test_an_unknown_url_is_the_gateways_404(web: Web) -> None:
+def test_an_unknown_url_is_refused_with_a_null_message(web: Web) -> None:
     response = web.client.get("/_simulator/url/" + "a" * 32 + "/")
     by_host = web.client.get("/", base_url="http://" + "b" * 32 + ".lambda-url.us-east-1.localhost")
 
     for answered in (response, by_host):
-        assert (answered.status_code, answered.get_json()) == (404, {"message": "Not Found"})
+        assert (answered.status_code, answered.get_json()) == (403, {"Message": None})
+        assert answered.headers["x-amzn-ErrorType"] == "AccessDeniedException"
 
 
 def test_an_aws_iam_url_takes_only_requests_signed_for_lambda_and_passes_the_signer(
@@ -528,7 +608,8 @@ def test_an_aws_iam_url_takes_only_requests_signed_for_lambda_and_passes_the_sig
                             headers={"Authorization": SIGNED_FOR_LAMBDA})
 
     for refused in (unsigned, wrong_service):
-        assert (refused.status_code, refused.get_json()) == (403, {"Message": "Forbidden"})
+        assert (refused.status_code, refused.get_json()) == (403, {"Message": URL_FORBIDDEN})
+        assert refused.headers["x-amzn-ErrorType"] == "AccessDeniedException"
     assert signed.status_code == 200
     [event] = web.events
     iam = event["requestContext"]["authorizer"]["iam"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import replace
 
 import pytest
 from aws_lambda_powertools.utilities.parser.models import (
@@ -87,6 +88,19 @@ def test_v2_raw_path_carries_a_named_stage() -> None:
     assert event["requestContext"]["stage"] == "prod"
 
 
+def test_v2_raw_path_is_as_the_client_wrote_it_and_the_context_path_decoded() -> None:
+    written = replace(REQUEST, path="/a b/%x", raw_path="/a%20b/%25x",
+                      headers=[*REQUEST.headers, ("Connection", "keep-alive")])
+    quoted = replace(REQUEST, path="/a b")
+
+    event = v2_event(written, ROUTE, now=NOW)
+
+    assert (event["rawPath"], event["requestContext"]["http"]["path"]) == ("/a%20b/%25x",
+                                                                           "/a b/%x")
+    assert v2_event(quoted, ROUTE, now=NOW)["rawPath"] == "/a%20b"
+    assert "connection" not in event["headers"]
+
+
 def test_v1_event_shape() -> None:
     destination = Destination("abc123", "000000000000", "d", route_key="GET /items/{id}",
                               resource="/items/{id}", stage="prod",
@@ -167,13 +181,21 @@ def test_v2_full_response() -> None:
     assert response.body == b"made"
 
 
-@pytest.mark.parametrize("value", [{"hello": "world"}, "text", 42, [1, 2], None])
-def test_v2_bare_answer_is_200_json(value: object) -> None:
-    payload = json.dumps(value).encode()
-    response = response_from_v2(payload)
+@pytest.mark.parametrize("value, body", [
+    ({"hello": "world"}, b'{"hello":"world"}'), ("text", b"text"), (42, b"42"), (3.1, b"3.1"),
+    (True, b"true"), (["hello", 3, True], b'["hello",3,true]'), (None, b"null")])
+def test_v2_bare_answer_is_200_json(value: object, body: bytes) -> None:
+    response = response_from_v2(json.dumps(value).encode())
     assert response.status == 200
     assert response.headers == [("Content-Type", "application/json")]
-    assert response.body == payload
+    assert response.body == body
+
+
+def test_v2_body_that_is_not_a_string_is_sent_as_json_by_a_function_url() -> None:
+    payload = answer(statusCode=200, body={"args": {}, "data": "x"})
+    assert response_from_v2(payload, json_body=True).body == b'{"args":{},"data":"x"}'
+    with pytest.raises(MalformedResponse):
+        response_from_v2(payload)
 
 
 def test_v2_base64_body_is_decoded() -> None:

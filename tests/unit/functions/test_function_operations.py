@@ -132,6 +132,34 @@ def test_list_pages_in_name_order_by_marker_and_max_items(service: LambdaService
     assert len(everything["Functions"]) == 5 and "NextMarker" not in everything
 
 
+def test_list_with_every_version_pages_by_name_and_version(service: LambdaService) -> None:
+    for name in ["b", "c", "a"]:
+        create(service, name, Publish=name != "c")
+
+    pages: list[list[str]] = []
+    marker = None
+    while True:
+        page = service.functions.list_functions(marker, "2", "ALL")
+        pages.append([f"{entry['FunctionName']}:{entry['Version']}"
+                      for entry in page["Functions"]])
+        marker = page.get("NextMarker")
+        if marker is None:
+            break
+
+    assert pages == [["a:$LATEST", "a:1"], ["b:$LATEST", "b:1"], ["c:$LATEST"]]
+
+
+def test_a_marker_naming_a_deleted_function_lists_on_from_the_next_name(
+        service: LambdaService) -> None:
+    for name in ["fn-0", "fn-1", "fn-2"]:
+        create(service, name)
+    service.functions.delete_function("fn-1")
+
+    page = service.functions.list_functions("fn-1", None)
+
+    assert [entry["FunctionName"] for entry in page["Functions"]] == ["fn-2"]
+
+
 # -- update and delete ------------------------------------------------------------------------
 
 

@@ -56,7 +56,7 @@ def test_available_counts_the_environments_really_warm(stack: Versions) -> None:
         "AvailableProvisionedConcurrentExecutions"] < 2)
 
 
-def test_a_config_whose_environments_cannot_start_fails_with_the_reason(
+def test_a_config_whose_environments_fail_their_init_fails_as_aws_says(
         stack: Versions) -> None:
     version = published(stack, handler="app.missing")
 
@@ -65,8 +65,7 @@ def test_a_config_whose_environments_cannot_start_fails_with_the_reason(
     assert eventually(lambda: stack.versions.provisioned.get("fn", version)["Status"] == "FAILED")
     failed = stack.versions.provisioned.get("fn", version)
     assert failed["AvailableProvisionedConcurrentExecutions"] == 0
-    assert "1 of 1 execution environments could not start" in failed["StatusReason"]
-    assert "initialization failed" in failed["StatusReason"]
+    assert failed["StatusReason"] == "FUNCTION_ERROR_INIT_FAILURE"
 
 
 def test_lowering_a_config_keeps_that_many_provisioned(stack: Versions) -> None:

@@ -44,3 +44,23 @@ def test_a_removed_function_is_gone_after_a_reopen_too(tmp_path: Path) -> None:
     reopened = FunctionRegistry(tmp_path / "functions.db")
     assert reopened.get("fn") is None and reopened.all() == []
     reopened.close()
+
+
+def test_a_page_from_a_name_holds_the_names_from_it_on_as_they_come_and_go(
+        tmp_path: Path) -> None:
+    registry = FunctionRegistry(tmp_path / "functions.db")
+    for name in ["d", "b", "a", "c"]:
+        registry.add(function(name=name))
+    registry.put(function(name="e"))
+    registry.remove("c")
+    registry.put(replace(function(name="b"), memory_size=512))
+
+    assert [f.name for f in registry.from_name("b", 2)] == ["b", "d"]
+    assert [f.name for f in registry.from_name("bb", 10)] == ["d", "e"]
+    assert [f.name for f in registry.from_name("", 10)] == ["a", "b", "d", "e"]
+    assert registry.from_name("f", 10) == []
+    registry.close()
+
+    reopened = FunctionRegistry(tmp_path / "functions.db")
+    assert [f.name for f in reopened.from_name("c", 10)] == ["d", "e"]
+    reopened.close()

@@ -40,6 +40,19 @@ def test_a_function_of_the_engines_architecture_passes_silently(
     assert caplog.records == []
 
 
+def test_a_runtime_without_an_executor_deploys_with_a_warning_unless_strict(
+        caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        mode(False).check_runtime("fn", "java21")
+        mode(False).check_runtime("fn", "python3.13")
+    assert [r.getMessage() for r in caplog.records] == [
+        "function fn: the java21 runtime cannot run in this simulator: it deploys, but its "
+        "invokes fail (strict mode refuses it)"]
+    with pytest.raises(InvalidParameterValueException,
+                       match="The runtime parameter of java21 is not supported by this"):
+        mode(True).check_runtime("fn", "java21")
+
+
 def test_trust_policies() -> None:
     def trust(principal: object, action: object = "sts:AssumeRole") -> dict[str, object]:
         return {"Statement": [{"Effect": "Allow", "Principal": principal, "Action": action}]}

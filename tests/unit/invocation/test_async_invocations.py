@@ -298,6 +298,20 @@ def test_an_event_older_than_six_hours_is_not_run_and_fails_as_event_age_exceede
     assert harness.sender.dead_letters[0][1:] == (b'{"stale": true}', event_id, {})
 
 
+def test_an_event_for_a_function_of_zero_reserved_concurrency_fails_at_once(
+        harness: Harness) -> None:
+    invocations = harness.start(replace(with_destinations(), reserved_concurrency=0), ["ok"])
+
+    invocations.submit("my-function", b"{}")
+
+    assert eventually(lambda: len(harness.sender.dead_letters) == 1)
+    assert harness.function.runs == [] and harness.function.throttles == 0
+    [(destination, record)] = harness.sender.records
+    assert destination == ON_FAILURE
+    assert record["requestContext"]["condition"] == "ZeroReservedConcurrency"
+    assert record["requestContext"]["approximateInvokeCount"] == 0
+
+
 def test_a_throttled_event_is_retried_until_it_is_too_old(harness: Harness) -> None:
     queue_an_old_event(harness.settings, 59.7, b"{}")
 

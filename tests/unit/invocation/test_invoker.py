@@ -7,6 +7,7 @@ import base64
 import json
 import re
 import threading
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from simulator.environments.pool import EnvironmentPool
 from simulator.errors import (
     InvalidParameterValueException,
     InvalidRequestContentException,
+    InvalidRuntimeException,
     RequestEntityTooLargeException,
     ResourceNotFoundException,
     ValidationException,
@@ -64,7 +66,7 @@ def test_event_answers_202_and_runs_in_the_background(
     ran = threading.Event()
 
     def record(event: Any, context: FakeContext) -> None:
-        received.append(event)
+        received.append((event, context.aws_request_id))
         ran.set()
 
     executor.handlers["app.record"] = record
@@ -74,7 +76,7 @@ def test_event_answers_202_and_runs_in_the_background(
 
     assert outcome.status == 202 and outcome.payload == b""
     assert ran.wait(5)
-    assert received == [{"n": 1}]
+    assert received == [({"n": 1}, outcome.request_id)]  # the answer names the event's id
 
 
 def test_dry_run_answers_204_and_runs_nothing(
@@ -142,6 +144,26 @@ def test_a_payload_that_is_not_json_is_refused(service: LambdaService, payload: 
 
     with pytest.raises(InvalidRequestContentException):
         service.invoker.invoke("fn", None, payload)
+
+
+def test_a_payload_that_is_not_utf8_is_refused_in_aws_words(service: LambdaService) -> None:
+    create(service)
+
+    with pytest.raises(InvalidRequestContentException) as refused:
+        service.invoker.invoke("fn", None, b'"n\x87r"')
+
+    assert refused.value.message.startswith(
+        "Could not parse request body into json: Could not parse payload into json: Invalid "
+        "UTF-8 start byte 0x87\n at [Source: REDACTED")
+
+
+def test_a_function_deployed_in_a_runtime_that_cannot_run_here_fails_its_invokes(
+        service: LambdaService) -> None:
+    create(service)
+    deployed = replace(service.functions.function("fn"), runtime="java21")
+
+    with pytest.raises(InvalidRuntimeException, match="fn is deployed but cannot run here"):
+        service.invoker.run(deployed, b"{}")
 
 
 @pytest.mark.parametrize("payload", [b"", b"  \n"])

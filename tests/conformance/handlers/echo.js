@@ -1,0 +1,4 @@
+exports.handler = async (event) => {
+    console.log(event);
+    return event;
+};

@@ -1,0 +1,6 @@
+class CustomException(Exception):
+    pass
+
+
+def handler(event, context):
+    raise CustomException("some error occurred")

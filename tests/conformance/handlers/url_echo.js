@@ -1,0 +1,4 @@
+exports.handler = async (event, context) => ({
+    statusCode: 200,
+    body: JSON.stringify({event, context}),
+});
