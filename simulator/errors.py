@@ -93,8 +93,10 @@ class TooManyRequestsException(LambdaError):
     status = 429
     error_type = "User"
 
-    def __init__(self, message: str, reason: str, retry_after_seconds: int = 1) -> None:
-        # The wait goes in the Retry-After header (botocore's model reads it there); AWS's
+    def __init__(self, message: str, reason: str, retry_after_seconds: int | None = None
+                 ) -> None:
+        # A wait, when one is given, goes in the Retry-After header, where botocore's model
+        # reads it; AWS's throttles of reserved and account concurrency give none, and their
         # body holds only the message and the reason.
         super().__init__(message, Reason=reason)
         self.retry_after_seconds = retry_after_seconds
