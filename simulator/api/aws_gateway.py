@@ -142,11 +142,17 @@ class ServiceDispatcher:
                 create_backend_app,
             )
 
-            from simulator.events import cognito_user_pools, moto_bridge, sns_signatures
+            from simulator.events import (
+                cognito_user_pools,
+                moto_bridge,
+                queue_attributes,
+                sns_signatures,
+            )
 
             moto_bridge.install()
             cognito_user_pools.install()
             sns_signatures.install()
+            queue_attributes.install()
             if self._service_state is not None:
                 self._service_state.track()
             self._aws_app = EmbeddedAnswers(DomainDispatcherApplication(create_backend_app))
