@@ -174,9 +174,12 @@ def test_a_record_to_a_topic_or_a_function_carries_the_trace(sent: Sent) -> None
     topic, _ = topic_into_queue("traced-results")
     seen: list[str | None] = []
     sns = sent.sender._client("sns", "us-east-1")
-    sns.meta.events.register("before-send",
-                             lambda request, **_: seen.append(request.headers.get(
-                                 "X-Amzn-Trace-Id")))
+
+    def trace_of(request: Any, **_: Any) -> None:
+        header = request.headers.get("X-Amzn-Trace-Id")  # bytes in newer botocore releases
+        seen.append(header.decode() if isinstance(header, bytes) else header)
+
+    sns.meta.events.register("before-send", trace_of)
 
     sent.sender.send_record(topic, record(), TRACE)
     sent.sender.send_record(topic, record())
