@@ -29,7 +29,6 @@ from simulator.models import FunctionConfig, Invocation, InvocationResult, Strea
 
 log = logging.getLogger(__name__)
 
-PREVIOUS_LOG_WAIT_SECONDS = 0.5
 # Errors after which a runtime cannot be trusted with another invocation.
 FATAL_ERROR_TYPES = frozenset({"Runtime.OutOfMemory", "Runtime.ExitError"})
 
@@ -211,9 +210,6 @@ class Environment:
             invocation, self._pending = self._pending, None
             assert invocation is not None  # the wait ends with work or with death
             self._current = invocation
-            previous = self._current_log
-        if previous is not None:
-            previous.complete.wait(PREVIOUS_LOG_WAIT_SECONDS)
         invocation.deadline_ms = int(time.time() * 1000) + self.function.timeout * 1000
         invocation.dispatched_at = time.monotonic()
         self._current_log = self._output.begin(invocation.request_id, self.function.version)

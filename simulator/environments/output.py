@@ -6,12 +6,17 @@ from __future__ import annotations
 import math
 import re
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 END_MARKER = re.compile(rb"\x1eLAMBDA_SIM_END ([0-9a-zA-Z-]+)\x1e\n")
 LOG_TAIL_BYTES = 4096
+# A record whose answer came this long ago without its marker no longer holds back the next.
+STALE_MARKER_SECONDS = 0.5
+# Lines a record holds while the one ahead of it waits for its marker (a moment's worth).
+MAX_HELD_LINES = 10_000
 
 
 @dataclass
@@ -84,21 +89,28 @@ class OutputCollector:
     """Splits the runtime's single output stream (stdout and stderr merged) by invocation.
 
     Runtimes that write the end-of-invocation marker let us attribute every byte exactly;
-    for others an invocation's log closes as soon as its answer arrives."""
+    for others an invocation's log closes as soon as its answer arrives.
+
+    The next invocation never waits for the previous one's log: the marker can come after the
+    answer (Docker hands output over on a path of its own). Records queue in order; a record
+    behind one whose END is not written yet keeps its START and its output until that END is
+    written, so the stream still reads START, output, END, REPORT, invocation by invocation."""
 
     def __init__(self, emit: Callable[[str], None], expects_marker: bool) -> None:
         self._emit = emit
         self._expects_marker = expects_marker
         self._lock = threading.Lock()
         self._buffer = b""
-        self._current: InvocationLog | None = None
+        self._records: deque[_QueuedLog] = deque()  # begun, END not yet written; oldest first
 
     def begin(self, request_id: str, version: str) -> InvocationLog:
         record = InvocationLog(request_id, version)
         with self._lock:
             self._flush_partial()
-            self._current = record
-            self._write(f"START RequestId: {request_id} Version: {version}\n")
+            self._settle_stale_head()
+            queued = _QueuedLog(record)
+            self._records.append(queued)
+            self._write(queued, f"START RequestId: {request_id} Version: {version}\n")
         return record
 
     def feed(self, chunk: bytes) -> None:
@@ -111,10 +123,7 @@ class OutputCollector:
                     break
                 self._write_output(self._buffer[: match.start()], partial_ok=True)
                 self._buffer = self._buffer[match.end() :]
-                current = self._current
-                if current is not None and current.request_id == match.group(1).decode():
-                    current.output_closed = True
-                    self._finish_if_ready(current)
+                self._close_output_of(match.group(1).decode())
             keep = self._buffer.rfind(b"\n") + 1
             if keep:
                 self._write_output(self._buffer[:keep], partial_ok=False)
@@ -125,19 +134,40 @@ class OutputCollector:
         with self._lock:
             record.report = report
             record.trailer = trailer or []
+            for queued in self._records:
+                if queued.record is record:
+                    queued.reported_at = time.monotonic()
             if not self._expects_marker:
                 self._flush_partial()
                 record.output_closed = True
-            self._finish_if_ready(record)
+            self._write_finished()
 
     def close(self) -> None:
         """The environment is gone: whatever it wrote is all there will be."""
         with self._lock:
             self._flush_partial()
-            current = self._current
-            if current is not None:
-                current.output_closed = True
-                self._finish_if_ready(current)
+            for queued in self._records:
+                queued.record.output_closed = True
+            self._write_finished()
+
+    def _close_output_of(self, request_id: str) -> None:
+        """A marker ends its invocation's output, and that of any earlier one still open (the
+        runtime has moved past them). A marker of no queued invocation changes nothing."""
+        ids = [queued.record.request_id for queued in self._records]
+        if request_id not in ids:
+            return
+        for queued in list(self._records)[: ids.index(request_id) + 1]:
+            queued.record.output_closed = True
+        self._write_finished()
+
+    def _settle_stale_head(self) -> None:
+        """A record answered long ago whose marker never came (the runtime lost its output)
+        stops holding the ones behind it."""
+        head = self._records[0] if self._records else None
+        if head is not None and head.reported_at is not None \
+                and time.monotonic() - head.reported_at > STALE_MARKER_SECONDS:
+            head.record.output_closed = True
+            self._write_finished()
 
     def _flush_partial(self) -> None:
         if self._buffer:
@@ -148,23 +178,50 @@ class OutputCollector:
         if not data:
             return
         text = data.decode(errors="replace")
+        owner = next((q for q in self._records if not q.record.output_closed), None)
         for line in text.splitlines(keepends=True):
             if not line.endswith("\n"):
                 line += "\n"
-            if self._current is not None and not self._current.complete.is_set():
-                self._current.keep(line)
-            self._emit(line)
+            if owner is None:
+                self._emit(line)
+            else:
+                self._write(owner, line)
 
-    def _finish_if_ready(self, record: InvocationLog) -> None:
-        if record.complete.is_set() or record.report is None or not record.output_closed:
-            return
-        for line in record.trailer:
-            self._write(line)
-        self._write(f"END RequestId: {record.request_id}\n")
-        self._write(record.report)
-        record.complete.set()
+    def _write_finished(self) -> None:
+        """Write END/REPORT for each record at the head whose answer and output are both in;
+        the next record's held lines follow."""
+        while self._records:
+            head = self._records[0].record
+            if head.report is None or not head.output_closed:
+                return
+            for line in head.trailer:
+                self._write(self._records[0], line)
+            self._write(self._records[0], f"END RequestId: {head.request_id}\n")
+            self._write(self._records[0], head.report)
+            head.complete.set()
+            self._records.popleft()
+            if self._records:
+                held = self._records[0].held
+                self._records[0].held = None
+                for line in held or ():
+                    self._records[0].record.keep(line)
+                    self._emit(line)
 
-    def _write(self, line: str) -> None:
-        if self._current is not None and not self._current.complete.is_set():
-            self._current.keep(line)
+    def _write(self, queued: _QueuedLog, line: str) -> None:
+        """A line of a queued record: written now at the head, held until then behind it."""
+        if queued.held is not None and self._records and self._records[0] is not queued:
+            if len(queued.held) < MAX_HELD_LINES:
+                queued.held.append(line)
+                return
+        # At the head, or past what a record may hold: written now (out of order beats lost).
+        queued.record.keep(line)
         self._emit(line)
+
+
+@dataclass
+class _QueuedLog:
+    """A begun record and, while another is ahead of it, the lines it holds back."""
+
+    record: InvocationLog
+    held: list[str] | None = field(default_factory=list)
+    reported_at: float | None = None

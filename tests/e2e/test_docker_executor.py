@@ -97,9 +97,10 @@ def handler(event, context):
 
 def test_cold_starts_claim_standby_containers_that_serve_one_function(
         engine: docker.DockerClient, tmp_path: Path) -> None:
-    """Creating a function starts a standby container; the first invoke claims it (its init
-    is only the handler's import) and another standby takes its place. A claimed container
-    sees its own function's code and variables and nothing of the others'."""
+    """Creating a function starts a standby container for it (two functions deployed and not
+    yet warm: two); each first invoke claims one (its init is only the handler's import), and
+    once both are warm one standby waits again. A claimed container sees its own function's
+    code and variables and nothing of the others'."""
     state_dir = tmp_path / "state"
     with running_server(state_dir, "docker", docker_network="lambda-sim-test",
                         docker_network_internal=True) as server:
@@ -118,14 +119,15 @@ def test_cold_starts_claim_standby_containers_that_serve_one_function(
             return [row["Id"] for row in rows if row["Id"][:12] not in claimed
                     and "lambda-sim.standby" in (row.get("Labels") or {})]
 
-        assert eventually(lambda: len(standby()) == 1, timeout=30)
-        waiting = standby()[0]
+        assert eventually(lambda: len(standby()) == 2, timeout=30)
+        waiting = set(standby())
         answers = {}
         for name in (first, second):
             reply = client.invoke(FunctionName=name, LogType="Tail")
             answers[name] = json.loads(reply["Payload"].read())
         (claimed,) = environment_containers(engine, server.url, first)
-        assert claimed.id == waiting
+        (other,) = environment_containers(engine, server.url, second)
+        assert {claimed.id, other.id} == waiting
         slot_id = claimed.labels["lambda-sim.standby"]  # made as a standby ...
 
         def renamed() -> bool:  # ... and named for its function once claimed

@@ -314,3 +314,83 @@ def test_tail_cut_inside_a_multibyte_character_stays_within_4096_bytes() -> None
     record = finished_log(["é€".encode() * 1000 + b"\n"])
 
     assert len(record.tail().encode()) <= 4096
+
+
+def report(request_id: str) -> str:
+    return f"REPORT RequestId: {request_id}\tDuration: 1.00 ms\tBilled Duration: 1 ms\t\n"
+
+
+def test_the_next_invocation_begins_before_the_previous_marker_and_its_log_follows() -> None:
+    """Docker hands output over after the answer: the next invocation is dispatched while the
+    previous marker is still on its way, and the log still reads invocation by invocation."""
+    output, emitted = collector()
+    first = output.begin(RID, "$LATEST")
+    output.feed(b"first says hi\n")
+    output.end(first, report(RID))
+
+    second = output.begin(OTHER_RID, "$LATEST")
+    assert emitted == [start(), "first says hi\n"]  # START of the second waits its turn
+
+    output.feed(b"late line of the first\n" + marker() + b"second says hi\n")
+    assert first.complete.is_set()
+    assert emitted == [start(), "first says hi\n", "late line of the first\n", end(),
+                       report(RID), start(OTHER_RID), "second says hi\n"]
+    assert list(second.lines) == [start(OTHER_RID), "second says hi\n"]
+    assert "second says hi\n" not in first.lines
+
+    output.feed(marker(OTHER_RID))
+    output.end(second, report(OTHER_RID))
+    assert emitted[-2:] == [end(OTHER_RID), report(OTHER_RID)]
+    assert second.complete.is_set()
+
+
+def test_output_of_the_next_invocation_waits_for_the_previous_answer() -> None:
+    """The marker came, the answer's REPORT not yet: what follows the marker is the next
+    invocation's, held until the previous END and REPORT are written."""
+    output, emitted = collector()
+    first = output.begin(RID, "$LATEST")
+    second = output.begin(OTHER_RID, "$LATEST")
+    output.feed(marker() + b"second's early line\n")
+    assert emitted == [start()]
+
+    output.end(first, report(RID))
+    assert emitted == [start(), end(), report(RID), start(OTHER_RID), "second's early line\n"]
+    assert list(second.lines) == [start(OTHER_RID), "second's early line\n"]
+
+
+def test_a_later_marker_closes_the_earlier_invocations_output_too() -> None:
+    output, emitted = collector()
+    first = output.begin(RID, "$LATEST")
+    output.end(first, report(RID))
+    second = output.begin(OTHER_RID, "$LATEST")
+    output.end(second, report(OTHER_RID))
+
+    output.feed(marker(OTHER_RID))
+
+    assert first.complete.is_set() and second.complete.is_set()
+    assert emitted == [start(), end(), report(RID), start(OTHER_RID), end(OTHER_RID),
+                       report(OTHER_RID)]
+
+
+def test_an_answered_record_whose_marker_never_comes_stops_holding_the_next(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("simulator.environments.output.STALE_MARKER_SECONDS", 0.0)
+    output, emitted = collector()
+    first = output.begin(RID, "$LATEST")
+    output.end(first, report(RID))
+
+    output.begin(OTHER_RID, "$LATEST")
+
+    assert first.complete.is_set()
+    assert emitted == [start(), end(), report(RID), start(OTHER_RID)]
+
+
+def test_a_record_holds_a_bounded_number_of_lines_and_writes_the_rest_at_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("simulator.environments.output.MAX_HELD_LINES", 2)
+    output, emitted = collector()
+    output.begin(RID, "$LATEST")
+    output.begin(OTHER_RID, "$LATEST")
+    output.feed(marker() + b"one\ntwo\nthree\n")
+
+    assert emitted == [start(), "two\n", "three\n"]  # START and "one" are held
