@@ -167,29 +167,36 @@ class _Handler(QuickHeadParsing, BaseHTTPRequestHandler):
         error_type = None
         if kind == "error":
             error_type = self.headers.get(ERROR_TYPE_HEADER) or "Unhandled"
-        if self._settle(request_id, body, error_type, max_memory_kb,
-                        runtime_ms=duration_ms(self.headers.get(RUNTIME_DURATION_HEADER))):
-            self._send_status_ok()
+        self._settle(request_id, body, error_type, max_memory_kb,
+                     runtime_ms=duration_ms(self.headers.get(RUNTIME_DURATION_HEADER)))
 
     def _settle(self, request_id: str, body: bytes, error_type: str | None,
                 max_memory_kb: int | None, streamed: StreamedResponse | None = None,
-                runtime_ms: float | None = None) -> bool:
-        """Whether the environment took the answer; if not, the runtime is told why."""
+                runtime_ms: float | None = None, status: int = 202,
+                reply: tuple[str, str] | None = None) -> None:
+        """Hand the answer to the environment and reply to the runtime (202, or `status`
+        with `reply`'s error type and message); if the environment refuses the answer, the
+        runtime is told why. The invocation's END and REPORT are written last: the caller
+        waiting for the answer has it first, the runtime its reply next."""
         try:
-            self.server.listener.environment.answer(request_id, body, error_type,
-                                                    max_memory_kb, streamed, runtime_ms)
+            write_report = self.server.listener.environment.answer(
+                request_id, body, error_type, max_memory_kb, streamed, runtime_ms)
         except RuntimeApiError as error:
             self._send_error(error.status, error.error_type, error.message)
-            return False
-        return True
+            return
+        if reply is None:
+            self._send_status_ok()
+        else:
+            self._send_error(status, *reply)
+        write_report()
 
     def _refuse_too_large(self, request_id: str, limit: int, max_memory_kb: int | None,
                           streamed: StreamedResponse | None = None) -> None:
         """A response past `limit` fails the invocation with AWS's error, and the runtime
         hears 413 with the message AWS's Runtime API gives."""
-        if self._settle(request_id, too_large_error(limit), TOO_LARGE, max_memory_kb, streamed):
-            self._send_error(413, "RequestEntityTooLarge",
-                             f"Exceeded maximum allowed payload size ({limit} bytes).")
+        self._settle(request_id, too_large_error(limit), TOO_LARGE, max_memory_kb, streamed,
+                     status=413, reply=("RequestEntityTooLarge",
+                                        f"Exceeded maximum allowed payload size ({limit} bytes)."))
 
     def _owned_elsewhere(self, request_id: str) -> bool:
         """Refuse (403) an invocation another environment holds."""
@@ -237,8 +244,7 @@ class _Handler(QuickHeadParsing, BaseHTTPRequestHandler):
             body = decoded_error_body(trailers.get(ERROR_BODY_TRAILER.lower(), ""))
         max_memory_kb = memory_kb(trailers.get(MEMORY_HEADER.lower())
                                   or self.headers.get(MEMORY_HEADER))
-        if self._settle(request_id, body, error_type or None, max_memory_kb, streamed):
-            self._send_status_ok()
+        self._settle(request_id, body, error_type or None, max_memory_kb, streamed)
 
     def _pass_on(self, sink: ResponseSink | None, limit: int, dispatched_at: float
                  ) -> PassedOn:

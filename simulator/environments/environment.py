@@ -159,7 +159,7 @@ class Environment:
             "errorMessage": f"RequestId: {invocation.request_id} Error: Task timed out after "
             f"{timeout:.2f} seconds",
         }).encode()
-        self._settle(invocation, payload, "Sandbox.Timedout", None, trailer)
+        self._settle(invocation, payload, "Sandbox.Timedout", None, trailer)()
         self.stop()
 
     def stop(self) -> None:
@@ -225,18 +225,20 @@ class Environment:
     def answer(
         self, request_id: str, payload: bytes, error_type: str | None, max_memory_kb: int | None,
         streamed: StreamedResponse | None = None, runtime_ms: float | None = None,
-    ) -> None:
+    ) -> Callable[[], None]:
         """The runtime's response or error for the invocation it holds; `streamed` says what
         it streamed to the caller first, if it streamed; `runtime_ms` is how long the runtime
-        says it held the invocation."""
+        says it held the invocation. The caller has its answer on return; what is returned
+        writes the invocation's END and REPORT, for the Runtime API to call once the runtime
+        has its reply too (the waiting caller goes first)."""
         with self._cond:
             invocation = self._held(request_id)
             self._current = None
             if error_type in FATAL_ERROR_TYPES:
                 self._move(EnvironmentState.DEAD)
                 self._cond.notify_all()
-        self._settle(invocation, payload, error_type, max_memory_kb, streamed=streamed,
-                     runtime_ms=runtime_ms)
+        return self._settle(invocation, payload, error_type, max_memory_kb, streamed=streamed,
+                            runtime_ms=runtime_ms)
 
     def _held(self, request_id: str) -> Invocation:
         """Condition held."""
@@ -291,7 +293,7 @@ class Environment:
         if not invocation.dispatched.is_set():
             self._current_log = self._output.begin(invocation.request_id, self.function.version)
             invocation.dispatched_at = time.monotonic()
-        self._settle(invocation, payload, error_type, max_memory_kb)
+        self._settle(invocation, payload, error_type, max_memory_kb)()
 
     def _settle(
         self,
@@ -302,7 +304,8 @@ class Environment:
         trailer: list[str] | None = None,
         streamed: StreamedResponse | None = None,
         runtime_ms: float | None = None,
-    ) -> None:
+    ) -> Callable[[], None]:
+        """Give the invocation its result; what is returned writes its END and REPORT."""
         duration_ms = (time.monotonic() - invocation.dispatched_at) * 1000
         init_ms = None
         if not self._init_reported:
@@ -315,15 +318,24 @@ class Environment:
                                   runtime_ms=runtime_ms)
         if record is None or record.request_id != invocation.request_id:
             invocation.finish(result)
-            return
+            return _nothing
         result.log_record = record
         # The caller gets its answer first; END and REPORT are written after (a caller that
         # wants the log tail waits for the record to complete).
         invocation.finish(result)
-        if max_memory_kb is None and self.runtime is not None:
-            max_memory_kb = self.runtime.peak_memory_kb()  # the runtime did not say: measured
-        report = report_line(
-            invocation.request_id, duration_ms, self.function.memory_size,
-            memory_used_mb(max_memory_kb), init_ms, invocation.trace_report,
-        )
-        self._output.end(record, report, trailer)
+
+        def write_report() -> None:
+            memory_kb = max_memory_kb
+            if memory_kb is None and self.runtime is not None:
+                memory_kb = self.runtime.peak_memory_kb()  # the runtime did not say: measured
+            report = report_line(
+                invocation.request_id, duration_ms, self.function.memory_size,
+                memory_used_mb(memory_kb), init_ms, invocation.trace_report,
+            )
+            self._output.end(record, report, trailer)
+
+        return write_report
+
+
+def _nothing() -> None:
+    """No record to report on."""

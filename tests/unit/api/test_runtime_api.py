@@ -110,8 +110,12 @@ def taken(runtime: Runtime, inv: Invocation) -> Invocation:
 
 
 def finished(inv: Invocation) -> InvocationResult:
+    """The invocation's result, once its log is complete too (END and REPORT are written
+    after the runtime has its reply)."""
     assert inv.done.wait(5), "the invocation never finished"
     assert inv.result is not None
+    if inv.result.log_record is not None:
+        assert inv.result.log_record.complete.wait(5), "its log never completed"
     return inv.result
 
 

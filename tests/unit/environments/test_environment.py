@@ -43,7 +43,7 @@ def test_a_cold_environment_goes_starting_busy_idle_busy() -> None:
     assert env.state is EnvironmentState.BUSY
     taken = env.next_invocation()  # the runtime's side: take it and answer
     assert taken is first
-    env.answer(first.request_id, b"1", None, None)
+    env.answer(first.request_id, b"1", None, None)()
     assert first.done.is_set()
     assert env.mark_idle() is True
     assert env.state is EnvironmentState.IDLE
@@ -116,7 +116,7 @@ def test_what_a_runtime_streamed_is_in_the_result() -> None:
     env.next_invocation()
     streamed = StreamedResponse("text/plain", chunks=3, total_bytes=12, first_chunk_ms=1.5)
 
-    env.answer(invocation.request_id, b"", None, None, streamed)
+    env.answer(invocation.request_id, b"", None, None, streamed)()
 
     assert invocation.result is not None and invocation.result.streamed == streamed
 
@@ -169,7 +169,7 @@ def test_a_runtime_that_does_not_report_its_memory_is_measured() -> None:
     env = logged_environment(lines, peak_kb=51_000)
     invocation = taken_invocation(env)
 
-    env.answer(invocation.request_id, b"1", None, None)
+    env.answer(invocation.request_id, b"1", None, None)()
 
     assert "\tMemory Size: 256 MB\tMax Memory Used: 50 MB\t" in report_of(lines)
 
@@ -179,7 +179,7 @@ def test_what_the_runtime_reports_is_taken_without_measuring() -> None:
     env = logged_environment(lines, peak_kb=51_000)
     invocation = taken_invocation(env)
 
-    env.answer(invocation.request_id, b"1", None, 70_000)
+    env.answer(invocation.request_id, b"1", None, 70_000)()
 
     assert "\tMax Memory Used: 68 MB\t" in report_of(lines)
     assert isinstance(env.runtime, MeasuredRuntime) and env.runtime.measured == 0
@@ -203,3 +203,18 @@ def test_a_runtime_killed_at_its_memory_limit_used_all_of_it() -> None:
     env.died(ExitStatus(signal_number=9, oom_killed=True))
 
     assert "\tMemory Size: 256 MB\tMax Memory Used: 256 MB\t" in report_of(lines)
+
+
+def test_the_caller_has_its_answer_before_the_report_is_written() -> None:
+    """The Runtime API replies to the runtime, then writes END and REPORT: neither is on the
+    waiting caller's path."""
+    lines: list[str] = []
+    env = logged_environment(lines, peak_kb=51_000)
+    invocation = taken_invocation(env)
+
+    write_report = env.answer(invocation.request_id, b"1", None, None)
+
+    assert invocation.done.is_set() and invocation.result is not None
+    assert not any(line.startswith("REPORT") for line in lines)
+    write_report()
+    assert "\tMax Memory Used: 50 MB\t" in report_of(lines)
