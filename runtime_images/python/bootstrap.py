@@ -28,6 +28,7 @@ MEMORY_HEADER = "Lambda-Sim-Max-Memory-Kb"
 # How long this runtime held the invocation, from the event's arrival to posting the answer:
 # the server's own share of an invoke is the rest.
 RUNTIME_DURATION_HEADER = "Lambda-Sim-Runtime-Duration-Ms"
+OUTPUT_VARIABLE = "LAMBDA_SIM_OUTPUT"  # a pipe the simulator reads this runtime's output from
 WRAPPED_VARIABLE = "LAMBDA_SIM_WRAPPED"  # set once the exec wrapper has started us
 END_MARKER = "\x1eLAMBDA_SIM_END {}\x1e\n"
 CONTEXT_ERROR = "Runtime.LambdaContextUnmarshalError"
@@ -120,15 +121,21 @@ class RuntimeClient:
         self.post(path, json.dumps(error).encode(), headers)
 
 
+status_file: int | None = None  # /proc/self/status, kept open: opening it is the slow part
+
+
 def peak_memory_kb() -> int:
     """This process's peak resident memory. VmHWM, unlike ru_maxrss, starts afresh at exec
     instead of carrying over the peak of the process that forked us."""
+    global status_file
     try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
+        if status_file is None:
+            status_file = os.open("/proc/self/status", os.O_RDONLY)
+        status = os.pread(status_file, 16384, 0)
+        found = status.find(b"VmHWM:")
+        if found >= 0:
+            return int(status[found:].split(None, 2)[1])
+    except (OSError, ValueError, IndexError):
         pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
@@ -202,6 +209,24 @@ class LambdaContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return max(self._deadline_ms - int(time.time() * 1000), 0)
+
+
+def send_output_to_pipe() -> None:
+    """The simulator may give a pipe of its own for stdout and stderr, read without the
+    container engine in between; the variable naming it is the runtime's, not the function's."""
+    path = os.environ.pop(OUTPUT_VARIABLE, "")
+    if not path:
+        return
+    try:
+        pipe = os.open(path, os.O_WRONLY)
+    except OSError:
+        return  # output goes where it always went
+    os.dup2(pipe, 1)
+    os.dup2(pipe, 2)
+    os.close(pipe)
+    # The interpreter's own wrappers may have taken the old descriptors for seekable files.
+    sys.stdout = sys.__stdout__ = open(1, "w", closefd=False)  # noqa: SIM115
+    sys.stderr = sys.__stderr__ = open(2, "w", closefd=False)  # noqa: SIM115
 
 
 def setup_output() -> None:
@@ -421,6 +446,7 @@ def start_through_wrapper() -> None:
 
 
 def main() -> NoReturn:
+    send_output_to_pipe()
     channel = os.environ.pop("LAMBDA_SIM_STANDBY", "")
     if channel:
         await_assignment(channel)

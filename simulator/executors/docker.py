@@ -47,6 +47,7 @@ from simulator.executors.engine_location import (
     locate,
     route_address,
 )
+from simulator.executors.output_pipe import OUTPUT_PIPE_NAME, OUTPUT_VARIABLE, OutputPipe
 from simulator.executors.platforms import (
     MACHINE_ALIASES,
     MACHINES,
@@ -89,6 +90,8 @@ STANDBY_WAIT_SECONDS = 1.0
 # Network modes that are not networks the simulator makes: containers share the engine's
 # host's (or no) network, so there is no gateway to serve the Runtime API on.
 SHARED_NETWORK_MODES = frozenset({"host", "none"})
+# Runtimes whose launchers (runtime_images/) send their output into a pipe of ours when given one.
+OUTPUT_PIPE_RUNTIMES = ("python", "nodejs", "provided")
 # What a standby runtime starts with; the rest of its environment comes with its assignment.
 STANDBY_VARIABLES = {
     "PYTHONPATH": "/var/runtime",
@@ -170,11 +173,13 @@ class ContainerRuntime(RunningRuntime):
     hears of the removal once it is done."""
 
     def __init__(self, api: docker.APIClient, container_id: str, sink: OutputSink,
-                 on_removed: Callable[[str], None], slot: StandbySlot | None = None) -> None:
+                 on_removed: Callable[[str], None], slot: StandbySlot | None = None,
+                 pipe: OutputPipe | None = None) -> None:
         self.api = api
         self.container_id = container_id
         self.sink = sink
         self.slot = slot
+        self.pipe = pipe
         self._on_removed = on_removed
         self._removed = threading.Event()
         self._removing = threading.Lock()
@@ -238,6 +243,7 @@ class DockerExecutor(Executor):
         self.remote = False
         self._volumes: CodeVolumes | None = None
         self._standby_dir = state_dir / "standby"
+        self._pipes_dir = state_dir / "pipes"  # function containers' output pipes
         self._standby = StandbyPool(standby)
         self._closed = threading.Event()
         self._network = network
@@ -270,6 +276,7 @@ class DockerExecutor(Executor):
                 self._gateway = self._runtime_api_host or self._own_address() or gateway
             self._remove_orphans()
             shutil.rmtree(self._standby_dir, ignore_errors=True)
+            shutil.rmtree(self._pipes_dir, ignore_errors=True)
             if self._volumes is not None:
                 self._volumes.remove_all()  # a crashed run's
         except (DockerException, RequestException, EngineLocationError) as error:
@@ -325,8 +332,8 @@ class DockerExecutor(Executor):
         image = self._require_image(spec)
         self._check_platform(spec, image)
         if not self._uses_standby(spec):
-            return self._start_container(self._function_container(spec, image),
-                                         OutputSink(on_output, on_exit), spec.networks)
+            return self._start_function_container(spec, image, OutputSink(on_output, on_exit),
+                                                  spec.networks)
         profile = StandbyProfile(image, spec.memory_mb, spec.tmp_size_mb)
         try:
             while (slot := self._standby.claim(profile, STANDBY_WAIT_SECONDS)) is not None:
@@ -343,8 +350,7 @@ class DockerExecutor(Executor):
                 threading.Thread(target=self._rename, daemon=True, name="standby-rename",
                                  args=(runtime, container_name(spec))).start()
                 return runtime
-            return self._start_container(self._function_container(spec, image),
-                                         OutputSink(on_output, on_exit))
+            return self._start_function_container(spec, image, OutputSink(on_output, on_exit))
         finally:
             self._replenish(profile)
 
@@ -392,9 +398,27 @@ class DockerExecutor(Executor):
                 and servable(spec.runtime, spec.variables,
                              debugging=spec.debug_port is not None))
 
+    def _start_function_container(self, spec: LaunchSpec, image: str, sink: OutputSink,
+                                  networks: tuple[str, ...] = ()) -> ContainerRuntime:
+        """A container made for the function; our runtime in it writes its output into a
+        pipe of ours (see `output_pipe`) when the engine is on this machine."""
+        pipe = None
+        if self._volumes is None and not spec.image \
+                and spec.runtime.startswith(OUTPUT_PIPE_RUNTIMES):
+            folder = self._pipes_dir / spec.environment_id
+            try:
+                folder.mkdir(parents=True)
+                pipe = OutputPipe(folder)
+            except OSError as error:
+                shutil.rmtree(folder, ignore_errors=True)
+                log.debug("no output pipe for %s: %s", spec.function_name, error)
+        return self._start_container(self._function_container(spec, image, pipe), sink,
+                                     networks, pipe=pipe)
+
     def _start_container(self, config: dict[str, Any], sink: OutputSink,
                          networks: tuple[str, ...] = (),
-                         slot: StandbySlot | None = None) -> ContainerRuntime:
+                         slot: StandbySlot | None = None,
+                         pipe: OutputPipe | None = None) -> ContainerRuntime:
         """Create, attach to and start a container; its output and end go to `sink`. None
         starts once the executor is shutting down (one that was starting is removed, and
         shutdown waits for that)."""
@@ -403,15 +427,21 @@ class DockerExecutor(Executor):
                 raise EnvironmentUnavailable("The simulator is stopping.")
             self._starting += 1
         try:
-            return self._create_and_start(config, sink, networks, slot)
+            return self._create_and_start(config, sink, networks, slot, pipe)
+        except EnvironmentUnavailable:
+            if pipe is not None:
+                pipe.close()
+                if slot is None:
+                    shutil.rmtree(pipe.path.parent, ignore_errors=True)
+            raise
         finally:
             with self._starts_settled:
                 self._starting -= 1
                 self._starts_settled.notify_all()
 
     def _create_and_start(self, config: dict[str, Any], sink: OutputSink,
-                          networks: tuple[str, ...],
-                          slot: StandbySlot | None) -> ContainerRuntime:
+                          networks: tuple[str, ...], slot: StandbySlot | None,
+                          pipe: OutputPipe | None) -> ContainerRuntime:
         container_id = ""
         output: CancellableStream | None = None
         try:
@@ -427,7 +457,7 @@ class DockerExecutor(Executor):
                 ContainerRuntime(self.api, container_id, sink, self._forget).stop()
             raise EnvironmentUnavailable(f"Docker could not start the environment: {error}") \
                 from error
-        runtime = ContainerRuntime(self.api, container_id, sink, self._forget, slot)
+        runtime = ContainerRuntime(self.api, container_id, sink, self._forget, slot, pipe)
         with self._lock:
             closed = self._closed.is_set()
             if not closed:
@@ -439,14 +469,17 @@ class DockerExecutor(Executor):
         name = config["name"].rsplit("-", 1)[-1][:8]
         threading.Thread(target=self._pump, args=(container_id, output, sink), daemon=True,
                          name=f"output-{name}").start()
+        if pipe is not None:
+            pipe.read_into(sink.output, name=f"pipe-{name}")
         threading.Thread(target=self._wait, args=(runtime,), daemon=True,
                          name=f"container-{name}").start()
         return runtime
 
-    def _function_container(self, spec: LaunchSpec, image: str) -> dict[str, Any]:
+    def _function_container(self, spec: LaunchSpec, image: str,
+                            pipe: OutputPipe | None = None) -> dict[str, Any]:
         """A container made for one function: its code and environment given at creation.
         An image function's code is its image; ImageConfig overrides its entry point, command
-        and working folder."""
+        and working folder. A `pipe` is mounted with its folder, named in the variables."""
         mounts = [] if spec.image else [self._folder_mount("/var/task", spec.code_dir)]
         if spec.opt_dir is not None:
             mounts.append(self._folder_mount("/opt", spec.opt_dir))
@@ -460,6 +493,10 @@ class DockerExecutor(Executor):
             ports = {DEBUG_PORT: ("127.0.0.1", spec.debug_port)}
             environment = {**spec.variables, "PYTHONPATH":
                            f"{spec.variables.get('PYTHONPATH', '')}:{DEBUGPY_MOUNT}"}
+        if pipe is not None:
+            mounts.append(Mount(CONTROL_MOUNT, str(pipe.path.parent), type="bind",
+                                read_only=True))
+            environment = {**environment, OUTPUT_VARIABLE: f"{CONTROL_MOUNT}/{OUTPUT_PIPE_NAME}"}
         return self._container_config(
             image, spec.memory_mb, spec.tmp_size_mb, mounts,
             name=container_name(spec),
@@ -498,19 +535,24 @@ class DockerExecutor(Executor):
 
     def _start_standby(self, profile: StandbyProfile) -> None:
         slot = StandbySlot(self._standby_dir, profile)
+        pipe: OutputPipe | None = None
         try:
             slot.prepare()
+            pipe = OutputPipe(slot.control_dir)
             config = self._container_config(
                 profile.image, profile.memory_mb, profile.tmp_size_mb,
                 [Mount("/var/task", str(slot.task_dir), type="bind", read_only=True),
                  Mount("/opt", str(slot.opt_dir), type="bind", read_only=True),
                  Mount(CONTROL_MOUNT, str(slot.control_dir), type="bind", read_only=True)],
                 name=f"lambda-sim-standby-{slot.id}",
-                environment=STANDBY_VARIABLES,
+                environment={**STANDBY_VARIABLES,
+                             OUTPUT_VARIABLE: f"{CONTROL_MOUNT}/{OUTPUT_PIPE_NAME}"},
                 labels={"lambda-sim.standby": slot.id},
             )
-            runtime = self._start_container(config, OutputSink(), slot=slot)
+            runtime = self._start_container(config, OutputSink(), slot=slot, pipe=pipe)
         except (EnvironmentUnavailable, OSError) as error:
+            if pipe is not None and not isinstance(error, EnvironmentUnavailable):
+                pipe.close()  # made, then the start never came (a start that failed closed it)
             log.warning("could not start a standby container: %s", error)
             self._standby.started(None, profile)
             slot.discard()
@@ -637,10 +679,14 @@ class DockerExecutor(Executor):
             pass
         except (DockerException, RequestException) as error:
             log.debug("wait on %s ended: %s", runtime.container_id[:12], error)
+        if runtime.pipe is not None:  # what the runtime wrote last comes before its end
+            runtime.pipe.finish()
         runtime.stop()
         if runtime.slot is not None:
             self._standby.remove(runtime.slot)
             runtime.slot.discard()
+        elif runtime.pipe is not None:
+            shutil.rmtree(runtime.pipe.path.parent, ignore_errors=True)
         runtime.sink.exit(ExitStatus.from_code(code, oom_killed=oom))
         self._release_connections_at_rest()  # this wait's own connections are idle only now
 

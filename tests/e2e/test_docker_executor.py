@@ -5,6 +5,7 @@ crashed run."""
 from __future__ import annotations
 
 import json
+import stat
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -80,9 +81,13 @@ def test_containers_are_labelled_and_locked_down(engine: docker.DockerClient,
         assert container.labels["lambda-sim.function"] == name
         assert environment_containers(engine, server.url, name) == [container]
         assert_locked_down(container, 192)
-        (mount,) = container.attrs["Mounts"]
-        assert (mount["Destination"], mount["RW"]) == ("/var/task", False)
+        mounts = {m["Destination"]: m["RW"] for m in container.attrs["Mounts"]}
+        assert mounts == {"/var/task": False, "/var/lambda-sim": False}  # code, output pipe
+        (pipe_folder,) = (state_dir / "pipes").iterdir()
+        assert [entry.name for entry in pipe_folder.iterdir()] == ["output"]
+        assert stat.S_ISFIFO((pipe_folder / "output").stat().st_mode)
     assert containers_of(engine, state_dir) == []
+    assert not any((state_dir / "pipes").iterdir()), "the ended container's pipe is left"
 
 
 SHOW_ENVIRONMENT = """

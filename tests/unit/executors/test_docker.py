@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,8 @@ from simulator.executors import docker as docker_executor
 from simulator.executors.base import LaunchSpec
 from simulator.executors.docker import ContainerRuntime, DockerExecutor, OutputSink
 from simulator.executors.engine_location import route_address
+from simulator.executors.output_pipe import OUTPUT_VARIABLE, OutputPipe
+from simulator.executors.standby import CONTROL_MOUNT
 from tests.unit.executors.test_code_volumes import Engine
 
 
@@ -231,3 +234,31 @@ def test_the_advertised_address_wins_over_the_route(tmp_path: Path,
     executor, _ = started(tmp_path, monkeypatch, "ssh://me@192.0.2.10",
                           advertise_host="198.51.100.7")
     assert executor.remote and executor.runtime_api_host() == "198.51.100.7"
+
+
+def test_a_local_engine_gives_our_runtimes_an_output_pipe_past_itself(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    executor, _ = started(tmp_path, monkeypatch, "unix:///var/run/docker.sock")
+    folder = tmp_path / "pipe"
+    folder.mkdir()
+    pipe = OutputPipe(folder)
+
+    config = executor._function_container(spec(tmp_path), "lambda-sim/python3.11:latest", pipe)
+    pipe.close()
+
+    control = [m for m in config["host_config"]["mounts"] if m["Target"] == CONTROL_MOUNT]
+    assert [(m["Source"], m["ReadOnly"]) for m in control] == [(str(folder), True)]
+    assert config["environment"][OUTPUT_VARIABLE] == f"{CONTROL_MOUNT}/output"
+
+
+def test_an_image_function_or_a_remote_engine_gets_no_output_pipe(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[Any] = []
+    for engine_url, image in (("unix:///var/run/docker.sock", "my-image:1"),
+                              ("tcp://192.0.2.10:2376", None)):
+        executor, _ = started(tmp_path / engine_url[:3], monkeypatch, engine_url)
+        monkeypatch.setattr(executor, "_start_container",
+                            lambda config, sink, networks, pipe: made.append(pipe))
+        launch = replace(spec(tmp_path), image=image)
+        executor._start_function_container(launch, "lambda-sim/python3.11:latest", OutputSink())
+    assert made == [None, None]

@@ -440,3 +440,37 @@ def test_an_exec_wrapper_that_does_not_exist_ends_the_runtime_with_status_127(
                     variables={"AWS_LAMBDA_EXEC_WRAPPER": str(tmp_path / "missing")})
     assert runtime.wait() == 127
     assert "missing: No such file or directory" in runtime.read_output()
+
+
+def test_output_goes_into_the_pipe_the_simulator_gives_and_the_function_never_sees_it(
+        start, tmp_path: Path) -> None:
+    pipe = tmp_path / "output-pipe"
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
+    runtime = start("app.handler", {"app.py": """\
+        import os, sys
+
+        def handler(event, context):
+            print("to stdout")
+            print("to stderr", file=sys.stderr)
+            return {"sees": os.environ.get("LAMBDA_SIM_OUTPUT")}
+    """}, variables={"LAMBDA_SIM_OUTPUT": str(pipe)})
+    runtime.api.invoke("req-1")
+
+    post = runtime.api.next_post()
+
+    assert post.json() == {"sees": None}
+    assert post.output_then == ""  # nothing on the process's own stdout
+    assert os.read(reader, 65536) == ("to stdout\nto stderr\n" + MARKER.format("req-1")).encode()
+    os.close(reader)
+
+
+def test_a_pipe_that_cannot_be_opened_leaves_output_where_it_was(start, tmp_path: Path) -> None:
+    runtime = start("app.handler", {"app.py": ECHO},
+                    variables={"LAMBDA_SIM_OUTPUT": str(tmp_path / "no-such-pipe")})
+    runtime.api.invoke("req-1", {"a": 1})
+
+    post = runtime.api.next_post()
+
+    assert post.json() == {"got": {"a": 1}}
+    assert post.output_then.startswith("to stdout\n")
