@@ -96,12 +96,11 @@ class _RequestHandler(QuickHeadParsing, WSGIRequestHandler):
             chunks = self.server.app(environ, start_response)  # type: ignore[arg-type]
             streamed = bool(started) and not written and self._streams(*started[0])
             if not streamed:
-                try:
-                    payload = b"".join([*written, *chunks])
-                finally:
-                    _close(chunks)
+                payload = b"".join([*written, *chunks])
         except Exception:
             log.exception("the application failed on %s %s", self.command, self.path)
+            _close(chunks)
+            chunks = []
             self.close_connection = True
             started[:] = [("500 INTERNAL SERVER ERROR", [
                 ("Content-Type", "application/json"), ("X-Amzn-ErrorType", "ServiceException")])]
@@ -109,7 +108,14 @@ class _RequestHandler(QuickHeadParsing, WSGIRequestHandler):
         if streamed:
             self._stream(*started[0], chunks)
             return
-        status, headers = started[0]
+        try:
+            self._send_whole(started[0], payload, body)
+        finally:
+            _close(chunks)  # after the answer is out, as WSGI servers call it
+
+    def _send_whole(self, started: tuple[str, list[tuple[str, str]]], payload: bytes,
+                    body: LimitedStream | None) -> None:
+        status, headers = started
         if body is not None and body.limit - body.tell() > MAX_DRAIN_BYTES:
             self.close_connection = True  # too much left unread to drain: said in the headers
         code, _, reason = status.partition(" ")
@@ -276,10 +282,14 @@ class SimulatorServer:
 
 
 def _close(chunks: Iterable[bytes]) -> None:
-    """WSGI's promise to the application: its answer's close() is called, however it ends."""
+    """WSGI's promise to the application: its answer's close() is called, however it ends.
+    What close() does after the answer is out is the application's: a failure is logged."""
     close = getattr(chunks, "close", None)
     if close is not None:
-        close()
+        try:
+            close()
+        except Exception:
+            log.exception("closing the application's answer failed")
 
 
 def _throttle(connection: socket.socket) -> None:

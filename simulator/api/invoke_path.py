@@ -43,6 +43,7 @@ class InvokePath:
             return self._app(environ, start_response)
         received = time.monotonic()
         query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        after_answer = AnswerThen()
         try:
             outcome = self._invoker.invoke(
                 match.group("name"),
@@ -55,15 +56,31 @@ class InvokePath:
                 durable_execution_name=environ.get("HTTP_X_AMZ_DURABLE_EXECUTION_NAME"),
                 handler_only=environ.get("HTTP_X_DEX_HANDLER_INVOKE") == "true",
                 tenant_id=environ.get("HTTP_X_AMZ_TENANT_ID") or None,
+                after_answer=after_answer.later.append,
             )
+            answer = _answer(start_response, outcome.status, invoke_headers(outcome, received),
+                             outcome.payload)
         except LambdaError as error:
-            return _answer(start_response, *error_parts(error))
+            answer = _answer(start_response, *error_parts(error))
         except Exception as error:
             log.exception("unexpected error on invoke of %s", match.group("name"))
-            return _answer(start_response, *error_parts(
+            answer = _answer(start_response, *error_parts(
                 ServiceException(f"An internal error occurred: {error}")))
-        return _answer(start_response, outcome.status, invoke_headers(outcome, received),
-                       outcome.payload)
+        after_answer.extend(answer)
+        return after_answer
+
+
+class AnswerThen(list[bytes]):
+    """An answer's body whose close(), which the server calls once the answer is out, runs
+    what was left for after it: the caller waits for none of it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.later: list[Callable[[], None]] = []
+
+    def close(self) -> None:
+        for work in self.later:
+            work()
 
 
 def _answer(start_response: Callable[..., Any], status: int, headers: Headers,

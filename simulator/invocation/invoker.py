@@ -96,6 +96,10 @@ class DurableStarts(Protocol):
                execution_name: str | None) -> InvokeOutcome: ...
 
 
+# Takes what is to run once the caller has its answer.
+AfterAnswer = Callable[[Callable[[], None]], None]
+
+
 class Invoker:
     def __init__(self, settings: Settings, functions: FunctionOperations,
                  pool: EnvironmentPool, observer: InvocationObserver | None = None,
@@ -134,11 +138,13 @@ class Invoker:
         durable_execution_name: str | None = None,
         handler_only: bool = False,
         tenant_id: str | None = None,
+        after_answer: AfterAnswer | None = None,
     ) -> InvokeOutcome:
         """`handler_only`: run a durable function's handler once on the durable invocation
         input the caller sends, as the durable-execution service itself does (AWS's testing
         runner marks such invokes with a header), rather than start an execution.
-        `tenant_id` (X-Amz-Tenant-Id): the tenant a tenant-isolated function runs for."""
+        `tenant_id` (X-Amz-Tenant-Id): the tenant a tenant-isolated function runs for.
+        `after_answer`: see `run`."""
         function = self.resolve(reference, qualifier)
         if function.state == "Failed":
             raise ResourceConflictException(
@@ -167,7 +173,7 @@ class Invoker:
         result = self.run(function, payload, context, trace_header,
                           want_log=log_type == "Tail",
                           invoked_as=_named_qualifier(reference, qualifier),
-                          tenant_id=tenant_id)
+                          tenant_id=tenant_id, after_answer=after_answer)
         outcome = InvokeOutcome(200, result.payload, executed_version=function.version,
                                 result=result, request_id=result.request_id)
         if result.failed:
@@ -339,6 +345,7 @@ class Invoker:
         response_sink: ResponseSink | None = None,
         tenant_id: str | None = None,
         request_id: str | None = None,
+        after_answer: AfterAnswer | None = None,
     ) -> InvocationResult:
         """Run one invocation to its answer: the path every event source shares.
         `invoked_as` is the qualifier the caller named (an alias, a version): the function
@@ -347,7 +354,9 @@ class Invoker:
         as it streams it (the result then holds no payload but an error's). A `tenant_id`
         runs it in an environment of that tenant's own, never another tenant's. A
         `request_id` is one the caller gave: the one an asynchronous event keeps through all
-        its attempts, a function URL request's own."""
+        its attempts, a function URL request's own. A caller that sends the answer before
+        anything else (the Invoke route) passes `after_answer`, which is handed the recording
+        of the invocation (metrics, history, trace segments) to run once the answer is out."""
         if function.package_type == "Zip" and function.runtime not in SUPPORTED_RUNTIMES:
             raise InvalidRuntimeException(
                 f"{unsupported_runtime_message(function.runtime)}: {function.name} is deployed "
@@ -405,9 +414,16 @@ class Invoker:
             "init": (dispatched - acquired) * 1000,
             "invoke": (time.monotonic() - dispatched) * 1000,
         }
-        self._observer.record(function.name, result, throttled=False)
-        self._record_trace(trace, function, invoked_arn, invocation.request_id, started,
-                           invocation.dispatched_at or None, result)
+
+        def record() -> None:
+            self._observer.record(function.name, result, throttled=False)
+            self._record_trace(trace, function, invoked_arn, invocation.request_id, started,
+                               invocation.dispatched_at or None, result)
+
+        if after_answer is None:
+            record()
+        else:
+            after_answer(record)
         return result
 
     def _record_trace(self, trace: InvocationTrace, function: FunctionConfig,

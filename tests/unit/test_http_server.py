@@ -29,14 +29,18 @@ StartResponse = Callable[..., Any]
 class Closing:
     """A WSGI answer with a close() the server must call."""
 
-    def __init__(self, chunks: list[bytes], closed: threading.Event) -> None:
+    def __init__(self, chunks: list[bytes], closed: threading.Event,
+                 hold: threading.Event | None = None) -> None:
         self._chunks = chunks
         self._closed = closed
+        self._hold = hold
 
     def __iter__(self) -> Iterator[bytes]:
         return iter(self._chunks)
 
     def close(self) -> None:
+        if self._hold is not None:
+            self._hold.wait(5)
         self._closed.set()
 
 
@@ -80,6 +84,9 @@ class App:
         if path == "/closing":
             start_response("200 OK", [("Content-Type", "text/plain")])
             return Closing([b"closed after"], self.closed)
+        if path == "/closing-slowly":
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return Closing([b"answered first"], self.closed, hold=self.release)
         if path == "/slow":
             self.release.wait(5)
             self.finished.set()
@@ -339,7 +346,33 @@ def test_the_answer_s_close_is_called(app: App, port: int) -> None:
     connection.request("GET", "/closing")
 
     assert connection.getresponse().read() == b"closed after"
-    assert app.closed.is_set()
+    assert app.closed.wait(5)
+
+
+def test_the_answer_is_out_before_its_close_runs(app: App, port: int) -> None:
+    """What an application leaves for close() (the invoke's bookkeeping) is not waited for."""
+    connection = connect(port)
+
+    connection.request("GET", "/closing-slowly")
+
+    assert connection.getresponse().read() == b"answered first"
+    assert not app.closed.is_set()
+    app.release.set()
+    assert app.closed.wait(5)
+
+
+def test_a_close_that_fails_after_the_answer_leaves_the_connection_serving(
+        app: App, port: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing_close(self: Closing) -> None:
+        raise RuntimeError("bookkeeping failed")
+
+    monkeypatch.setattr(Closing, "close", failing_close)
+    connection = connect(port)
+    connection.request("GET", "/closing")
+    assert connection.getresponse().read() == b"closed after"
+
+    connection.request("POST", "/echo", body=b"still here")
+    assert json.loads(connection.getresponse().read())["body"] == "still here"
 
 
 # -- streamed answers -------------------------------------------------------------------------

@@ -6,6 +6,7 @@ URL's host) goes on to the full app. Functions run on the fake executor."""
 from __future__ import annotations
 
 import base64
+import io
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
@@ -295,3 +296,21 @@ def test_a_function_url_host_goes_to_the_full_app(simulator: Simulator, fast: Cl
 
     assert full_app.paths == [invoke_url(name)]
 
+
+
+def test_an_invoke_is_recorded_once_its_answer_is_out(simulator: Simulator) -> None:
+    """Metrics, history and trace segments are kept after the caller has its answer: the
+    server calls the answer's close() once it is sent, and that is when they are kept."""
+    name = create(simulator)
+    path = InvokePath(simulator.app.wsgi_app, simulator.invoker, MAX_REQUEST_BYTES)
+    body = b'{"n": 1}'
+    environ = {"PATH_INFO": invoke_url(name), "REQUEST_METHOD": "POST", "QUERY_STRING": "",
+               "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body)}
+    history = simulator.observability.history
+
+    answer = path(environ, lambda status, headers: None)
+
+    assert b"".join(answer) == body
+    assert history.recent(name) == []
+    answer.close()  # type: ignore[attr-defined]
+    assert [record.function_name for record in history.recent(name)] == [name]
