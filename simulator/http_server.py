@@ -16,7 +16,9 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+import time
 from collections.abc import Iterable
+from email.utils import formatdate
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.exceptions import ClientDisconnected
@@ -119,7 +121,7 @@ class _RequestHandler(QuickHeadParsing, WSGIRequestHandler):
         if body is not None and body.limit - body.tell() > MAX_DRAIN_BYTES:
             self.close_connection = True  # too much left unread to drain: said in the headers
         code, _, reason = status.partition(" ")
-        head = [f"HTTP/1.1 {code} {reason}", f"Date: {self.date_time_string()}"]
+        head = [f"HTTP/1.1 {code} {reason}", f"Date: {http_date()}"]
         head += [f"{key}: {value}" for key, value in headers
                  if key.lower() not in ("content-length", "connection", "transfer-encoding")]
         no_body = self.command == "HEAD" or int(code) in NO_BODY_STATUSES or int(code) < 200
@@ -147,7 +149,7 @@ class _RequestHandler(QuickHeadParsing, WSGIRequestHandler):
         chunked = self.request_version == "HTTP/1.1"
         self.close_connection = self.close_connection or not chunked
         code, _, reason = status.partition(" ")
-        head = [f"HTTP/1.1 {code} {reason}", f"Date: {self.date_time_string()}"]
+        head = [f"HTTP/1.1 {code} {reason}", f"Date: {http_date()}"]
         head += [f"{key}: {value}" for key, value in headers
                  if key.lower() not in ("content-length", "connection", "transfer-encoding")]
         if chunked:
@@ -279,6 +281,20 @@ class SimulatorServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
         self.simulator.close()
+
+
+_date_of_second: tuple[int, str] = (0, "")
+
+
+def http_date() -> str:
+    """The Date header's value, made once a second rather than on every answer."""
+    global _date_of_second
+    now = int(time.time())
+    second, text = _date_of_second
+    if second != now:
+        text = formatdate(now, usegmt=True)
+        _date_of_second = (now, text)
+    return text
 
 
 def _close(chunks: Iterable[bytes]) -> None:

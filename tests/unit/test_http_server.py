@@ -14,13 +14,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import pytest
 
 from simulator.config import Settings
 from simulator.executors.fake import FakeExecutor
-from simulator.http_server import SERVER_ERROR, SimulatorServer
+from simulator.http_server import SERVER_ERROR, SimulatorServer, http_date
 from tests.helpers import eventually
 
 StartResponse = Callable[..., Any]
@@ -649,3 +650,10 @@ def test_other_accounts_and_regions_are_restored_once_the_port_is_known(
         served: tuple[SimulatorServer, StubSimulator]) -> None:
     _, simulator = served
     assert simulator.planes_restored and simulator.settings.port != 0
+
+
+def test_the_date_header_is_http_s_date_of_now() -> None:
+    before = time.time()
+    stated = parsedate_to_datetime(http_date()).timestamp()
+    assert int(before) - 1 <= stated <= time.time()
+    assert http_date().endswith(" GMT")

@@ -7,11 +7,12 @@ import json
 import socket
 import threading
 from collections.abc import Iterator
+from http.client import HTTPMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from simulator.api.request_headers import MAX_HEADERS, QuickHeadParsing
+from simulator.api.request_headers import MAX_HEADERS, QuickHeadParsing, RequestHeaders
 
 
 class _Echo(QuickHeadParsing, BaseHTTPRequestHandler):
@@ -119,3 +120,22 @@ def test_expect_100_continue_is_answered_before_the_body(address: tuple[str, int
 def test_a_line_without_a_colon_is_skipped(address: tuple[str, int]) -> None:
     [(status, body)] = exchange(address, b"GET / HTTP/1.1\r\nnonsense\r\nHost: x\r\n\r\n")
     assert status == 200 and json.loads(body)[2] == [["Host", "x"]]
+
+
+def test_headers_are_looked_up_as_http_client_looks_them_up() -> None:
+    headers = RequestHeaders()
+    head = [("Content-Type", "text/plain"), ("X-One", "first"), ("x-one", "second")]
+    message = HTTPMessage()
+    for name, value in head:
+        headers.add(name, value)
+        message[name] = value
+
+    for name in ("content-type", "X-ONE", "x-one", "Missing"):
+        assert headers.get(name) == message.get(name)
+        assert headers[name] == message[name]
+        assert (name in headers) == (name in message)
+        assert headers.get_all(name) == message.get_all(name)
+    assert headers.get("Missing", "default") == "default"
+    assert headers.items() == message.items()
+    assert list(headers) == list(message) and len(headers) == len(message)
+    assert str(headers) == str(message)
