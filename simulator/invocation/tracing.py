@@ -9,14 +9,15 @@ SDK sends hang under Lambda's own."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import random
 import re
-import secrets
 import time
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from simulator.models import FunctionConfig, InvocationResult
@@ -86,17 +87,20 @@ class TraceHeader:
         return ";".join(parts)
 
 
+@functools.lru_cache(maxsize=4096)
 def lineage_key(function_arn: str) -> str:
-    """A function's entry in a trace's lineage: a short hash of its unqualified ARN."""
+    """A function's entry in a trace's lineage: a short hash of its unqualified ARN (kept
+    for the functions invoked most recently: each invoke asks)."""
     return hashlib.sha256(function_arn.encode()).hexdigest()[:8]
 
 
+# X-Ray's ids are random, not secret: the fast generator serves (each invoke makes three).
 def new_root(now: float | None = None) -> str:
-    return f"1-{int(now if now is not None else time.time()):08x}-{secrets.token_hex(12)}"
+    return f"1-{int(now if now is not None else time.time()):08x}-{random.getrandbits(96):024x}"
 
 
 def new_segment_id() -> str:
-    return secrets.token_hex(8)
+    return f"{random.getrandbits(64):016x}"
 
 
 @dataclass(frozen=True)
@@ -120,8 +124,16 @@ class InvocationTrace:
         """The trace as this invocation passes it on: its function counted once more, so
         that what it sends (a message, a notification) carries the count onward."""
         key = lineage_key(function_arn)
-        counted = [(entry, count) for entry, count in self.lineage if entry != key]
-        return replace(self, lineage=(*counted, (key, self.rounds(function_arn) + 1)))
+        rounds: int | None = None  # the first count of this function, as `rounds` reads it
+        counted = []
+        for entry, count in self.lineage:
+            if entry != key:
+                counted.append((entry, count))
+            elif rounds is None:
+                rounds = count
+        return InvocationTrace(self.root, self.sampled, self.upstream_parent,
+                               self.service_segment_id, self.function_segment_id,
+                               (*counted, (key, (rounds or 0) + 1)))
 
     @classmethod
     def begin(cls, incoming: str | None, tracing_mode: str) -> InvocationTrace:

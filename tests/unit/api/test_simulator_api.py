@@ -172,7 +172,11 @@ def test_logs_are_the_function_s_lines_oldest_first(client: FlaskClient) -> None
     name = create(client)
     client.post(f"/2015-03-31/functions/{name}/invocations", data=b'{"n": 1}')
 
-    events = client.get(f"/_simulator/logs/{name}").get_json()["events"]
+    def logged() -> list[dict]:  # END and REPORT follow the answer by a moment
+        return list(client.get(f"/_simulator/logs/{name}").get_json()["events"])
+
+    assert eventually(lambda: any(e["message"].startswith("REPORT") for e in logged()))
+    events = logged()
 
     messages = [event["message"] for event in events]
     assert messages[0].startswith("START RequestId: ")
