@@ -2,10 +2,10 @@
 
 Docker's own path for a container's output runs through the engine's processes (the shim
 reads the runtime's pipe, the engine forwards it on an attached HTTP stream), and each
-invocation writes at least its end-of-invocation marker: on a warm invoke that path cost the
-engine's processes more CPU than the server's whole share of the invoke (docs/MEASUREMENTS.md).
-A runtime that is given `OUTPUT_VARIABLE` sends its stdout and stderr into this pipe
-instead, and the engine carries none of it. The engine's stream stays attached for whatever a
+invocation writes at least its end-of-invocation marker: every warm invoke kept the engine's
+processes busy on the CPU just when the server and the runtime needed it. A runtime that is
+given `OUTPUT_VARIABLE` sends its stdout and stderr into this pipe instead, and the engine
+carries none of it. The engine's stream stays attached for whatever a
 runtime writes before it opens the pipe, or a runtime that does not know it."""
 
 from __future__ import annotations
