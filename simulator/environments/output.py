@@ -108,8 +108,9 @@ class OutputCollector:
         with self._lock:
             self._flush_partial()
             self._settle_stale_head()
-            self._records.append(
-                _QueuedLog(record, f"START RequestId: {request_id} Version: {version}\n"))
+            queued = _QueuedLog(record)
+            self._records.append(queued)
+            self._write(queued, f"START RequestId: {request_id} Version: {version}\n")
         return record
 
     def feed(self, chunk: bytes) -> None:
@@ -207,12 +208,7 @@ class OutputCollector:
                     self._emit(line)
 
     def _write(self, queued: _QueuedLog, line: str) -> None:
-        """A line of a queued record: written now at the head, held until then behind it.
-        The record's START goes first, with its first line (output, or END): not on the way
-        of the event to the runtime."""
-        if queued.start is not None:
-            start, queued.start = queued.start, None
-            self._write(queued, start)
+        """A line of a queued record: written now at the head, held until then behind it."""
         if queued.held is not None and self._records and self._records[0] is not queued:
             if len(queued.held) < MAX_HELD_LINES:
                 queued.held.append(line)
@@ -227,6 +223,5 @@ class _QueuedLog:
     """A begun record and, while another is ahead of it, the lines it holds back."""
 
     record: InvocationLog
-    start: str | None  # the START line, until it is written
     held: list[str] | None = field(default_factory=list)
     reported_at: float | None = None

@@ -238,5 +238,6 @@ def test_the_dashboard_shows_a_streamed_invocation_with_its_chunks(
                 return str(row.find_element(By.CSS_SELECTOR, "td.response").text)
         return ""
 
-    wait.until(lambda d: response_cell(d).startswith("streamed: "))
-    assert response_cell(browser).startswith("streamed: 3 chunks, 18 B, first after ")
+    # Read within the wait: the table is drawn anew on every refresh.
+    shown = wait.until(lambda d: (text := response_cell(d)).startswith("streamed: ") and text)
+    assert shown.startswith("streamed: 3 chunks, 18 B, first after "), shown

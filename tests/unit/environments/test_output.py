@@ -64,7 +64,7 @@ def test_line_split_across_chunks_is_written_once_whole() -> None:
 
     output.feed(b"hel")
     output.feed(b"lo wor")
-    assert emitted == []  # START comes with the first whole line
+    assert emitted == [start()]
     output.feed(b"ld\nsecond")
     output.feed(b" line\n")
     output.feed(marker())
@@ -208,36 +208,9 @@ def test_next_start_flushes_the_previous_partial_line() -> None:
 def test_version_appears_on_the_start_line() -> None:
     output, emitted = collector()
 
-    record = output.begin(RID, "7")
-    output.feed(marker())
-    output.end(record, REPORT)
+    output.begin(RID, "7")
 
-    assert emitted[0] == f"START RequestId: {RID} Version: 7\n"
-
-
-def test_start_is_written_with_the_first_line_not_at_dispatch() -> None:
-    """START is not on the way of the event to the runtime: it goes out with the
-    invocation's first output, or with its END."""
-    output, emitted = collector()
-
-    record = output.begin(RID, "$LATEST")
-    assert emitted == []
-    output.feed(b"first\n")
-    assert emitted == [start(), "first\n"]
-    output.feed(marker())
-    output.end(record, REPORT)
-    assert emitted == [start(), "first\n", end(), REPORT]
-
-
-def test_a_silent_invocation_still_has_its_start() -> None:
-    output, emitted = collector()
-    record = output.begin(RID, "$LATEST")
-
-    output.feed(marker())
-    output.end(record, REPORT)
-
-    assert emitted == [start(), end(), REPORT]
-    assert list(record.lines) == [start(), end(), REPORT]
+    assert emitted == [f"START RequestId: {RID} Version: 7\n"]
 
 
 # -- REPORT -----------------------------------------------------------------------------------
@@ -378,7 +351,7 @@ def test_output_of_the_next_invocation_waits_for_the_previous_answer() -> None:
     first = output.begin(RID, "$LATEST")
     second = output.begin(OTHER_RID, "$LATEST")
     output.feed(marker() + b"second's early line\n")
-    assert emitted == []
+    assert emitted == [start()]
 
     output.end(first, report(RID))
     assert emitted == [start(), end(), report(RID), start(OTHER_RID), "second's early line\n"]
@@ -409,7 +382,7 @@ def test_an_answered_record_whose_marker_never_comes_stops_holding_the_next(
     output.begin(OTHER_RID, "$LATEST")
 
     assert first.complete.is_set()
-    assert emitted == [start(), end(), report(RID)]  # the second's START comes with its lines
+    assert emitted == [start(), end(), report(RID), start(OTHER_RID)]
 
 
 def test_a_record_holds_a_bounded_number_of_lines_and_writes_the_rest_at_once(
@@ -420,4 +393,4 @@ def test_a_record_holds_a_bounded_number_of_lines_and_writes_the_rest_at_once(
     output.begin(OTHER_RID, "$LATEST")
     output.feed(marker() + b"one\ntwo\nthree\n")
 
-    assert emitted == ["two\n", "three\n"]  # the second's START and "one" are held
+    assert emitted == [start(), "two\n", "three\n"]  # START and "one" are held
