@@ -200,16 +200,14 @@ class OutputCollector:
             self._write(self._records[0], head.report)
             head.complete.set()
             self._records.popleft()
-            if self._records:
-                held = self._records[0].held
-                self._records[0].held = None
-                for line in held or ():
-                    self._records[0].record.keep(line)
-                    self._emit(line)
+            if self._records:  # the new head writes what it held
+                held, self._records[0].held = self._records[0].held, []
+                for line in held:
+                    self._write(self._records[0], line)
 
     def _write(self, queued: _QueuedLog, line: str) -> None:
         """A line of a queued record: written now at the head, held until then behind it."""
-        if queued.held is not None and self._records and self._records[0] is not queued:
+        if self._records and self._records[0] is not queued:
             if len(queued.held) < MAX_HELD_LINES:
                 queued.held.append(line)
                 return
@@ -223,5 +221,5 @@ class _QueuedLog:
     """A begun record and, while another is ahead of it, the lines it holds back."""
 
     record: InvocationLog
-    held: list[str] | None = field(default_factory=list)
+    held: list[str] = field(default_factory=list)
     reported_at: float | None = None

@@ -92,6 +92,8 @@ STANDBY_WAIT_SECONDS = 1.0
 SHARED_NETWORK_MODES = frozenset({"host", "none"})
 # Runtimes whose launchers (runtime_images/) send their output into a pipe of ours when given one.
 OUTPUT_PIPE_RUNTIMES = ("python", "nodejs", "provided")
+# Where a container sees its output pipe: in the control folder, mounted read-only.
+OUTPUT_PIPE_PATH = f"{CONTROL_MOUNT}/{OUTPUT_PIPE_NAME}"
 # What a standby runtime starts with; the rest of its environment comes with its assignment.
 STANDBY_VARIABLES = {
     "PYTHONPATH": "/var/runtime",
@@ -496,7 +498,7 @@ class DockerExecutor(Executor):
         if pipe is not None:
             mounts.append(Mount(CONTROL_MOUNT, str(pipe.path.parent), type="bind",
                                 read_only=True))
-            environment = {**environment, OUTPUT_VARIABLE: f"{CONTROL_MOUNT}/{OUTPUT_PIPE_NAME}"}
+            environment = {**environment, OUTPUT_VARIABLE: OUTPUT_PIPE_PATH}
         return self._container_config(
             image, spec.memory_mb, spec.tmp_size_mb, mounts,
             name=container_name(spec),
@@ -546,7 +548,7 @@ class DockerExecutor(Executor):
                  Mount(CONTROL_MOUNT, str(slot.control_dir), type="bind", read_only=True)],
                 name=f"lambda-sim-standby-{slot.id}",
                 environment={**STANDBY_VARIABLES,
-                             OUTPUT_VARIABLE: f"{CONTROL_MOUNT}/{OUTPUT_PIPE_NAME}"},
+                             OUTPUT_VARIABLE: OUTPUT_PIPE_PATH},
                 labels={"lambda-sim.standby": slot.id},
             )
             runtime = self._start_container(config, OutputSink(), slot=slot, pipe=pipe)

@@ -19,7 +19,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 OUTPUT_PIPE_NAME = "output"
-OUTPUT_VARIABLE = "LAMBDA_SIM_OUTPUT"
+OUTPUT_VARIABLE = "LAMBDA_SIM_OUTPUT"  # names the pipe, as the container sees it
 READ_BYTES = 65536
 # After the container has ended, how long its last output may take to be read.
 DRAIN_SECONDS = 2.0
