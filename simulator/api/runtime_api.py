@@ -133,6 +133,7 @@ class _Handler(QuickHeadParsing, BaseHTTPRequestHandler):
             "Lambda-Runtime-Aws-Tenant-Id": invocation.tenant_id,
         }
         self._send(200, invocation.payload, {k: v for k, v in headers.items() if v})
+        environment.announce(invocation)
 
     def do_POST(self) -> None:  # noqa: N802
         if not self._admitted():

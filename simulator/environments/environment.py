@@ -212,9 +212,15 @@ class Environment:
             self._current = invocation
         invocation.deadline_ms = int(time.time() * 1000) + self.function.timeout * 1000
         invocation.dispatched_at = time.monotonic()
-        self._current_log = self._output.begin(invocation.request_id, self.function.version)
+        self._current_log = self._output.reserve(invocation.request_id, self.function.version)
         invocation.dispatched.set()
         return invocation
+
+    def announce(self, invocation: Invocation) -> None:
+        """The runtime has the event `next_invocation` gave it: the log's START line now."""
+        record = self._current_log
+        if record is not None and record.request_id == invocation.request_id:
+            self._output.announce(record)
 
     def current_invocation(self, request_id: str) -> Invocation:
         """The invocation the runtime holds, if `request_id` names it: a runtime that streams

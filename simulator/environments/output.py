@@ -104,14 +104,30 @@ class OutputCollector:
         self._records: deque[_QueuedLog] = deque()  # begun, END not yet written; oldest first
 
     def begin(self, request_id: str, version: str) -> InvocationLog:
+        """Queue an invocation's record and write its START line."""
+        record = self.reserve(request_id, version)
+        self.announce(record)
+        return record
+
+    def reserve(self, request_id: str, version: str) -> InvocationLog:
+        """Queue an invocation's record with its START line still to write: `announce`
+        writes it, or the record's first line does if that comes first. The event can go to
+        the runtime in between, ahead of the log's work."""
         record = InvocationLog(request_id, version)
         with self._lock:
             self._flush_partial()
             self._settle_stale_head()
-            queued = _QueuedLog(record)
-            self._records.append(queued)
-            self._write(queued, f"START RequestId: {request_id} Version: {version}\n")
+            self._records.append(
+                _QueuedLog(record, start=f"START RequestId: {request_id} Version: {version}\n"))
         return record
+
+    def announce(self, record: InvocationLog) -> None:
+        """Write a reserved record's START line, unless a line of it already did."""
+        with self._lock:
+            for queued in reversed(self._records):
+                if queued.record is record:
+                    self._write_start(queued)
+                    return
 
     def feed(self, chunk: bytes) -> None:
         """Called by the executor's reader thread with raw output bytes."""
@@ -205,8 +221,15 @@ class OutputCollector:
                 for line in held:
                     self._write(self._records[0], line)
 
+    def _write_start(self, queued: _QueuedLog) -> None:
+        if queued.start is not None:
+            start, queued.start = queued.start, None
+            self._write(queued, start)
+
     def _write(self, queued: _QueuedLog, line: str) -> None:
-        """A line of a queued record: written now at the head, held until then behind it."""
+        """A line of a queued record, after its START: written now at the head, held until
+        then behind it."""
+        self._write_start(queued)
         if self._records and self._records[0] is not queued:
             if len(queued.held) < MAX_HELD_LINES:
                 queued.held.append(line)
@@ -221,5 +244,6 @@ class _QueuedLog:
     """A begun record and, while another is ahead of it, the lines it holds back."""
 
     record: InvocationLog
+    start: str | None = None  # the START line, until it is written
     held: list[str] = field(default_factory=list)
     reported_at: float | None = None

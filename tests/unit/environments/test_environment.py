@@ -218,3 +218,16 @@ def test_the_caller_has_its_answer_before_the_report_is_written() -> None:
     assert not any(line.startswith("REPORT") for line in lines)
     write_report()
     assert "\tMax Memory Used: 50 MB\t" in report_of(lines)
+
+
+def test_the_start_line_is_written_once_the_runtime_has_the_event() -> None:
+    """The event goes to the runtime before the log's work: START follows the hand-over."""
+    lines: list[str] = []
+    env = logged_environment(lines, peak_kb=51_000)
+    invocation = taken_invocation(env)
+    assert lines == []
+
+    env.announce(invocation)
+    env.announce(Invocation(payload=b"{}", invoked_arn=ARN))  # not the one held: no line
+
+    assert lines == [f"START RequestId: {invocation.request_id} Version: $LATEST\n"]

@@ -394,3 +394,53 @@ def test_a_record_holds_a_bounded_number_of_lines_and_writes_the_rest_at_once(
     output.feed(marker() + b"one\ntwo\nthree\n")
 
     assert emitted == [start(), "two\n", "three\n"]  # START and "one" are held
+
+
+def test_a_reserved_record_writes_start_when_announced() -> None:
+    output, emitted = collector()
+    record = output.reserve(RID, "$LATEST")
+    assert emitted == []
+
+    output.announce(record)
+    output.announce(record)  # once only
+    output.feed(b"hi\n" + marker())
+    output.end(record, REPORT)
+
+    assert emitted == [start(), "hi\n", end(), REPORT]
+
+
+def test_a_reserved_records_first_line_brings_its_start_before_the_announcement() -> None:
+    output, emitted = collector()
+    record = output.reserve(RID, "$LATEST")
+
+    output.feed(b"early\n")
+    output.announce(record)
+    output.feed(marker())
+    output.end(record, REPORT)
+
+    assert emitted == [start(), "early\n", end(), REPORT]
+
+
+def test_an_answer_before_the_announcement_still_opens_with_start() -> None:
+    output, emitted = collector(expects_marker=False)
+    record = output.reserve(RID, "$LATEST")
+
+    output.end(record, REPORT)
+    output.announce(record)  # the record is gone: nothing more is written
+
+    assert emitted == [start(), end(), REPORT]
+    assert record.complete.is_set()
+
+
+def test_a_reserved_record_behind_another_holds_its_start_until_that_one_ends() -> None:
+    output, emitted = collector()
+    first = output.begin(RID, "$LATEST")
+    output.end(first, REPORT)  # answered; its marker has not come yet
+    second = output.reserve(OTHER_RID, "$LATEST")
+    output.announce(second)
+    assert emitted == [start()]
+
+    output.feed(marker())
+
+    assert emitted == [start(), end(), REPORT, start(OTHER_RID)]
+    assert list(second.lines) == [start(OTHER_RID)]
