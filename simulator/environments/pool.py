@@ -68,7 +68,8 @@ class EnvironmentPool:
         self._idle: dict[str, list[Environment]] = {}
         self._live: dict[str, dict[str, Environment]] = {}
         self._endpoints: dict[str, RuntimeEndpoint] = {}
-        self._in_flight: dict[str, int] = {}
+        self._in_flight: dict[str, int] = {}  # by function name
+        self._in_flight_versions: dict[str, int] = {}  # by version key
         self._total_in_flight = 0
         # By version key: every tenant's environments of a version share its generation.
         self._generations: dict[str, int] = {}
@@ -78,6 +79,8 @@ class EnvironmentPool:
         self.function_secret = ""  # the secret they sign with there (the access token)
         self.function_account = ""  # the access key they sign with: their account's id
         self.xray_daemon = ""  # host:port of the X-Ray daemon endpoint functions send to
+        # A function's provisioned concurrency by version key, from whoever keeps the configs.
+        self.provisioned_of: Callable[[str], dict[str, int]] = lambda function_name: {}
         self.debug_ports: dict[str, int] = {}  # function name → debugger port
         self.vpc_networks: dict[str, str] = {}  # subnet id → Docker network (VpcConfig)
         # Zip functions of an interpreted runtime run on the engine's own architecture,
@@ -95,8 +98,10 @@ class EnvironmentPool:
         only so fast), the invoke waits for a start to finish, and takes a warm environment
         that frees up meanwhile: a burst scales out at the engine's pace, and its queued
         invokes are not all left waiting on containers made one after another."""
+        provisioned = self.provisioned_of(function.name) \
+            if function.reserved_concurrency is not None else {}
         with self._lock:
-            self._admit(function)
+            self._admit(function, provisioned)
             self._generations.setdefault(function.version_key, function.generation)
             while True:
                 environment = self._take_idle(function)
@@ -115,7 +120,7 @@ class EnvironmentPool:
             with self._changed:
                 self._starts -= 1
                 if not started:
-                    self._leave(function.name)
+                    self._leave(function)
                 self._changed.notify_all()
 
     def _may_start(self) -> bool:
@@ -136,7 +141,7 @@ class EnvironmentPool:
     def release(self, environment: Environment) -> None:
         function = environment.function
         with self._lock:
-            self._leave(function.name)
+            self._leave(function)
             current = self._generations.get(function.version_key) == function.generation
             if current and environment.mark_idle():
                 self._idle.setdefault(function.pool_key, []).append(environment)
@@ -290,21 +295,31 @@ class EnvironmentPool:
 
     # -- internals ------------------------------------------------------------------------
 
-    def _admit(self, function: FunctionConfig) -> None:
-        """Count a new in-flight invocation, or throttle it as AWS would. Lock held."""
+    def _admit(self, function: FunctionConfig, provisioned: dict[str, int]) -> None:
+        """Count a new in-flight invocation, or throttle it as AWS would. `provisioned`: the
+        function's provisioned concurrency by version key, which comes out of its
+        reservation: its other versions run on what is left. Lock held."""
         reserved = function.reserved_concurrency
         in_flight = self._in_flight.get(function.name, 0)
+        if reserved is not None and function.version_key not in provisioned:
+            reserved -= sum(provisioned.values())
+            in_flight -= sum(self._in_flight_versions.get(key, 0) for key in provisioned)
         if reserved is not None and in_flight >= reserved:
             raise TooManyRequestsException(
                 "Rate Exceeded.", "ReservedFunctionConcurrentInvocationLimitExceeded"
             )
         if self._total_in_flight >= self._limits.account_concurrency:
             raise TooManyRequestsException("Rate Exceeded.", "ConcurrentInvocationLimitExceeded")
-        self._in_flight[function.name] = in_flight + 1
+        self._in_flight[function.name] = self._in_flight.get(function.name, 0) + 1
+        key = function.version_key
+        self._in_flight_versions[key] = self._in_flight_versions.get(key, 0) + 1
         self._total_in_flight += 1
 
-    def _leave(self, function_name: str) -> None:
-        self._in_flight[function_name] -= 1
+    def _leave(self, function: FunctionConfig) -> None:
+        self._in_flight[function.name] -= 1
+        self._in_flight_versions[function.version_key] -= 1
+        if not self._in_flight_versions[function.version_key]:
+            del self._in_flight_versions[function.version_key]
         self._total_in_flight -= 1
 
     def _start(self, function: FunctionConfig, provisioned: bool = False) -> Environment:

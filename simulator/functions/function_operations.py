@@ -19,6 +19,7 @@ from simulator.errors import (
     PreconditionFailedException,
     ResourceConflictException,
     ResourceNotFoundException,
+    UntypedInvalidParameterValueException,
     ValidationException,
 )
 from simulator.functions.arn_scope import refuse_foreign
@@ -296,6 +297,11 @@ class FunctionOperations:
             raise InvalidParameterValueException(
                 "ReservedConcurrentExecutions must be a non-negative integer"
             )
+        provisioned = sum(self._pool.provisioned_of(function.name).values())
+        if reserved < provisioned:  # AWS words this refusal without the usual `Type`
+            raise UntypedInvalidParameterValueException(
+                f" ReservedConcurrentExecutions  {reserved} should not be lower than function's "
+                f"total provisioned concurrency [{provisioned}].")
         others = sum(
             f.reserved_concurrency or 0 for f in self._registry.all() if f.name != function.name
         )

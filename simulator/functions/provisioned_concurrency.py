@@ -73,6 +73,7 @@ class ProvisionedConcurrencyConfigs:
         self._configs: dict[tuple[str, str], _Config] = {}
         self._starts = ThreadPoolExecutor(STARTING_AT_ONCE,
                                           thread_name_prefix="provisioned-concurrency")
+        pool.provisioned_of = self.counts_of
 
     def put(self, reference: str, qualifier: str | None, body: dict[str, Any]
             ) -> dict[str, Any]:
@@ -138,6 +139,17 @@ class ProvisionedConcurrencyConfigs:
             return [ProvisionedConcurrency(config.function, config.qualifier, config.requested,
                                            config.since)
                     for config in self._in_force().values()]
+
+    def counts_of(self, function_name: str) -> dict[str, int]:
+        """The function's provisioned concurrency by version key: what comes out of its
+        reserved concurrency."""
+        counts: dict[str, int] = {}
+        with self._lock:
+            for (name, _), config in self._in_force().items():
+                if name == function_name:
+                    key = config.function.version_key
+                    counts[key] = counts.get(key, 0) + config.requested
+        return counts
 
     def close(self) -> None:
         self._starts.shutdown(wait=False, cancel_futures=True)

@@ -118,19 +118,6 @@ CAUSES: dict[str, str] = {
         "through with a warning line unless strict mode is on, and the conformance server "
         "is not strict"
     ),
-    "reserved_below_provisioned": (
-        "AWS refuses PutFunctionConcurrency below the function's total provisioned "
-        "concurrency (400 InvalidParameterValueException \" ReservedConcurrentExecutions  "
-        "1 should not be lower than function's total provisioned concurrency [2].\"); ours "
-        "accepts it"
-    ),
-    "provisioned_takes_reserved": (
-        "On AWS a function's provisioned concurrency comes out of its reserved "
-        "concurrency: with reserved equal to provisioned, an invoke of $LATEST is "
-        "throttled (429 TooManyRequestsException, "
-        "ReservedFunctionConcurrentInvocationLimitExceeded); ours counts only invocations "
-        "in flight against the reservation, so it runs"
-    ),
     "timeout_keeps_tmp": (
         "After a timeout AWS restarts the runtime in the same sandbox: /tmp keeps what "
         "the function wrote (the module's globals are reset); ours starts a new "
@@ -221,10 +208,6 @@ KNOWN_CAUSES: dict[str, tuple[str, ...]] = {
         ("url_host_port",),
     "lambda::TestLambdaPermissions::test_lambda_permission_url_invocation":
         ("url_policy_not_enforced",),
-    "lambda::TestLambdaConcurrency::test_lambda_concurrency_block":
-        ("provisioned_takes_reserved",),
-    "lambda::TestLambdaConcurrency::test_reserved_provisioned_overlap":
-        ("reserved_below_provisioned", "provisioned_takes_reserved"),
     "lambda::TestLambdaBehavior::test_lambda_invoke_timed_out_environment_reuse":
         ("timeout_message_2024", "timeout_keeps_tmp"),
     "lambda::TestLambdaFeatures::test_lambda_with_context":

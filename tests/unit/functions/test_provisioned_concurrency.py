@@ -15,6 +15,7 @@ from simulator.errors import (
     InvalidParameterValueException,
     ResourceConflictException,
     ResourceNotFoundException,
+    TooManyRequestsException,
 )
 from simulator.functions.provisioned_concurrency import ProvisionedConcurrencyConfigNotFound
 from tests.helpers import eventually
@@ -226,3 +227,34 @@ def test_invocations_served_by_provisioned_concurrency_say_so(stack: Versions) -
 
     assert served is not None and served.provisioned
     assert on_demand is not None and not on_demand.provisioned
+
+
+def test_provisioned_concurrency_comes_out_of_the_functions_reservation(
+        stack: Versions) -> None:
+    """AWS: with its reservation all provisioned, a function's unpublished version is
+    throttled, while the provisioned version runs."""
+    version = published(stack)
+    stack.functions.put_function_concurrency("fn", {"ReservedConcurrentExecutions": 2})
+    put(stack, version, 2)
+    assert eventually(lambda: stack.provisioned(f"fn:{version}") == 2)
+
+    with pytest.raises(TooManyRequestsException) as throttled:
+        stack.invoker.invoke("fn", None, b"{}")
+    assert throttled.value.fields["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded"
+    assert stack.invoker.invoke("fn", version, b"{}").payload == b'"ok"'
+
+    stack.functions.put_function_concurrency("fn", {"ReservedConcurrentExecutions": 3})
+    assert stack.invoker.invoke("fn", None, b"{}").payload == b'"ok"'
+
+
+def test_a_reservation_below_the_provisioned_concurrency_is_refused_in_aws_words(
+        stack: Versions) -> None:
+    version = published(stack)
+    put(stack, version, 2)
+
+    with pytest.raises(InvalidParameterValueException) as refused:
+        stack.functions.put_function_concurrency("fn", {"ReservedConcurrentExecutions": 1})
+    assert refused.value.message == (
+        " ReservedConcurrentExecutions  1 should not be lower than function's total "
+        "provisioned concurrency [2].")
+    stack.functions.put_function_concurrency("fn", {"ReservedConcurrentExecutions": 2})
