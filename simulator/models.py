@@ -317,7 +317,28 @@ class Invocation:
     result: InvocationResult | None = None
     dispatched: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
+    # The caller sends its answer before END and REPORT are written (see `report`).
+    answer_first: bool = False
     _finish_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _report: Callable[[], None] | None = field(default=None, repr=False)
+
+    def report(self, write_report: Callable[[], None]) -> None:
+        """Write END and REPORT now; or, while a caller that answers first has not answered,
+        leave them to `answered`: the Runtime API's thread then takes nothing from the caller's
+        way to its answer."""
+        with self._finish_lock:
+            if self.answer_first:
+                self._report = write_report
+                return
+        write_report()
+
+    def answered(self) -> None:
+        """The caller's answer is out: END and REPORT, if they wait, are written now."""
+        with self._finish_lock:
+            self.answer_first = False
+            write_report, self._report = self._report, None
+        if write_report is not None:
+            write_report()
 
     def finish(self, result: InvocationResult) -> bool:
         """Record the first answer; later ones (a crash after a response) are ignored."""

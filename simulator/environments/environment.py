@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from enum import Enum
+from functools import partial
 
 from simulator.environments.log_names import new_log_stream_name
 from simulator.environments.output import (
@@ -243,8 +244,9 @@ class Environment:
             if error_type in FATAL_ERROR_TYPES:
                 self._move(EnvironmentState.DEAD)
                 self._cond.notify_all()
-        return self._settle(invocation, payload, error_type, max_memory_kb, streamed=streamed,
-                            runtime_ms=runtime_ms)
+        write_report = self._settle(invocation, payload, error_type, max_memory_kb,
+                                    streamed=streamed, runtime_ms=runtime_ms)
+        return partial(invocation.report, write_report)
 
     def _held(self, request_id: str) -> Invocation:
         """Condition held."""

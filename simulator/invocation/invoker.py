@@ -384,9 +384,12 @@ class Invoker:
             want_log_tail=want_log,
             response_sink=response_sink,
             tenant_id=tenant_id,
+            answer_first=after_answer is not None and not want_log,
         )
         if request_id:
             invocation.request_id = request_id
+        if after_answer is not None:
+            after_answer(invocation.answered)
         self._pool.track_request(invocation.request_id, environment)
         cold = cold or not environment.initialised
         try:

@@ -231,3 +231,33 @@ def test_the_start_line_is_written_once_the_runtime_has_the_event() -> None:
     env.announce(Invocation(payload=b"{}", invoked_arn=ARN))  # not the one held: no line
 
     assert lines == [f"START RequestId: {invocation.request_id} Version: $LATEST\n"]
+
+
+def test_a_caller_that_answers_first_has_the_report_written_after_its_answer() -> None:
+    lines: list[str] = []
+    env = logged_environment(lines, peak_kb=51_000)
+    invocation = Invocation(payload=b"{}", invoked_arn=ARN, answer_first=True)
+    env.assign(invocation)
+    env.next_invocation()
+
+    env.answer(invocation.request_id, b"1", None, None)()  # the Runtime API's turn: left
+
+    assert invocation.done.is_set()
+    assert not any(line.startswith("REPORT") for line in lines)
+    invocation.answered()
+    assert "\tMax Memory Used: 50 MB\t" in report_of(lines)
+    invocation.answered()  # once only
+    assert sum(line.startswith("REPORT") for line in lines) == 1
+
+
+def test_once_the_caller_has_answered_the_report_is_written_at_once() -> None:
+    lines: list[str] = []
+    env = logged_environment(lines, peak_kb=51_000)
+    invocation = Invocation(payload=b"{}", invoked_arn=ARN, answer_first=True)
+    env.assign(invocation)
+    env.next_invocation()
+    invocation.answered()  # e.g. it timed out waiting and answered with the timeout
+
+    env.answer(invocation.request_id, b"1", None, None)()
+
+    assert "\tMax Memory Used: 50 MB\t" in report_of(lines)
