@@ -222,6 +222,10 @@ class ContainerRuntime(RunningRuntime):
         self._on_removed(self.container_id)
         return True
 
+    def removed(self, within: float) -> bool:
+        """Whether the container is removed, waiting up to `within` seconds."""
+        return self._removed.wait(within)
+
     def _retry_removal(self) -> None:
         delay = REMOVAL_RETRY_FIRST_DELAY
         while not self._removed.wait(delay) and not self._remove():
@@ -672,15 +676,24 @@ class DockerExecutor(Executor):
             _close_stream(output)
 
     def _wait(self, runtime: ContainerRuntime) -> None:
+        """Watch a container until it ends. A watch that breaks (the engine restarting or
+        out of reach) is not the container's end: it is watched again, with backoff, until
+        the engine answers, so a running environment outlives an engine outage."""
         code, oom = -9, False
-        try:
-            code = int(self.api.wait(runtime.container_id, timeout=None)["StatusCode"])
-            state: dict[str, Any] = self.api.inspect_container(runtime.container_id)["State"]
-            oom = bool(state.get("OOMKilled"))
-        except NotFound:
-            pass
-        except (DockerException, RequestException) as error:
-            log.debug("wait on %s ended: %s", runtime.container_id[:12], error)
+        delay = REMOVAL_RETRY_FIRST_DELAY
+        while True:
+            try:
+                code = int(self.api.wait(runtime.container_id, timeout=None)["StatusCode"])
+                state: dict[str, Any] = self.api.inspect_container(runtime.container_id)["State"]
+                oom = bool(state.get("OOMKilled"))
+                break
+            except NotFound:
+                break
+            except (DockerException, RequestException) as error:
+                log.debug("watch of %s broke: %s", runtime.container_id[:12], error)
+                if self._closed.is_set() or runtime.removed(within=delay):
+                    break
+                delay = min(delay * 2, REMOVAL_RETRY_MAX_DELAY)
         if runtime.pipe is not None:  # what the runtime wrote last comes before its end
             runtime.pipe.finish()
         runtime.stop()

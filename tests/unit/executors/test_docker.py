@@ -262,3 +262,61 @@ def test_an_image_function_or_a_remote_engine_gets_no_output_pipe(
         launch = replace(spec(tmp_path), image=image)
         executor._start_function_container(launch, "lambda-sim/python3.11:latest", OutputSink())
     assert made == [None, None]
+
+
+class OutagedEngine:
+    """An engine whose container watch breaks `breaks` times (unreachable) before the
+    container ends with `code`; or that forgets the container when `forgets`."""
+
+    adapters: dict[str, Any] = {}
+
+    def __init__(self, breaks: int, code: int = 3) -> None:
+        self.breaks = breaks
+        self.code = code
+        self.watches = 0
+
+    def wait(self, container_id: str, timeout: Any) -> dict[str, int]:
+        self.watches += 1
+        if self.watches <= self.breaks:
+            raise EngineUnreachable("engine unreachable")
+        return {"StatusCode": self.code}
+
+    def inspect_container(self, container_id: str) -> dict[str, Any]:
+        return {"State": {"OOMKilled": False}}
+
+    def remove_container(self, container_id: str, force: bool) -> None:
+        pass
+
+
+def watched(tmp_path: Path, engine: OutagedEngine,
+            before: Any = None) -> tuple[DockerExecutor, ContainerRuntime, list[Any]]:
+    executor = DockerExecutor(tmp_path, network="none")
+    executor._client = type("Client", (), {"api": engine})()  # type: ignore[assignment]
+    ended: list[Any] = []
+    runtime = ContainerRuntime(engine, "c0ffee", OutputSink(on_exit=ended.append),  # type: ignore[arg-type]
+                               on_removed=lambda container_id: None)
+    if before is not None:
+        before(executor, runtime)
+    executor._wait(runtime)
+    return executor, runtime, ended
+
+
+def test_a_broken_watch_is_not_the_containers_end(tmp_path: Path) -> None:
+    """An engine out of reach for a while: the container ran on and is watched again; its
+    end, when it comes, is its own."""
+    engine = OutagedEngine(breaks=2, code=3)
+
+    _, _, ended = watched(tmp_path, engine)
+
+    assert engine.watches == 3
+    assert [status.exit_code for status in ended] == [3]
+
+
+def test_a_watch_broken_while_the_simulator_stops_ends_the_container(tmp_path: Path) -> None:
+    engine = OutagedEngine(breaks=100)
+
+    _, _, ended = watched(tmp_path, engine,
+                          before=lambda executor, runtime: executor._closed.set())
+
+    assert engine.watches == 1
+    assert [status.signal_number for status in ended] == [9]
