@@ -616,3 +616,43 @@ def test_a_service_gets_its_functions_answer_and_none_for_another_simulators(
     assert result is not None and json.loads(result.payload) == {"response": {}}
     assert service.invoker.answer_if_known(ARN.replace(":fn", ":elsewhere"), b"{}",
                                            cognito) is None
+
+
+# -- answering early --------------------------------------------------------------------------
+
+
+def test_an_answer_sent_early_finds_the_environment_back_in_the_pool(
+        service: LambdaService, pool: EnvironmentPool) -> None:
+    """The caller may invoke again the moment it has its answer: the environment it used must
+    be free by then, or that invoke would start a new one."""
+    create(service)
+    service.invoker.invoke("fn", None, b"{}")  # warm
+    seen: list[tuple[int, int, bytes]] = []
+
+    def answer_now(outcome: InvokeOutcome) -> bool:
+        counts = pool.counts("fn")
+        seen.append((counts.warm, counts.busy, outcome.payload))
+        return True
+
+    outcome = service.invoker.invoke("fn", None, b'{"n": 1}', answer_now=answer_now)
+
+    assert seen == [(1, 0, b'{"n": 1}')]
+    assert outcome.result is not None and outcome.result.sent
+    assert outcome.result.phases_ms["invoke"] >= 0
+
+
+@pytest.mark.parametrize("refusal", ["declines", "breaks"])
+def test_an_answer_that_cannot_go_early_is_the_callers_to_send(
+        service: LambdaService, pool: EnvironmentPool, refusal: str) -> None:
+    create(service)
+
+    def answer_now(outcome: InvokeOutcome) -> bool:
+        if refusal == "breaks":
+            raise OSError("the caller is gone")
+        return False
+
+    outcome = service.invoker.invoke("fn", None, b'{"n": 2}', answer_now=answer_now)
+
+    assert outcome.result is not None and not outcome.result.sent
+    assert outcome.payload == b'{"n": 2}'
+    assert pool.counts("fn").warm == 1  # given back once
