@@ -25,7 +25,6 @@ from werkzeug.exceptions import ClientDisconnected
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from werkzeug.wsgi import LimitedStream
 
-from simulator.api.invoke_path import SEND_NOW
 from simulator.api.request_headers import QuickHeadParsing
 from simulator.app import Simulator
 
@@ -66,7 +65,6 @@ class _RequestHandler(QuickHeadParsing, WSGIRequestHandler):
         """One request on a kept-alive connection. (http.server has already answered an
         `Expect: 100-continue`.)"""
         self.environ = environ = self.make_environ()
-        self._sent_early = False
         body: LimitedStream | None = None
         if environ.get("wsgi.input_terminated"):  # chunked: no length to drain up to
             self.close_connection = True
@@ -74,8 +72,6 @@ class _RequestHandler(QuickHeadParsing, WSGIRequestHandler):
             length = int(environ.get("CONTENT_LENGTH") or 0)
             body = LimitedStream(self.rfile, length)  # type: ignore[arg-type]
             environ["wsgi.input"] = body
-        environ[SEND_NOW] = lambda status, headers, payload: self._send_now(
-            (status, headers), payload, body)
         try:
             self._respond(environ, body)
         except (ConnectionError, TimeoutError) as error:
@@ -100,18 +96,12 @@ class _RequestHandler(QuickHeadParsing, WSGIRequestHandler):
         chunks: Iterable[bytes] = []
         try:
             chunks = self.server.app(environ, start_response)  # type: ignore[arg-type]
-            if self._sent_early:
-                _close(chunks)
-                return
             streamed = bool(started) and not written and self._streams(*started[0])
             if not streamed:
                 payload = b"".join([*written, *chunks])
         except Exception:
             log.exception("the application failed on %s %s", self.command, self.path)
             _close(chunks)
-            if self._sent_early:  # its answer is out: nothing more can follow it
-                self.close_connection = True
-                return
             chunks = []
             self.close_connection = True
             started[:] = [("500 INTERNAL SERVER ERROR", [
@@ -124,16 +114,6 @@ class _RequestHandler(QuickHeadParsing, WSGIRequestHandler):
             self._send_whole(started[0], payload, body)
         finally:
             _close(chunks)  # after the answer is out, as WSGI servers call it
-
-    def _send_now(self, started: tuple[str, list[tuple[str, str]]], payload: bytes,
-                  body: LimitedStream | None) -> None:
-        """The application's answer, sent by another thread while this one waits in the
-        application (see SEND_NOW); a caller gone meanwhile ends the connection."""
-        try:
-            self._send_whole(started, payload, body)
-        except OSError:
-            self.close_connection = True
-        self._sent_early = True
 
     def _send_whole(self, started: tuple[str, list[tuple[str, str]]], payload: bytes,
                     body: LimitedStream | None) -> None:

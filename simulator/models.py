@@ -280,7 +280,6 @@ class InvocationResult:
     provisioned: bool = False  # served by provisioned concurrency (billed at its price)
     streamed: StreamedResponse | None = None  # set when the runtime streamed its answer
     runtime_ms: float | None = None  # how long the runtime says it held the invocation
-    sent: bool = False  # its caller has its answer already (see Invoker.run's answer_early)
 
     @property
     def failed(self) -> bool:
@@ -322,8 +321,6 @@ class Invocation:
     answer_first: bool = False
     _finish_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _report: Callable[[], None] | None = field(default=None, repr=False)
-    # Run by the thread that finishes the invocation, before the waiting caller wakes.
-    on_finish: Callable[[InvocationResult], None] | None = field(default=None, repr=False)
 
     def report(self, write_report: Callable[[], None]) -> None:
         """Write END and REPORT now; or, while a caller that answers first has not answered,
@@ -349,8 +346,6 @@ class Invocation:
             if self.result is not None:
                 return False
             self.result = result
-        if self.on_finish is not None:
-            self.on_finish(result)
         self.dispatched.set()
         self.done.set()
         return True

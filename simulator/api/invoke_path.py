@@ -18,18 +18,12 @@ from simulator.api.error_shapes import Headers, error_parts
 from simulator.api.http_api import URL_HOST_PATTERN
 from simulator.api.lambda_api import invoke_headers
 from simulator.errors import LambdaError, ServiceException
-from simulator.invocation.invoker import InvokeOutcome, Invoker
+from simulator.invocation.invoker import Invoker
 from simulator.models import WSGIApp
 
 log = logging.getLogger(__name__)
 
 INVOKE_PATH = re.compile(r"/2015-03-31/functions/(?P<name>[^/]+)/invocations")
-# Where the HTTP server puts, in a request's environ, what sends that request's whole answer
-# from another thread: `send(status, headers, body)`.
-SEND_NOW = "lambda_sim.send_now"
-# An answer sent from the thread that has the runtime's must fit the socket's buffer at once:
-# that thread may not wait on a slow reader (the runtime waits for its reply meanwhile).
-MAX_EARLY_ANSWER_BYTES = 64 * 1024
 
 
 class InvokePath:
@@ -50,7 +44,6 @@ class InvokePath:
         received = time.monotonic()
         query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         after_answer = AnswerThen()
-        send_now = environ.get(SEND_NOW)
         try:
             outcome = self._invoker.invoke(
                 match.group("name"),
@@ -64,11 +57,7 @@ class InvokePath:
                 handler_only=environ.get("HTTP_X_DEX_HANDLER_INVOKE") == "true",
                 tenant_id=environ.get("HTTP_X_AMZ_TENANT_ID") or None,
                 after_answer=after_answer.later.append,
-                answer_now=None if send_now is None
-                else lambda outcome: _answer_now(send_now, outcome, received),
             )
-            if outcome.result is not None and outcome.result.sent:
-                return after_answer  # empty: the answer is out
             answer = _answer(start_response, outcome.status, invoke_headers(outcome, received),
                              outcome.payload)
         except LambdaError as error:
@@ -92,17 +81,6 @@ class AnswerThen(list[bytes]):
     def close(self) -> None:
         for work in self.later:
             work()
-
-
-def _answer_now(send: Callable[[str, Headers, bytes], None], outcome: InvokeOutcome,
-                received: float) -> bool:
-    """Send a synchronous invoke's answer at once, from the thread that has it."""
-    if len(outcome.payload) > MAX_EARLY_ANSWER_BYTES:
-        return False
-    headers = invoke_headers(outcome, received)
-    headers.append(("Content-Length", str(len(outcome.payload))))
-    send(f"{outcome.status} {HTTPStatus(outcome.status).phrase}", headers, outcome.payload)
-    return True
 
 
 def _answer(start_response: Callable[..., Any], status: int, headers: Headers,

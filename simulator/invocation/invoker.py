@@ -9,7 +9,6 @@ import base64
 import binascii
 import json
 import logging
-import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -99,9 +98,6 @@ class DurableStarts(Protocol):
 
 # Takes what is to run once the caller has its answer.
 AfterAnswer = Callable[[Callable[[], None]], None]
-# Sends a synchronous invoke's answer from the thread that has the runtime's (the caller's
-# thread is then spared a wake-up before it answers); False if it can't, the caller answers.
-AnswerNow = Callable[["InvokeOutcome"], bool]
 
 
 class Invoker:
@@ -143,14 +139,12 @@ class Invoker:
         handler_only: bool = False,
         tenant_id: str | None = None,
         after_answer: AfterAnswer | None = None,
-        answer_now: AnswerNow | None = None,
     ) -> InvokeOutcome:
         """`handler_only`: run a durable function's handler once on the durable invocation
         input the caller sends, as the durable-execution service itself does (AWS's testing
         runner marks such invokes with a header), rather than start an execution.
         `tenant_id` (X-Amz-Tenant-Id): the tenant a tenant-isolated function runs for.
-        `after_answer`: see `run`. `answer_now`: sends the answer as soon as the runtime
-        gives it (the outcome returned then says it was `sent`)."""
+        `after_answer`: see `run`."""
         function = self.resolve(reference, qualifier)
         if function.state == "Failed":
             raise ResourceConflictException(
@@ -176,15 +170,15 @@ class Invoker:
                 _queued_reference(function, _named_qualifier(reference, qualifier)), payload,
                 trace_header, tenant_id)
             return InvokeOutcome(202, request_id=event_id)
-        want_log = log_type == "Tail"
-        answer_early = None if answer_now is None or want_log else (
-            lambda result: answer_now(_synchronous_outcome(function, result)))
-        result = self.run(function, payload, context, trace_header, want_log=want_log,
+        result = self.run(function, payload, context, trace_header,
+                          want_log=log_type == "Tail",
                           invoked_as=_named_qualifier(reference, qualifier),
-                          tenant_id=tenant_id, after_answer=after_answer,
-                          answer_early=answer_early)
-        outcome = _synchronous_outcome(function, result)
-        if want_log:
+                          tenant_id=tenant_id, after_answer=after_answer)
+        outcome = InvokeOutcome(200, result.payload, executed_version=function.version,
+                                result=result, request_id=result.request_id)
+        if result.failed:
+            outcome.function_error = "Unhandled"
+        if log_type == "Tail":
             outcome.log_result = encoded_log_tail(result)
         return outcome
 
@@ -352,7 +346,6 @@ class Invoker:
         tenant_id: str | None = None,
         request_id: str | None = None,
         after_answer: AfterAnswer | None = None,
-        answer_early: Callable[[InvocationResult], bool] | None = None,
     ) -> InvocationResult:
         """Run one invocation to its answer: the path every event source shares.
         `invoked_as` is the qualifier the caller named (an alias, a version): the function
@@ -363,10 +356,7 @@ class Invoker:
         `request_id` is one the caller gave: the one an asynchronous event keeps through all
         its attempts, a function URL request's own. A caller that sends the answer before
         anything else (the Invoke route) passes `after_answer`, which is handed the recording
-        of the invocation (metrics, history, trace segments) to run once the answer is out;
-        it may also pass `answer_early`, which the thread that finishes the invocation calls
-        with the result, the environment back in the pool, to send the answer itself (True
-        when it did: the result then says it was `sent`)."""
+        of the invocation (metrics, history, trace segments) to run once the answer is out."""
         if function.package_type == "Zip" and function.runtime not in SUPPORTED_RUNTIMES:
             raise InvalidRuntimeException(
                 f"{unsupported_runtime_message(function.runtime)}: {function.name} is deployed "
@@ -402,34 +392,6 @@ class Invoker:
             after_answer(invocation.answered)
         self._pool.track_request(invocation.request_id, environment)
         cold = cold or not environment.initialised
-
-        def give_back() -> None:
-            self._pool.forget_request(invocation.request_id)
-            self._pool.release(environment)
-
-        release = _Once(give_back)
-
-        def complete(result: InvocationResult) -> InvocationResult:
-            result.cold = cold
-            result.request_id = invocation.request_id
-            result.trace_id = trace.root if trace.sampled else ""
-            dispatched = invocation.dispatched_at or acquired
-            result.phases_ms = {
-                "launch": (acquired - started) * 1000,
-                "init": (dispatched - acquired) * 1000,
-                "invoke": (time.monotonic() - dispatched) * 1000,
-            }
-            return result
-
-        if answer_early is not None:
-            def finish_early(result: InvocationResult) -> None:
-                release()  # free for the caller's next invoke before it has this answer
-                try:
-                    result.sent = answer_early(complete(result))
-                except Exception:
-                    log.exception("answering %s early failed", invocation.request_id)
-
-            invocation.on_finish = finish_early
         try:
             environment.assign(invocation)
             # Most answers come within the function's timeout even counted from here: one
@@ -438,16 +400,23 @@ class Invoker:
             if not invocation.done.wait(function.timeout):
                 self._await_late_answer(function, environment, invocation, acquired)
         finally:
-            release()
-        if invocation.result is not None and invocation.result.sent:
-            result = invocation.result
-        else:
-            result = complete(invocation.result or InvocationResult(
-                json.dumps({"errorType": "Runtime.Unknown",
-                            "errorMessage": f"RequestId: {invocation.request_id} Error: the "
-                            "execution environment did not answer"}).encode(),
-                error_type="Runtime.Unknown",
-            ))
+            self._pool.forget_request(invocation.request_id)
+            self._pool.release(environment)
+        result = invocation.result or InvocationResult(
+            json.dumps({"errorType": "Runtime.Unknown",
+                        "errorMessage": f"RequestId: {invocation.request_id} Error: the "
+                        "execution environment did not answer"}).encode(),
+            error_type="Runtime.Unknown",
+        )
+        result.cold = cold
+        result.request_id = invocation.request_id
+        result.trace_id = trace.root if trace.sampled else ""
+        dispatched = invocation.dispatched_at or acquired
+        result.phases_ms = {
+            "launch": (acquired - started) * 1000,
+            "init": (dispatched - acquired) * 1000,
+            "invoke": (time.monotonic() - dispatched) * 1000,
+        }
 
         def record() -> None:
             self._observer.record(function.name, result, throttled=False)
@@ -497,28 +466,6 @@ class Invoker:
 
     def shutdown(self) -> None:
         self._async.close()
-
-
-class _Once:
-    """Runs its work the first time it is called, from whichever thread."""
-
-    def __init__(self, work: Callable[[], None]) -> None:
-        self._work: Callable[[], None] | None = work
-        self._lock = threading.Lock()
-
-    def __call__(self) -> None:
-        with self._lock:
-            work, self._work = self._work, None
-        if work is not None:
-            work()
-
-
-def _synchronous_outcome(function: FunctionConfig, result: InvocationResult) -> InvokeOutcome:
-    outcome = InvokeOutcome(200, result.payload, executed_version=function.version,
-                            result=result, request_id=result.request_id)
-    if result.failed:
-        outcome.function_error = "Unhandled"
-    return outcome
 
 
 def _invoked_arn(function: FunctionConfig, region: str, account_id: str,

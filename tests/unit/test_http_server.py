@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 
-from simulator.api.invoke_path import SEND_NOW
 from simulator.config import Settings
 from simulator.executors.fake import FakeExecutor
 from simulator.http_server import SERVER_ERROR, SimulatorServer, http_date
@@ -95,15 +94,6 @@ class App:
             return self._json(start_response, {"slow": True})
         if path == "/boom":
             raise RuntimeError("the application broke")
-        if path in ("/sent-early", "/sent-early-then-boom"):
-            send = environ[SEND_NOW]
-            sender = threading.Thread(target=send, args=(
-                "200 OK", [("Content-Type", "text/plain"), ("Content-Length", "5")], b"early"))
-            sender.start()
-            sender.join()
-            if path == "/sent-early-then-boom":
-                raise RuntimeError("the application broke after its answer")
-            return Closing([], self.closed)
         if path in ("/stream", "/stream-breaks"):
             start_response("200 OK", [("Content-Type", "text/plain"),
                                       ("Transfer-Encoding", "chunked")])
@@ -667,25 +657,3 @@ def test_the_date_header_is_http_s_date_of_now() -> None:
     stated = parsedate_to_datetime(http_date()).timestamp()
     assert int(before) - 1 <= stated <= time.time()
     assert http_date().endswith(" GMT")
-
-
-def test_an_answer_sent_from_another_thread_is_the_only_one_and_the_connection_serves_on(
-        app: App, port: int) -> None:
-    connection = connect(port)
-    connection.request("GET", "/sent-early")
-    answer = connection.getresponse()
-    assert (answer.status, answer.read()) == (200, b"early")
-    assert app.closed.wait(5)  # the application's answer was closed, not sent
-
-    connection.request("POST", "/echo", body=b"next")
-    assert json.loads(connection.getresponse().read())["body"] == "next"
-
-
-def test_an_application_failing_after_its_early_answer_ends_the_connection_cleanly(
-        app: App, port: int) -> None:
-    connection = connect(port)
-    connection.request("GET", "/sent-early-then-boom")
-    answer = connection.getresponse()
-    assert (answer.status, answer.read()) == (200, b"early")
-    assert answer.getheader("Connection") is None
-    assert connection.sock is None or connection.sock.recv(1) == b""  # closed, nothing after

@@ -16,7 +16,7 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import Client, TestResponse
 
-from simulator.api.invoke_path import SEND_NOW, InvokePath
+from simulator.api.invoke_path import InvokePath
 from simulator.app import Simulator
 from simulator.config import Settings
 from simulator.executors.fake import FakeContext, FakeExecutor
@@ -314,49 +314,3 @@ def test_an_invoke_is_recorded_once_its_answer_is_out(simulator: Simulator) -> N
     assert history.recent(name) == []
     answer.close()  # type: ignore[attr-defined]
     assert [record.function_name for record in history.recent(name)] == [name]
-
-
-def early_environ(name: str, body: bytes, send: Callable[..., None],
-                  headers: dict[str, str] | None = None) -> dict[str, Any]:
-    """A plain invoke's environ from a server that can send an answer from another thread."""
-    return {"PATH_INFO": invoke_url(name), "REQUEST_METHOD": "POST", "QUERY_STRING": "",
-            "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body), SEND_NOW: send,
-            **{f"HTTP_{key.upper().replace('-', '_')}": value
-               for key, value in (headers or {}).items()}}
-
-
-def test_an_invoke_is_answered_by_the_thread_that_has_the_runtimes_answer(
-        simulator: Simulator) -> None:
-    name = create(simulator)
-    path = InvokePath(simulator.app.wsgi_app, simulator.invoker, MAX_REQUEST_BYTES)
-    sent: list[tuple[str, dict[str, str], bytes]] = []
-    started: list[str] = []
-
-    answer = path(early_environ(name, b'{"n": 1}', lambda *parts: sent.append(parts)),
-                  lambda status, headers: started.append(status))
-
-    assert list(answer) == [] and started == []  # nothing more for the server to send
-    [(status, headers, body)] = [(s, dict(h), b) for s, h, b in sent]
-    assert (status, body) == ("200 OK", b'{"n": 1}')
-    assert headers["Content-Length"] == "8"
-    assert headers["x-amzn-RequestId"] == contexts[-1].aws_request_id
-    assert "total;dur=" in headers["Server-Timing"]
-    answer.close()  # type: ignore[attr-defined]
-    assert [record.function_name for record in simulator.observability.history.recent(name)
-            ] == [name]
-
-
-@pytest.mark.parametrize(("headers", "body"), [
-    ({"X-Amz-Log-Type": "Tail"}, b"{}"),  # the log tail is complete only after the answer
-    ({}, json.dumps("x" * (64 * 1024)).encode()),  # past what a socket takes at once
-], ids=["tail", "large"])
-def test_an_invoke_that_cannot_be_answered_early_is_answered_by_its_own_thread(
-        simulator: Simulator, headers: dict[str, str], body: bytes) -> None:
-    name = create(simulator)
-    path = InvokePath(simulator.app.wsgi_app, simulator.invoker, 200 * 1024)
-    sent: list[object] = []
-
-    answer = path(early_environ(name, body, lambda *parts: sent.append(parts), headers),
-                  lambda status, headers: None)
-
-    assert sent == [] and b"".join(answer) == body
