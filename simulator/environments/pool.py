@@ -98,6 +98,7 @@ class EnvironmentPool:
         only so fast), the invoke waits for a start to finish, and takes a warm environment
         that frees up meanwhile: a burst scales out at the engine's pace, and its queued
         invokes are not all left waiting on containers made one after another."""
+        self._executor.note_invoke()
         provisioned = self.provisioned_of(function.name) \
             if function.reserved_concurrency is not None else {}
         with self._lock:

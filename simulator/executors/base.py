@@ -130,6 +130,11 @@ class Executor(ABC):
     ) -> RunningRuntime:
         """Start a runtime; `on_output` gets its merged stdout/stderr, `on_exit` its end."""
 
+    def note_invoke(self) -> None:
+        """An invoke took an environment (on every invoke's path: cheap). An executor that
+        does work ahead of demand can put it off while invokes come."""
+        return None
+
     def anticipate(self, runtime: str, memory_mb: int, tmp_size_mb: int) -> None:
         """Launches of this kind are expected soon (a function was created): an executor
         that can prepare them ahead does, in the background."""

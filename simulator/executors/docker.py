@@ -47,6 +47,7 @@ from simulator.executors.engine_location import (
     locate,
     route_address,
 )
+from simulator.executors.invoke_activity import InvokeActivity
 from simulator.executors.output_pipe import OUTPUT_PIPE_NAME, OUTPUT_VARIABLE, OutputPipe
 from simulator.executors.platforms import (
     MACHINE_ALIASES,
@@ -85,6 +86,11 @@ SHUTDOWN_START_WAIT_SECONDS = 30.0
 # engine busy on the CPU for a while (docs/MEASUREMENTS.md), which the claimed environment's
 # first invokes should not have to share.
 REPLENISH_DELAY_SECONDS = 0.25
+# A standby's start then waits for invokes to pause this long, so that warm invokes do not
+# share the CPU with it, but no longer than the deferral: under steady traffic the standby
+# is still there for the next cold start.
+INVOKE_LULL_SECONDS = 0.1
+STANDBY_DEFERRAL_SECONDS = 5.0
 # How long a launch waits for a standby container already starting rather than start its own.
 STANDBY_WAIT_SECONDS = 1.0
 # Network modes that are not networks the simulator makes: containers share the engine's
@@ -251,6 +257,7 @@ class DockerExecutor(Executor):
         self._standby_dir = state_dir / "standby"
         self._pipes_dir = state_dir / "pipes"  # function containers' output pipes
         self._standby = StandbyPool(standby)
+        self._activity = InvokeActivity(INVOKE_LULL_SECONDS)
         self._closed = threading.Event()
         self._network = network
         self._internal = internal_network
@@ -341,6 +348,7 @@ class DockerExecutor(Executor):
             return self._start_function_container(spec, image, OutputSink(on_output, on_exit),
                                                   spec.networks)
         profile = StandbyProfile(image, spec.memory_mb, spec.tmp_size_mb)
+        self._activity.hurry()  # a standby put off until a lull is wanted now
         try:
             while (slot := self._standby.claim(profile, STANDBY_WAIT_SECONDS)) is not None:
                 runtime = self._runtimes.get(slot.container_id)
@@ -360,6 +368,9 @@ class DockerExecutor(Executor):
         finally:
             self._replenish(profile)
 
+    def note_invoke(self) -> None:
+        self._activity.note()
+
     def anticipate(self, runtime: str, memory_mb: int, tmp_size_mb: int) -> None:
         if self._standby.per_profile and servable(runtime, {}, debugging=False) \
                 and self._has_image(image_name(runtime)):
@@ -369,6 +380,7 @@ class DockerExecutor(Executor):
 
     def shutdown(self) -> None:
         self._closed.set()
+        self._activity.hurry()  # standby starts put off until a lull end now
         self._standby.drain()
         with self._lock:
             runtimes = list(self._runtimes.values())
@@ -527,17 +539,25 @@ class DockerExecutor(Executor):
     def _replenish(self, profile: StandbyProfile, delay: float = REPLENISH_DELAY_SECONDS
                    ) -> None:
         """Keep the profile's standby containers topped up, in the background; after a
-        launch, a moment later, so that the launch has the engine first."""
+        launch, a moment later, so that the launch has the engine first, and once invokes
+        pause."""
         if self._closed.is_set() or not self._standby.per_profile:
             return
         count, evicted = self._standby.to_start(profile)
         for slot in evicted:
             self._stop_slot(slot)
         for _ in range(count):
-            timer = threading.Timer(delay, self._start_standby, (profile,))
+            timer = threading.Timer(delay, self._start_standby_after_lull, (profile,))
             timer.daemon = True
             timer.name = "standby-start"
             timer.start()
+
+    def _start_standby_after_lull(self, profile: StandbyProfile) -> None:
+        self._activity.wait_for_lull(STANDBY_DEFERRAL_SECONDS, self._closed)
+        if self._closed.is_set():
+            self._standby.started(None, profile)
+            return
+        self._start_standby(profile)
 
     def _start_standby(self, profile: StandbyProfile) -> None:
         slot = StandbySlot(self._standby_dir, profile)

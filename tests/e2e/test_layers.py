@@ -82,9 +82,10 @@ def test_layer_files_reach_opt_and_an_update_switches_the_version(
 
 def test_publish_get_list_and_delete_layer_versions(lam: Any) -> None:
     layer = unique_name("lib")
+    archive = layer_zip("a")  # built once: a zip's entries carry the time they were written
     first = lam.publish_layer_version(
         LayerName=layer, Description="first", LicenseInfo="MIT",
-        Content={"ZipFile": layer_zip("a")}, CompatibleRuntimes=["python3.11", "python3.12"],
+        Content={"ZipFile": archive}, CompatibleRuntimes=["python3.11", "python3.12"],
         CompatibleArchitectures=["x86_64"])
     arn = f"arn:aws:lambda:us-east-1:000000000000:layer:{layer}"
     assert first["LayerArn"] == arn
@@ -92,10 +93,10 @@ def test_publish_get_list_and_delete_layer_versions(lam: Any) -> None:
     assert (first["Version"], first["Description"], first["LicenseInfo"]) == (1, "first", "MIT")
     assert first["CompatibleRuntimes"] == ["python3.11", "python3.12"]
     assert first["CompatibleArchitectures"] == ["x86_64"]
-    assert first["Content"]["CodeSize"] == len(layer_zip("a"))
+    assert first["Content"]["CodeSize"] == len(archive)
     assert first["CreatedDate"].endswith("+0000")
     with urllib.request.urlopen(first["Content"]["Location"]) as download:
-        assert download.read() == layer_zip("a")
+        assert download.read() == archive
     second = lam.publish_layer_version(LayerName=layer, Content={"ZipFile": layer_zip("b")},
                                        CompatibleRuntimes=["nodejs20.x"])
     assert second["LayerVersionArn"] == f"{arn}:2"

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,7 +18,7 @@ from flask.testing import FlaskClient
 from simulator.app import Simulator
 from simulator.config import Settings
 from simulator.executors.fake import FakeExecutor
-from tests.helpers import make_zip, unique_name
+from tests.helpers import unique_name
 
 LAYER_ARN = "arn:aws:lambda:us-east-1:000000000000:layer:"
 
@@ -29,10 +31,13 @@ def simulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Simulator]:
     simulator.close()
 
 
-
-
 def layer_zip(text: str) -> bytes:
-    return make_zip({"python/helper.py": text})
+    """The same text gives the same bytes: the entry's time is fixed, not the clock's."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("python/helper.py", date_time=(2024, 1, 1, 0, 0, 0)),
+                         text)
+    return buffer.getvalue()
 
 
 def publish(client: FlaskClient, name: str, text: str = "VALUE = 1\n",

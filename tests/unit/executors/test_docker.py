@@ -1,8 +1,10 @@
-"""Removing containers: while the Docker engine is away, and while the simulator stops."""
+"""Removing containers: while the Docker engine is away, and while the simulator stops;
+standby starts put off until invokes pause."""
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from simulator.executors.base import LaunchSpec
 from simulator.executors.docker import ContainerRuntime, DockerExecutor, OutputSink
 from simulator.executors.engine_location import route_address
 from simulator.executors.output_pipe import OUTPUT_VARIABLE, OutputPipe
-from simulator.executors.standby import CONTROL_MOUNT
+from simulator.executors.standby import CONTROL_MOUNT, StandbyProfile
 from tests.unit.executors.test_code_volumes import Engine
 
 
@@ -320,3 +322,35 @@ def test_a_watch_broken_while_the_simulator_stops_ends_the_container(tmp_path: P
 
     assert engine.watches == 1
     assert [status.signal_number for status in ended] == [9]
+
+
+def test_a_standby_start_waits_for_invokes_to_pause(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(docker_executor, "INVOKE_LULL_SECONDS", 0.1)
+    executor = DockerExecutor(tmp_path, network="none")
+    starts: list[float] = []
+    monkeypatch.setattr(executor, "_start_standby",
+                        lambda profile: starts.append(time.monotonic()))
+    executor.note_invoke()
+    began = time.monotonic()
+
+    executor._start_standby_after_lull(StandbyProfile("image", 128, 512))
+
+    assert len(starts) == 1 and starts[0] - began >= 0.08
+
+
+def test_a_standby_start_put_off_while_the_simulator_stops_is_given_up(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(docker_executor, "INVOKE_LULL_SECONDS", 10.0)
+    executor = DockerExecutor(tmp_path, network="none", standby=1)
+    profile = StandbyProfile("image", 128, 512)
+    assert executor._standby.to_start(profile)[0] == 1
+    monkeypatch.setattr(executor, "_start_standby", lambda profile: pytest.fail("started"))
+    executor.note_invoke()
+    threading.Timer(0.1, executor.shutdown).start()
+    began = time.monotonic()
+
+    executor._start_standby_after_lull(profile)
+
+    assert time.monotonic() - began < 5.0
+    assert executor._standby.to_start(profile)[0] == 1, "the start was not counted as ended"
