@@ -319,6 +319,9 @@ class Invocation:
     done: threading.Event = field(default_factory=threading.Event)
     # The caller sends its answer before END and REPORT are written (see `report`).
     answer_first: bool = False
+    # The assigning thread sent the event to the waiting runtime, or tried to and the
+    # connection failed (`Environment.assign`): it is not sent again.
+    delivered: bool = False
     _finish_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _report: Callable[[], None] | None = field(default=None, repr=False)
 

@@ -25,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from simulator.api.request_headers import QuickHeadParsing
 from simulator.environments.environment import Environment, RuntimeApiError
-from simulator.models import ResponseSink, StreamedResponse
+from simulator.models import Invocation, ResponseSink, StreamedResponse
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ class _Handler(QuickHeadParsing, BaseHTTPRequestHandler):
             return
         environment = self.server.listener.environment
         try:
-            invocation = environment.next_invocation()
+            invocation = environment.next_invocation(self._deliver)
         except RuntimeApiError as error:
             self._send_error(error.status, error.error_type, error.message)
             return
@@ -123,6 +123,12 @@ class _Handler(QuickHeadParsing, BaseHTTPRequestHandler):
             self.close_connection = True
             self._send_error(410, "EnvironmentGone", "this execution environment is shutting down")
             return
+        if not invocation.delivered:
+            self._deliver(invocation)
+
+    def _deliver(self, invocation: Invocation) -> None:
+        """The answer to `next`: the event, then the log's START line. Called by this thread,
+        or by the invoking one when the runtime was waiting already (see `next_invocation`)."""
         headers = {
             "Lambda-Runtime-Aws-Request-Id": invocation.request_id,
             "Lambda-Runtime-Deadline-Ms": str(invocation.deadline_ms),
@@ -133,7 +139,7 @@ class _Handler(QuickHeadParsing, BaseHTTPRequestHandler):
             "Lambda-Runtime-Aws-Tenant-Id": invocation.tenant_id,
         }
         self._send(200, invocation.payload, {k: v for k, v in headers.items() if v})
-        environment.announce(invocation)
+        self.server.listener.environment.announce(invocation)
 
     def do_POST(self) -> None:  # noqa: N802
         if not self._admitted():

@@ -3,7 +3,11 @@
 A small state machine guarded by one condition variable, its moves listed in `TRANSITIONS`:
 a move not listed raises `IllegalTransition`. The invoking thread hands an invocation over
 with `assign`; the runtime's Runtime API calls take it (`next_invocation`) and answer it
-(`answer`); the executor reports the runtime's end (`died`)."""
+(`answer`); the executor reports the runtime's end (`died`).
+
+When the runtime is already waiting for work, the invoking thread sends it the event itself,
+through what the waiting call left for it (`Deliver`): the event then reaches the runtime
+without first waking the thread that serves the runtime's connection."""
 
 from __future__ import annotations
 
@@ -29,6 +33,9 @@ from simulator.executors.base import ExitStatus, RunningRuntime
 from simulator.models import FunctionConfig, Invocation, InvocationResult, StreamedResponse
 
 log = logging.getLogger(__name__)
+
+# Sends an invocation's event down a runtime's waiting `next` call.
+Deliver = Callable[[Invocation], None]
 
 # Errors after which a runtime cannot be trusted with another invocation.
 FATAL_ERROR_TYPES = frozenset({"Runtime.OutOfMemory", "Runtime.ExitError"})
@@ -79,6 +86,16 @@ def error_payload(request_id: str, error_type: str, detail: str) -> bytes:
     ).encode()
 
 
+class _Waiting:
+    """A runtime's `next` call, waiting for work: the invocation the assigning thread
+    sends down it, and whether that thread is done writing to the connection."""
+
+    def __init__(self, deliver: Deliver) -> None:
+        self.deliver = deliver
+        self.invocation: Invocation | None = None
+        self.sent = False
+
+
 class Environment:
     def __init__(
         self,
@@ -102,6 +119,7 @@ class Environment:
         self._cond = threading.Condition()
         self._pending: Invocation | None = None
         self._current: Invocation | None = None
+        self._waiting: _Waiting | None = None
         self._current_log: InvocationLog | None = None
         self._output = OutputCollector(
             lambda line: emit_log(self.log_stream_name, line), writes_end_marker
@@ -122,14 +140,21 @@ class Environment:
     def assign(self, invocation: Invocation) -> None:
         """Hand an invocation over. If the runtime already failed (an init error posted
         before the first invoke arrived, or an exit), the invocation gets that failure."""
+        waiting = None
         with self._cond:
             if self._pending is not None or self._current is not None:
                 raise RuntimeError(f"environment {self.id} is already busy")
             if self._state is not EnvironmentState.DEAD:
-                self._pending = invocation
                 self._move(EnvironmentState.BUSY)
-                self._cond.notify_all()
-                return
+                waiting, self._waiting = self._waiting, None
+                if waiting is None:
+                    self._pending = invocation
+                    self._cond.notify_all()
+                    return
+                self._current = waiting.invocation = invocation
+        if waiting is not None:
+            self._send(waiting, invocation)
+            return
         if self._init_failure is not None:
             self._fail(invocation, *self._init_failure)
         else:
@@ -194,8 +219,11 @@ class Environment:
 
     # -- the runtime side (Runtime API) ------------------------------------------------------
 
-    def next_invocation(self) -> Invocation | None:
-        """Long-poll for work; None once the environment is gone."""
+    def next_invocation(self, deliver: Deliver | None = None) -> Invocation | None:
+        """Long-poll for work; None once the environment is gone. Given `deliver`, an
+        invocation assigned during the wait is sent by the assigning thread through it, and
+        returned with `delivered` set once that thread is done with the connection (sent or
+        failed: it is not sent again)."""
         with self._cond:
             if self.init_duration_ms is None:
                 self.init_duration_ms = (time.monotonic() - self.launched_at) * 1000
@@ -204,18 +232,45 @@ class Environment:
                 raise RuntimeApiError(
                     403, "InvalidStateTransition", "the current invocation has no answer yet"
                 )
-            while self._pending is None and self._state is not EnvironmentState.DEAD:
+            waiting = self._waiting = _Waiting(deliver) if deliver is not None else None
+            while self._pending is None and self._state is not EnvironmentState.DEAD \
+                    and (waiting is None or waiting.invocation is None):
                 self._cond.wait()
+            if waiting is not None and waiting.invocation is not None:
+                while not waiting.sent:
+                    self._cond.wait()
+                return waiting.invocation
+            if self._waiting is waiting:
+                self._waiting = None
             if self._state is EnvironmentState.DEAD:
                 return None
             invocation, self._pending = self._pending, None
             assert invocation is not None  # the wait ends with work or with death
             self._current = invocation
+        self._dispatch(invocation)
+        return invocation
+
+    def _dispatch(self, invocation: Invocation) -> None:
+        """The runtime takes the invocation: its deadline runs, its log record opens."""
         invocation.deadline_ms = int(time.time() * 1000) + self.function.timeout * 1000
         invocation.dispatched_at = time.monotonic()
         self._current_log = self._output.reserve(invocation.request_id, self.function.version)
         invocation.dispatched.set()
-        return invocation
+
+    def _send(self, waiting: _Waiting, invocation: Invocation) -> None:
+        """Send the invocation down the runtime's waiting call, on the assigning thread. A
+        connection that fails meanwhile belongs to a runtime that is ending: its exit report
+        fails the invocation."""
+        self._dispatch(invocation)
+        invocation.delivered = True
+        try:
+            waiting.deliver(invocation)
+        except (OSError, ValueError) as error:
+            log.debug("could not send the event to environment %s: %s", self.id, error)
+        finally:
+            with self._cond:
+                waiting.sent = True
+                self._cond.notify_all()
 
     def announce(self, invocation: Invocation) -> None:
         """The runtime has the event `next_invocation` gave it: the log's START line now."""

@@ -1,10 +1,14 @@
 """The environment's lifecycle is the transition table: every listed move is taken, and a
 move it does not list raises instead of corrupting the pool's view. Its REPORT lines say how
-much memory the runtime used, measured when the runtime does not say."""
+much memory the runtime used, measured when the runtime does not say. An event assigned while
+the runtime waits is sent by the assigning thread."""
 
 from __future__ import annotations
 
 import json
+import threading
+import time
+from collections.abc import Callable
 
 import pytest
 
@@ -261,3 +265,66 @@ def test_once_the_caller_has_answered_the_report_is_written_at_once() -> None:
     env.answer(invocation.request_id, b"1", None, None)()
 
     assert "\tMax Memory Used: 50 MB\t" in report_of(lines)
+
+
+def waiting_runtime(env: Environment, deliver: Callable[[Invocation], None]
+                    ) -> tuple[threading.Thread, list[Invocation | None]]:
+    """A runtime's `next` call, waiting on a thread of its own until it has work."""
+    taken: list[Invocation | None] = []
+    runtime = threading.Thread(target=lambda: taken.append(env.next_invocation(deliver)))
+    runtime.start()
+    while env._waiting is None:  # the call is parked
+        time.sleep(0.001)
+    return runtime, taken
+
+
+def test_the_assigning_thread_sends_the_event_to_a_runtime_already_waiting() -> None:
+    env = environment()
+    env.mark_prewarmed()
+    sent: list[tuple[str, str]] = []
+    runtime, taken = waiting_runtime(
+        env, lambda invocation: sent.append((invocation.request_id,
+                                             threading.current_thread().name)))
+    invocation = Invocation(payload=b"{}", invoked_arn=ARN)
+
+    env.assign(invocation)
+    runtime.join(timeout=5)
+
+    assert sent == [(invocation.request_id, threading.current_thread().name)]
+    assert taken == [invocation] and invocation.delivered
+    assert invocation.dispatched.is_set() and invocation.deadline_ms > 0
+    env.answer(invocation.request_id, b"1", None, None)()
+    assert invocation.result is not None and invocation.result.payload == b"1"
+
+
+def test_an_event_the_connection_refused_is_not_sent_again() -> None:
+    env = environment()
+    env.mark_prewarmed()
+
+    def broken(invocation: Invocation) -> None:
+        raise BrokenPipeError("the runtime is gone")
+
+    runtime, taken = waiting_runtime(env, broken)
+    invocation = Invocation(payload=b"{}", invoked_arn=ARN)
+
+    env.assign(invocation)
+    runtime.join(timeout=5)
+
+    assert taken == [invocation] and invocation.delivered
+    env.died(ExitStatus(signal_number=9))
+    assert invocation.result is not None
+    assert invocation.result.error_type == "Runtime.ExitError"
+
+
+def test_a_waiting_runtime_of_an_environment_that_dies_gets_no_work() -> None:
+    env = environment()
+    env.mark_prewarmed()
+    runtime, taken = waiting_runtime(env, lambda invocation: pytest.fail("sent"))
+
+    env.died(ExitStatus(exit_code=0))
+    runtime.join(timeout=5)
+
+    assert taken == [None]
+    invocation = Invocation(payload=b"{}", invoked_arn=ARN)
+    env.assign(invocation)
+    assert invocation.done.is_set()
