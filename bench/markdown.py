@@ -133,7 +133,9 @@ def how_it_ran(report: Report) -> str:
     who = "The one target that ran" if len(ran) == 1 else f"Each of the {len(ran)} targets " \
         "that ran"
     text = (f"Every figure comes from this one run on the machine below. {who} took "
-            f"{rounds} round{'s' * (rounds > 1)}: in a round it started, "
+            f"{rounds} round{'s' * (rounds > 1)}: in a round it started, waited until the "
+            "machine was quiet again (its own start-up work over, such as containers it starts "
+            f"ahead of demand; {report.plan.settle_seconds:g} s at most), "
             "ran every scenario with its share of the samples, and stopped, alone on the "
             "machine; the targets took turns (" + ", ".join(ran) + ", then back in the "
             f"reverse order). {quiet} of {len(first)} rounds started on a quiet machine (at "

@@ -101,6 +101,7 @@ class Runner:
             target.stop()
             return
         self._took(target, "start", began)
+        self._settle()  # what the target does ahead of demand (standby containers) is over
         try:
             for scenario in ORDER:
                 self._step(target, scenario, plan, found)

@@ -33,6 +33,8 @@ def test_the_prose_counts_the_rounds_turns_quiet_starts_and_reruns() -> None:
     text = how_it_ran(report(loads, {"moto": "no Docker"}))
 
     assert "Each of the 2 targets that ran took 2 rounds" in text
+    assert "in a round it started, waited until the machine was quiet again" in text
+    assert f"; {Plan().settle_seconds:g} s at most), ran every scenario" in text
     assert "(ours (docker), SAM EAGER, then back in the reverse order)" in text
     assert "3 of 4 rounds started on a quiet machine" in text
     assert "1 that did not were run again (0 then found it quiet)" in text
