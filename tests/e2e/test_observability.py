@@ -372,15 +372,28 @@ def test_dashboard_opens_a_traced_invocations_waterfall(server: SimulatorServer,
                 return links[0] if links else False
         return False
 
-    wait.until(trace_link).click()
+    def open_trace(driver: Any) -> bool:
+        """Found and clicked in one go: the table's refresh redraws its rows."""
+        link = trace_link(driver)
+        if link:
+            link.click()
+        return bool(link)
+
+    wait.until(open_trace)
     wait.until(lambda d: d.find_element(By.ID, "trace-section").is_displayed())
-    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".trace-row")) >= 5)
-    rows = [row.find_element(By.CSS_SELECTOR, ".trace-name").text
-            for row in browser.find_elements(By.CSS_SELECTOR, ".trace-row")]
+
+    def waterfall(driver: Any) -> Any:
+        """Its rows' names and bar widths, read in one go: a refresh of the page redraws
+        them (the wait reads again when one went stale meanwhile)."""
+        rows = [row.find_element(By.CSS_SELECTOR, ".trace-name").text
+                for row in driver.find_elements(By.CSS_SELECTOR, ".trace-row")]
+        widths = [bar.size["width"] for bar in driver.find_elements(By.CSS_SELECTOR, ".trace-bar")]
+        return (rows, widths) if len(rows) >= 5 else False
+
+    rows, widths = wait.until(waterfall)
     assert rows[:2] == [name, name]  # the Lambda service's segment, then the function's
     assert {"Initialization", "Invocation", "Overhead"} <= set(rows)
-    bars = browser.find_elements(By.CSS_SELECTOR, ".trace-bar")
-    assert all(bar.size["width"] > 0 for bar in bars)
+    assert all(width > 0 for width in widths)
 
     # the functions table prices each function, and the total shows the free tier apart
     def cost_of(driver: Any) -> str:
